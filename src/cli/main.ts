@@ -1,0 +1,112 @@
+/**
+ * The `spreadlab` command line. Thin: every command calls the library. Exit codes: 0 success, 1 runtime
+ * failure, 2 invalid input (scenario, network file, model).
+ */
+import { Command, CommanderError } from "commander";
+import { loadScenario } from "../scenario/load.js";
+import { resolveScenario } from "../scenario/resolve.js";
+import { simulate, type SimulationResult } from "../simulate.js";
+import { MODELS } from "../models/registry.js";
+import { GENERATORS } from "../graph/generators/index.js";
+import { SpreadlabError } from "../errors.js";
+import { writeResult } from "./output.js";
+
+const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError"]);
+
+function summary(r: SimulationResult): string {
+  const pct = (x: number) => `${((100 * x) / r.n).toFixed(2)}%`;
+  const lines = [
+    `${r.scenario}: ${r.model} on ${r.n} nodes, ${r.runs} run${r.runs > 1 ? "s" : ""}, seed ${r.seed} (${r.engine.name})`,
+    `  final size  ${r.finalSize.mean.toFixed(1)} ± ${r.finalSize.sd.toFixed(1)} nodes (${pct(r.finalSize.mean)})`,
+    `  peak        ${r.peak.mean.toFixed(1)} ± ${r.peak.sd.toFixed(1)} nodes at t = ${r.peak.time.mean.toFixed(2)} ± ${r.peak.time.sd.toFixed(2)}`,
+    `  at t = ${r.times[r.times.length - 1]}: ${r.compartments.map((c) => `${c} ${r.mean[c][r.times.length - 1].toFixed(1)}`).join(", ")}`,
+    `  ${r.events.total} events in ${r.elapsedMs.toFixed(0)} ms`,
+  ];
+  return lines.join("\n");
+}
+
+function parsePositiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 0) throw new SpreadlabError(`--${name}: expected a non-negative integer, got "${value}".`);
+    return n;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name("spreadlab").description("Simulate and forecast how epidemics and information spread over networks.").exitOverride();
+
+  program
+    .command("run")
+    .description("run a scenario file headless")
+    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .option("--runs <n>", "number of runs (overrides the file)", parsePositiveInt("runs"))
+    .option("--seed <s>", "seed (overrides the file)", parsePositiveInt("seed"))
+    .option("--out <dir>", "write results into this folder (overrides output.dir)")
+    .option("--json", "print the result JSON on stdout")
+    .option("--quiet", "print nothing but errors")
+    .option("--allow-outside", "allow network files outside the scenario's folder")
+    .action((file: string, opts: { runs?: number; seed?: number; out?: string; json?: boolean; quiet?: boolean; allowOutside?: boolean }) => {
+      const loaded = loadScenario(file, { allowOutside: opts.allowOutside });
+      const resolved = resolveScenario(loaded, { runs: opts.runs, seed: opts.seed });
+      const csr = resolved.network();
+      const result = simulate(csr, resolved.spec);
+      const dir = opts.out ?? loaded.scenario.output?.dir;
+      if (dir) {
+        const written = writeResult(result, dir, loaded.scenario.output?.formats ?? ["json", "csv"]);
+        if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.join(", ")}\n`);
+      }
+      if (opts.json) process.stdout.write(JSON.stringify(result) + "\n");
+      else if (!opts.quiet) process.stdout.write(summary(result) + "\n");
+    });
+
+  program
+    .command("validate")
+    .description("check a scenario file without running it")
+    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .option("--allow-outside", "allow network files outside the scenario's folder")
+    .action((file: string, opts: { allowOutside?: boolean }) => {
+      loadScenario(file, { allowOutside: opts.allowOutside });
+      process.stdout.write(`${file}: ok\n`);
+    });
+
+  program
+    .command("models")
+    .description("list the models and their parameters")
+    .option("--json", "as JSON")
+    .action((opts: { json?: boolean }) => {
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(MODELS.map(({ run: _run, ...m }) => m), null, 2) + "\n");
+        return;
+      }
+      for (const m of MODELS) {
+        process.stdout.write(`${m.id} (${m.family}) — ${m.description}\n`);
+        for (const p of m.parameters) process.stdout.write(`    ${p.name} = ${p.default} [${p.unit}]  ${p.description}\n`);
+      }
+    });
+
+  program
+    .command("generators")
+    .description("list the network generators and their parameters")
+    .action(() => {
+      for (const g of GENERATORS) {
+        process.stdout.write(`${g.id} — ${g.description}\n`);
+        for (const p of g.parameters) process.stdout.write(`    ${p.name}${p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ""}  ${p.description}\n`);
+      }
+    });
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const err = e as Error;
+    process.stderr.write(`spreadlab: ${err.message}\n`);
+    return INVALID_INPUT.has(err.name) || (err instanceof SpreadlabError && err.name === "SpreadlabError") ? 2 : 1;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Writing results: JSON (the v1 schema), a tidy CSV of the curves with their bands, a per-run summary CSV
+ * and the per-node final states. Every file is written to a temporary name in the same folder and renamed,
+ * so an interrupted run never leaves a half-written file.
+ */
+import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { QUANTILE_LEVELS } from "../ensemble/summary.js";
+import type { SimulationResult } from "../simulate.js";
+
+export function writeAtomic(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function csvField(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** time,compartment,mean,q0.025,q0.25,q0.5,q0.75,q0.975 */
+export function curvesCsv(r: SimulationResult): string {
+  const rows = [`time,compartment,mean,${QUANTILE_LEVELS.map((q) => `q${q}`).join(",")}`];
+  r.times.forEach((t, k) => {
+    for (const c of r.compartments) {
+      rows.push([t, csvField(c), r.mean[c][k], ...QUANTILE_LEVELS.map((q) => r.quantiles[c][String(q)][k])].join(","));
+    }
+  });
+  return rows.join("\n") + "\n";
+}
+
+/** run,finalSize,peak,peakTime */
+export function runsCsv(r: SimulationResult): string {
+  const rows = ["run,finalSize,peak,peakTime"];
+  r.finalSize.values.forEach((fs, i) => rows.push(`${i},${fs},${r.peak.values[i]},${r.peak.time.values[i]}`));
+  return rows.join("\n") + "\n";
+}
+
+/** run,node,state[,infectionTime] */
+export function nodesCsv(r: SimulationResult): string {
+  if (!r.nodes) return "";
+  const withTimes = r.nodes.runs.some((x) => x.infectionTime);
+  const rows = [`run,node,state${withTimes ? ",infectionTime" : ""}`];
+  for (const run of r.nodes.runs) {
+    r.nodes.nodeIds.forEach((id, i) => {
+      const t = run.infectionTime?.[i];
+      rows.push(`${run.run},${csvField(id)},${csvField(run.state[i])}${withTimes ? `,${t ?? ""}` : ""}`);
+    });
+  }
+  return rows.join("\n") + "\n";
+}
+
+/** Write the chosen formats into `dir`; returns the paths written. */
+export function writeResult(r: SimulationResult, dir: string, formats: ("json" | "csv")[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const put = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeAtomic(path, content);
+    written.push(path);
+  };
+  if (formats.includes("json")) put("result.json", JSON.stringify(r) + "\n");
+  if (formats.includes("csv")) {
+    put("curves.csv", curvesCsv(r));
+    put("runs.csv", runsCsv(r));
+    if (r.nodes) put("nodes.csv", nodesCsv(r));
+  }
+  return written;
+}

@@ -1,0 +1,200 @@
+/**
+ * Discrete-time synchronous simulation of a compartmental model (the chain-binomial family: Reed–Frost
+ * on networks). Each step of length dt, every node reads the previous state: its total hazard
+ *   H(v) = Σ spontaneous rates + Σ_induced β · pressure(v, inducer)
+ * gives the probability 1 − e^(−H·dt) of leaving its compartment, and the transition taken is chosen in
+ * proportion to the rates. A transition given as a per-step probability p has hazard −ln(1 − p)/dt; p = 1
+ * fires surely. Since 1 − e^(−β·dt·Σw) = 1 − Π(1 − p_edge) with p_edge = 1 − e^(−β·w·dt), an induced
+ * transition is the same as independent per-edge trials. With dt = 1, transmission probability p and
+ * recovery probability 1 this is exactly discrete SIR, i.e. the independent cascade on the bidirected graph.
+ *
+ * Only "active" nodes are visited: nodes in compartments that can leave spontaneously or that induce, and
+ * the neighbours the latter put under pressure. A step costs O(active nodes + their arcs), not O(N).
+ */
+import type { CSR } from "../graph/csr.js";
+import type { CompiledModel } from "../models/compartmental.js";
+import type { Random } from "../random.js";
+import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+
+export function runDiscrete(
+  csr: CSR,
+  model: CompiledModel,
+  initial: Uint8Array,
+  steps: number,
+  dt: number,
+  recordEvery: number,
+  rng: Random,
+  options: RunOptions = {},
+): RunOutput {
+  const { n, offsets, targets, weights } = csr;
+  const { nComp, nSlots, slotOf, sensitive, spontOffsets, spontTo, spontRate, spontIsProbability, inducedOffsets, inducedTo, inducedRate, inducedIsProbability, inducedSlot } = model;
+  const S0 = model.susceptible;
+
+  // Per-step hazards (rate × dt, or −ln(1 − p)); Infinity for p = 1.
+  const toStepHazard = (value: number, isProbability: number): number => (isProbability ? (value >= 1 ? Infinity : -Math.log(1 - value)) : value * dt);
+  const spontH = Float64Array.from(spontRate, (r, j) => toStepHazard(r, spontIsProbability[j]));
+  const inducedH = Float64Array.from(inducedRate, (r, j) => toStepHazard(r, inducedIsProbability[j]));
+  // Nodes in these compartments are visited every step.
+  const active = new Uint8Array(nComp);
+  for (let c = 0; c < nComp; c++) if (spontOffsets[c + 1] > spontOffsets[c] || slotOf[c] >= 0) active[c] = 1;
+
+  const state = initial.slice();
+  const pressure = new Float64Array(n * Math.max(nSlots, 1));
+  const counts = new Float64Array(nComp);
+  const everLeft = new Uint8Array(n);
+  const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
+  const isInfectious = new Uint8Array(nComp);
+  for (const c of model.infectious) isInfectious[c] = 1;
+  // The recorder works in step units (exact integers); times are scaled by dt at the end.
+  const recorder = new TrajectoryRecorder(nComp, recordEvery, steps);
+
+  let activeList = new Int32Array(n);
+  let nextActive = new Int32Array(n);
+  let activeCount = 0;
+  const candidates = new Int32Array(n);
+  const stamp = new Int32Array(n).fill(-1); // step at which a node was last put on the candidate list
+  const changedNode = new Int32Array(n);
+  const changedTo = new Uint8Array(n);
+  const changedFrom = new Uint8Array(n);
+  let maxOut = 1;
+  for (let c = 0; c < nComp; c++) {
+    maxOut = Math.max(maxOut, spontOffsets[c + 1] - spontOffsets[c] + inducedOffsets[c + 1] - inducedOffsets[c]);
+  }
+  const hz = new Float64Array(maxOut);
+  const dest = new Int32Array(maxOut);
+
+  let finalSize = 0;
+  let infectiousNow = 0;
+  for (let v = 0; v < n; v++) {
+    const c = state[v];
+    counts[c]++;
+    if (c !== S0) {
+      everLeft[v] = 1;
+      finalSize++;
+      if (infectionTime !== null) infectionTime[v] = 0;
+    }
+    if (isInfectious[c]) infectiousNow++;
+    if (active[c]) activeList[activeCount++] = v;
+  }
+  let peak = infectiousNow;
+  let peakStep = 0;
+  let events = 0;
+  let step = 0;
+
+  for (; step < steps && activeCount > 0; step++) {
+    // 1. Candidates: active nodes that can leave spontaneously, and neighbours that inducers press on.
+    let nCand = 0;
+    for (let i = 0; i < activeCount; i++) {
+      const v = activeList[i];
+      const c = state[v];
+      if (spontOffsets[c + 1] > spontOffsets[c] && stamp[v] !== step) {
+        stamp[v] = step;
+        candidates[nCand++] = v;
+      }
+      const s = slotOf[c];
+      if (s < 0) continue;
+      for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+        const u = targets[a];
+        if (!sensitive[state[u] * nSlots + s]) continue;
+        pressure[u * nSlots + s] += weights === null ? 1 : weights[a];
+        if (stamp[u] !== step) {
+          stamp[u] = step;
+          candidates[nCand++] = u;
+        }
+      }
+    }
+    // 2. Each candidate's move, from the previous state.
+    let nChanged = 0;
+    for (let i = 0; i < nCand; i++) {
+      const v = candidates[i];
+      const c = state[v];
+      const base = v * nSlots;
+      let k = 0;
+      let total = 0;
+      let certain = 0;
+      for (let j = spontOffsets[c]; j < spontOffsets[c + 1]; j++) {
+        hz[k] = spontH[j];
+        dest[k++] = spontTo[j];
+      }
+      for (let j = inducedOffsets[c]; j < inducedOffsets[c + 1]; j++) {
+        const p = pressure[base + inducedSlot[j]];
+        hz[k] = p > 0 ? inducedH[j] * p : 0;
+        dest[k++] = inducedTo[j];
+      }
+      for (let s = 0; s < nSlots; s++) pressure[base + s] = 0;
+      for (let j = 0; j < k; j++) {
+        if (hz[j] === Infinity) certain++;
+        else total += hz[j];
+      }
+      let to = -1;
+      if (certain > 0) {
+        // Leaves surely; among the certain transitions, uniformly.
+        let pick = Math.floor(rng.next() * certain);
+        for (let j = 0; j < k && to < 0; j++) if (hz[j] === Infinity && pick-- === 0) to = dest[j];
+      } else if (total > 0) {
+        const leave = -Math.expm1(-total);
+        const u = rng.next();
+        if (u >= leave) continue;
+        // Reuse u, uniform on [0, leave), to choose in proportion to the hazards.
+        let x = (u / leave) * total;
+        for (let j = 0; j < k; j++) {
+          if (hz[j] <= 0) continue;
+          to = dest[j]; // rounding may leave x ≥ 0 at the end: the last positive transition is taken
+          x -= hz[j];
+          if (x < 0) break;
+        }
+      }
+      if (to < 0) continue;
+      changedNode[nChanged] = v;
+      changedTo[nChanged++] = to;
+    }
+    // 3. Apply synchronously, record, and rebuild the active list.
+    recorder.advanceTo(step + 1, counts);
+    for (let i = 0; i < nChanged; i++) {
+      const v = changedNode[i];
+      const from = state[v];
+      const to = changedTo[i];
+      changedFrom[i] = from;
+      state[v] = to;
+      counts[from]--;
+      counts[to]++;
+      if (isInfectious[from]) infectiousNow--;
+      if (isInfectious[to]) infectiousNow++;
+      if (from === S0 && everLeft[v] === 0) {
+        everLeft[v] = 1;
+        finalSize++;
+        if (infectionTime !== null) infectionTime[v] = (step + 1) * dt;
+      }
+    }
+    events += nChanged;
+    if (infectiousNow > peak) {
+      peak = infectiousNow;
+      peakStep = step + 1;
+    }
+    let nextCount = 0;
+    for (let i = 0; i < activeCount; i++) {
+      const v = activeList[i];
+      if (active[state[v]]) nextActive[nextCount++] = v;
+    }
+    for (let i = 0; i < nChanged; i++) {
+      const v = changedNode[i];
+      if (active[changedTo[i]] && !active[changedFrom[i]]) nextActive[nextCount++] = v;
+    }
+    const swap = activeList;
+    activeList = nextActive;
+    nextActive = swap;
+    activeCount = nextCount;
+  }
+  recorder.finish(counts, step);
+  return {
+    times: recorder.times.map((s) => s * dt),
+    counts: recorder.counts,
+    finalState: state,
+    infectionTime,
+    finalSize,
+    peak,
+    peakTime: peakStep * dt,
+    events,
+    endTime: step * dt,
+  };
+}

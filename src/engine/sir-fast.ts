@@ -1,0 +1,139 @@
+/**
+ * Event-driven Markovian SIR, specialised (Kiss, Miller & Simon 2017, Appendix A.1 — EoN's `fast_SIR`).
+ * When a node is infected at time t we draw its infectious period D ~ Exp(γ) and, for each susceptible
+ * out-neighbour, whether the edge transmits before recovery; only then do we draw the transmission time.
+ *
+ * Two savings over the textbook scheme, both exact:
+ *  - one heap entry per node. A susceptible node holds its earliest pending infection time, an infectious
+ *    node its recovery time (a node never needs both), so the heap has ≤ n entries, no stale duplicates,
+ *    and infection turns the root's key into the recovery time in place (one sift instead of pop + push).
+ *  - no logarithm for edges that do not transmit. With U uniform, the transmission time −ln(1−U)/(β·w) is
+ *    < D exactly when U < 1 − e^(−β·w·D), so we compare U with that threshold first and take the log only
+ *    for the ~T fraction of edges that transmit. The time drawn is the same random variable either way.
+ */
+import type { CSR } from "../graph/csr.js";
+import type { Random } from "../random.js";
+import { IndexedMinHeap } from "./heap.js";
+import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+
+export interface SIRRates {
+  beta: number;
+  gamma: number;
+  /** Compartment indices of S, I and R in the model. */
+  S: number;
+  I: number;
+  R: number;
+}
+
+/**
+ * One run of continuous-time SIR to `tmax` (Infinity: until no infectious node is left).
+ * `initial` holds compartment indices per node (seeds already placed in I).
+ */
+export function runSIRFast(
+  csr: CSR,
+  rates: SIRRates,
+  initial: Uint8Array,
+  tmax: number,
+  record: number,
+  rng: Random,
+  options: RunOptions = {},
+): RunOutput {
+  const { offsets, targets, weights, n } = csr;
+  const { beta, gamma, S, I, R } = rates;
+  const heap = new IndexedMinHeap(n);
+  const state = initial.slice();
+  const counts = new Float64Array(3);
+  const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
+  const recorder = new TrajectoryRecorder(3, record, tmax);
+
+  const heapKeys = heap.keys;
+  const heapItems = heap.items;
+  const heapSlot = heap.slot;
+
+  /** Node v becomes infectious at time te: draw its recovery and the edges that transmit before it. */
+  const spread = (v: number, te: number): void => {
+    const duration = -Math.log(1 - rng.next()) / gamma;
+    heap.set(v, te + duration);
+    const end = offsets[v + 1];
+    if (weights === null) {
+      const pTransmit = 1 - Math.exp(-beta * duration);
+      for (let a = offsets[v]; a < end; a++) {
+        const u = targets[a];
+        if (state[u] !== S) continue;
+        const x = rng.next();
+        if (x >= pTransmit) continue;
+        const ti = te - Math.log(1 - x) / beta;
+        const slot = heapSlot[u];
+        if (slot < 0 || ti < heapKeys[slot]) heap.set(u, ti);
+      }
+    } else {
+      for (let a = offsets[v]; a < end; a++) {
+        const u = targets[a];
+        if (state[u] !== S) continue;
+        const rate = beta * weights[a];
+        const x = rng.next();
+        if (x >= 1 - Math.exp(-rate * duration)) continue;
+        const ti = te - Math.log(1 - x) / rate;
+        const slot = heapSlot[u];
+        if (slot < 0 || ti < heapKeys[slot]) heap.set(u, ti);
+      }
+    }
+  };
+
+  // Seeds are infectious from t = 0. Mark them all first so seeds never "infect" each other.
+  const seeds: number[] = [];
+  for (let v = 0; v < n; v++) {
+    if (state[v] === I) seeds.push(v);
+    counts[state[v]]++;
+  }
+  for (const v of seeds) {
+    if (infectionTime !== null) infectionTime[v] = 0;
+    spread(v, 0);
+  }
+  let infected = seeds.length;
+  let finalSize = seeds.length;
+  let peak = infected;
+  let peakTime = 0;
+  let events = 0;
+  let t = 0;
+
+  while (heap.size > 0) {
+    const te = heapKeys[0];
+    if (te > tmax) break;
+    const v = heapItems[0];
+    recorder.advanceTo(te, counts);
+    t = te;
+    events++;
+    if (state[v] === S) {
+      state[v] = I;
+      counts[S]--;
+      counts[I]++;
+      finalSize++;
+      if (++infected > peak) {
+        peak = infected;
+        peakTime = te;
+      }
+      if (infectionTime !== null) infectionTime[v] = te;
+      spread(v, te); // moves v's heap entry from its infection time to its recovery time
+    } else {
+      state[v] = R;
+      counts[I]--;
+      counts[R]++;
+      infected--;
+      heap.pop();
+    }
+  }
+  const endTime = heap.size > 0 ? tmax : t;
+  recorder.finish(counts, endTime);
+  return {
+    times: recorder.times,
+    counts: recorder.counts,
+    finalState: state,
+    infectionTime,
+    finalSize,
+    peak,
+    peakTime,
+    events,
+    endTime,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Named error classes. Each has a stable `name` that callers (tests, the server's problem+json mapping)
+ * match on; messages say what was expected and how to fix it, prefixed by the call site.
+ */
+
+/** Base class: every Spreadlab error carries a stable `name`. */
+export class SpreadlabError extends Error {
+  override name = "SpreadlabError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A network file or graph object is malformed. Carries the file and (1-based) line when known. */
+export class GraphFormatError extends SpreadlabError {
+  override name = "GraphFormatError";
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  constructor(message: string, where: { file?: string; line?: number } = {}, options?: { cause?: unknown }) {
+    const prefix = where.file ? `${where.file}${where.line !== undefined ? `:${where.line}` : ""}: ` : "";
+    super(prefix + message, options);
+    this.file = where.file;
+    this.line = where.line;
+  }
+}
+
+/** A model definition or its parameters are invalid (negative rate, unknown compartment, …). */
+export class ModelError extends SpreadlabError {
+  override name = "ModelError";
+}
+
+/** A simulation request is invalid for the given network (seeds that are not nodes, bad time settings, …). */
+export class SimulationError extends SpreadlabError {
+  override name = "SimulationError";
+}
+
+/** A generator was given parameters outside its domain. */
+export class GeneratorError extends SpreadlabError {
+  override name = "GeneratorError";
+}
+
+/** A requested item (model id, node key, …) does not exist. */
+export class NotFoundError extends SpreadlabError {
+  override name = "NotFoundError";
+}
+
+/** A scenario file is invalid. `issues` lists every problem with its field path and position. */
+export class ScenarioError extends SpreadlabError {
+  override name = "ScenarioError";
+  readonly issues: ScenarioIssue[];
+  constructor(message: string, issues: ScenarioIssue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+export interface ScenarioIssue {
+  /** Field path such as `model.params.beta`. */
+  path: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}

@@ -1,0 +1,147 @@
+/**
+ * Loading a scenario file: parse YAML/JSON keeping node positions, validate with the zod schema and the
+ * semantic checks, and report every problem at once with its field path, line and column, and, for an
+ * unknown name, the closest valid names. Defaults → validate → resolve, as in sigma's settings.
+ */
+import { readFileSync } from "node:fs";
+import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import type { z } from "zod";
+import { ScenarioError, type ScenarioIssue } from "../errors.js";
+import { ScenarioSchema, type Scenario } from "./schema.js";
+import { didYouMean } from "./suggest.js";
+import { semanticIssues } from "./check.js";
+
+type Path = (string | number)[];
+
+/** `model.transitions[0].rate` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || "(root)";
+}
+
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, { _zod: { def: ZodDefLike } }>;
+  innerType?: { _zod: { def: ZodDefLike } };
+  valueType?: { _zod: { def: ZodDefLike } };
+  element?: { _zod: { def: ZodDefLike } };
+  options?: { _zod: { def: ZodDefLike } }[];
+}
+
+/** Field names the schema allows for the object at `path` (used for "did you mean"). */
+function knownKeysAt(schema: { _zod: { def: ZodDefLike } }, path: Path): string[] {
+  const defs = (d: ZodDefLike): ZodDefLike[] => {
+    if (d.innerType && (d.type === "optional" || d.type === "default" || d.type === "nullable" || d.type === "prefault")) return defs(d.innerType._zod.def);
+    if (d.options) return d.options.flatMap((o) => defs(o._zod.def));
+    return [d];
+  };
+  let current = defs(schema._zod.def);
+  for (const key of path) {
+    const next: ZodDefLike[] = [];
+    for (const d of current) {
+      if (d.type === "object" && d.shape && typeof key === "string" && key in d.shape) next.push(...defs(d.shape[key]._zod.def));
+      else if (d.type === "record" && d.valueType) next.push(...defs(d.valueType._zod.def));
+      else if (d.type === "array" && d.element && typeof key === "number") next.push(...defs(d.element._zod.def));
+    }
+    current = next;
+  }
+  return [...new Set(current.flatMap((d) => (d.type === "object" && d.shape ? Object.keys(d.shape) : [])))];
+}
+
+function zodIssues(error: z.ZodError, data: unknown): { path: Path; message: string }[] {
+  const out: { path: Path; message: string }[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    if (issue.code === "unrecognized_keys") {
+      const known = knownKeysAt(ScenarioSchema as unknown as { _zod: { def: ZodDefLike } }, path);
+      for (const key of issue.keys) {
+        out.push({ path: [...path, key], message: `unknown field "${key}".${didYouMean(key, known)} Valid fields here: ${known.join(", ")}.` });
+      }
+    } else if (issue.code === "invalid_union") {
+      const known = knownKeysAt(ScenarioSchema as unknown as { _zod: { def: ZodDefLike } }, path);
+      const value = path.reduce<unknown>((obj, key) => (obj !== null && typeof obj === "object" ? (obj as Record<string, unknown>)[key] : undefined), data);
+      const unknown = value !== null && typeof value === "object" ? Object.keys(value).filter((k) => !known.includes(k)) : [];
+      if (unknown.length > 0) {
+        for (const key of unknown) out.push({ path: [...path, key], message: `unknown field "${key}".${didYouMean(key, known)} Valid fields here: ${known.join(", ")}.` });
+      } else {
+        out.push({ path, message: known.length ? `expected an object with one of: ${known.join(", ")} (see the README's scenario format).` : issue.message });
+      }
+    } else if (issue.code === "invalid_value" && "values" in issue) {
+      const values = (issue.values as unknown[]).map(String);
+      out.push({ path, message: `expected one of ${values.map((v) => `"${v}"`).join(", ")}.` });
+    } else {
+      out.push({ path, message: issue.message.replace(/^Invalid input: /, "") + "." });
+    }
+  }
+  return out;
+}
+
+function positionOf(doc: Document, counter: LineCounter, path: Path): { line?: number; column?: number } {
+  // Walk down as far as the path exists (an unknown or missing field points at its parent).
+  for (let len = path.length; len >= 0; len--) {
+    const node = len === 0 ? doc.contents : doc.getIn(path.slice(0, len), true);
+    if (isNode(node) && node.range) {
+      const { line, col } = counter.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return {};
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** The file (for messages) and its folder (relative network files resolve against it). */
+  file: string;
+  dir: string;
+}
+
+export interface LoadOptions {
+  /** Allow network files outside the scenario's folder (absolute paths, `..`). */
+  allowOutside?: boolean;
+}
+
+/** Parse and validate scenario text. Throws ScenarioError listing every issue with path, line and column. */
+export function parseScenario(text: string, file = "<scenario>", dir = ".", options: LoadOptions = {}): LoadedScenario {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const issues: ScenarioIssue[] = [];
+  for (const err of doc.errors) {
+    const { line, col } = counter.linePos(err.pos[0]);
+    issues.push({ path: "(syntax)", message: err.message.split("\n")[0], file, line, column: col });
+  }
+  if (issues.length > 0) throw scenarioError(file, issues);
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw scenarioError(file, [{ path: "(root)", message: "expected a mapping with network, model, time and initial.", file, line: 1, column: 1 }]);
+  }
+  const parsed = ScenarioSchema.safeParse(data);
+  const found: { path: Path; message: string }[] = parsed.success ? semanticIssues(parsed.data, dir, options) : zodIssues(parsed.error, data);
+  if (found.length > 0) {
+    throw scenarioError(
+      file,
+      found.map(({ path, message }) => ({ path: formatPath(path), message, file, ...positionOf(doc, counter, path) })),
+    );
+  }
+  return { scenario: parsed.data!, file, dir };
+}
+
+function scenarioError(file: string, issues: ScenarioIssue[]): ScenarioError {
+  const lines = issues.map((i) => `  ${file}${i.line ? `:${i.line}:${i.column}` : ""}  ${i.path}: ${i.message}`);
+  return new ScenarioError(`${file}: ${issues.length} problem${issues.length > 1 ? "s" : ""} in the scenario:\n${lines.join("\n")}`, issues);
+}
+
+/** Read and validate a scenario file. */
+export function loadScenario(path: string, options: LoadOptions = {}): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ScenarioError(`${path}: cannot read the scenario file (${(cause as Error).message}).`, [{ path: "(file)", message: "cannot read", file: path }]);
+  }
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  return parseScenario(text, path, dir, options);
+}

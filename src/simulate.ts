@@ -1,0 +1,218 @@
+/**
+ * `simulate(graph | csr, spec)`: one run or a serial ensemble of a compartmental model on a network,
+ * returning the v1 result schema of DESIGN.md. The engine is chosen from the spec: the specialised
+ * event-driven path for plain Markovian SIR, the general next-reaction engine for any other model in
+ * continuous time, the synchronous engine in discrete time.
+ */
+import type Graph from "graphology";
+import { compile, isCSR, type CSR } from "./graph/csr.js";
+import { compileModel, isPlainSIR, type CompartmentalModelDef, type CompiledModel } from "./models/compartmental.js";
+import { PRESETS, presetModel, type PresetId } from "./models/presets.js";
+import { planInitial, drawInitial, type InitialSpec } from "./engine/initial.js";
+import { runSIRFast } from "./engine/sir-fast.js";
+import { runContinuous } from "./engine/continuous.js";
+import { runDiscrete } from "./engine/discrete.js";
+import type { RunOutput } from "./engine/trajectory.js";
+import { bands, meanSd, type BandSummary } from "./ensemble/summary.js";
+import { checkSeed, runStream, type Random } from "./random.js";
+import { ModelError, SimulationError } from "./errors.js";
+
+export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number };
+export type DiscreteTime = { mode: "discrete"; steps: number; dt?: number; recordEvery?: number };
+
+export type ModelSpec = CompartmentalModelDef | { preset: PresetId; params?: Record<string, number> };
+
+export interface SimulationSpec {
+  /** Shown in results. */
+  name?: string;
+  model: ModelSpec;
+  time: ContinuousTime | DiscreteTime;
+  initial: InitialSpec;
+  /** Seed of every random choice (default 0). Run r uses the stream (seed, r). */
+  seed?: number;
+  /** Number of runs (default 1). */
+  runs?: number;
+  /** "auto" (default) picks the fastest exact engine; "general" forces the next-reaction engine. */
+  engine?: "auto" | "general";
+  /** Edge attribute used as weight when a graphology graph is passed (default: unweighted). */
+  weight?: string;
+  output?: {
+    /** Per-node final states: of no run, the first run (default) or every run. */
+    nodes?: "none" | "first" | "all";
+    /** Also keep per-node first-infection times (for the runs whose node states are kept). */
+    infectionTimes?: boolean;
+  };
+}
+
+export interface NodeRunOutput {
+  run: number;
+  /** Compartment name of every node at the end, in `nodeIds` order. */
+  state: string[];
+  /** First time each node left the susceptible compartment (null if never). */
+  infectionTime?: (number | null)[];
+}
+
+/** The v1 result schema (DESIGN.md), shared by the library, CLI and REST API. */
+export interface SimulationResult extends BandSummary {
+  schemaVersion: 1;
+  scenario: string;
+  seed: number;
+  runs: number;
+  n: number;
+  model: string;
+  compartments: string[];
+  times: number[];
+  finalSize: { mean: number; sd: number; values: number[] };
+  peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
+  events: { mean: number; total: number };
+  nodes?: { nodeIds: string[]; runs: NodeRunOutput[] };
+  elapsedMs: number;
+  engine: { name: string; semantics: string };
+}
+
+function resolveModelSpec(spec: ModelSpec): { def: CompartmentalModelDef; id: string } {
+  if ("preset" in spec) {
+    if (!(spec.preset in PRESETS)) {
+      throw new ModelError(`model.preset: unknown preset "${String(spec.preset)}"; presets are ${Object.keys(PRESETS).join(", ")}.`);
+    }
+    const known = new Set(PRESETS[spec.preset].parameters.map((p) => p.name));
+    for (const k of Object.keys(spec.params ?? {})) {
+      if (!known.has(k)) throw new ModelError(`model.params.${k}: ${spec.preset} has no parameter "${k}"; its parameters are ${[...known].join(", ")}.`);
+    }
+    return { def: presetModel(spec.preset, spec.params), id: spec.preset };
+  }
+  return { def: spec, id: "custom" };
+}
+
+const SEMANTICS = {
+  continuous: "continuous-time Markov: per-edge transmission as a Poisson process of rate β·w while the edge joins an inducer to a susceptible node; spontaneous transitions at their rates",
+  discrete: "discrete-time synchronous: each step of length dt a node leaves with probability 1 − exp(−H·dt), H its total hazard from the previous state",
+};
+
+/** A run function bound to one network, model and time setting. */
+type Runner = (initial: Uint8Array, rng: Random, keepTimes: boolean) => RunOutput;
+
+function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { runner: Runner; engine: string } {
+  const time = spec.time;
+  if (time.mode === "continuous") {
+    const { tmax } = time;
+    if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
+    const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
+    if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
+    if (Number.isFinite(tmax) && tmax / record > 1e6) throw new SimulationError(`time.record: ${record} gives more than 10^6 record times up to tmax = ${tmax}; use a coarser record interval.`);
+    if (spec.engine !== "general" && isPlainSIR(model)) {
+      const S = model.susceptible;
+      const I = model.infectious[0];
+      const rates = { beta: model.inducedRate[0], gamma: model.spontRate[0], S, I, R: 3 - S - I };
+      return {
+        engine: "event-driven SIR (one heap entry per node)",
+        runner: (initial, rng, keep) => runSIRFast(csr, rates, initial, tmax, record, rng, { infectionTimes: keep }),
+      };
+    }
+    return {
+      engine: "next-reaction method (Gibson–Bruck), node level",
+      runner: (initial, rng, keep) => runContinuous(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
+    };
+  }
+  if (time.mode === "discrete") {
+    const dt = time.dt ?? 1;
+    const every = time.recordEvery ?? 1;
+    if (!(Number.isInteger(time.steps) && time.steps >= 1)) throw new SimulationError(`time.steps: expected an integer ≥ 1, got ${time.steps}.`);
+    if (!(dt > 0 && Number.isFinite(dt))) throw new SimulationError(`time.dt: expected a finite number > 0, got ${dt}.`);
+    if (!(Number.isInteger(every) && every >= 1)) throw new SimulationError(`time.recordEvery: expected an integer ≥ 1, got ${every}.`);
+    return {
+      engine: "synchronous discrete-time (chain binomial)",
+      runner: (initial, rng, keep) => runDiscrete(csr, model, initial, time.steps, dt, every, rng, { infectionTimes: keep }),
+    };
+  }
+  throw new SimulationError(`time.mode: expected "continuous" or "discrete", got ${JSON.stringify((time as { mode?: unknown }).mode)}.`);
+}
+
+/**
+ * Simulate a compartmental model on a network: `runs` independent runs (default 1), run r drawing every
+ * random number from the stream (seed, r), so results are identical however runs are scheduled.
+ *
+ * @example
+ * const result = simulate(graph, {
+ *   model: { preset: "SIR", params: { beta: 0.25, gamma: 1 } },
+ *   time: { mode: "continuous", tmax: Infinity, record: 0.5 },
+ *   initial: { I: { count: 10 } },
+ *   seed: 42, runs: 100,
+ * });
+ * result.finalSize.mean; // nodes ever infected, seeds included
+ */
+export function simulate(network: Graph | CSR, spec: SimulationSpec): SimulationResult {
+  const started = performance.now();
+  const csr = isCSR(network) ? network : compile(network, { weight: spec.weight ?? null });
+  if (csr.n === 0) throw new SimulationError("simulate: the network has no nodes.");
+  const { def, id } = resolveModelSpec(spec.model);
+  const model = compileModel(def);
+  const seed = checkSeed(spec.seed ?? 0, "seed");
+  const runs = spec.runs ?? 1;
+  if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
+  const plan = planInitial(spec.initial, csr, model);
+  const { runner, engine } = makeRunner(csr, model, spec);
+  const keepNodes = spec.output?.nodes ?? "first";
+  const keepTimes = spec.output?.infectionTimes ?? false;
+
+  const series: number[][] = [];
+  const finalSizes: number[] = [];
+  const peaks: number[] = [];
+  const peakTimes: number[] = [];
+  let events = 0;
+  let longest: number[] = [];
+  const nodeRuns: NodeRunOutput[] = [];
+  for (let r = 0; r < runs; r++) {
+    // The initial condition and then the dynamics draw from the run's own stream: (seed, r) alone.
+    const rng = runStream(seed, r);
+    const initial = drawInitial(plan, csr, model, rng);
+    const keep = keepNodes === "all" || (keepNodes === "first" && r === 0);
+    const out = runner(initial, rng, keep && keepTimes);
+    series.push(out.counts);
+    if (out.times.length > longest.length) longest = out.times;
+    finalSizes.push(out.finalSize);
+    peaks.push(out.peak);
+    peakTimes.push(out.peakTime);
+    events += out.events;
+    if (keep) {
+      const names = model.compartments;
+      const node: NodeRunOutput = { run: r, state: Array.from(out.finalState, (c) => names[c]) };
+      if (out.infectionTime) node.infectionTime = Array.from(out.infectionTime, (t) => (Number.isNaN(t) ? null : t));
+      nodeRuns.push(node);
+    }
+  }
+  const band = bands(series, longest.length, model.compartments);
+  const fs = meanSd(finalSizes);
+  const pk = meanSd(peaks);
+  const pt = meanSd(peakTimes);
+  const result: SimulationResult = {
+    schemaVersion: 1,
+    scenario: spec.name ?? id,
+    seed,
+    runs,
+    n: csr.n,
+    model: id,
+    compartments: [...model.compartments],
+    times: longest,
+    ...band,
+    finalSize: { ...fs, values: finalSizes },
+    peak: { ...pk, values: peaks, time: { ...pt, values: peakTimes } },
+    events: { mean: events / runs, total: events },
+    elapsedMs: 0,
+    engine: { name: engine, semantics: SEMANTICS[spec.time.mode] },
+  };
+  if (nodeRuns.length > 0) result.nodes = { nodeIds: csr.nodeIds, runs: nodeRuns };
+  result.elapsedMs = performance.now() - started;
+  return result;
+}
+
+/**
+ * Run `simulate` with `runs: 1` and write each node's final compartment into the graph as the node
+ * attribute `attribute` (default "state") — the graphology `.assign` idiom, for Sigma colouring.
+ */
+simulate.assign = function assign(graph: Graph, spec: SimulationSpec, attribute = "state"): SimulationResult {
+  const result = simulate(graph, { ...spec, runs: 1, output: { ...spec.output, nodes: "first" } });
+  const states = result.nodes!.runs[0].state;
+  result.nodes!.nodeIds.forEach((key, i) => graph.setNodeAttribute(key, attribute, states[i]));
+  return result;
+};
