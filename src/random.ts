@@ -15,6 +15,8 @@ export interface Random {
   next(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
+  /** 32 random bits as an unsigned integer in [0, 2^32). */
+  uint32(): number;
   /** Exponential variate with the given rate (mean 1/rate). */
   exponential(rate: number): number;
 }
@@ -48,6 +50,9 @@ class Xoroshiro implements Random {
     const hi = this.g.next() >>> 6; // 26 bits
     const lo = this.g.next() >>> 5; // 27 bits
     return (hi * 134217728 + lo) * INV_TWO_POW_53;
+  }
+  uint32(): number {
+    return this.g.next() >>> 0;
   }
   int(n: number): number {
     // Multiply-shift on 53 bits: bias ≤ n / 2^53, far below anything measurable here.

@@ -11,6 +11,7 @@ import { PRESETS, presetModel, type PresetId } from "./models/presets.js";
 import { planInitial, drawInitial, type InitialSpec } from "./engine/initial.js";
 import { runSIRFast } from "./engine/sir-fast.js";
 import { runContinuous } from "./engine/continuous.js";
+import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
 import type { RunOutput } from "./engine/trajectory.js";
 import { bands, meanSd, type BandSummary } from "./ensemble/summary.js";
@@ -19,6 +20,8 @@ import { ModelError, SimulationError } from "./errors.js";
 
 export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number };
 export type DiscreteTime = { mode: "discrete"; steps: number; dt?: number; recordEvery?: number };
+
+export type EngineChoice = "auto" | "general" | "next-reaction";
 
 export type ModelSpec = CompartmentalModelDef | { preset: PresetId; params?: Record<string, number> };
 
@@ -32,8 +35,11 @@ export interface SimulationSpec {
   seed?: number;
   /** Number of runs (default 1). */
   runs?: number;
-  /** "auto" (default) picks the fastest exact engine; "general" forces the next-reaction engine. */
-  engine?: "auto" | "general";
+  /**
+   * Continuous time: "auto" (default) takes the event-driven SIR path for plain SIR and composition–rejection
+   * otherwise; "general" forces composition–rejection; "next-reaction" the Gibson–Bruck engine. All are exact.
+   */
+  engine?: EngineChoice;
   /** Edge attribute used as weight when a graphology graph is passed (default: unweighted). */
   weight?: string;
   output?: {
@@ -41,6 +47,8 @@ export interface SimulationSpec {
     nodes?: "none" | "first" | "all";
     /** Also keep per-node first-infection times (for the runs whose node states are kept). */
     infectionTimes?: boolean;
+    /** Also return every run's counts per compartment and record time (`series`). */
+    series?: boolean;
   };
 }
 
@@ -66,6 +74,8 @@ export interface SimulationResult extends BandSummary {
   peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
   events: { mean: number; total: number };
   nodes?: { nodeIds: string[]; runs: NodeRunOutput[] };
+  /** Per-run counts, `series[compartment][run][k]`, when `output.series` is set (runs that ended early are extended with their last value). */
+  series?: Record<string, number[][]>;
   elapsedMs: number;
   engine: { name: string; semantics: string };
 }
@@ -100,7 +110,7 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
     const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
     if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
     if (Number.isFinite(tmax) && tmax / record > 1e6) throw new SimulationError(`time.record: ${record} gives more than 10^6 record times up to tmax = ${tmax}; use a coarser record interval.`);
-    if (spec.engine !== "general" && isPlainSIR(model)) {
+    if ((spec.engine ?? "auto") === "auto" && isPlainSIR(model)) {
       const S = model.susceptible;
       const I = model.infectious[0];
       const rates = { beta: model.inducedRate[0], gamma: model.spontRate[0], S, I, R: 3 - S - I };
@@ -109,9 +119,15 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
         runner: (initial, rng, keep) => runSIRFast(csr, rates, initial, tmax, record, rng, { infectionTimes: keep }),
       };
     }
+    if (spec.engine === "next-reaction") {
+      return {
+        engine: "next-reaction method (Gibson–Bruck), node level",
+        runner: (initial, rng, keep) => runContinuous(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
+      };
+    }
     return {
-      engine: "next-reaction method (Gibson–Bruck), node level",
-      runner: (initial, rng, keep) => runContinuous(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
+      engine: "Gillespie direct method, composition–rejection with phantom attempts",
+      runner: (initial, rng, keep) => runCompositionRejection(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
     };
   }
   if (time.mode === "discrete") {
@@ -202,8 +218,21 @@ export function simulate(network: Graph | CSR, spec: SimulationSpec): Simulation
     engine: { name: engine, semantics: SEMANTICS[spec.time.mode] },
   };
   if (nodeRuns.length > 0) result.nodes = { nodeIds: csr.nodeIds, runs: nodeRuns };
+  if (spec.output?.series) result.series = perRunSeries(series, longest.length, model.compartments);
   result.elapsedMs = performance.now() - started;
   return result;
+}
+
+function perRunSeries(series: number[][], nTimes: number, compartments: string[]): Record<string, number[][]> {
+  const nComp = compartments.length;
+  const out: Record<string, number[][]> = {};
+  compartments.forEach((name, c) => {
+    out[name] = series.map((s) => {
+      const rows = s.length / nComp;
+      return Array.from({ length: nTimes }, (_, k) => s[Math.min(k, rows - 1) * nComp + c]);
+    });
+  });
+  return out;
 }
 
 /**

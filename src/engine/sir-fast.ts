@@ -14,6 +14,8 @@
 import type { CSR } from "../graph/csr.js";
 import type { Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
+
+const INV_TWO_POW_53 = 1 / 9007199254740992;
 import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 
 export interface SIRRates {
@@ -57,10 +59,15 @@ export function runSIRFast(
     const end = offsets[v + 1];
     if (weights === null) {
       const pTransmit = 1 - Math.exp(-beta * duration);
+      // Compare the top 32 bits of U first: U ≥ p for sure when hi ≥ ⌈p·2^32⌉. Only near or below the
+      // threshold do we complete U to 53 bits (hi·2^21 + 21 more bits) — the same uniform, drawn lazily.
+      const pHi = Math.ceil(pTransmit * 4294967296);
       for (let a = offsets[v]; a < end; a++) {
         const u = targets[a];
         if (state[u] !== S) continue;
-        const x = rng.next();
+        const hi = rng.uint32();
+        if (hi >= pHi) continue;
+        const x = (hi * 2097152 + (rng.uint32() >>> 11)) * INV_TWO_POW_53;
         if (x >= pTransmit) continue;
         const ti = te - Math.log(1 - x) / beta;
         const slot = heapSlot[u];

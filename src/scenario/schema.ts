@@ -75,7 +75,7 @@ export const ScenarioSchema = z.strictObject({
   time: TimeSchema,
   initial: z.record(z.string(), SeedingSchema),
   runs: z.number().int().positive().default(1),
-  engine: z.enum(["auto", "general"]).optional(),
+  engine: z.enum(["auto", "general", "next-reaction"]).optional(),
   output: OutputSchema.optional(),
 });
 

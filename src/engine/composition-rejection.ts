@@ -1,0 +1,275 @@
+/**
+ * Exact continuous-time simulation of any compartmental model by the Gillespie direct method with
+ * composition–rejection sampling (Slepoy, Thompson & Plimpton 2008) and phantom infection attempts, as in
+ * St-Onge, Young, Hébert-Dufresne & Dubé 2019 ("Efficient sampling of spreading processes on complex
+ * networks using a composition and rejection algorithm", the engine `spreading_CR`) and Cota & Ferreira 2017.
+ *
+ * Each node v in compartment c carries the propensity
+ *   a(v) = Σ spontaneous rates out of c + Σ_{induced transitions driven by c} β · outWeight(v),
+ * which depends on v's own compartment and out-weight only: the total of every event v can cause, with
+ * infection attempts counted along *every* out-arc whatever the neighbour's state. The next event happens
+ * after Exp(Σ a); the acting node is drawn ∝ a(v) by composition (bins of propensities within a factor 2,
+ * chosen ∝ their totals) and rejection inside the bin (acceptance ≥ 1/2); then the event is a spontaneous
+ * transition, or an attempt along an arc drawn ∝ weight, which succeeds when the neighbour is in the
+ * transition's source compartment and is a phantom (no change) otherwise. Thinning a Poisson process this
+ * way is exact. A state change alters only the acting node's propensity, so an event costs O(1) (O(log k)
+ * with weights) — nothing per neighbour, and no heap.
+ */
+import type { CSR } from "../graph/csr.js";
+import type { CompiledModel } from "../models/compartmental.js";
+import type { Random } from "../random.js";
+import { SimulationError } from "../errors.js";
+import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+
+/** Bin b holds propensities 2^(b − 1023) ≤ a < 2^(b − 1022): b is the IEEE-754 biased exponent. */
+const BIN_COUNT = 2048;
+const EXPONENT_BIAS = 1023;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+/** Bin of a positive, finite propensity: its binary exponent, read from the IEEE-754 bits. */
+function binOf(a: number): number {
+  f64[0] = a;
+  return (u32[1] >>> 20) & 0x7ff; // (subnormals share bin 0)
+}
+
+/** Out-weight of every node, and per-arc cumulative weights for drawing an arc ∝ weight. */
+interface ArcWeights {
+  outWeight: Float64Array;
+  cumulative: Float64Array | null;
+}
+const arcWeightCache = new WeakMap<CSR, ArcWeights>();
+function arcWeights(csr: CSR): ArcWeights {
+  let w = arcWeightCache.get(csr);
+  if (w) return w;
+  const { n, offsets, weights } = csr;
+  const outWeight = new Float64Array(n);
+  let cumulative: Float64Array | null = null;
+  if (weights === null) {
+    for (let v = 0; v < n; v++) outWeight[v] = offsets[v + 1] - offsets[v];
+  } else {
+    cumulative = new Float64Array(csr.m);
+    for (let v = 0; v < n; v++) {
+      let s = 0;
+      for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+        s += weights[a];
+        cumulative[a] = s;
+      }
+      outWeight[v] = s;
+    }
+  }
+  w = { outWeight, cumulative };
+  arcWeightCache.set(csr, w);
+  return w;
+}
+
+export function runCompositionRejection(
+  csr: CSR,
+  model: CompiledModel,
+  initial: Uint8Array,
+  tmax: number,
+  record: number,
+  rng: Random,
+  options: RunOptions = {},
+): RunOutput {
+  if (model.usesProbabilities) {
+    throw new SimulationError("continuous engine: a transition is given as a per-step probability; use rates, or time.mode = discrete.");
+  }
+  const { n, offsets, targets } = csr;
+  const { nComp, spontOffsets, spontTo, spontRate, spontTotal, inducedOffsets, inducedTo, inducedRate, inducedSlot, infectious } = model;
+  const { outWeight, cumulative } = arcWeights(csr);
+
+  // Induced transitions grouped by the compartment that drives them.
+  const driveOffsets = new Int32Array(nComp + 1);
+  const drives: { from: number; to: number; rate: number; by: number }[] = [];
+  for (let c = 0; c < nComp; c++) {
+    for (let j = inducedOffsets[c]; j < inducedOffsets[c + 1]; j++) drives.push({ from: c, to: inducedTo[j], rate: inducedRate[j], by: infectious[inducedSlot[j]] });
+  }
+  drives.sort((a, b) => a.by - b.by);
+  for (const d of drives) driveOffsets[d.by + 1]++;
+  for (let c = 0; c < nComp; c++) driveOffsets[c + 1] += driveOffsets[c];
+  const driveFrom = Int32Array.from(drives, (d) => d.from);
+  const driveTo = Int32Array.from(drives, (d) => d.to);
+  const driveRate = Float64Array.from(drives, (d) => d.rate);
+  const driveTotal = new Float64Array(nComp);
+  for (const d of drives) driveTotal[d.by] += d.rate;
+
+  const state = initial.slice();
+  const propensity = new Float64Array(n);
+  const nodeBin = new Int32Array(n).fill(-1);
+  const nodePos = new Int32Array(n);
+  const binNodes: Int32Array[] = [];
+  const binSize = new Int32Array(BIN_COUNT);
+  const binTotal = new Float64Array(BIN_COUNT);
+  let lowBin = BIN_COUNT;
+  let highBin = -1;
+  let total = 0;
+
+  const insert = (v: number, a: number): void => {
+    const b = binOf(a);
+    let list = binNodes[b];
+    if (list === undefined) list = binNodes[b] = new Int32Array(16);
+    if (binSize[b] === list.length) {
+      const grown = new Int32Array(Math.min(n, list.length * 2));
+      grown.set(list);
+      list = binNodes[b] = grown;
+    }
+    nodeBin[v] = b;
+    nodePos[v] = binSize[b];
+    list[binSize[b]++] = v;
+    binTotal[b] += a;
+    propensity[v] = a;
+    total += a;
+    if (b < lowBin) lowBin = b;
+    if (b > highBin) highBin = b;
+  };
+  const remove = (v: number): void => {
+    const b = nodeBin[v];
+    const list = binNodes[b];
+    const last = list[--binSize[b]];
+    list[nodePos[v]] = last;
+    nodePos[last] = nodePos[v];
+    nodeBin[v] = -1;
+    // An emptied bin restarts from an exact zero, so rounding cannot accumulate there.
+    binTotal[b] = binSize[b] === 0 ? 0 : binTotal[b] - propensity[v];
+    total -= propensity[v];
+    propensity[v] = 0;
+    while (highBin >= 0 && binSize[highBin] === 0) highBin--;
+    while (lowBin < BIN_COUNT && binSize[lowBin] === 0) lowBin++;
+    if (highBin < 0) total = 0; // nothing left to happen: drop any rounding residue
+  };
+  const propensityOf = (v: number, c: number): number => spontTotal[c] + driveTotal[c] * outWeight[v];
+  /** Sum the bin totals afresh (bounds rounding drift of the running total). */
+  const resum = (): void => {
+    total = 0;
+    for (let b = lowBin; b <= highBin; b++) total += binTotal[b];
+  };
+
+  const counts = new Float64Array(nComp);
+  const everLeft = new Uint8Array(n);
+  const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
+  const isInfectious = new Uint8Array(nComp);
+  for (const c of infectious) isInfectious[c] = 1;
+  const S0 = model.susceptible;
+  let finalSize = 0;
+  let infectiousNow = 0;
+  for (let v = 0; v < n; v++) {
+    const c = state[v];
+    counts[c]++;
+    if (c !== S0) {
+      everLeft[v] = 1;
+      finalSize++;
+      if (infectionTime !== null) infectionTime[v] = 0;
+    }
+    if (isInfectious[c]) infectiousNow++;
+    const a = propensityOf(v, c);
+    if (a > 0) insert(v, a);
+  }
+  resum();
+
+  const recorder = new TrajectoryRecorder(nComp, record, tmax);
+  let peak = infectiousNow;
+  let peakTime = 0;
+  let events = 0;
+  let t = 0;
+  let sinceResum = 0;
+
+  const move = (v: number, from: number, to: number, te: number): void => {
+    state[v] = to;
+    counts[from]--;
+    counts[to]++;
+    events++;
+    if (from === S0 && everLeft[v] === 0) {
+      everLeft[v] = 1;
+      finalSize++;
+      if (infectionTime !== null) infectionTime[v] = te;
+    }
+    if (isInfectious[to] !== isInfectious[from]) {
+      infectiousNow += isInfectious[to] ? 1 : -1;
+      if (infectiousNow > peak) {
+        peak = infectiousNow;
+        peakTime = te;
+      }
+    }
+    const a = propensityOf(v, to);
+    if (a !== propensity[v]) {
+      if (nodeBin[v] >= 0) remove(v);
+      if (a > 0) insert(v, a);
+    }
+  };
+
+  while (total > 1e-300) {
+    const te = t - Math.log(1 - rng.next()) / total;
+    if (te > tmax) break;
+    recorder.advanceTo(te, counts);
+    t = te;
+
+    // Composition: a bin ∝ its total (highest bins first: they hold the most propensity per node).
+    let x = rng.next() * total;
+    let b = highBin;
+    for (; b > lowBin; b--) {
+      x -= binTotal[b];
+      if (x < 0) break;
+    }
+    // Rejection inside the bin: a uniform member, accepted with probability a / 2^(b+1−offset) ≥ 1/2.
+    const list = binNodes[b];
+    const size = binSize[b];
+    const ceiling = 2 ** (b - EXPONENT_BIAS + 1);
+    let v: number;
+    for (;;) {
+      const y = rng.next() * size;
+      const i = Math.floor(y);
+      v = list[i];
+      // The fractional part of y is a fresh uniform: accept with probability a(v) / ceiling.
+      if ((y - i) * ceiling < propensity[v]) break;
+    }
+
+    // Which event of v: spontaneous, or an attempt along one of its arcs.
+    const c = state[v];
+    let z = rng.next() * propensity[v];
+    if (z < spontTotal[c]) {
+      let to = spontTo[spontOffsets[c]];
+      for (let j = spontOffsets[c]; j < spontOffsets[c + 1]; j++) {
+        to = spontTo[j];
+        z -= spontRate[j];
+        if (z < 0) break;
+      }
+      move(v, c, to, te);
+    } else {
+      z -= spontTotal[c];
+      const w = outWeight[v];
+      let j = driveOffsets[c];
+      for (; j < driveOffsets[c + 1] - 1; j++) {
+        const share = driveRate[j] * w;
+        if (z < share) break;
+        z -= share;
+      }
+      // z / β is uniform on [0, outWeight): the arc it falls on is drawn ∝ weight.
+      const pick = z / driveRate[j];
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      let arc: number;
+      if (cumulative === null) {
+        arc = start + Math.min(end - start - 1, Math.floor(pick));
+      } else {
+        let lo = start;
+        let hi = end - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cumulative[mid] > pick) hi = mid;
+          else lo = mid + 1;
+        }
+        arc = lo;
+      }
+      const u = targets[arc];
+      if (state[u] === driveFrom[j]) move(u, driveFrom[j], driveTo[j], te);
+    }
+    if (++sinceResum === n) {
+      sinceResum = 0;
+      resum();
+    }
+  }
+  const endTime = total > 1e-300 ? tmax : t;
+  recorder.finish(counts, endTime);
+  return { times: recorder.times, counts: recorder.counts, finalState: state, infectionTime, finalSize, peak, peakTime, events, endTime };
+}
