@@ -27,13 +27,29 @@ export function runDiscrete(
   options: RunOptions = {},
 ): RunOutput {
   const { n, offsets, targets, weights } = csr;
-  const { nComp, nSlots, slotOf, sensitive, spontOffsets, spontTo, spontRate, spontIsProbability, inducedOffsets, inducedTo, inducedRate, inducedIsProbability, inducedSlot } = model;
+  const { nComp, nSlots, slotOf, spontOffsets, spontTo, spontRate, spontIsProbability, inducedOffsets, inducedTo, inducedRate, inducedIsProbability, inducedSlot } = model;
   const S0 = model.susceptible;
 
   // Per-step hazards (rate × dt, or −ln(1 − p)); Infinity for p = 1.
   const toStepHazard = (value: number, isProbability: number): number => (isProbability ? (value >= 1 ? Infinity : -Math.log(1 - value)) : value * dt);
   const spontH = Float64Array.from(spontRate, (r, j) => toStepHazard(r, spontIsProbability[j]));
   const inducedH = Float64Array.from(inducedRate, (r, j) => toStepHazard(r, inducedIsProbability[j]));
+  // "Simple" compartments leave only by one induced transition (S in SIR, SIS, SEIR…). For them
+  // 1 − e^(−h·Σw) = 1 − Π(1 − p_arc): independent trials per arc, which we run from the inducer's side with
+  // geometric skipping over its arcs (Batagelj & Brandes 2005), touching only the arcs that transmit — the
+  // independent-cascade fast path. Other sensitive compartments accumulate pressure and decide per node.
+  const simple = new Uint8Array(nComp);
+  for (let c = 0; c < nComp; c++) if (spontOffsets[c + 1] === spontOffsets[c] && inducedOffsets[c + 1] - inducedOffsets[c] === 1) simple[c] = 1;
+  const slotSimple: { from: number; to: number; h: number }[][] = Array.from({ length: nSlots }, () => []);
+  const pressed = new Uint8Array(Math.max(nComp * nSlots, 1)); // sensitive, and not handled per arc
+  for (let c = 0; c < nComp; c++) {
+    for (let j = inducedOffsets[c]; j < inducedOffsets[c + 1]; j++) {
+      if (simple[c]) slotSimple[inducedSlot[j]].push({ from: c, to: inducedTo[j], h: inducedH[j] });
+      else pressed[c * nSlots + inducedSlot[j]] = 1;
+    }
+  }
+  const slotPressed = new Uint8Array(nSlots);
+  for (let c = 0; c < nComp; c++) for (let s = 0; s < nSlots; s++) if (pressed[c * nSlots + s]) slotPressed[s] = 1;
   // Nodes in these compartments are visited every step.
   const active = new Uint8Array(nComp);
   for (let c = 0; c < nComp; c++) if (spontOffsets[c + 1] > spontOffsets[c] || slotOf[c] >= 0) active[c] = 1;
@@ -82,7 +98,9 @@ export function runDiscrete(
   let step = 0;
 
   for (; step < steps && activeCount > 0; step++) {
-    // 1. Candidates: active nodes that can leave spontaneously, and neighbours that inducers press on.
+    // 1. Moves decided per arc (simple compartments), and candidates that decide per node: active nodes
+    //    that can leave spontaneously, and the neighbours that inducers put under pressure.
+    let nChanged = 0;
     let nCand = 0;
     for (let i = 0; i < activeCount; i++) {
       const v = activeList[i];
@@ -93,9 +111,35 @@ export function runDiscrete(
       }
       const s = slotOf[c];
       if (s < 0) continue;
-      for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      for (const { from, to, h } of slotSimple[s]) {
+        if (weights === null && h !== Infinity) {
+          let a = start + Math.floor(-Math.log(1 - rng.next()) / h);
+          while (a < end) {
+            const u = targets[a];
+            if (state[u] === from && stamp[u] !== step) {
+              stamp[u] = step;
+              changedNode[nChanged] = u;
+              changedTo[nChanged++] = to;
+            }
+            a += 1 + Math.floor(-Math.log(1 - rng.next()) / h);
+          }
+        } else {
+          for (let a = start; a < end; a++) {
+            const u = targets[a];
+            if (state[u] !== from || stamp[u] === step) continue;
+            if (h !== Infinity && rng.next() >= -Math.expm1(-h * (weights === null ? 1 : weights[a]))) continue;
+            stamp[u] = step;
+            changedNode[nChanged] = u;
+            changedTo[nChanged++] = to;
+          }
+        }
+      }
+      if (!slotPressed[s]) continue;
+      for (let a = start; a < end; a++) {
         const u = targets[a];
-        if (!sensitive[state[u] * nSlots + s]) continue;
+        if (!pressed[state[u] * nSlots + s]) continue;
         pressure[u * nSlots + s] += weights === null ? 1 : weights[a];
         if (stamp[u] !== step) {
           stamp[u] = step;
@@ -103,8 +147,7 @@ export function runDiscrete(
         }
       }
     }
-    // 2. Each candidate's move, from the previous state.
-    let nChanged = 0;
+    // 2. Each remaining candidate's move, from the previous state.
     for (let i = 0; i < nCand; i++) {
       const v = candidates[i];
       const c = state[v];
