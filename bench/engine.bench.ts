@@ -11,7 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { CSR } from "../src/graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../src/graph/generators/index.js";
@@ -119,6 +119,7 @@ const dir = mkdtempSync(join(tmpdir(), "spreadlab-bench-"));
 try {
   const ref = buildReference(dir);
   console.log(`Spreadlab engine benchmark — node ${process.version}, γ = ${GAMMA}, ρ = ${RHO}, seed ${SEED}${quick ? " (quick)" : ""}`);
+  console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(", ")} on ${cpus().length} cores (ratios are only meaningful on a quiet machine)`);
   console.log(ref ? `C reference: ${findReference()} (gcc -O2)` : "C reference: not available (needs gcc and ../shared/bench/sir_ref.c); ratios skipped");
   for (const c of CASES) {
     const [csr, genSecs] = cpuSeconds(() => generateCSR(c.spec, SEED));
@@ -137,21 +138,31 @@ try {
     });
     const rates = { beta: tau, gamma: GAMMA, S: 0, I: 1, R: 2 };
     const few = Math.max(3, Math.ceil(c.runs / 3));
+    const measureRows = (): Row[] => {
+      const rows: Row[] = [];
+      if (want("sir")) rows.push(measure(csr, sir, c.runs, (init, r) => runSIRFast(csr, rates, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (event-driven SIR path)"));
+      if (want("cr")) rows.push(measure(csr, sir, few, (init, r) => runCompositionRejection(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (composition–rejection)"));
+      if (want("nrm")) rows.push(measure(csr, sir, 3, (init, r) => runContinuous(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (next-reaction)"));
+      if (want("sis")) rows.push(measure(csr, sis, few, (init, r) => runCompositionRejection(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (composition–rejection)"));
+      if (want("sis-nrm")) rows.push(measure(csr, sis, 3, (init, r) => runContinuous(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (next-reaction)"));
+      if (want("discrete")) rows.push(measure(csr, dsir, c.runs, (init, r) => runDiscrete(csr, dsir, init, 10_000, 1, 1, runStream(SEED + 1, r)), "discrete SIR (p = T)"));
+      return rows;
+    };
     const rows: Row[] = [];
-    if (want("sir")) rows.push(measure(csr, sir, c.runs, (init, r) => runSIRFast(csr, rates, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (event-driven SIR path)"));
-    if (want("cr")) rows.push(measure(csr, sir, few, (init, r) => runCompositionRejection(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (composition–rejection)"));
-    if (want("nrm")) rows.push(measure(csr, sir, 3, (init, r) => runContinuous(csr, sir, init, Infinity, 1, runStream(SEED + 1, r)), "continuous SIR (next-reaction)"));
-    if (want("sis")) rows.push(measure(csr, sis, few, (init, r) => runCompositionRejection(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (composition–rejection)"));
-    if (want("sis-nrm")) rows.push(measure(csr, sis, 3, (init, r) => runContinuous(csr, sis, init, 10, 1, runStream(SEED + 1, r)), "continuous SIS to t = 10 (next-reaction)"));
-    if (want("discrete")) rows.push(measure(csr, dsir, c.runs, (init, r) => runDiscrete(csr, dsir, init, 10_000, 1, 1, runStream(SEED + 1, r)), "discrete SIR (p = T)"));
     let cSeconds: number | null = null;
     if (ref) {
+      // The C reference runs once before and once after our rows; the ratio uses the mean of the two
+      // medians, so a load change during the measurement does not bias it one way.
       const edges = join(dir, `${c.id}.txt`);
       writeEdges(csr, edges);
-      const out = execFileSync(ref, [edges, String(tau), String(GAMMA), String(RHO), String(c.runs), String(SEED)], { encoding: "utf8" });
-      const parsed = JSON.parse(out) as { medianSeconds: number; meanFinalFraction: number };
-      cSeconds = parsed.medianSeconds;
-      rows.push({ engine: "C reference SIR (sir_ref.c)", seconds: parsed.medianSeconds, eventsPerSecond: NaN, finalSize: parsed.meanFinalFraction });
+      const cRun = () => JSON.parse(execFileSync(ref, [edges, String(tau), String(GAMMA), String(RHO), String(c.runs), String(SEED)], { encoding: "utf8" })) as { medianSeconds: number; meanFinalFraction: number };
+      const before = cRun();
+      rows.unshift(...measureRows());
+      const after = cRun();
+      cSeconds = (before.medianSeconds + after.medianSeconds) / 2;
+      rows.push({ engine: `C reference SIR (sir_ref.c; before ${fmt(before.medianSeconds, 4)}, after ${fmt(after.medianSeconds, 4)})`, seconds: cSeconds, eventsPerSecond: NaN, finalSize: before.meanFinalFraction });
+    } else {
+      rows.unshift(...measureRows());
     }
     console.log("| engine | median CPU s/run | events/s | final size | × C SIR |");
     console.log("|---|---|---|---|---|");

@@ -129,7 +129,9 @@ export function runDiscrete(
           for (let a = start; a < end; a++) {
             const u = targets[a];
             if (state[u] !== from || stamp[u] === step) continue;
-            if (h !== Infinity && rng.next() >= -Math.expm1(-h * (weights === null ? 1 : weights[a]))) continue;
+            const w = weights === null ? 1 : weights[a];
+            if (w <= 0) continue; // a weight-0 arc never transmits, even with probability 1 (as in the pressure path)
+            if (h !== Infinity && rng.next() >= -Math.expm1(-h * w)) continue;
             stamp[u] = step;
             changedNode[nChanged] = u;
             changedTo[nChanged++] = to;
