@@ -14,7 +14,7 @@ import { runContinuous } from "./engine/continuous.js";
 import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
 import type { RunOutput } from "./engine/trajectory.js";
-import { bands, meanSd, type BandSummary } from "./ensemble/summary.js";
+import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
 import { checkSeed, runStream, type Random } from "./random.js";
 import { ModelError, SimulationError } from "./errors.js";
 
@@ -52,33 +52,7 @@ export interface SimulationSpec {
   };
 }
 
-export interface NodeRunOutput {
-  run: number;
-  /** Compartment name of every node at the end, in `nodeIds` order. */
-  state: string[];
-  /** First time each node left the susceptible compartment (null if never). */
-  infectionTime?: (number | null)[];
-}
-
-/** The v1 result schema (DESIGN.md), shared by the library, CLI and REST API. */
-export interface SimulationResult extends BandSummary {
-  schemaVersion: 1;
-  scenario: string;
-  seed: number;
-  runs: number;
-  n: number;
-  model: string;
-  compartments: string[];
-  times: number[];
-  finalSize: { mean: number; sd: number; values: number[] };
-  peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
-  events: { mean: number; total: number };
-  nodes?: { nodeIds: string[]; runs: NodeRunOutput[] };
-  /** Per-run counts, `series[compartment][run][k]`, when `output.series` is set (runs that ended early are extended with their last value). */
-  series?: Record<string, number[][]>;
-  elapsedMs: number;
-  engine: { name: string; semantics: string };
-}
+export type { NodeRunOutput, SimulationResult } from "./ensemble/assemble.js";
 
 function resolveModelSpec(spec: ModelSpec): { def: CompartmentalModelDef; id: string } {
   if ("preset" in spec) {
@@ -144,6 +118,60 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
   throw new SimulationError(`time.mode: expected "continuous" or "discrete", got ${JSON.stringify((time as { mode?: unknown }).mode)}.`);
 }
 
+/** A simulation made ready to run: everything validated and compiled once, runs made one at a time. */
+export interface PreparedSimulation {
+  meta: EnsembleMeta;
+  runs: number;
+  /** Make run r (its randomness from the stream (seed, r) alone). */
+  runOne(r: number): RunRecord;
+}
+
+/** Validate and compile a spec against a compiled network, once per run set (also in each worker). */
+export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimulation {
+  if (csr.n === 0) throw new SimulationError("simulate: the network has no nodes.");
+  const { def, id } = resolveModelSpec(spec.model);
+  const model = compileModel(def);
+  const seed = checkSeed(spec.seed ?? 0, "seed");
+  const runs = spec.runs ?? 1;
+  if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
+  const plan = planInitial(spec.initial, csr, model);
+  const { runner, engine } = makeRunner(csr, model, spec);
+  const keepNodes = spec.output?.nodes ?? "first";
+  const keepTimes = spec.output?.infectionTimes ?? false;
+  return {
+    runs,
+    meta: {
+      scenario: spec.name ?? id,
+      seed,
+      n: csr.n,
+      model: id,
+      compartments: [...model.compartments],
+      engine: { name: engine, semantics: SEMANTICS[spec.time.mode] },
+      nodeIds: csr.nodeIds,
+      series: spec.output?.series,
+    },
+    runOne(r: number): RunRecord {
+      // The initial condition and then the dynamics draw from the run's own stream: (seed, r) alone.
+      const rng = runStream(seed, r);
+      const initial = drawInitial(plan, csr, model, rng);
+      const keep = keepNodes === "all" || (keepNodes === "first" && r === 0);
+      const out = runner(initial, rng, keep && keepTimes);
+      const record: RunRecord = {
+        run: r,
+        times: out.times,
+        counts: out.counts,
+        finalSize: out.finalSize,
+        peak: out.peak,
+        peakTime: out.peakTime,
+        events: out.events,
+      };
+      if (keep) record.state = out.finalState;
+      if (keep && out.infectionTime) record.infectionTime = out.infectionTime;
+      return record;
+    },
+  };
+}
+
 /**
  * Simulate a compartmental model on a network: `runs` independent runs (default 1), run r drawing every
  * random number from the stream (seed, r), so results are identical however runs are scheduled.
@@ -160,79 +188,10 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
 export function simulate(network: Graph | CSR, spec: SimulationSpec): SimulationResult {
   const started = performance.now();
   const csr = isCSR(network) ? network : compile(network, { weight: spec.weight ?? null });
-  if (csr.n === 0) throw new SimulationError("simulate: the network has no nodes.");
-  const { def, id } = resolveModelSpec(spec.model);
-  const model = compileModel(def);
-  const seed = checkSeed(spec.seed ?? 0, "seed");
-  const runs = spec.runs ?? 1;
-  if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
-  const plan = planInitial(spec.initial, csr, model);
-  const { runner, engine } = makeRunner(csr, model, spec);
-  const keepNodes = spec.output?.nodes ?? "first";
-  const keepTimes = spec.output?.infectionTimes ?? false;
-
-  const series: number[][] = [];
-  const finalSizes: number[] = [];
-  const peaks: number[] = [];
-  const peakTimes: number[] = [];
-  let events = 0;
-  let longest: number[] = [];
-  const nodeRuns: NodeRunOutput[] = [];
-  for (let r = 0; r < runs; r++) {
-    // The initial condition and then the dynamics draw from the run's own stream: (seed, r) alone.
-    const rng = runStream(seed, r);
-    const initial = drawInitial(plan, csr, model, rng);
-    const keep = keepNodes === "all" || (keepNodes === "first" && r === 0);
-    const out = runner(initial, rng, keep && keepTimes);
-    series.push(out.counts);
-    if (out.times.length > longest.length) longest = out.times;
-    finalSizes.push(out.finalSize);
-    peaks.push(out.peak);
-    peakTimes.push(out.peakTime);
-    events += out.events;
-    if (keep) {
-      const names = model.compartments;
-      const node: NodeRunOutput = { run: r, state: Array.from(out.finalState, (c) => names[c]) };
-      if (out.infectionTime) node.infectionTime = Array.from(out.infectionTime, (t) => (Number.isNaN(t) ? null : t));
-      nodeRuns.push(node);
-    }
-  }
-  const band = bands(series, longest.length, model.compartments);
-  const fs = meanSd(finalSizes);
-  const pk = meanSd(peaks);
-  const pt = meanSd(peakTimes);
-  const result: SimulationResult = {
-    schemaVersion: 1,
-    scenario: spec.name ?? id,
-    seed,
-    runs,
-    n: csr.n,
-    model: id,
-    compartments: [...model.compartments],
-    times: longest,
-    ...band,
-    finalSize: { ...fs, values: finalSizes },
-    peak: { ...pk, values: peaks, time: { ...pt, values: peakTimes } },
-    events: { mean: events / runs, total: events },
-    elapsedMs: 0,
-    engine: { name: engine, semantics: SEMANTICS[spec.time.mode] },
-  };
-  if (nodeRuns.length > 0) result.nodes = { nodeIds: csr.nodeIds, runs: nodeRuns };
-  if (spec.output?.series) result.series = perRunSeries(series, longest.length, model.compartments);
-  result.elapsedMs = performance.now() - started;
-  return result;
-}
-
-function perRunSeries(series: number[][], nTimes: number, compartments: string[]): Record<string, number[][]> {
-  const nComp = compartments.length;
-  const out: Record<string, number[][]> = {};
-  compartments.forEach((name, c) => {
-    out[name] = series.map((s) => {
-      const rows = s.length / nComp;
-      return Array.from({ length: nTimes }, (_, k) => s[Math.min(k, rows - 1) * nComp + c]);
-    });
-  });
-  return out;
+  const prepared = prepareSimulation(csr, spec);
+  const records: RunRecord[] = [];
+  for (let r = 0; r < prepared.runs; r++) records.push(prepared.runOne(r));
+  return assemble(prepared.meta, records, started);
 }
 
 /**

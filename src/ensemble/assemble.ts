@@ -1,0 +1,123 @@
+/**
+ * From per-run records to the v1 result. Every family (compartmental, cascades) produces one `RunRecord`
+ * per run; records are assembled in run order, so the result is the same whether the runs were made in
+ * one thread or spread over workers.
+ */
+import { bands, meanSd, type BandSummary } from "./summary.js";
+
+/** What one run contributes to an ensemble result. Plain data: it crosses worker boundaries. */
+export interface RunRecord {
+  run: number;
+  /** Record times of this run (a run that ends early has fewer). */
+  times: number[];
+  /** Row-major counts: counts[k · nComp + c]. */
+  counts: number[];
+  finalSize: number;
+  peak: number;
+  peakTime: number;
+  events: number;
+  /** Final compartment index per node, when node states are kept for this run. */
+  state?: Uint8Array;
+  /** First time each node left the susceptible compartment (NaN: never), when requested. */
+  infectionTime?: Float64Array;
+}
+
+export interface NodeRunOutput {
+  run: number;
+  /** Compartment name of every node at the end, in `nodeIds` order. */
+  state: string[];
+  /** First time each node left the susceptible compartment (null if never). */
+  infectionTime?: (number | null)[];
+}
+
+/** The v1 result schema (DESIGN.md), shared by the library, CLI and REST API. */
+export interface SimulationResult extends BandSummary {
+  schemaVersion: 1;
+  scenario: string;
+  seed: number;
+  runs: number;
+  n: number;
+  model: string;
+  compartments: string[];
+  times: number[];
+  finalSize: { mean: number; sd: number; values: number[] };
+  peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
+  events: { mean: number; total: number };
+  nodes?: { nodeIds: string[]; runs: NodeRunOutput[] };
+  /** Per-run counts, `series[compartment][run][k]`, when requested (runs that ended early are extended with their last value). */
+  series?: Record<string, number[][]>;
+  elapsedMs: number;
+  engine: { name: string; semantics: string };
+}
+
+export interface EnsembleMeta {
+  scenario: string;
+  seed: number;
+  n: number;
+  model: string;
+  compartments: string[];
+  engine: { name: string; semantics: string };
+  nodeIds: string[];
+  /** Also return every run's counts. */
+  series?: boolean;
+}
+
+function perRunSeries(records: RunRecord[], nTimes: number, compartments: string[]): Record<string, number[][]> {
+  const nComp = compartments.length;
+  const out: Record<string, number[][]> = {};
+  compartments.forEach((name, c) => {
+    out[name] = records.map(({ counts }) => {
+      const rows = counts.length / nComp;
+      return Array.from({ length: nTimes }, (_, k) => counts[Math.min(k, rows - 1) * nComp + c]);
+    });
+  });
+  return out;
+}
+
+/** Assemble run records (in any order) into the v1 result. */
+export function assemble(meta: EnsembleMeta, unordered: RunRecord[], startedAt: number): SimulationResult {
+  const records = [...unordered].sort((a, b) => a.run - b.run);
+  let longest: number[] = [];
+  for (const r of records) if (r.times.length > longest.length) longest = r.times;
+  const band = bands(
+    records.map((r) => r.counts),
+    longest.length,
+    meta.compartments,
+  );
+  const pick = (f: (r: RunRecord) => number) => records.map(f);
+  const finalSizes = pick((r) => r.finalSize);
+  const peaks = pick((r) => r.peak);
+  const peakTimes = pick((r) => r.peakTime);
+  const events = records.reduce((s, r) => s + r.events, 0);
+  const result: SimulationResult = {
+    schemaVersion: 1,
+    scenario: meta.scenario,
+    seed: meta.seed,
+    runs: records.length,
+    n: meta.n,
+    model: meta.model,
+    compartments: [...meta.compartments],
+    times: longest,
+    ...band,
+    finalSize: { ...meanSd(finalSizes), values: finalSizes },
+    peak: { ...meanSd(peaks), values: peaks, time: { ...meanSd(peakTimes), values: peakTimes } },
+    events: { mean: events / records.length, total: events },
+    elapsedMs: 0,
+    engine: meta.engine,
+  };
+  const kept = records.filter((r) => r.state !== undefined);
+  if (kept.length > 0) {
+    const names = meta.compartments;
+    result.nodes = {
+      nodeIds: meta.nodeIds,
+      runs: kept.map((r) => {
+        const node: NodeRunOutput = { run: r.run, state: Array.from(r.state!, (c) => names[c]) };
+        if (r.infectionTime) node.infectionTime = Array.from(r.infectionTime, (t) => (Number.isNaN(t) ? null : t));
+        return node;
+      }),
+    };
+  }
+  if (meta.series) result.series = perRunSeries(records, longest.length, meta.compartments);
+  result.elapsedMs = performance.now() - startedAt;
+  return result;
+}
