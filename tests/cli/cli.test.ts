@@ -16,22 +16,10 @@ const bin = join(root, "bin", "spreadlab.js");
 const compiledMain = join(root, "dist", "src", "cli", "main.js");
 const work = mkdtempSync(join(tmpdir(), "spreadlab-cli-"));
 
-/** Newest modification time of the TypeScript sources the CLI is compiled from. */
-function newestSource(): number {
-  let newest = 0;
-  for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
 beforeAll(() => {
-  if (existsSync(compiledMain) && statSync(compiledMain).mtimeMs >= newestSource()) return;
-  // `npx tsc -p .` through the local compiler; tsc still emits when it reports type errors elsewhere, so
-  // only a missing entry point is fatal here (type errors are the typecheck's business).
-  const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: root, encoding: "utf8" });
-  if (!existsSync(compiledMain)) throw new Error(`building the CLI failed:\n${tsc.stdout}${tsc.stderr}`);
-}, 180_000);
+  // tests/setup/build.ts (vitest globalSetup) compiles dist/ before any test runs.
+  if (!existsSync(compiledMain)) throw new Error("dist/ is missing: the vitest global setup should have built it.");
+});
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,0 +1,20 @@
+/**
+ * The model families an ensemble can run, behind one interface: prepare once per network and spec, then
+ * make run r. The worker pool and the serial path both go through here.
+ */
+import type { CSR } from "../graph/csr.js";
+import { prepareSimulation, type SimulationSpec } from "../simulate.js";
+import type { EnsembleMeta, RunRecord } from "./assemble.js";
+
+/** A spec of any family that runs as an ensemble of independent runs. */
+export type EnsembleSpec = SimulationSpec;
+
+export interface PreparedFamily {
+  meta: EnsembleMeta;
+  runs: number;
+  runOne(r: number): RunRecord;
+}
+
+export function prepareFamily(csr: CSR, spec: EnsembleSpec): PreparedFamily {
+  return prepareSimulation(csr, spec);
+}

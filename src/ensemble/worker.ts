@@ -1,0 +1,56 @@
+/**
+ * Worker thread of the ensemble pool (piscina). The network arrives once, in `workerData`, as
+ * SharedArrayBuffers: workers read the same memory and nothing is copied per task. A task names a range of
+ * run indices of one spec; the worker prepares the spec once (cached by its JSON) and returns one record
+ * per run. Run r's randomness comes from (seed, r) alone, so the split over workers changes nothing.
+ */
+import { workerData } from "node:worker_threads";
+import { withLazyIndex, type CSR } from "../graph/csr.js";
+import type { RunRecord } from "./assemble.js";
+import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "./families.js";
+
+export interface SharedNetwork {
+  n: number;
+  m: number;
+  directed: boolean;
+  offsets: SharedArrayBuffer;
+  targets: SharedArrayBuffer;
+  weights: SharedArrayBuffer | null;
+}
+
+export interface WorkerTask {
+  spec: EnsembleSpec;
+  from: number;
+  to: number;
+}
+
+function networkFromShared(shared: SharedNetwork): CSR {
+  // Node keys are run-local indices here: the main thread rewrote explicit seed ids to indices.
+  const nodeIds = new Array<string>(shared.n);
+  for (let v = 0; v < shared.n; v++) nodeIds[v] = String(v);
+  return withLazyIndex({
+    n: shared.n,
+    m: shared.m,
+    directed: shared.directed,
+    offsets: new Int32Array(shared.offsets),
+    targets: new Int32Array(shared.targets),
+    weights: shared.weights ? new Float32Array(shared.weights) : null,
+    nodeIds,
+  });
+}
+
+const csr = networkFromShared((workerData as { network: SharedNetwork }).network);
+const prepared = new Map<string, PreparedFamily>();
+
+export default function runTask(task: WorkerTask): RunRecord[] {
+  const key = JSON.stringify(task.spec);
+  let p = prepared.get(key);
+  if (p === undefined) {
+    p = prepareFamily(csr, task.spec);
+    prepared.clear(); // one spec at a time is the common case; do not grow without bound
+    prepared.set(key, p);
+  }
+  const records: RunRecord[] = [];
+  for (let r = task.from; r < task.to; r++) records.push(p.runOne(r));
+  return records;
+}
