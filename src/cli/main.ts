@@ -10,6 +10,16 @@ import { MODELS } from "../models/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { SpreadlabError } from "../errors.js";
 import { writeResult } from "./output.js";
+import { progressBar } from "./progress.js";
+import { simulateEnsemble } from "../ensemble/pool.js";
+
+/** The user pressed Ctrl-C. */
+class InterruptedError extends Error {
+  override name = "InterruptedError";
+  constructor() {
+    super("interrupted; no result was written.");
+  }
+}
 
 const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError"]);
 
@@ -47,12 +57,32 @@ export function buildProgram(): Command {
     .option("--out <dir>", "write results into this folder (overrides output.dir)")
     .option("--json", "print the result JSON on stdout")
     .option("--quiet", "print nothing but errors")
+    .option("--workers <w>", "worker threads for ensembles (default: all cores; results do not depend on it)", parseIntAtLeast("workers", 1))
     .option("--allow-outside", "allow network files outside the scenario's folder")
-    .action((file: string, opts: { runs?: number; seed?: number; out?: string; json?: boolean; quiet?: boolean; allowOutside?: boolean }) => {
+    .action(async (file: string, opts: { runs?: number; seed?: number; out?: string; json?: boolean; quiet?: boolean; allowOutside?: boolean; workers?: number }) => {
       const loaded = loadScenario(file, { allowOutside: opts.allowOutside });
       const resolved = resolveScenario(loaded, { runs: opts.runs, seed: opts.seed });
       const csr = resolved.network();
-      const result = simulate(csr, resolved.spec);
+      const runs = resolved.spec.runs ?? 1;
+      let result: SimulationResult;
+      if (runs === 1 || opts.workers === 1) {
+        result = simulate(csr, resolved.spec);
+      } else {
+        // Ctrl-C stops the workers cleanly: nothing is written, the exit code is 130.
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once("SIGINT", onSigint);
+        const bar = progressBar(resolved.name, !opts.quiet);
+        try {
+          result = await simulateEnsemble(csr, resolved.spec, { workers: opts.workers, signal: controller.signal, onProgress: (d, t) => bar.update(d, t) });
+        } catch (e) {
+          if (controller.signal.aborted) throw new InterruptedError();
+          throw e;
+        } finally {
+          bar.finish();
+          process.off("SIGINT", onSigint);
+        }
+      }
       const dir = opts.out ?? loaded.scenario.output?.dir;
       if (dir) {
         const written = writeResult(result, dir, loaded.scenario.output?.formats ?? ["json", "csv"]);
@@ -107,6 +137,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const err = e as Error;
+    if (err.name === "InterruptedError") {
+      process.stderr.write(`spreadlab: ${err.message}\n`);
+      return 130;
+    }
     process.stderr.write(`spreadlab: ${err.message}\n`);
     return INVALID_INPUT.has(err.name) || (err instanceof SpreadlabError && err.name === "SpreadlabError") ? 2 : 1;
   }
