@@ -13,12 +13,14 @@ import { runSIRFast } from "./engine/sir-fast.js";
 import { runContinuous } from "./engine/continuous.js";
 import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
+import { planSchedule, type Intervention } from "./engine/interventions.js";
 import type { RunOutput } from "./engine/trajectory.js";
 import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
 import { checkSeed, runStream, type Random } from "./random.js";
 import { ModelError, SimulationError } from "./errors.js";
 
-export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number };
+/** `rateStep`: grid on which time-varying parameters are re-evaluated (default 0.1 time units; discrete: dt). */
+export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number; rateStep?: number };
 export type DiscreteTime = { mode: "discrete"; steps: number; dt?: number; recordEvery?: number };
 
 export type EngineChoice = "auto" | "general" | "next-reaction";
@@ -42,6 +44,8 @@ export interface SimulationSpec {
   engine?: EngineChoice;
   /** Edge attribute used as weight when a graphology graph is passed (default: unweighted). */
   weight?: string;
+  /** Interventions (lockdowns, vaccination, imports, quarantine, edge closures): see engine/interventions.ts. */
+  interventions?: Intervention[];
   output?: {
     /** Per-node final states: of no run, the first run (default) or every run. */
     nodes?: "none" | "first" | "all";
@@ -76,15 +80,30 @@ const SEMANTICS = {
 /** A run function bound to one network, model and time setting. */
 type Runner = (initial: Uint8Array, rng: Random, keepTimes: boolean) => RunOutput;
 
-function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { runner: Runner; engine: string } {
+function makeRunner(csr: CSR, model: CompiledModel, def: CompartmentalModelDef, spec: SimulationSpec): { runner: Runner; engine: string } {
   const time = spec.time;
+  const horizon = time.mode === "continuous" ? time.tmax : time.steps * (time.dt ?? 1);
+  const interventions = spec.interventions ?? [];
+  const schedule =
+    interventions.length > 0
+      ? planSchedule(interventions, {
+          csr,
+          def,
+          compartments: model.compartments,
+          susceptible: model.susceptible,
+          infectious: model.infectious,
+          horizon,
+          rateStep: time.mode === "continuous" ? time.rateStep : time.dt ?? 1,
+        })
+      : null;
+  const options = (keep: boolean) => ({ infectionTimes: keep, schedule: schedule?.() });
   if (time.mode === "continuous") {
     const { tmax } = time;
     if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
     const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
     if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
     if (Number.isFinite(tmax) && tmax / record > 1e6) throw new SimulationError(`time.record: ${record} gives more than 10^6 record times up to tmax = ${tmax}; use a coarser record interval.`);
-    if ((spec.engine ?? "auto") === "auto" && isPlainSIR(model)) {
+    if ((spec.engine ?? "auto") === "auto" && isPlainSIR(model) && schedule === null) {
       const S = model.susceptible;
       const I = model.infectious[0];
       const rates = { beta: model.inducedRate[0], gamma: model.spontRate[0], S, I, R: 3 - S - I };
@@ -94,6 +113,7 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
       };
     }
     if (spec.engine === "next-reaction") {
+      if (schedule !== null) throw new SimulationError('engine: "next-reaction" does not run interventions; use engine "auto" or "general".');
       return {
         engine: "next-reaction method (Gibson–Bruck), node level",
         runner: (initial, rng, keep) => runContinuous(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
@@ -101,7 +121,7 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
     }
     return {
       engine: "Gillespie direct method, composition–rejection with phantom attempts",
-      runner: (initial, rng, keep) => runCompositionRejection(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
+      runner: (initial, rng, keep) => runCompositionRejection(csr, model, initial, tmax, record, rng, options(keep)),
     };
   }
   if (time.mode === "discrete") {
@@ -112,7 +132,7 @@ function makeRunner(csr: CSR, model: CompiledModel, spec: SimulationSpec): { run
     if (!(Number.isInteger(every) && every >= 1)) throw new SimulationError(`time.recordEvery: expected an integer ≥ 1, got ${every}.`);
     return {
       engine: "synchronous discrete-time (chain binomial)",
-      runner: (initial, rng, keep) => runDiscrete(csr, model, initial, time.steps, dt, every, rng, { infectionTimes: keep }),
+      runner: (initial, rng, keep) => runDiscrete(csr, model, initial, time.steps, dt, every, rng, options(keep)),
     };
   }
   throw new SimulationError(`time.mode: expected "continuous" or "discrete", got ${JSON.stringify((time as { mode?: unknown }).mode)}.`);
@@ -135,7 +155,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
   const runs = spec.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
   const plan = planInitial(spec.initial, csr, model);
-  const { runner, engine } = makeRunner(csr, model, spec);
+  const { runner, engine } = makeRunner(csr, model, def, spec);
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
   return {

@@ -54,6 +54,7 @@ export interface CascadeWorkspace {
   reachedCount: number;
 }
 
+/** A workspace for graphs of n nodes (about 28·n bytes); reuse it across runs, one run at a time. */
 export function createCascadeWorkspace(n: number): CascadeWorkspace {
   if (!Number.isInteger(n) || n < 0) throw new SimulationError(`createCascadeWorkspace: expected a node count ≥ 0, got ${n}.`);
   return {
@@ -78,8 +79,8 @@ export interface CascadeRun {
   perRound: number[];
 }
 
-/** Undo the previous run's marks and place the seeds. Returns the number of (distinct) seeds. */
-function startRun(caller: string, csr: CSR, ws: CascadeWorkspace, seeds: Int32Array, maxRounds: number): number {
+/** Undo the previous run's marks and place the (distinct) seeds. */
+function startRun(caller: string, csr: CSR, ws: CascadeWorkspace, seeds: Int32Array, maxRounds: number): void {
   const n = csr.n;
   if (ws.n !== n) throw new SimulationError(`${caller}: the workspace was made for ${ws.n} nodes but the graph has ${n}; create one with createCascadeWorkspace(csr.n).`);
   if (!(maxRounds >= 0 && (Number.isInteger(maxRounds) || maxRounds === Infinity))) {
@@ -102,7 +103,6 @@ function startRun(caller: string, csr: CSR, ws: CascadeWorkspace, seeds: Int32Ar
     order[count++] = s;
   }
   ws.activated = count;
-  return count;
 }
 
 /**
@@ -124,58 +124,67 @@ export function runIndependentCascade(
   } else if (probability.length !== csr.m) {
     throw new ModelError(`${caller}: expected ${csr.m} per-arc probabilities (one per arc), got ${probability.length}.`);
   }
-  let count = startRun(caller, csr, ws, seeds, maxRounds);
-  const { offsets, targets } = csr;
-  const { round, order } = ws;
-  const perRound = [count];
-  const uniform = typeof probability === "number";
-  const p = uniform ? probability : 0;
-  const perArc = uniform ? null : probability;
-  // Geometric skipping: the gap to the next transmitting arc is ⌊ln U / ln(1 − p)⌋ failures (U ∈ (0, 1]).
-  const logMiss = Math.log1p(-p); // −Infinity for p = 1: every gap is 0
+  startRun(caller, csr, ws, seeds, maxRounds);
+  const perRound = [ws.activated];
+  if (probability === 0) return { activated: ws.activated, perRound };
+  // Geometric skipping: the gap to the next transmitting arc is ⌊ln U / ln(1 − p)⌋ failures, U ∈ (0, 1].
+  const logMiss = typeof probability === "number" ? Math.log1p(-probability) : 0; // −Infinity for p = 1: gaps 0
   let frontierStart = 0;
-  for (let r = 1; r <= maxRounds && frontierStart < count; r++) {
-    const frontierEnd = count;
-    if (perArc === null) {
-      if (p === 0) break;
-      for (let i = frontierStart; i < frontierEnd; i++) {
-        const u = order[i];
-        const end = offsets[u + 1];
-        let a = offsets[u] + Math.floor(Math.log(1 - rng.next()) / logMiss);
-        while (a < end) {
-          const v = targets[a];
-          if (round[v] === -1) {
-            round[v] = r;
-            order[count++] = v;
-          }
-          a += 1 + Math.floor(Math.log(1 - rng.next()) / logMiss);
-        }
-      }
-    } else {
-      for (let i = frontierStart; i < frontierEnd; i++) {
-        const u = order[i];
-        const end = offsets[u + 1];
-        for (let a = offsets[u]; a < end; a++) {
-          const v = targets[a];
-          if (round[v] !== -1) continue; // already active: the trial cannot change anything
-          const q = perArc[a];
-          if (!(q >= 0 && q <= 1)) {
-            ws.activated = count;
-            throw new ModelError(`${caller}: arc ${a} ("${csr.nodeIds[u]}" → "${csr.nodeIds[v]}") has probability ${q}; expected a value in [0, 1].`);
-          }
-          if (rng.next() < q) {
-            round[v] = r;
-            order[count++] = v;
-          }
-        }
-      }
-    }
-    if (count === frontierEnd) break; // nobody new: the cascade is over
-    perRound.push(count);
+  for (let r = 1; r <= maxRounds && frontierStart < ws.activated; r++) {
+    const frontierEnd = ws.activated;
+    if (typeof probability === "number") icRoundSkipping(csr, ws, frontierStart, frontierEnd, r, logMiss, rng);
+    else icRoundPerArc(csr, ws, probability, frontierStart, frontierEnd, r, rng);
+    if (ws.activated === frontierEnd) break; // nobody new: the cascade is over
+    perRound.push(ws.activated);
     frontierStart = frontierEnd;
   }
+  return { activated: ws.activated, perRound };
+}
+
+/** IC round r, uniform p: the frontier order[start .. end) tries the arcs that geometric skipping selects. */
+function icRoundSkipping(csr: CSR, ws: CascadeWorkspace, start: number, end: number, r: number, logMiss: number, rng: Random): void {
+  const { offsets, targets } = csr;
+  const { round, order } = ws;
+  let count = ws.activated;
+  for (let i = start; i < end; i++) {
+    const u = order[i];
+    const stop = offsets[u + 1];
+    let a = offsets[u] + Math.floor(Math.log(1 - rng.next()) / logMiss);
+    while (a < stop) {
+      const v = targets[a];
+      if (round[v] === -1) {
+        round[v] = r;
+        order[count++] = v;
+      }
+      a += 1 + Math.floor(Math.log(1 - rng.next()) / logMiss);
+    }
+  }
   ws.activated = count;
-  return { activated: count, perRound };
+}
+
+/** IC round r, per-arc probabilities: one uniform per arc of the frontier whose head is still inactive. */
+function icRoundPerArc(csr: CSR, ws: CascadeWorkspace, probability: Float32Array | Float64Array, start: number, end: number, r: number, rng: Random): void {
+  const { offsets, targets } = csr;
+  const { round, order } = ws;
+  let count = ws.activated;
+  for (let i = start; i < end; i++) {
+    const u = order[i];
+    const stop = offsets[u + 1];
+    for (let a = offsets[u]; a < stop; a++) {
+      const v = targets[a];
+      if (round[v] !== -1) continue; // already active: the trial cannot change anything
+      const q = probability[a];
+      if (!(q >= 0 && q <= 1)) {
+        ws.activated = count; // keep the workspace clearable
+        throw new ModelError(`runIndependentCascade: arc ${a} ("${csr.nodeIds[u]}" → "${csr.nodeIds[v]}") has probability ${q}; expected a value in [0, 1].`);
+      }
+      if (rng.next() < q) {
+        round[v] = r;
+        order[count++] = v;
+      }
+    }
+  }
+  ws.activated = count;
 }
 
 /**
@@ -201,58 +210,64 @@ export function runLinearThreshold(
   if (thresholds !== undefined && thresholds.length !== csr.n) {
     throw new ModelError(`${caller}: expected ${csr.n} thresholds (one per node), got ${thresholds.length}.`);
   }
-  let count = startRun(caller, csr, ws, seeds, maxRounds);
+  startRun(caller, csr, ws, seeds, maxRounds);
+  const perRound = [ws.activated];
+  const fixed = thresholds ?? null;
+  let frontierStart = 0;
+  for (let r = 1; r <= maxRounds && frontierStart < ws.activated; r++) {
+    const frontierEnd = ws.activated;
+    ltRound(csr, ws, arcWeights, fixed, frontierStart, frontierEnd, r, rng);
+    if (ws.activated === frontierEnd) break;
+    perRound.push(ws.activated);
+    frontierStart = frontierEnd;
+  }
+  return { activated: ws.activated, perRound };
+}
+
+/** LT round r: the frontier order[start .. end) pushes its weights; heads reaching their threshold activate. */
+function ltRound(csr: CSR, ws: CascadeWorkspace, weights: Float64Array, fixed: Float64Array | null, start: number, end: number, r: number, rng: Random): void {
   const { offsets, targets } = csr;
   const { round, order, inWeight, threshold, reached } = ws;
-  const fixed = thresholds ?? null;
-  let reachedCount = 0;
-  const perRound = [count];
-  let frontierStart = 0;
+  let count = ws.activated;
+  let reachedCount = ws.reachedCount;
   let failure: string | null = null;
-  for (let r = 1; r <= maxRounds && frontierStart < count && failure === null; r++) {
-    const frontierEnd = count;
-    for (let i = frontierStart; i < frontierEnd && failure === null; i++) {
-      const u = order[i];
-      const end = offsets[u + 1];
-      for (let a = offsets[u]; a < end; a++) {
-        const v = targets[a];
-        if (round[v] !== -1) continue;
-        const w = arcWeights[a];
-        if (!(w > 0)) {
-          if (w === 0) continue;
-          failure = `arc ${a} ("${csr.nodeIds[u]}" → "${csr.nodeIds[v]}") has weight ${w}; expected a finite number ≥ 0.`;
-          break;
-        }
-        let total = inWeight[v];
-        if (total === 0) {
-          // First push to v in this run: remember it for clearing and fix its threshold.
-          reached[reachedCount++] = v;
-          if (fixed === null) threshold[v] = 1 - rng.next();
-          else {
-            const theta = fixed[v];
-            if (!(theta >= 0 && theta <= 1)) {
-              failure = `node "${csr.nodeIds[v]}" has threshold ${theta}; expected a value in [0, 1].`;
-              break;
-            }
-            threshold[v] = theta;
+  for (let i = start; i < end && failure === null; i++) {
+    const u = order[i];
+    const stop = offsets[u + 1];
+    for (let a = offsets[u]; a < stop; a++) {
+      const v = targets[a];
+      if (round[v] !== -1) continue;
+      const w = weights[a];
+      if (!(w > 0)) {
+        if (w === 0) continue;
+        failure = `arc ${a} ("${csr.nodeIds[u]}" → "${csr.nodeIds[v]}") has weight ${w}; expected a finite number ≥ 0.`;
+        break;
+      }
+      let total = inWeight[v];
+      if (total === 0) {
+        // First push to v in this run: remember it for clearing and fix its threshold.
+        reached[reachedCount++] = v;
+        if (fixed === null) threshold[v] = 1 - rng.next();
+        else {
+          const theta = fixed[v];
+          if (!(theta >= 0 && theta <= 1)) {
+            failure = `node "${csr.nodeIds[v]}" has threshold ${theta}; expected a value in [0, 1].`;
+            break;
           }
-        }
-        total += w;
-        inWeight[v] = total;
-        if (total >= threshold[v]) {
-          round[v] = r;
-          order[count++] = v;
+          threshold[v] = theta;
         }
       }
+      total += w;
+      inWeight[v] = total;
+      if (total >= threshold[v]) {
+        round[v] = r;
+        order[count++] = v;
+      }
     }
-    if (failure !== null || count === frontierEnd) break;
-    perRound.push(count);
-    frontierStart = frontierEnd;
   }
   ws.activated = count;
   ws.reachedCount = reachedCount;
-  if (failure !== null) throw new ModelError(`${caller}: ${failure}`);
-  return { activated: count, perRound };
+  if (failure !== null) throw new ModelError(`runLinearThreshold: ${failure}`);
 }
 
 /**

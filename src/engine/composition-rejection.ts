@@ -20,6 +20,7 @@ import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
 import { SimulationError } from "../errors.js";
 import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import type { EngineControl } from "./schedule.js";
 
 /** Bin b holds propensities 2^(b − 1023) ≤ a < 2^(b − 1022): b is the IEEE-754 biased exponent. */
 const BIN_COUNT = 2048;
@@ -76,23 +77,40 @@ export function runCompositionRejection(
     throw new SimulationError("continuous engine: a transition is given as a per-step probability; use rates, or time.mode = discrete.");
   }
   const { n, offsets, targets } = csr;
-  const { nComp, spontOffsets, spontTo, spontRate, spontTotal, inducedOffsets, inducedTo, inducedRate, inducedSlot, infectious } = model;
-  const { outWeight, cumulative } = arcWeights(csr);
+  const { nComp, infectious } = model;
+  let { spontOffsets, spontTo, spontRate, spontTotal } = model;
+  const shared = arcWeights(csr);
+  let outWeight = shared.outWeight;
+  let cumulative = shared.cumulative;
 
   // Induced transitions grouped by the compartment that drives them.
-  const driveOffsets = new Int32Array(nComp + 1);
-  const drives: { from: number; to: number; rate: number; by: number }[] = [];
-  for (let c = 0; c < nComp; c++) {
-    for (let j = inducedOffsets[c]; j < inducedOffsets[c + 1]; j++) drives.push({ from: c, to: inducedTo[j], rate: inducedRate[j], by: infectious[inducedSlot[j]] });
-  }
-  drives.sort((a, b) => a.by - b.by);
-  for (const d of drives) driveOffsets[d.by + 1]++;
-  for (let c = 0; c < nComp; c++) driveOffsets[c + 1] += driveOffsets[c];
-  const driveFrom = Int32Array.from(drives, (d) => d.from);
-  const driveTo = Int32Array.from(drives, (d) => d.to);
-  const driveRate = Float64Array.from(drives, (d) => d.rate);
-  const driveTotal = new Float64Array(nComp);
-  for (const d of drives) driveTotal[d.by] += d.rate;
+  const groupDrives = (m: CompiledModel) => {
+    const offsets = new Int32Array(nComp + 1);
+    const drives: { from: number; to: number; rate: number; by: number }[] = [];
+    for (let c = 0; c < nComp; c++) {
+      for (let j = m.inducedOffsets[c]; j < m.inducedOffsets[c + 1]; j++) {
+        drives.push({ from: c, to: m.inducedTo[j], rate: m.inducedRate[j], by: m.infectious[m.inducedSlot[j]] });
+      }
+    }
+    drives.sort((a, b) => a.by - b.by);
+    for (const d of drives) offsets[d.by + 1]++;
+    for (let c = 0; c < nComp; c++) offsets[c + 1] += offsets[c];
+    const total = new Float64Array(nComp);
+    for (const d of drives) total[d.by] += d.rate;
+    return {
+      offsets,
+      from: Int32Array.from(drives, (d) => d.from),
+      to: Int32Array.from(drives, (d) => d.to),
+      rate: Float64Array.from(drives, (d) => d.rate),
+      total,
+    };
+  };
+  let drive = groupDrives(model);
+  let driveOffsets = drive.offsets;
+  let driveFrom = drive.from;
+  let driveTo = drive.to;
+  let driveRate = drive.rate;
+  let driveTotal = drive.total;
 
   const state = initial.slice();
   const propensity = new Float64Array(n);
@@ -162,10 +180,26 @@ export function runCompositionRejection(
       if (infectionTime !== null) infectionTime[v] = 0;
     }
     if (isInfectious[c]) infectiousNow++;
-    const a = propensityOf(v, c);
-    if (a > 0) insert(v, a);
   }
-  resum();
+  /** (Re)build the bins from scratch, in node order: after a rate change the sampler is in exactly the
+   * state a run started with those rates would have, so a change at t = 0 reproduces that run. */
+  const rebuild = (): void => {
+    for (let b = lowBin; b <= highBin; b++) {
+      binSize[b] = 0;
+      binTotal[b] = 0;
+    }
+    lowBin = BIN_COUNT;
+    highBin = -1;
+    total = 0;
+    for (let v = 0; v < n; v++) {
+      nodeBin[v] = -1;
+      propensity[v] = 0;
+      const a = propensityOf(v, state[v]);
+      if (a > 0) insert(v, a);
+    }
+    resum();
+  };
+  rebuild();
 
   const recorder = new TrajectoryRecorder(nComp, record, tmax);
   let peak = infectiousNow;
@@ -198,9 +232,82 @@ export function runCompositionRejection(
     }
   };
 
-  while (total > 1e-300) {
-    const te = t - Math.log(1 - rng.next()) / total;
-    if (te > tmax) break;
+  // Interventions: each fires exactly at its time; the pending event time drawn before it is discarded
+  // and redrawn from there, which is exact because the process is memoryless.
+  const actions = options.schedule ?? [];
+  let nextAction = 0;
+  let ownWeights = false;
+  let arcScale: Float32Array | null = null;
+  const refresh = (v: number): void => {
+    const a = propensityOf(v, state[v]);
+    if (a === propensity[v]) return;
+    if (nodeBin[v] >= 0) remove(v);
+    if (a > 0) insert(v, a);
+  };
+  const tailOf = (arc: number): number => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid] <= arc) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const control: EngineControl = {
+    get t() {
+      return t;
+    },
+    state,
+    rng,
+    move(v, to) {
+      const from = state[v];
+      if (from !== to) move(v, from, to, t);
+    },
+    setRates(m) {
+      ({ spontOffsets, spontTo, spontRate, spontTotal } = m);
+      drive = groupDrives(m);
+      ({ offsets: driveOffsets, from: driveFrom, to: driveTo, rate: driveRate, total: driveTotal } = drive);
+      rebuild();
+    },
+    setArcScale(arcs, scale) {
+      if (!ownWeights) {
+        // First change of weights in this run: private copies, so the shared network stays untouched.
+        ownWeights = true;
+        outWeight = Float64Array.from(shared.outWeight);
+        cumulative = new Float64Array(csr.m);
+        arcScale = new Float32Array(csr.m).fill(1);
+        for (let v = 0; v < n; v++) {
+          let sum = 0;
+          for (let a = offsets[v]; a < offsets[v + 1]; a++) cumulative[a] = sum += csr.weights === null ? 1 : csr.weights[a];
+        }
+      }
+      const tails = new Set<number>();
+      for (let i = 0; i < arcs.length; i++) {
+        arcScale![arcs[i]] = scale;
+        tails.add(tailOf(arcs[i]));
+      }
+      for (const v of tails) {
+        let sum = 0;
+        for (let a = offsets[v]; a < offsets[v + 1]; a++) cumulative![a] = sum += (csr.weights === null ? 1 : csr.weights[a]) * arcScale![a];
+        outWeight[v] = sum;
+        refresh(v);
+      }
+    },
+  };
+
+  for (;;) {
+    // Actions due now apply before any draw: a rate change at t = 0 gives exactly the run with that rate.
+    while (nextAction < actions.length && actions[nextAction].at <= t) actions[nextAction++].apply(control);
+    const te = total > 1e-300 ? t - Math.log(1 - rng.next()) / total : Infinity;
+    const at = nextAction < actions.length ? actions[nextAction].at : Infinity;
+    if (at !== Infinity && at <= te && at <= tmax) {
+      recorder.advanceTo(at, counts);
+      t = at;
+      actions[nextAction++].apply(control);
+      continue;
+    }
+    if (te === Infinity || te > tmax) break; // nothing left to happen, or past the horizon
     recorder.advanceTo(te, counts);
     t = te;
 

@@ -15,6 +15,7 @@ import type { CSR } from "../graph/csr.js";
 import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
 import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import type { EngineControl } from "./schedule.js";
 
 export function runDiscrete(
   csr: CSR,
@@ -26,25 +27,31 @@ export function runDiscrete(
   rng: Random,
   options: RunOptions = {},
 ): RunOutput {
-  const { n, offsets, targets, weights } = csr;
-  const { nComp, nSlots, slotOf, spontOffsets, spontTo, spontRate, spontIsProbability, inducedOffsets, inducedTo, inducedRate, inducedIsProbability, inducedSlot } = model;
+  const { n, offsets, targets } = csr;
+  let weights = csr.weights;
+  const { nComp, nSlots, slotOf, spontOffsets, spontTo, inducedOffsets, inducedTo, inducedSlot } = model;
   const S0 = model.susceptible;
 
   // Per-step hazards (rate × dt, or −ln(1 − p)); Infinity for p = 1.
   const toStepHazard = (value: number, isProbability: number): number => (isProbability ? (value >= 1 ? Infinity : -Math.log(1 - value)) : value * dt);
-  const spontH = Float64Array.from(spontRate, (r, j) => toStepHazard(r, spontIsProbability[j]));
-  const inducedH = Float64Array.from(inducedRate, (r, j) => toStepHazard(r, inducedIsProbability[j]));
+  const spontH = new Float64Array(model.spontRate.length);
+  const inducedH = new Float64Array(model.inducedRate.length);
+  const setHazards = (m: CompiledModel): void => {
+    for (let j = 0; j < spontH.length; j++) spontH[j] = toStepHazard(m.spontRate[j], m.spontIsProbability[j]);
+    for (let j = 0; j < inducedH.length; j++) inducedH[j] = toStepHazard(m.inducedRate[j], m.inducedIsProbability[j]);
+  };
+  setHazards(model);
   // "Simple" compartments leave only by one induced transition (S in SIR, SIS, SEIR…). For them
   // 1 − e^(−h·Σw) = 1 − Π(1 − p_arc): independent trials per arc, which we run from the inducer's side with
   // geometric skipping over its arcs (Batagelj & Brandes 2005), touching only the arcs that transmit — the
   // independent-cascade fast path. Other sensitive compartments accumulate pressure and decide per node.
   const simple = new Uint8Array(nComp);
   for (let c = 0; c < nComp; c++) if (spontOffsets[c + 1] === spontOffsets[c] && inducedOffsets[c + 1] - inducedOffsets[c] === 1) simple[c] = 1;
-  const slotSimple: { from: number; to: number; h: number }[][] = Array.from({ length: nSlots }, () => []);
+  const slotSimple: { from: number; to: number; j: number }[][] = Array.from({ length: nSlots }, () => []);
   const pressed = new Uint8Array(Math.max(nComp * nSlots, 1)); // sensitive, and not handled per arc
   for (let c = 0; c < nComp; c++) {
     for (let j = inducedOffsets[c]; j < inducedOffsets[c + 1]; j++) {
-      if (simple[c]) slotSimple[inducedSlot[j]].push({ from: c, to: inducedTo[j], h: inducedH[j] });
+      if (simple[c]) slotSimple[inducedSlot[j]].push({ from: c, to: inducedTo[j], j });
       else pressed[c * nSlots + inducedSlot[j]] = 1;
     }
   }
@@ -97,7 +104,51 @@ export function runDiscrete(
   let events = 0;
   let step = 0;
 
-  for (; step < steps && activeCount > 0; step++) {
+  // Interventions act at the first step boundary at or after their time.
+  const actions = options.schedule ?? [];
+  let nextAction = 0;
+  const control: EngineControl = {
+    get t() {
+      return step * dt;
+    },
+    state,
+    rng,
+    move(v, to) {
+      const from = state[v];
+      if (from === to) return;
+      state[v] = to;
+      counts[from]--;
+      counts[to]++;
+      events++;
+      if (isInfectious[from]) infectiousNow--;
+      if (isInfectious[to]) infectiousNow++;
+      if (from === S0 && everLeft[v] === 0) {
+        everLeft[v] = 1;
+        finalSize++;
+        if (infectionTime !== null) infectionTime[v] = step * dt;
+      }
+    },
+    setRates(m) {
+      setHazards(m);
+    },
+    setArcScale(arcs, scale) {
+      if (weights === csr.weights) weights = csr.weights === null ? new Float32Array(csr.m).fill(1) : csr.weights.slice();
+      for (let i = 0; i < arcs.length; i++) weights![arcs[i]] = (csr.weights === null ? 1 : csr.weights[arcs[i]]) * scale;
+    },
+  };
+
+  for (; step < steps; step++) {
+    if (nextAction < actions.length && actions[nextAction].at <= step * dt * (1 + 1e-12)) {
+      while (nextAction < actions.length && actions[nextAction].at <= step * dt * (1 + 1e-12)) actions[nextAction++].apply(control);
+      if (infectiousNow > peak) {
+        peak = infectiousNow;
+        peakStep = step;
+      }
+      // Moves may have made nodes active: rebuild the list (O(n), once per intervention time).
+      activeCount = 0;
+      for (let v = 0; v < n; v++) if (active[state[v]]) activeList[activeCount++] = v;
+    }
+    if (activeCount === 0 && nextAction >= actions.length) break;
     // 1. Moves decided per arc (simple compartments), and candidates that decide per node: active nodes
     //    that can leave spontaneously, and the neighbours that inducers put under pressure.
     let nChanged = 0;
@@ -113,7 +164,8 @@ export function runDiscrete(
       if (s < 0) continue;
       const start = offsets[v];
       const end = offsets[v + 1];
-      for (const { from, to, h } of slotSimple[s]) {
+      for (const { from, to, j } of slotSimple[s]) {
+        const h = inducedH[j];
         if (weights === null && h !== Infinity) {
           let a = start + Math.floor(-Math.log(1 - rng.next()) / h);
           while (a < end) {

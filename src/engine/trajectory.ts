@@ -46,6 +46,8 @@ export class TrajectoryRecorder {
   }
 }
 
+import type { ScheduledAction } from "./schedule.js";
+
 /** What one run of an engine returns. */
 export interface RunOutput {
   /** Record times. */
@@ -70,4 +72,6 @@ export interface RunOutput {
 export interface RunOptions {
   /** Keep per-node first-infection times. */
   infectionTimes?: boolean;
+  /** Interventions and rate changes, sorted by time (see schedule.ts). */
+  schedule?: readonly ScheduledAction[];
 }
