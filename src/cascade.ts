@@ -25,10 +25,10 @@ import {
   type CascadeRun,
   type CascadeWorkspace,
 } from "./engine/cascade.js";
-import { bands, meanSd } from "./ensemble/summary.js";
+import { assemble, type EnsembleMeta, type RunRecord } from "./ensemble/assemble.js";
 import { checkSeed, runStream, type Random } from "./random.js";
 import { ModelError, SimulationError } from "./errors.js";
-import type { NodeRunOutput, SimulationResult } from "./simulate.js";
+import type { SimulationResult } from "./simulate.js";
 
 export type CascadeModelSpec =
   | { type: "independent-cascade"; probability: number | { attribute: string } }
@@ -151,6 +151,93 @@ function setup(network: Graph | CSR, model: CascadeModelSpec, maxRounds: number)
   throw new ModelError(`model.type: expected "independent-cascade" or "linear-threshold", got ${JSON.stringify((model as { type?: unknown } | null)?.type)}.`);
 }
 
+/** A cascade ensemble made ready to run: validated and compiled once, runs made one at a time. */
+export interface PreparedCascade {
+  meta: EnsembleMeta;
+  runs: number;
+  /** Make run r (its seed set and cascade drawn from the stream (seed, r) alone). */
+  runOne(r: number): RunRecord;
+}
+
+/** Validate a cascade spec against a network and compile what the runs share (CSR, weights, seed plan). */
+export function prepareCascade(network: Graph | CSR, spec: CascadeSpec): PreparedCascade {
+  const maxRounds = spec.maxRounds ?? Infinity;
+  if (!(maxRounds >= 0 && (Number.isInteger(maxRounds) || maxRounds === Infinity))) {
+    throw new SimulationError(`maxRounds: expected an integer ≥ 0 (or Infinity), got ${maxRounds}.`);
+  }
+  const { csr, kernel, engine } = setup(network, spec.model, maxRounds);
+  if (csr.n === 0) throw new SimulationError("simulateCascade: the network has no nodes.");
+  const seed = checkSeed(spec.seed ?? 0, "seed");
+  const runs = spec.runs ?? 1;
+  if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
+  if (spec.initial === null || typeof spec.initial !== "object" || !("active" in spec.initial)) {
+    throw new SimulationError("initial: expected { active: { count | fraction | nodes | strategy } }, the seed set.");
+  }
+  const plan = planInitial(spec.initial, csr, SEEDING_MODEL);
+  // Seed sets that use no randomness (explicit nodes, highest degree) are drawn once.
+  const fixedSeeds = plan.entries.every((e) => e.nodes !== null || e.strategy === "highest-degree");
+  const keepNodes = spec.output?.nodes ?? "first";
+  const keepTimes = spec.output?.infectionTimes ?? false;
+  const ws = createCascadeWorkspace(csr.n);
+  let seeds: Int32Array | null = null;
+  return {
+    runs,
+    meta: {
+      scenario: spec.name ?? spec.model.type,
+      seed,
+      n: csr.n,
+      model: spec.model.type,
+      compartments: [...COMPARTMENTS],
+      engine,
+      nodeIds: csr.nodeIds,
+      series: spec.output?.series,
+    },
+    runOne(r: number): RunRecord {
+      const rng = runStream(seed, r);
+      if (seeds === null || !fixedSeeds) seeds = seedIndices(drawInitial(plan, csr, SEEDING_MODEL, rng));
+      const out = kernel(seeds, rng, ws);
+      const rounds = out.perRound.length;
+      const counts = new Array<number>(2 * rounds);
+      let peak = 0;
+      let peakRound = 0;
+      for (let k = 0; k < rounds; k++) {
+        counts[2 * k] = csr.n - out.perRound[k];
+        counts[2 * k + 1] = out.perRound[k];
+        const fresh = out.perRound[k] - (k > 0 ? out.perRound[k - 1] : 0);
+        if (fresh > peak) {
+          peak = fresh;
+          peakRound = k;
+        }
+      }
+      const record: RunRecord = {
+        run: r,
+        times: Array.from({ length: rounds }, (_, k) => k),
+        counts,
+        finalSize: out.activated,
+        peak,
+        peakTime: peakRound,
+        events: out.activated - out.perRound[0],
+      };
+      if (keepNodes === "all" || (keepNodes === "first" && r === 0)) {
+        // Node states straight from the workspace: round −1 = never active.
+        record.state = Uint8Array.from(ws.round, (k) => (k < 0 ? 0 : 1));
+        if (keepTimes) record.infectionTime = Float64Array.from(ws.round, (k) => (k < 0 ? NaN : k));
+      }
+      return record;
+    },
+  };
+}
+
+/** Indices of the nodes an initial state puts in "active" (compartment 1). */
+function seedIndices(state: Uint8Array): Int32Array {
+  let k = 0;
+  for (let v = 0; v < state.length; v++) if (state[v] === 1) k++;
+  const seeds = new Int32Array(k);
+  k = 0;
+  for (let v = 0; v < state.length; v++) if (state[v] === 1) seeds[k++] = v;
+  return seeds;
+}
+
 /**
  * Simulate an independent cascade or linear threshold model: `runs` runs (default 1), run r drawing its
  * seed set and then its cascade from the stream (seed, r), so results never depend on scheduling.
@@ -165,99 +252,8 @@ function setup(network: Graph | CSR, model: CascadeModelSpec, maxRounds: number)
  */
 export function simulateCascade(network: Graph | CSR, spec: CascadeSpec): SimulationResult {
   const started = performance.now();
-  const maxRounds = spec.maxRounds ?? Infinity;
-  if (!(maxRounds >= 0 && (Number.isInteger(maxRounds) || maxRounds === Infinity))) {
-    throw new SimulationError(`maxRounds: expected an integer ≥ 0 (or Infinity), got ${maxRounds}.`);
-  }
-  const { csr, kernel, engine } = setup(network, spec.model, maxRounds);
-  if (csr.n === 0) throw new SimulationError("simulateCascade: the network has no nodes.");
-  const seed = checkSeed(spec.seed ?? 0, "seed");
-  const runs = spec.runs ?? 1;
-  if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
-  if (spec.initial === null || typeof spec.initial !== "object" || !("active" in spec.initial)) {
-    throw new SimulationError('initial: expected { active: { count | fraction | nodes | strategy } }, the seed set.');
-  }
-  const plan = planInitial(spec.initial, csr, SEEDING_MODEL);
-  // Seed sets that use no randomness (explicit nodes, highest degree) are drawn once.
-  const fixedSeeds = plan.entries.every((e) => e.nodes !== null || e.strategy === "highest-degree");
-  const keepNodes = spec.output?.nodes ?? "first";
-  const keepTimes = spec.output?.infectionTimes ?? false;
-
-  const ws = createCascadeWorkspace(csr.n);
-  const ACTIVE = 1;
-  let seeds: Int32Array | null = null;
-  const series: Float64Array[] = [];
-  const finalSizes: number[] = [];
-  const peaks: number[] = [];
-  const peakRounds: number[] = [];
-  let events = 0;
-  let rounds = 1;
-  const nodeRuns: NodeRunOutput[] = [];
-  for (let r = 0; r < runs; r++) {
-    const rng = runStream(seed, r);
-    if (seeds === null || !fixedSeeds) {
-      const state = drawInitial(plan, csr, SEEDING_MODEL, rng);
-      let k = 0;
-      for (let v = 0; v < csr.n; v++) if (state[v] === ACTIVE) k++;
-      seeds = new Int32Array(k);
-      k = 0;
-      for (let v = 0; v < csr.n; v++) if (state[v] === ACTIVE) seeds[k++] = v;
-    }
-    const out = kernel(seeds, rng, ws);
-    const counts = new Float64Array(2 * out.perRound.length);
-    let peak = 0;
-    let peakRound = 0;
-    for (let k = 0; k < out.perRound.length; k++) {
-      counts[2 * k] = csr.n - out.perRound[k];
-      counts[2 * k + 1] = out.perRound[k];
-      const fresh = out.perRound[k] - (k > 0 ? out.perRound[k - 1] : 0);
-      if (fresh > peak) {
-        peak = fresh;
-        peakRound = k;
-      }
-    }
-    series.push(counts);
-    rounds = Math.max(rounds, out.perRound.length);
-    finalSizes.push(out.activated);
-    peaks.push(peak);
-    peakRounds.push(peakRound);
-    events += out.activated - out.perRound[0];
-    if (keepNodes === "all" || (keepNodes === "first" && r === 0)) nodeRuns.push(nodeOutput(r, ws, keepTimes));
-  }
-  const band = bands(series, rounds, COMPARTMENTS);
-  const fs = meanSd(finalSizes);
-  const pk = meanSd(peaks);
-  const pt = meanSd(peakRounds);
-  const result: SimulationResult = {
-    schemaVersion: 1,
-    scenario: spec.name ?? spec.model.type,
-    seed,
-    runs,
-    n: csr.n,
-    model: spec.model.type,
-    compartments: [...COMPARTMENTS],
-    times: Array.from({ length: rounds }, (_, k) => k),
-    ...band,
-    finalSize: { ...fs, values: finalSizes },
-    peak: { ...pk, values: peaks, time: { ...pt, values: peakRounds } },
-    events: { mean: events / runs, total: events },
-    elapsedMs: 0,
-    engine,
-  };
-  if (nodeRuns.length > 0) result.nodes = { nodeIds: csr.nodeIds, runs: nodeRuns };
-  if (spec.output?.series) {
-    result.series = Object.fromEntries(
-      COMPARTMENTS.map((name, c) => [name, series.map((s) => Array.from({ length: rounds }, (_, k) => s[Math.min(k, s.length / 2 - 1) * 2 + c]))]),
-    );
-  }
-  result.elapsedMs = performance.now() - started;
-  return result;
-}
-
-/** Node states of the run just finished, read from the workspace. */
-function nodeOutput(run: number, ws: CascadeWorkspace, keepTimes: boolean): NodeRunOutput {
-  const state = Array.from(ws.round, (k) => (k < 0 ? "inactive" : "active"));
-  const node: NodeRunOutput = { run, state };
-  if (keepTimes) node.infectionTime = Array.from(ws.round, (k) => (k < 0 ? null : k));
-  return node;
+  const prepared = prepareCascade(network, spec);
+  const records: RunRecord[] = [];
+  for (let r = 0; r < prepared.runs; r++) records.push(prepared.runOne(r));
+  return assemble(prepared.meta, records, started);
 }
