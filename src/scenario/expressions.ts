@@ -1,0 +1,471 @@
+/**
+ * Safe, compiled-once math expressions for scenario files.
+ *
+ * Scenario rates and time-varying parameters may be written as expressions over named parameters and
+ * the time `t`, e.g. `beta * (t < 30 ? 1 : 0.4)` or `0.3 * (1 + 0.2 * sin(2 * pi * t / 52))`.
+ * A scenario is data, so an expression must never run code, reach the file system or network, or change
+ * the math instance. Following the mathjs security notes (https://mathjs.org/docs/expressions/security.html):
+ *
+ * - expressions are parsed by a private instance made with `create(all)` (never the shared default one);
+ *   its dangerous functions (`import`, `createUnit`, `evaluate`, `parse`, `compile`, `simplify`, …) are
+ *   overridden with functions that throw, after a private reference to `parse` has been kept;
+ * - the parsed tree is checked node by node against an explicit whitelist (numbers, the allowed symbols,
+ *   the constants `pi` and `e`, arithmetic/comparison/logical operators, `?:`, and a fixed list of
+ *   elementary functions); anything else — assignments, function definitions, property access, indexing,
+ *   arrays, matrices, objects, strings, units, ranges, multiple statements, … — is rejected;
+ * - the tree is compiled once; at evaluation the compiled code only sees the symbols the expression
+ *   reads (through a small read-only scope), and the result must be a finite JavaScript number.
+ */
+import { all, create, type MathNode } from "mathjs";
+import { SpreadlabError } from "../errors.js";
+import { didYouMean } from "./suggest.js";
+
+/** An expression is invalid (syntax, forbidden construct, unknown name) or evaluated to something other than a finite number. */
+export class ExpressionError extends SpreadlabError {
+  override name = "ExpressionError";
+}
+
+export interface CompiledExpression {
+  source: string;
+  /** Symbols the expression reads (parameters and t), sorted. Constants `pi` and `e` are not listed unless a parameter shadows them. */
+  symbols: string[];
+  /** True when the value depends on t. */
+  timeDependent: boolean;
+  /** Evaluate with the given scope (parameter values and t); returns a finite number or throws ExpressionError. */
+  evaluate(scope: Record<string, number> | ReadonlyMap<string, number>): number;
+}
+
+/** The time symbol; always allowed. */
+export const TIME_SYMBOL = "t";
+
+/** Longest accepted expression source, in characters (scenario expressions are one-liners). */
+export const MAX_EXPRESSION_LENGTH = 2000;
+
+/** Whitelisted functions with their accepted argument counts [min, max]. */
+const FUNCTION_ARITY: Readonly<Record<string, readonly [number, number]>> = Object.freeze({
+  abs: [1, 1],
+  exp: [1, 1],
+  log: [1, 2],
+  log10: [1, 1],
+  sqrt: [1, 1],
+  pow: [2, 2],
+  min: [1, Infinity],
+  max: [1, Infinity],
+  floor: [1, 1],
+  ceil: [1, 1],
+  round: [1, 2],
+  sign: [1, 1],
+  sin: [1, 1],
+  cos: [1, 1],
+  tan: [1, 1],
+  asin: [1, 1],
+  acos: [1, 1],
+  atan: [1, 1],
+  atan2: [2, 2],
+  sinh: [1, 1],
+  cosh: [1, 1],
+  tanh: [1, 1],
+  mod: [2, 2],
+});
+
+/** Whitelisted functions, by name. */
+export const ALLOWED_FUNCTIONS: readonly string[] = Object.freeze(Object.keys(FUNCTION_ARITY));
+
+/** Whitelisted constants (a parameter of the same name takes precedence). */
+export const ALLOWED_CONSTANTS: readonly string[] = Object.freeze(["pi", "e"]);
+
+/** Whitelisted operators: mathjs operator function name → the syntax it is written with. */
+const OPERATORS: Readonly<Record<string, string>> = Object.freeze({
+  add: "+",
+  subtract: "-",
+  multiply: "*",
+  divide: "/",
+  unaryMinus: "-x",
+  unaryPlus: "+x",
+  pow: "^",
+  mod: "% / mod",
+  smaller: "<",
+  larger: ">",
+  smallerEq: "<=",
+  largerEq: ">=",
+  equal: "==",
+  unequal: "!=",
+  and: "and",
+  or: "or",
+  xor: "xor",
+  not: "not",
+});
+
+/** Whitelisted operators, as written (plus the conditional `c ? a : b`). */
+export const ALLOWED_OPERATORS: readonly string[] = Object.freeze([...Object.values(OPERATORS), "c ? a : b"]);
+
+/** Comparison functions allowed in chained comparisons such as `0 < t < 30`. */
+const COMPARISONS = new Set(["smaller", "larger", "smallerEq", "largerEq", "equal", "unequal"]);
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const has = (record: object, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
+
+// ---------------------------------------------------------------------------------------------------------
+// The private, restricted mathjs instance. Never exported; user input never reaches the default instance.
+
+const math = create(all, { number: "number", matrix: "Matrix" });
+/** Kept before `parse` is disabled on the instance; the only entry point for scenario text. */
+const parseRestricted = math.parse;
+const isValuelessUnit = (name: string): boolean => {
+  try {
+    return math.Unit.isValuelessUnit(name);
+  } catch {
+    return false;
+  }
+};
+
+const DISABLED_FUNCTIONS = [
+  "import",
+  "createUnit",
+  "reviver",
+  "replacer",
+  "evaluate",
+  "parse",
+  "parser",
+  "compile",
+  "simplify",
+  "simplifyCore",
+  "simplifyConstant",
+  "rationalize",
+  "derivative",
+  "resolve",
+  "symbolicEqual",
+  "leafCount",
+  "chain",
+  "help",
+  "map",
+  "forEach",
+  "filter",
+  "apply",
+] as const;
+
+math.import(
+  Object.fromEntries(
+    DISABLED_FUNCTIONS.map((fnName) => [
+      fnName,
+      function disabled(): never {
+        throw new ExpressionError(`Function ${fnName} is disabled in scenario expressions.`);
+      },
+    ]),
+  ),
+  { override: true },
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation of the parsed tree.
+
+/** Short, human description of a node kind that is not allowed. */
+const FORBIDDEN_NODES: Readonly<Record<string, string>> = Object.freeze({
+  AssignmentNode: "assignments (`x = …`)",
+  FunctionAssignmentNode: "function definitions (`f(x) = …`)",
+  AccessorNode: "property access or indexing (`a.b`, `a[\"b\"]`)",
+  IndexNode: "indexing (`a[1]`)",
+  ArrayNode: "arrays and matrices (`[1, 2]`)",
+  ObjectNode: "objects (`{a: 1}`)",
+  RangeNode: "ranges (`a:b`)",
+  BlockNode: "multiple statements (`;` or line breaks)",
+});
+
+const ALLOWED_SUMMARY =
+  `numbers, the parameters and t, the constants ${ALLOWED_CONSTANTS.join(", ")}, ` +
+  `the operators ${ALLOWED_OPERATORS.join(" ")}, ` +
+  `and the functions ${ALLOWED_FUNCTIONS.join(", ")}`;
+
+interface Walk {
+  /** Names accepted as symbols (parameters and t). */
+  readonly allowed: ReadonlySet<string>;
+  /** Symbols read (parameters, t, and constants shadowed by parameters). */
+  readonly read: Set<string>;
+  /** Function names called. */
+  readonly called: Set<string>;
+  /** Unknown symbol names, in order of appearance. */
+  readonly unknown: string[];
+}
+
+/** "Expression "src": <what> not allowed (found "<found>").<hint> Allowed: …" */
+function forbidden(label: string, what: string, found?: string, hint = ""): ExpressionError {
+  const where = found === undefined ? "" : ` (found "${found}")`;
+  return new ExpressionError(`Expression ${label}: ${what} not allowed${where}.${hint} Allowed: ${ALLOWED_SUMMARY}.`);
+}
+
+function checkNode(node: MathNode, label: string, walk: Walk): void {
+  switch (node.type) {
+    case "ConstantNode": {
+      const value: unknown = (node as unknown as { value: unknown }).value;
+      if (typeof value === "string") throw forbidden(label, "strings are", JSON.stringify(value));
+      if (typeof value !== "number") throw forbidden(label, "non-numeric constants are", String(value));
+      if (!Number.isFinite(value)) throw forbidden(label, "non-finite numbers are", node.toString());
+      return;
+    }
+    case "SymbolNode": {
+      const name = (node as unknown as { name: string }).name;
+      if (walk.allowed.has(name)) walk.read.add(name);
+      else if (!ALLOWED_CONSTANTS.includes(name) && !walk.unknown.includes(name)) walk.unknown.push(name);
+      return;
+    }
+    case "ParenthesisNode":
+      checkNode((node as unknown as { content: MathNode }).content, label, walk);
+      return;
+    case "ConditionalNode": {
+      const c = node as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
+      checkNode(c.condition, label, walk);
+      checkNode(c.trueExpr, label, walk);
+      checkNode(c.falseExpr, label, walk);
+      return;
+    }
+    case "OperatorNode": {
+      const op = node as unknown as { op: string; fn: string; args: MathNode[] };
+      if (typeof op.fn !== "string" || !has(OPERATORS, op.fn)) {
+        throw forbidden(label, `the operator "${op.op}" (${String(op.fn)}) is`, node.toString());
+      }
+      for (const arg of op.args) checkNode(arg, label, walk);
+      return;
+    }
+    case "RelationalNode": {
+      const rel = node as unknown as { conditionals: string[]; params: MathNode[] };
+      for (const c of rel.conditionals) {
+        if (!COMPARISONS.has(c)) throw forbidden(label, `the comparison "${c}" is`, node.toString());
+      }
+      for (const p of rel.params) checkNode(p, label, walk);
+      return;
+    }
+    case "FunctionNode": {
+      const call = node as unknown as { fn: MathNode; args: MathNode[]; optional?: boolean };
+      if (call.fn.type !== "SymbolNode") {
+        throw forbidden(label, "calling anything but a whitelisted function by name is", node.toString());
+      }
+      const name = (call.fn as unknown as { name: string }).name;
+      if (!has(FUNCTION_ARITY, name)) {
+        throw forbidden(label, `the function "${name}" is`, node.toString(), didYouMean(name, ALLOWED_FUNCTIONS));
+      }
+      if (call.optional) throw forbidden(label, "optional calls (`f?.(x)`) are", node.toString());
+      const [min, max] = FUNCTION_ARITY[name];
+      const n = call.args.length;
+      if (n < min || n > max) {
+        const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+        throw new ExpressionError(
+          `Expression ${label}: ${name}() takes ${expected} argument${/(^| )1$/.test(expected) ? "" : "s"}, found ${n}.`,
+        );
+      }
+      walk.called.add(name);
+      for (const arg of call.args) checkNode(arg, label, walk);
+      return;
+    }
+    default: {
+      const what = FORBIDDEN_NODES[node.type] ?? `constructs of type ${node.type}`;
+      throw forbidden(label, `${what} are`, node.toString());
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Evaluation scope: a read-only map exposing only the symbols the expression reads.
+
+type UserScope = Record<string, number> | ReadonlyMap<string, number>;
+
+function isMapScope(scope: UserScope): scope is ReadonlyMap<string, number> {
+  return scope instanceof Map;
+}
+
+/**
+ * Map-like scope handed to the compiled code. Only the expression's own symbols are visible, so extra
+ * entries in the caller's scope can never shadow a function (`max`, `sin`, …) or leak into evaluation,
+ * and nothing can be written back.
+ */
+class RestrictedScope {
+  private current: UserScope | undefined;
+  constructor(private readonly visible: ReadonlySet<string>) {}
+  bind(scope: UserScope | undefined): void {
+    this.current = scope;
+  }
+  has(key: string): boolean {
+    const s = this.current;
+    if (s === undefined || !this.visible.has(key)) return false;
+    return isMapScope(s) ? s.has(key) : has(s, key);
+  }
+  get(key: string): number | undefined {
+    const s = this.current;
+    if (s === undefined || !this.visible.has(key)) return undefined;
+    return isMapScope(s) ? s.get(key) : has(s, key) ? s[key] : undefined;
+  }
+  keys(): IterableIterator<string> {
+    return [...this.visible].filter((k) => this.has(k)).values();
+  }
+  set(key: string): this {
+    throw new ExpressionError(`Scenario expressions cannot assign variables (tried to set "${key}").`);
+  }
+  delete(key: string): boolean {
+    throw new ExpressionError(`Scenario expressions cannot delete variables (tried to delete "${key}").`);
+  }
+  clear(): void {
+    throw new ExpressionError("Scenario expressions cannot clear the scope.");
+  }
+  forEach(callback: (value: number | undefined, key: string, map: this) => void): void {
+    for (const k of this.keys()) callback(this.get(k), k, this);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "object" || typeof value === "function") {
+    const typeName = (value as { type?: unknown }).type;
+    const label = typeof typeName === "string" ? typeName : typeof value === "function" ? "function" : "object";
+    let text: string;
+    try {
+      text = String(value);
+    } catch {
+      text = "?";
+    }
+    return `${label} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+  }
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The caller's value for `name` (own properties only for plain objects); tolerates a missing scope. */
+function scopeValue(scope: UserScope | null | undefined, name: string): unknown {
+  if (scope === null || scope === undefined) return undefined;
+  if (isMapScope(scope)) return scope.get(name);
+  return has(scope, name) ? scope[name] : undefined;
+}
+
+function describeScope(symbols: readonly string[], scope: UserScope | null | undefined): string {
+  if (symbols.length === 0) return "no variables";
+  return symbols.map((k) => `${k} = ${describeValue(scopeValue(scope, k))}`).join(", ");
+}
+
+/** The source in double quotes, shortened for messages when long. */
+function quoteSource(source: string): string {
+  return JSON.stringify(source.length > 120 ? `${source.slice(0, 117)}...` : source);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Parse, check and compile `source` once. `allowed` lists the parameter names the expression may read;
+ * `t` is always allowed. Throws ExpressionError for syntax errors, unknown symbols (with suggestions) and
+ * every construct outside the whitelist.
+ */
+export function compileExpression(source: string, allowed: readonly string[]): CompiledExpression {
+  if (typeof source !== "string") {
+    throw new ExpressionError(`An expression must be a string, got ${typeof source}.`);
+  }
+  if (source.trim() === "") throw new ExpressionError("Expression is empty.");
+  const label = quoteSource(source);
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new ExpressionError(
+      `Expression ${label}: too long (${source.length} characters, at most ${MAX_EXPRESSION_LENGTH}).`,
+    );
+  }
+  for (const name of allowed) {
+    if (typeof name !== "string" || !IDENTIFIER.test(name)) {
+      throw new ExpressionError(
+        `Parameter name ${JSON.stringify(name)} cannot be used in expressions: names must be letters, digits and _ and start with a letter or _.`,
+      );
+    }
+  }
+  const allowedSet = new Set<string>([...allowed, TIME_SYMBOL]);
+
+  let root: MathNode;
+  try {
+    root = parseRestricted(source);
+  } catch (err) {
+    const reason = err instanceof RangeError ? "it is nested too deeply" : err instanceof Error ? err.message : String(err);
+    throw new ExpressionError(`Expression ${label} could not be parsed: ${reason}. Allowed: ${ALLOWED_SUMMARY}.`, {
+      cause: err,
+    });
+  }
+
+  const walk: Walk = { allowed: allowedSet, read: new Set(), called: new Set(), unknown: [] };
+  try {
+    checkNode(root, label, walk);
+  } catch (err) {
+    if (err instanceof ExpressionError) throw err;
+    const reason = err instanceof RangeError ? "it is nested too deeply" : err instanceof Error ? err.message : String(err);
+    throw new ExpressionError(`Expression ${label} could not be checked: ${reason}.`, { cause: err });
+  }
+
+  if (walk.unknown.length > 0) {
+    const valid = [...allowedSet].sort();
+    const parts = walk.unknown.map((name) => {
+      const suggestion = didYouMean(name, [...valid, ...ALLOWED_CONSTANTS]).trim();
+      if (suggestion !== "") return `"${name}" (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})`;
+      if (isValuelessUnit(name)) return `"${name}" (units are not supported)`;
+      return `"${name}"`;
+    });
+    throw new ExpressionError(
+      `Expression ${label}: unknown symbol${walk.unknown.length > 1 ? "s" : ""} ${parts.join(", ")}. ` +
+        `Allowed symbols: ${valid.join(", ")} and the constants ${ALLOWED_CONSTANTS.join(", ")}.`,
+    );
+  }
+  for (const name of walk.called) {
+    if (walk.read.has(name)) {
+      throw new ExpressionError(
+        `Expression ${label}: "${name}" is both a parameter and a function here; rename the parameter.`,
+      );
+    }
+  }
+
+  const symbols = [...walk.read].sort();
+  let code: { evaluate(scope?: unknown): unknown };
+  try {
+    code = root.compile();
+  } catch (err) {
+    throw new ExpressionError(`Expression ${label} could not be compiled: ${err instanceof Error ? err.message : String(err)}.`, {
+      cause: err,
+    });
+  }
+  const scopeView = new RestrictedScope(new Set(symbols));
+
+  const evaluate = (scope: UserScope): number => {
+    // Every symbol must have a number: a missing parameter must not fall back to a mathjs built-in
+    // (`gamma`, `e`, …), and non-numbers (BigNumber, strings, …) must not enter the computation.
+    for (const name of symbols) {
+      const value: unknown = scopeValue(scope, name);
+      if (typeof value !== "number") {
+        throw new ExpressionError(
+          `Expression ${label}: ${value === undefined ? "no value" : `a non-number value (${describeValue(value)})`} ` +
+            `for "${name}" (scope: ${describeScope(symbols, scope)}).`,
+        );
+      }
+    }
+    let result: unknown;
+    scopeView.bind(scope);
+    try {
+      result = code.evaluate(scopeView);
+    } catch (err) {
+      if (err instanceof ExpressionError) throw err;
+      throw new ExpressionError(
+        `Expression ${label} failed with ${describeScope(symbols, scope)}: ${err instanceof Error ? err.message : String(err)}.`,
+        { cause: err },
+      );
+    } finally {
+      scopeView.bind(undefined);
+    }
+    if (typeof result !== "number") {
+      throw new ExpressionError(
+        `Expression ${label} evaluated to ${describeValue(result)}, not a number, with ${describeScope(symbols, scope)}.`,
+      );
+    }
+    if (!Number.isFinite(result)) {
+      throw new ExpressionError(
+        `Expression ${label} evaluated to ${result}, not a finite number, with ${describeScope(symbols, scope)}.`,
+      );
+    }
+    return result;
+  };
+
+  return {
+    source,
+    symbols: [...symbols],
+    timeDependent: walk.read.has(TIME_SYMBOL),
+    evaluate,
+  };
+}
