@@ -13,7 +13,8 @@ import { runSIRFast } from "./engine/sir-fast.js";
 import { runContinuous } from "./engine/continuous.js";
 import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
-import { planSchedule, type Intervention } from "./engine/interventions.js";
+import { planSchedule, type Intervention, type TimeVaryingParameter } from "./engine/interventions.js";
+import { resolveParameters, type ModelDefWithExpressions } from "./models/parameters.js";
 import type { RunOutput } from "./engine/trajectory.js";
 import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
 import { checkSeed, runStream, type Random } from "./random.js";
@@ -25,7 +26,11 @@ export type DiscreteTime = { mode: "discrete"; steps: number; dt?: number; recor
 
 export type EngineChoice = "auto" | "general" | "next-reaction";
 
-export type ModelSpec = CompartmentalModelDef | { preset: PresetId; params?: Record<string, number> };
+/**
+ * A preset with parameter values, or a model of your own. Parameter values (and the rates of your own
+ * transitions) may be expressions over the other parameters and t: see models/parameters.ts.
+ */
+export type ModelSpec = ModelDefWithExpressions | { preset: PresetId; params?: Record<string, number | string> };
 
 export interface SimulationSpec {
   /** Shown in results. */
@@ -58,7 +63,7 @@ export interface SimulationSpec {
 
 export type { NodeRunOutput, SimulationResult } from "./ensemble/assemble.js";
 
-function resolveModelSpec(spec: ModelSpec): { def: CompartmentalModelDef; id: string } {
+function resolveModelSpec(spec: ModelSpec): { def: ModelDefWithExpressions; id: string } {
   if ("preset" in spec) {
     if (!(spec.preset in PRESETS)) {
       throw new ModelError(`model.preset: unknown preset "${String(spec.preset)}"; presets are ${Object.keys(PRESETS).join(", ")}.`);
@@ -67,7 +72,8 @@ function resolveModelSpec(spec: ModelSpec): { def: CompartmentalModelDef; id: st
     for (const k of Object.keys(spec.params ?? {})) {
       if (!known.has(k)) throw new ModelError(`model.params.${k}: ${spec.preset} has no parameter "${k}"; its parameters are ${[...known].join(", ")}.`);
     }
-    return { def: presetModel(spec.preset, spec.params), id: spec.preset };
+    const preset = presetModel(spec.preset);
+    return { def: { ...preset, params: { ...preset.params, ...spec.params } }, id: spec.preset };
   }
   return { def: spec, id: "custom" };
 }
@@ -80,12 +86,18 @@ const SEMANTICS = {
 /** A run function bound to one network, model and time setting. */
 type Runner = (initial: Uint8Array, rng: Random, keepTimes: boolean) => RunOutput;
 
-function makeRunner(csr: CSR, model: CompiledModel, def: CompartmentalModelDef, spec: SimulationSpec): { runner: Runner; engine: string } {
+function makeRunner(
+  csr: CSR,
+  model: CompiledModel,
+  def: CompartmentalModelDef,
+  timeVarying: Record<string, TimeVaryingParameter>,
+  spec: SimulationSpec,
+): { runner: Runner; engine: string } {
   const time = spec.time;
   const horizon = time.mode === "continuous" ? time.tmax : time.steps * (time.dt ?? 1);
   const interventions = spec.interventions ?? [];
   const schedule =
-    interventions.length > 0
+    interventions.length > 0 || Object.keys(timeVarying).length > 0
       ? planSchedule(interventions, {
           csr,
           def,
@@ -93,6 +105,7 @@ function makeRunner(csr: CSR, model: CompiledModel, def: CompartmentalModelDef, 
           susceptible: model.susceptible,
           infectious: model.infectious,
           horizon,
+          timeVarying,
           rateStep: time.mode === "continuous" ? time.rateStep : time.dt ?? 1,
         })
       : null;
@@ -149,13 +162,14 @@ export interface PreparedSimulation {
 /** Validate and compile a spec against a compiled network, once per run set (also in each worker). */
 export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimulation {
   if (csr.n === 0) throw new SimulationError("simulate: the network has no nodes.");
-  const { def, id } = resolveModelSpec(spec.model);
+  const { def: given, id } = resolveModelSpec(spec.model);
+  const { def, timeVarying } = resolveParameters(given);
   const model = compileModel(def);
   const seed = checkSeed(spec.seed ?? 0, "seed");
   const runs = spec.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
   const plan = planInitial(spec.initial, csr, model);
-  const { runner, engine } = makeRunner(csr, model, def, spec);
+  const { runner, engine } = makeRunner(csr, model, def, timeVarying, spec);
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
   return {

@@ -107,6 +107,7 @@ export function runDiscrete(
   // Interventions act at the first step boundary at or after their time.
   const actions = options.schedule ?? [];
   let nextAction = 0;
+  let moved = false;
   const control: EngineControl = {
     get t() {
       return step * dt;
@@ -116,6 +117,7 @@ export function runDiscrete(
     move(v, to) {
       const from = state[v];
       if (from === to) return;
+      moved = true;
       state[v] = to;
       counts[from]--;
       counts[to]++;
@@ -144,9 +146,12 @@ export function runDiscrete(
         peak = infectiousNow;
         peakStep = step;
       }
-      // Moves may have made nodes active: rebuild the list (O(n), once per intervention time).
-      activeCount = 0;
-      for (let v = 0; v < n; v++) if (active[state[v]]) activeList[activeCount++] = v;
+      // Moves may have made nodes active: rebuild the list (O(n), once per intervention that moves nodes).
+      if (moved) {
+        moved = false;
+        activeCount = 0;
+        for (let v = 0; v < n; v++) if (active[state[v]]) activeList[activeCount++] = v;
+      }
     }
     if (activeCount === 0 && nextAction >= actions.length) break;
     // 1. Moves decided per arc (simple compartments), and candidates that decide per node: active nodes
