@@ -11,7 +11,10 @@ import { GENERATORS } from "../graph/generators/index.js";
 import { SpreadlabError } from "../errors.js";
 import { writeResult } from "./output.js";
 import { progressBar } from "./progress.js";
-import { simulateEnsemble } from "../ensemble/pool.js";
+import { registerNetworkCommands } from "./network.js";
+import { runModelParallel, type AnySpec } from "../run.js";
+import { join } from "node:path";
+import { sweepTable, writeSweepSummary } from "./sweep.js";
 
 /** The user pressed Ctrl-C. */
 class InterruptedError extends Error {
@@ -24,15 +27,20 @@ class InterruptedError extends Error {
 const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError"]);
 
 function summary(r: SimulationResult): string {
+  const last = r.times.length - 1;
+  const at = `  at t = ${r.times[last]}: ${r.compartments.map((c) => `${c} ${r.mean[c][last].toFixed(1)}`).join(", ")}`;
+  if ("solver" in r) {
+    // A deterministic field: totals over the nodes, not counts of nodes.
+    return [`${r.scenario}: ${r.model} on ${r.n} nodes (${r.engine.name})`, at, `  peak ${r.peak.mean.toPrecision(6)} at t = ${r.peak.time.mean}`, `  ${r.events.total} integrator steps in ${r.elapsedMs.toFixed(0)} ms`].join("\n");
+  }
   const pct = (x: number) => `${((100 * x) / r.n).toFixed(2)}%`;
-  const lines = [
+  return [
     `${r.scenario}: ${r.model} on ${r.n} nodes, ${r.runs} run${r.runs > 1 ? "s" : ""}, seed ${r.seed} (${r.engine.name})`,
     `  final size  ${r.finalSize.mean.toFixed(1)} ± ${r.finalSize.sd.toFixed(1)} nodes (${pct(r.finalSize.mean)})`,
     `  peak        ${r.peak.mean.toFixed(1)} ± ${r.peak.sd.toFixed(1)} nodes at t = ${r.peak.time.mean.toFixed(2)} ± ${r.peak.time.sd.toFixed(2)}`,
-    `  at t = ${r.times[r.times.length - 1]}: ${r.compartments.map((c) => `${c} ${r.mean[c][r.times.length - 1].toFixed(1)}`).join(", ")}`,
+    at,
     `  ${r.events.total} events in ${r.elapsedMs.toFixed(0)} ms`,
-  ];
-  return lines.join("\n");
+  ].join("\n");
 }
 
 /** An integer option ≥ `min`: `--runs` needs at least one run, `--seed` may be 0. */
@@ -62,34 +70,47 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { runs?: number; seed?: number; out?: string; json?: boolean; quiet?: boolean; allowOutside?: boolean; workers?: number }) => {
       const loaded = loadScenario(file, { allowOutside: opts.allowOutside });
       const resolved = resolveScenario(loaded, { runs: opts.runs, seed: opts.seed });
-      const csr = resolved.network();
-      const runs = resolved.spec.runs ?? 1;
-      let result: SimulationResult;
-      if (runs === 1 || opts.workers === 1) {
-        result = simulate(csr, resolved.spec);
-      } else {
-        // Ctrl-C stops the workers cleanly: nothing is written, the exit code is 130.
-        const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once("SIGINT", onSigint);
-        const bar = progressBar(resolved.name, !opts.quiet);
+      const network = resolved.network();
+      const formats = loaded.scenario.output?.formats ?? ["json", "csv"];
+      const dir = opts.out ?? loaded.scenario.output?.dir;
+      // Ctrl-C stops the workers cleanly: nothing more is written, the exit code is 130.
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once("SIGINT", onSigint);
+      const runOne = async (spec: AnySpec, label: string): Promise<SimulationResult> => {
+        const bar = progressBar(label, !opts.quiet);
         try {
-          result = await simulateEnsemble(csr, resolved.spec, { workers: opts.workers, signal: controller.signal, onProgress: (d, t) => bar.update(d, t) });
+          return await runModelParallel(network, spec, { workers: opts.workers, signal: controller.signal, onProgress: (d, t) => bar.update(d, t) });
         } catch (e) {
           if (controller.signal.aborted) throw new InterruptedError();
           throw e;
         } finally {
           bar.finish();
-          process.off("SIGINT", onSigint);
         }
+      };
+      try {
+        if (resolved.points) {
+          const results: { label: string; values: Record<string, number>; result: SimulationResult }[] = [];
+          for (const point of resolved.points) results.push({ label: point.label, values: point.values, result: await runOne(point.spec, point.label) });
+          if (dir) {
+            const written = results.flatMap(({ label, result }) => writeResult(result, join(dir, label.replace(/[^\w.=,-]/g, "_")), formats));
+            written.push(writeSweepSummary(results, dir));
+            if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.length} files under ${dir}\n`);
+          }
+          if (opts.json) process.stdout.write(JSON.stringify({ schemaVersion: 1, scenario: resolved.name, sweep: results }) + "\n");
+          else if (!opts.quiet) process.stdout.write(sweepTable(results) + "\n");
+          return;
+        }
+        const result = await runOne(resolved.spec, resolved.name);
+        if (dir) {
+          const written = writeResult(result, dir, formats);
+          if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.join(", ")}\n`);
+        }
+        if (opts.json) process.stdout.write(JSON.stringify(result) + "\n");
+        else if (!opts.quiet) process.stdout.write(summary(result) + "\n");
+      } finally {
+        process.off("SIGINT", onSigint);
       }
-      const dir = opts.out ?? loaded.scenario.output?.dir;
-      if (dir) {
-        const written = writeResult(result, dir, loaded.scenario.output?.formats ?? ["json", "csv"]);
-        if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.join(", ")}\n`);
-      }
-      if (opts.json) process.stdout.write(JSON.stringify(result) + "\n");
-      else if (!opts.quiet) process.stdout.write(summary(result) + "\n");
     });
 
   program
@@ -108,7 +129,7 @@ export function buildProgram(): Command {
     .option("--json", "as JSON")
     .action((opts: { json?: boolean }) => {
       if (opts.json) {
-        process.stdout.write(JSON.stringify(MODELS.map(({ run: _run, ...m }) => m), null, 2) + "\n");
+        process.stdout.write(JSON.stringify(MODELS.map(({ run: _run, spec: _spec, ...m }) => m), null, 2) + "\n");
         return;
       }
       for (const m of MODELS) {
@@ -126,6 +147,7 @@ export function buildProgram(): Command {
         for (const p of g.parameters) process.stdout.write(`    ${p.name}${p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ""}  ${p.description}\n`);
       }
     });
+  registerNetworkCommands(program);
   return program;
 }
 

@@ -4,10 +4,11 @@
  */
 import type { CSR } from "../graph/csr.js";
 import { prepareSimulation, type SimulationSpec } from "../simulate.js";
+import { prepareCascade, type CascadeSpec } from "../cascade.js";
 import type { EnsembleMeta, RunRecord } from "./assemble.js";
 
 /** A spec of any family that runs as an ensemble of independent runs. */
-export type EnsembleSpec = SimulationSpec;
+export type EnsembleSpec = ({ family?: "compartmental" } & SimulationSpec) | ({ family: "cascade" } & CascadeSpec);
 
 export interface PreparedFamily {
   meta: EnsembleMeta;
@@ -16,5 +17,5 @@ export interface PreparedFamily {
 }
 
 export function prepareFamily(csr: CSR, spec: EnsembleSpec): PreparedFamily {
-  return prepareSimulation(csr, spec);
+  return spec.family === "cascade" ? prepareCascade(csr, spec) : prepareSimulation(csr, spec);
 }

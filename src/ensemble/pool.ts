@@ -26,6 +26,9 @@ export interface EnsembleOptions {
   signal?: AbortSignal;
 }
 
+/** Below this many node-and-arc visits (runs × (n + m)) an ensemble runs in the calling thread. */
+const SMALL_WORK = 2_000_000;
+
 /** The compiled worker: beside this file when running from dist/, else in dist/ (tests run the TS sources). */
 function workerFile(): string {
   const sibling = fileURLToPath(new URL("./worker.js", import.meta.url));
@@ -45,6 +48,16 @@ function toShared(csr: CSR): SharedNetwork {
   return { n: csr.n, m: csr.m, directed: csr.directed, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null };
 }
 
+/** The edge attribute the spec reads as per-arc values (weights, or cascade probabilities/weights). */
+function weightAttribute(spec: EnsembleSpec): string | null {
+  if (spec.family === "cascade") {
+    const m = spec.model;
+    if (m.type === "independent-cascade") return typeof m.probability === "object" ? m.probability.attribute : null;
+    return m.weights?.attribute ?? null;
+  }
+  return spec.weight ?? null;
+}
+
 /** Workers know nodes by index: rewrite explicit seed ids (keys) into index strings. */
 function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
   const initial: Record<string, unknown> = {};
@@ -59,7 +72,7 @@ function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
       };
     } else initial[name] = seeding;
   }
-  return { ...spec, initial: initial as EnsembleSpec["initial"] };
+  return { ...spec, initial } as EnsembleSpec;
 }
 
 /**
@@ -68,10 +81,21 @@ function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
  */
 export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec, options: EnsembleOptions = {}): Promise<SimulationResult> {
   const started = performance.now();
-  const csr = isCSR(network) ? network : compile(network, { weight: spec.weight ?? null, shared: true });
+  const csr = isCSR(network) ? network : compile(network, { weight: weightAttribute(spec), shared: true });
   // Validate on the main thread first: errors surface here with their names, not from inside a worker.
   const prepared = prepareFamily(csr, spec);
   const total = prepared.runs;
+  // Starting worker threads costs tens of milliseconds each: when the whole ensemble is smaller than that
+  // (runs × network size), and the caller did not ask for workers, run it here. Same result either way.
+  if (options.workers === undefined && total * (csr.n + csr.m) < SMALL_WORK) {
+    const records: RunRecord[] = [];
+    for (let r = 0; r < total; r++) {
+      if (options.signal?.aborted) throw new SimulationError("ensemble: cancelled.");
+      records.push(prepared.runOne(r));
+      options.onProgress?.(r + 1, total);
+    }
+    return assemble({ ...prepared.meta, nodeIds: csr.nodeIds }, records, started);
+  }
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), total));
   const workerSpec = withIndexedSeeds(spec, csr);
   const pool = new Piscina({

@@ -16,7 +16,8 @@
  * - the tree is compiled once; at evaluation the compiled code only sees the symbols the expression
  *   reads (through a small read-only scope), and the result must be a finite JavaScript number.
  */
-import { all, create, type MathNode } from "mathjs";
+import { createRequire } from "node:module";
+import type { MathNode } from "mathjs";
 import { SpreadlabError } from "../errors.js";
 import { didYouMean } from "./suggest.js";
 
@@ -109,17 +110,6 @@ const has = (record: object, key: string): boolean => Object.prototype.hasOwnPro
 // ---------------------------------------------------------------------------------------------------------
 // The private, restricted mathjs instance. Never exported; user input never reaches the default instance.
 
-const math = create(all, { number: "number", matrix: "Matrix" });
-/** Kept before `parse` is disabled on the instance; the only entry point for scenario text. */
-const parseRestricted = math.parse;
-const isValuelessUnit = (name: string): boolean => {
-  try {
-    return math.Unit.isValuelessUnit(name);
-  } catch {
-    return false;
-  }
-};
-
 const DISABLED_FUNCTIONS = [
   "import",
   "createUnit",
@@ -145,17 +135,45 @@ const DISABLED_FUNCTIONS = [
   "apply",
 ] as const;
 
-math.import(
-  Object.fromEntries(
-    DISABLED_FUNCTIONS.map((fnName) => [
-      fnName,
-      function disabled(): never {
-        throw new ExpressionError(`Function ${fnName} is disabled in scenario expressions.`);
-      },
-    ]),
-  ),
-  { override: true },
-);
+/**
+ * Built on first use: loading mathjs costs seconds on a busy machine, and most runs (every preset model,
+ * every worker thread of an ensemble) never compile an expression. `require` keeps compileExpression
+ * synchronous.
+ */
+interface Restricted {
+  parse: (source: string) => MathNode;
+  isValuelessUnit: (name: string) => boolean;
+}
+let restricted: Restricted | null = null;
+function restrictedInstance(): Restricted {
+  if (restricted !== null) return restricted;
+  const { all, create } = createRequire(import.meta.url)("mathjs") as typeof import("mathjs");
+  const math = create(all, { number: "number", matrix: "Matrix" });
+  /** Kept before `parse` is disabled on the instance; the only entry point for scenario text. */
+  const parse = math.parse;
+  math.import(
+    Object.fromEntries(
+      DISABLED_FUNCTIONS.map((fnName) => [
+        fnName,
+        function disabled(): never {
+          throw new ExpressionError(`Function ${fnName} is disabled in scenario expressions.`);
+        },
+      ]),
+    ),
+    { override: true },
+  );
+  restricted = {
+    parse: (source) => parse(source),
+    isValuelessUnit: (name) => {
+      try {
+        return math.Unit.isValuelessUnit(name);
+      } catch {
+        return false;
+      }
+    },
+  };
+  return restricted;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation of the parsed tree.
@@ -375,7 +393,7 @@ export function compileExpression(source: string, allowed: readonly string[]): C
 
   let root: MathNode;
   try {
-    root = parseRestricted(source);
+    root = restrictedInstance().parse(source);
   } catch (err) {
     const reason = err instanceof RangeError ? "it is nested too deeply" : err instanceof Error ? err.message : String(err);
     throw new ExpressionError(`Expression ${label} could not be parsed: ${reason}. Allowed: ${ALLOWED_SUMMARY}.`, {
@@ -397,7 +415,7 @@ export function compileExpression(source: string, allowed: readonly string[]): C
     const parts = walk.unknown.map((name) => {
       const suggestion = didYouMean(name, [...valid, ...ALLOWED_CONSTANTS]).trim();
       if (suggestion !== "") return `"${name}" (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})`;
-      if (isValuelessUnit(name)) return `"${name}" (units are not supported)`;
+      if (restrictedInstance().isValuelessUnit(name)) return `"${name}" (units are not supported)`;
       return `"${name}"`;
     });
     throw new ExpressionError(

@@ -118,6 +118,11 @@ function validSections(data: Record<string, unknown>): ScenarioSections {
   if (time.success) sections.time = time.data;
   const initial = shape.initial.safeParse(data.initial);
   if (initial.success) sections.initial = initial.data;
+  const interventions = shape.interventions.safeParse(data.interventions);
+  if (interventions.success) sections.interventions = interventions.data;
+  const sweep = shape.sweep.safeParse(data.sweep);
+  if (sweep.success) sections.sweep = sweep.data;
+  sections.timeAbsent = data.time === undefined;
   return sections;
 }
 
@@ -149,7 +154,7 @@ export function parseScenario(text: string, file = "<scenario>", dir = ".", opti
   }
   const parsed = ScenarioSchema.safeParse(data);
   const found = parsed.success
-    ? semanticIssues(parsed.data, dir, options)
+    ? semanticIssues({ ...parsed.data, timeAbsent: (data as Record<string, unknown>).time === undefined }, dir, options)
     : [...zodIssues(parsed.error, data), ...semanticIssues(validSections(data as Record<string, unknown>), dir, options)];
   if (found.length > 0) {
     throw scenarioError(

@@ -1,20 +1,37 @@
 /**
- * Resolving a validated scenario into what the engine runs: the network (generated or read, compiled once
- * to CSR) and a plain SimulationSpec. No functions or file handles leak into the spec.
+ * Resolving a validated scenario into what the engines run: the network (generated or read, compiled once)
+ * and a plain spec of the model's family (no functions or file handles, so it can cross to workers), plus
+ * the points of a parameter sweep.
  */
 import { resolve as resolvePath } from "node:path";
+import type Graph from "graphology";
 import { compile, type CSR } from "../graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";
 import { readNetworkSync, type NetworkFormat } from "../graph/io/index.js";
-import type { SimulationSpec } from "../simulate.js";
+import type { AnySpec } from "../run.js";
+import type { InitialSpec, Seeding } from "../engine/initial.js";
+import type { Intervention } from "../engine/interventions.js";
+import type { FieldInitial } from "../reaction-diffusion.js";
+import type { FieldPresetId } from "../models/reaction-diffusion.js";
+import type { LaplacianKind } from "../engine/laplacian.js";
 import type { LoadedScenario } from "./load.js";
+import type { Scenario } from "./schema.js";
 import { scenarioModelDef } from "./check.js";
+
+export interface SweepPoint {
+  /** `beta=0.1,gamma=0.2` */
+  label: string;
+  values: Record<string, number>;
+  spec: AnySpec;
+}
 
 export interface ResolvedScenario {
   name: string;
-  spec: SimulationSpec;
-  /** Build (generate or read) and compile the network. */
-  network(): CSR;
+  spec: AnySpec;
+  /** Build (generate or read) and compile the network; a graphology graph when node attributes are read. */
+  network(): Graph | CSR;
+  /** Every combination of the swept values, when the scenario has a `sweep`. */
+  points?: SweepPoint[];
 }
 
 export interface Overrides {
@@ -22,28 +39,104 @@ export interface Overrides {
   seed?: number;
 }
 
+/** The edge attribute the model reads per arc, if any. */
+function arcAttribute(s: Scenario): string | null {
+  const m = s.model;
+  if (m.type === "independent-cascade" && typeof m.params?.probability === "string") return m.params.probability;
+  if (m.type === "linear-threshold") return m.weights ?? null;
+  return s.network.weight ?? null;
+}
+
+function buildSpec(s: Scenario, name: string, seed: number, runs: number, params: Record<string, number | string> | undefined): AnySpec {
+  const m = s.model;
+  const output = { nodes: s.output?.nodes, infectionTimes: s.output?.infectionTimes };
+  if (m.type === "independent-cascade") {
+    const p = params?.probability;
+    return {
+      family: "cascade",
+      name,
+      model: { type: "independent-cascade", probability: typeof p === "string" ? { attribute: p } : Number(p) },
+      initial: s.initial as { active: Seeding },
+      seed,
+      runs,
+      maxRounds: s.time?.mode === "discrete" ? s.time.steps : undefined,
+      output,
+    };
+  }
+  if (m.type === "linear-threshold") {
+    return {
+      family: "cascade",
+      name,
+      model: { type: "linear-threshold", weights: m.weights ? { attribute: m.weights } : undefined, thresholds: m.thresholds ? { attribute: m.thresholds } : undefined },
+      initial: s.initial as { active: Seeding },
+      seed,
+      runs,
+      maxRounds: s.time?.mode === "discrete" ? s.time.steps : undefined,
+      output,
+    };
+  }
+  if (m.type === "reaction-diffusion") {
+    const time = s.time!.mode === "continuous" ? s.time! : { tmax: 1 };
+    return {
+      family: "field",
+      name,
+      model: { preset: m.preset as FieldPresetId, params: params as Record<string, number> | undefined, laplacian: m.laplacian as LaplacianKind | undefined },
+      initial: s.initial as Record<string, FieldInitial>,
+      time: { tmax: time.tmax, record: "record" in time ? time.record : undefined },
+    };
+  }
+  const def = scenarioModelDef({ ...m, params });
+  return {
+    family: "compartmental",
+    name,
+    model: m.preset ? { preset: m.preset as "SIR", params } : def,
+    time: s.time!,
+    initial: s.initial as InitialSpec,
+    seed,
+    runs,
+    engine: s.engine,
+    interventions: s.interventions as Intervention[] | undefined,
+    output: { ...output, series: undefined },
+  };
+}
+
+function sweepValues(v: NonNullable<Scenario["sweep"]>[string]): number[] {
+  if (Array.isArray(v)) return v;
+  return Array.from({ length: v.steps }, (_, i) => v.from + ((v.to - v.from) * i) / (v.steps - 1));
+}
+
 export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {}): ResolvedScenario {
   const s = loaded.scenario;
   const seed = overrides.seed ?? s.seed;
+  const runs = overrides.runs ?? s.runs;
   const name = s.name ?? loaded.file.replace(/^.*\//, "").replace(/\.(ya?ml|json)$/i, "");
-  const spec: SimulationSpec = {
-    name,
-    model: s.model.preset ? { preset: s.model.preset, params: s.model.params } : scenarioModelDef(s.model),
-    time: s.time,
-    initial: s.initial,
-    seed,
-    runs: overrides.runs ?? s.runs,
-    engine: s.engine,
-    output: { nodes: s.output?.nodes, infectionTimes: s.output?.infectionTimes },
-  };
+  const params = s.model.params;
+  const spec = buildSpec(s, name, seed, runs, params);
   const net = s.network;
-  return {
+  const attribute = arcAttribute(s);
+  const needsGraph = s.model.type === "linear-threshold" && s.model.thresholds !== undefined;
+  const resolved: ResolvedScenario = {
     name,
     spec,
     network: () => {
       if (net.generate) return generateCSR(net.generate as GeneratorSpec, net.seed ?? seed);
       const graph = readNetworkSync(resolvePath(loaded.dir, net.file!), { format: net.format as NetworkFormat | undefined, directed: net.directed });
-      return compile(graph, { weight: net.weight ?? null });
+      return needsGraph ? graph : compile(graph, { weight: attribute, shared: true });
     },
   };
+  if (s.sweep) {
+    // Every combination, first parameter varying slowest; every point uses the same seed (common random
+    // numbers make differences between points sharper than independent seeds would).
+    let combos: Record<string, number>[] = [{}];
+    for (const [param, values] of Object.entries(s.sweep)) {
+      combos = combos.flatMap((c) => sweepValues(values).map((v) => ({ ...c, [param]: v })));
+    }
+    resolved.points = combos.map((values) => {
+      const label = Object.entries(values)
+        .map(([k, v]) => `${k}=${Number(v.toPrecision(6))}`)
+        .join(",");
+      return { label, values, spec: buildSpec(s, `${name} [${label}]`, seed, runs, { ...params, ...values }) };
+    });
+  }
+  return resolved;
 }

@@ -4,8 +4,8 @@
  * field with the closest valid names, instead of being silently ignored.
  */
 import { z } from "zod";
-import { PRESETS } from "../models/presets.js";
 import { NETWORK_FORMATS } from "../graph/io/index.js";
+import { LAPLACIAN_KINDS } from "../engine/laplacian.js";
 
 const finiteNonNegative = z.number().finite().nonnegative();
 const rateRef = z.union([finiteNonNegative, z.string().min(1)]);
@@ -18,13 +18,28 @@ export const TransitionSchema = z.strictObject({
   by: z.string().min(1).optional(),
 });
 
+export const MODEL_TYPES = ["compartmental", "independent-cascade", "linear-threshold", "reaction-diffusion"] as const;
+
+/**
+ * One object for every model type (the checks in check.ts say which fields each type reads), so a typo
+ * anywhere in `model` gets the same "unknown field, did you mean" treatment.
+ *  - compartmental: preset (SIR, SIS, SEIR, SIRS, SEIRS) or compartments + transitions; params may be
+ *    numbers or expressions of t;
+ *  - independent-cascade: params.probability, a number or the name of an edge attribute;
+ *  - linear-threshold: weights (edge attribute, default 1/in-degree), thresholds (node attribute, default
+ *    uniform per run);
+ *  - reaction-diffusion: preset (heat, fisher-kpp, metapopulation-sir), params, laplacian.
+ */
 export const ModelSchema = z.strictObject({
-  type: z.literal("compartmental").default("compartmental"),
-  preset: z.enum(Object.keys(PRESETS) as [keyof typeof PRESETS, ...(keyof typeof PRESETS)[]]).optional(),
-  params: z.record(z.string(), z.number().finite()).optional(),
+  type: z.enum(MODEL_TYPES).default("compartmental"),
+  preset: z.string().min(1).optional(),
+  params: z.record(z.string(), z.union([z.number().finite(), z.string().min(1)])).optional(),
   compartments: z.array(z.string().min(1)).min(2).optional(),
   transitions: z.array(TransitionSchema).min(1).optional(),
   susceptible: z.string().min(1).optional(),
+  weights: z.string().min(1).optional(),
+  thresholds: z.string().min(1).optional(),
+  laplacian: z.enum(LAPLACIAN_KINDS as unknown as [string, ...string[]]).optional(),
 });
 
 export const NetworkSchema = z.strictObject({
@@ -41,8 +56,11 @@ export const NetworkSchema = z.strictObject({
 export const TimeSchema = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("continuous"),
-    tmax: z.number().positive(),
+    /** `.inf` (YAML) runs until nothing is left to happen. */
+    tmax: z.union([z.number().positive(), z.literal(Infinity)]),
     record: z.number().positive().finite().optional(),
+    /** Grid on which time-varying parameters are re-evaluated. */
+    rateStep: z.number().positive().finite().optional(),
   }),
   z.strictObject({
     mode: z.literal("discrete"),
@@ -59,6 +77,37 @@ export const SeedingSchema = z.union([
   z.strictObject({ nodes: z.array(z.union([z.string(), z.number()])).min(1) }),
 ]);
 
+/** Initial values of a reaction–diffusion variable. */
+export const FieldInitialSchema = z.union([
+  z.strictObject({ nodes: z.record(z.string(), z.number().finite()) }),
+  z.strictObject({ all: z.number().finite() }),
+  z.strictObject({ uniform: z.number().finite() }),
+]);
+
+const window = { at: z.number().nonnegative().finite(), until: z.number().positive().optional() };
+export const InterventionSchema = z.union([
+  z.strictObject({ ...window, scale: z.string().min(1), by: z.number().nonnegative().finite() }),
+  z.strictObject({
+    ...window,
+    vaccinate: z.strictObject({
+      strategy: z.enum(["random", "highest-degree", "acquaintance"]).optional(),
+      count: z.number().int().nonnegative().optional(),
+      fraction: z.number().min(0).max(1).optional(),
+      perDay: z.number().nonnegative().finite().optional(),
+    }),
+    to: z.string().min(1).optional(),
+  }),
+  z.strictObject({ at: window.at, import: z.strictObject({ count: z.number().int().nonnegative(), into: z.string().min(1).optional() }) }),
+  z.strictObject({ ...window, quarantine: z.strictObject({ compartment: z.string().min(1).optional(), scale: z.number().nonnegative().finite().optional() }) }),
+  z.strictObject({ ...window, edges: z.strictObject({ where: z.string().min(1).optional(), scale: z.number().nonnegative().finite() }) }),
+]);
+
+/** Values of a swept parameter: a list, or an evenly spaced range with `steps` points. */
+export const SweepValuesSchema = z.union([
+  z.array(z.number().finite()).min(1),
+  z.strictObject({ from: z.number().finite(), to: z.number().finite(), steps: z.number().int().min(2).max(1000) }),
+]);
+
 export const OutputSchema = z.strictObject({
   dir: z.string().min(1).optional(),
   formats: z.array(z.enum(["json", "csv"])).min(1).optional(),
@@ -72,8 +121,12 @@ export const ScenarioSchema = z.strictObject({
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0),
   network: NetworkSchema,
   model: ModelSchema,
-  time: TimeSchema,
-  initial: z.record(z.string(), SeedingSchema),
+  /** Required for compartmental and reaction–diffusion models; for cascades `{ mode: discrete, steps }` limits the rounds. */
+  time: TimeSchema.optional(),
+  initial: z.record(z.string(), z.union([SeedingSchema, FieldInitialSchema])),
+  interventions: z.array(InterventionSchema).optional(),
+  /** Parameter sweep: every combination of the listed values gives one result (same seed for all points). */
+  sweep: z.record(z.string(), SweepValuesSchema).optional(),
   runs: z.number().int().positive().default(1),
   engine: z.enum(["auto", "general", "next-reaction"]).optional(),
   output: OutputSchema.optional(),
