@@ -97,7 +97,10 @@ export function buildProgram(): Command {
             written.push(writeSweepSummary(results, dir));
             if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.length} files under ${dir}\n`);
           }
-          if (opts.json) process.stdout.write(JSON.stringify({ schemaVersion: 1, scenario: resolved.name, sweep: results }) + "\n");
+          if (opts.json) {
+            const sweep = results.map(({ label, values, result: { series: _series, ...result } }) => ({ label, values, result }));
+            process.stdout.write(JSON.stringify({ schemaVersion: 1, scenario: resolved.name, sweep }) + "\n");
+          }
           else if (!opts.quiet) process.stdout.write(sweepTable(results) + "\n");
           return;
         }
@@ -106,7 +109,10 @@ export function buildProgram(): Command {
           const written = writeResult(result, dir, formats);
           if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.join(", ")}\n`);
         }
-        if (opts.json) process.stdout.write(JSON.stringify(result) + "\n");
+        if (opts.json) {
+          const { series: _series, ...schema } = result;
+          process.stdout.write(JSON.stringify(schema) + "\n");
+        }
         else if (!opts.quiet) process.stdout.write(summary(result) + "\n");
       } finally {
         process.off("SIGINT", onSigint);

@@ -41,6 +41,18 @@ export function runsCsv(r: SimulationResult): string {
   return rows.join("\n") + "\n";
 }
 
+/** Tidy per-run counts: run,time,compartment,count (when the result carries `series`). */
+export function seriesCsv(r: SimulationResult): string {
+  if (!r.series) return "";
+  const rows = ["run,time,compartment,count"];
+  for (let run = 0; run < r.runs; run++) {
+    r.times.forEach((t, k) => {
+      for (const c of r.compartments) rows.push(`${run},${t},${csvField(c)},${r.series![c][run][k]}`);
+    });
+  }
+  return rows.join("\n") + "\n";
+}
+
 /** run,node,state[,infectionTime] */
 export function nodesCsv(r: SimulationResult): string {
   if (!r.nodes) return "";
@@ -64,10 +76,13 @@ export function writeResult(r: SimulationResult, dir: string, formats: ("json" |
     writeAtomic(path, content);
     written.push(path);
   };
-  if (formats.includes("json")) put("result.json", JSON.stringify(r) + "\n");
+  // The per-run series go to series.csv; result.json keeps the v1 schema (bands, summaries, node states).
+  const { series: _series, ...schema } = r;
+  if (formats.includes("json")) put("result.json", JSON.stringify(schema) + "\n");
   if (formats.includes("csv")) {
     put("curves.csv", curvesCsv(r));
     put("runs.csv", runsCsv(r));
+    if (r.series) put("series.csv", seriesCsv(r));
     if (r.nodes) put("nodes.csv", nodesCsv(r));
   }
   return written;

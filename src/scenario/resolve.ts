@@ -49,7 +49,9 @@ function arcAttribute(s: Scenario): string | null {
 
 function buildSpec(s: Scenario, name: string, seed: number, runs: number, params: Record<string, number | string> | undefined): AnySpec {
   const m = s.model;
-  const output = { nodes: s.output?.nodes, infectionTimes: s.output?.infectionTimes };
+  // Per-run series feed the tidy series.csv; by default whenever CSV output is asked for.
+  const series = s.output?.runs ?? (s.output?.formats ?? ["json", "csv"]).includes("csv");
+  const output = { nodes: s.output?.nodes, infectionTimes: s.output?.infectionTimes, series };
   if (m.type === "independent-cascade") {
     const p = params?.probability;
     return {
@@ -96,7 +98,7 @@ function buildSpec(s: Scenario, name: string, seed: number, runs: number, params
     runs,
     engine: s.engine,
     interventions: s.interventions as Intervention[] | undefined,
-    output: { ...output, series: undefined },
+    output,
   };
 }
 

@@ -113,6 +113,8 @@ export const OutputSchema = z.strictObject({
   formats: z.array(z.enum(["json", "csv"])).min(1).optional(),
   nodes: z.enum(["none", "first", "all"]).optional(),
   infectionTimes: z.boolean().optional(),
+  /** Every run's counts as a tidy series.csv (run,time,compartment,count); default: with the csv format. */
+  runs: z.boolean().optional(),
 });
 
 export const ScenarioSchema = z.strictObject({
