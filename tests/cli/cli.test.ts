@@ -109,14 +109,15 @@ describe("spreadlab run", () => {
     expect(result.finalSize.mean).toBeGreaterThanOrEqual(3); // the seeds count as infected
   });
 
-  it("--out writes result.json, curves.csv, runs.csv and nodes.csv with their headers", () => {
+  it("--out writes result.json, curves.csv, runs.csv, series.csv and nodes.csv with their headers", () => {
     const out = join(work, "out-files");
     const r = cli("run", GOOD, "--out", out, "--quiet");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
-    expect(readdirSync(out).sort()).toEqual(["curves.csv", "nodes.csv", "result.json", "runs.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["curves.csv", "nodes.csv", "result.json", "runs.csv", "series.csv"]);
     const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
     expect(result.schemaVersion).toBe(1);
+    expect(result.series).toBeUndefined();
     const lines = (name: string) => readFileSync(join(out, name), "utf8").trimEnd().split("\n");
     const curves = lines("curves.csv");
     expect(curves[0]).toBe("time,compartment,mean,q0.025,q0.25,q0.5,q0.75,q0.975");
@@ -124,6 +125,12 @@ describe("spreadlab run", () => {
     const runs = lines("runs.csv");
     expect(runs[0]).toBe("run,finalSize,peak,peakTime");
     expect(runs).toHaveLength(1 + 3);
+    const series = lines("series.csv");
+    expect(series[0]).toBe("run,time,compartment,count");
+    expect(series).toHaveLength(1 + 3 * 3 * result.times.length); // 3 runs × 3 compartments
+    // The tidy rows reproduce the mean curve: mean over runs of I at the last time.
+    const lastI = series.slice(1).map((l) => l.split(",")).filter(([, t, c]) => Number(t) === result.times.at(-1) && c === "I");
+    expect(lastI.reduce((s, [, , , n]) => s + Number(n), 0) / 3).toBeCloseTo(result.mean.I.at(-1), 9);
     const nodes = lines("nodes.csv");
     expect(nodes[0]).toBe("run,node,state");
     expect(nodes).toHaveLength(1 + 200); // the first run's final states, by default
