@@ -53,3 +53,25 @@ export { QUANTILE_LEVELS, quantileSorted, meanSd } from "./ensemble/summary.js";
 // Errors
 export { SpreadlabError, GraphFormatError, ModelError, SimulationError, GeneratorError, NotFoundError, ScenarioError } from "./errors.js";
 export type { ScenarioIssue } from "./errors.js";
+
+// Every family behind one call, and ensembles on all cores
+export { runModel, runModelParallel } from "./run.js";
+export type { AnySpec } from "./run.js";
+export { simulateEnsemble } from "./ensemble/pool.js";
+export type { EnsembleOptions } from "./ensemble/pool.js";
+export type { ModelRequest } from "./models/registry.js";
+export type { Intervention, VaccinationStrategy } from "./engine/interventions.js";
+export { compileExpression, ExpressionError } from "./scenario/expressions.js";
+
+// Cascades and influence maximisation
+export { simulateCascade } from "./cascade.js";
+export type { CascadeSpec, CascadeModelSpec } from "./cascade.js";
+export { maximizeInfluence, pagerank, INFLUENCE_METHODS } from "./influence/index.js";
+export type { InfluenceSpec, InfluenceResult, InfluenceMethod } from "./influence/index.js";
+
+// Reaction–diffusion fields and mean-field companions
+export { simulateField, FIELD_MODELS } from "./reaction-diffusion.js";
+export type { FieldSpec, FieldResult, FieldInitial } from "./reaction-diffusion.js";
+export { homogeneousMeanField, toMeanRecord } from "./meanfield/homogeneous.js";
+export { hmfSIS, hmfSIR } from "./meanfield/hmf.js";
+export { ebcmSIR } from "./meanfield/ebcm.js";
