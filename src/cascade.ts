@@ -217,6 +217,7 @@ export function prepareCascade(network: Graph | CSR, spec: CascadeSpec): Prepare
         peak,
         peakTime: peakRound,
         events: out.activated - out.perRound[0],
+        duration: rounds - 1,
       };
       if (keepNodes === "all" || (keepNodes === "first" && r === 0)) {
         // Node states straight from the workspace: round −1 = never active.

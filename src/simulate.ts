@@ -13,7 +13,7 @@ import { runSIRFast } from "./engine/sir-fast.js";
 import { runContinuous } from "./engine/continuous.js";
 import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
-import { planSchedule, type Intervention, type TimeVaryingParameter } from "./engine/interventions.js";
+import { interventionArcAttributes, planSchedule, type Intervention, type TimeVaryingParameter } from "./engine/interventions.js";
 import { resolveParameters, type ModelDefWithExpressions } from "./models/parameters.js";
 import type { RunOutput } from "./engine/trajectory.js";
 import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
@@ -106,6 +106,7 @@ function makeRunner(
           infectious: model.infectious,
           horizon,
           timeVarying,
+          arcData: csr.arcData,
           rateStep: time.mode === "continuous" ? time.rateStep : time.dt ?? 1,
         })
       : null;
@@ -198,6 +199,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
         peak: out.peak,
         peakTime: out.peakTime,
         events: out.events,
+        duration: out.endTime,
       };
       if (keep) record.state = out.finalState;
       if (keep && out.infectionTime) record.infectionTime = out.infectionTime;
@@ -221,7 +223,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
  */
 export function simulate(network: Graph | CSR, spec: SimulationSpec): SimulationResult {
   const started = performance.now();
-  const csr = isCSR(network) ? network : compile(network, { weight: spec.weight ?? null });
+  const csr = isCSR(network) ? network : compile(network, { weight: spec.weight ?? null, arcAttributes: interventionArcAttributes(spec.interventions) });
   const prepared = prepareSimulation(csr, spec);
   const records: RunRecord[] = [];
   for (let r = 0; r < prepared.runs; r++) records.push(prepared.runOne(r));

@@ -30,6 +30,11 @@ export type Intervention =
   | { at: number; until?: number; quarantine: { compartment?: string; scale?: number } }
   | { at: number; until?: number; edges: { where?: string; scale: number } };
 
+/** Edge attributes the interventions select arcs by (`edges.where`): compile keeps them per arc. */
+export function interventionArcAttributes(interventions: readonly Intervention[] | undefined): string[] {
+  return [...new Set((interventions ?? []).flatMap((iv) => ("edges" in iv && iv.edges.where ? [iv.edges.where] : [])))];
+}
+
 /** A parameter that changes with time (evaluated on a grid of `rateStep`). */
 export type TimeVaryingParameter = (t: number) => number;
 

@@ -16,6 +16,8 @@ export interface RunRecord {
   peak: number;
   peakTime: number;
   events: number;
+  /** Time of the run's last event (continuous), steps × dt (discrete), or rounds (cascades). */
+  duration?: number;
   /** Final compartment index per node, when node states are kept for this run. */
   state?: Uint8Array;
   /** First time each node left the susceptible compartment (NaN: never), when requested. */
@@ -42,6 +44,10 @@ export interface SimulationResult extends BandSummary {
   times: number[];
   finalSize: { mean: number; sd: number; values: number[] };
   peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
+  /** Final size as a fraction of the nodes. */
+  attackRate?: { mean: number; sd: number };
+  /** How long the runs lasted: until the last event (at most tmax). */
+  duration?: { mean: number; sd: number; values: number[] };
   events: { mean: number; total: number };
   nodes?: { nodeIds: string[]; runs: NodeRunOutput[] };
   /** Per-run counts, `series[compartment][run][k]`, when requested (runs that ended early are extended with their last value). */
@@ -101,10 +107,15 @@ export function assemble(meta: EnsembleMeta, unordered: RunRecord[], startedAt: 
     ...band,
     finalSize: { ...meanSd(finalSizes), values: finalSizes },
     peak: { ...meanSd(peaks), values: peaks, time: { ...meanSd(peakTimes), values: peakTimes } },
+    attackRate: { mean: meanSd(finalSizes).mean / meta.n, sd: meanSd(finalSizes).sd / meta.n },
     events: { mean: events / records.length, total: events },
     elapsedMs: 0,
     engine: meta.engine,
   };
+  if (records.every((r) => r.duration !== undefined)) {
+    const durations = pick((r) => r.duration!);
+    result.duration = { ...meanSd(durations), values: durations };
+  }
   const kept = records.filter((r) => r.state !== undefined);
   if (kept.length > 0) {
     const names = meta.compartments;

@@ -13,6 +13,7 @@ import type Graph from "graphology";
 import { Piscina } from "piscina";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
 import { SimulationError } from "../errors.js";
+import { interventionArcAttributes } from "../engine/interventions.js";
 import { assemble, type RunRecord, type SimulationResult } from "./assemble.js";
 import { prepareFamily, type EnsembleSpec } from "./families.js";
 import type { SharedNetwork, WorkerTask } from "./worker.js";
@@ -45,7 +46,8 @@ function toShared(csr: CSR): SharedNetwork {
     new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     return sab;
   };
-  return { n: csr.n, m: csr.m, directed: csr.directed, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null };
+  const arcData = csr.arcData ? Object.fromEntries(Object.entries(csr.arcData).map(([k, v]) => [k, share(v)])) : undefined;
+  return { n: csr.n, m: csr.m, directed: csr.directed, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null, arcData };
 }
 
 /** The edge attribute the spec reads as per-arc values (weights, or cascade probabilities/weights). */
@@ -81,7 +83,8 @@ function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
  */
 export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec, options: EnsembleOptions = {}): Promise<SimulationResult> {
   const started = performance.now();
-  const csr = isCSR(network) ? network : compile(network, { weight: weightAttribute(spec), shared: true });
+  const arcAttributes = spec.family === "cascade" ? [] : interventionArcAttributes(spec.interventions);
+  const csr = isCSR(network) ? network : compile(network, { weight: weightAttribute(spec), shared: true, arcAttributes });
   // Validate on the main thread first: errors surface here with their names, not from inside a worker.
   const prepared = prepareFamily(csr, spec);
   const total = prepared.runs;

@@ -16,6 +16,7 @@ export interface SharedNetwork {
   offsets: SharedArrayBuffer;
   targets: SharedArrayBuffer;
   weights: SharedArrayBuffer | null;
+  arcData?: Record<string, SharedArrayBuffer>;
 }
 
 export interface WorkerTask {
@@ -36,6 +37,7 @@ function networkFromShared(shared: SharedNetwork): CSR {
     targets: new Int32Array(shared.targets),
     weights: shared.weights ? new Float32Array(shared.weights) : null,
     nodeIds,
+    ...(shared.arcData ? { arcData: Object.fromEntries(Object.entries(shared.arcData).map(([k, v]) => [k, new Float32Array(v)])) } : {}),
   });
 }
 

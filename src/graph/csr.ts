@@ -26,6 +26,8 @@ export interface CSR {
   readonly nodeIds: string[];
   /** Node key → index. */
   readonly index: Map<string, number>;
+  /** Per-arc values of edge attributes asked for at compile time (e.g. `school` for school closures). */
+  readonly arcData?: Record<string, Float32Array>;
 }
 
 export interface CompileOptions {
@@ -33,6 +35,8 @@ export interface CompileOptions {
   weight?: string | null;
   /** Allocate the arrays on SharedArrayBuffers so worker threads can read them without copying. */
   shared?: boolean;
+  /** Edge attributes to keep per arc in `arcData` (numbers; true/false read as 1/0; missing as 0). */
+  arcAttributes?: string[];
 }
 
 function int32(length: number, shared: boolean): Int32Array {
@@ -72,6 +76,9 @@ export function compile(graph: Graph, options: CompileOptions = {}): CSR {
   const targets = int32(m, shared);
   const weights = weightAttr === null ? null : shared ? new Float32Array(new SharedArrayBuffer(m * 4)) : new Float32Array(m);
   const fill = new Int32Array(n);
+  const arcNames = options.arcAttributes ?? [];
+  const arcData: Record<string, Float32Array> = {};
+  for (const name of arcNames) arcData[name] = shared ? new Float32Array(new SharedArrayBuffer(m * 4)) : new Float32Array(m);
   graph.forEachEdge((edge, attr, source, target, _sa, _ta, undirected) => {
     if (source === target) return;
     const s = index.get(source)!;
@@ -87,16 +94,25 @@ export function compile(graph: Graph, options: CompileOptions = {}): CSR {
         throw new GraphFormatError(`compile: edge "${edge}" has "${weightAttr}" = ${w}; expected a finite number ≥ 0.`);
       }
     }
+    const values = arcNames.map((name) => {
+      const raw = attr[name];
+      const x = raw === undefined || raw === false ? 0 : raw === true ? 1 : Number(raw);
+      if (!Number.isFinite(x)) throw new GraphFormatError(`compile: edge "${edge}" has "${name}" = ${JSON.stringify(raw)}; expected a number or true/false.`);
+      return x;
+    });
     let a = offsets[s] + fill[s]++;
     targets[a] = t;
     if (weights !== null) weights[a] = w;
+    arcNames.forEach((name, i) => (arcData[name][a] = values[i]));
     if (undirected) {
       a = offsets[t] + fill[t]++;
       targets[a] = s;
       if (weights !== null) weights[a] = w;
+      arcNames.forEach((name, i) => (arcData[name][a] = values[i]));
     }
   });
-  return { n, m, directed: graph.type !== "undirected", offsets, targets, weights, nodeIds, index };
+  const csr = { n, m, directed: graph.type !== "undirected", offsets, targets, weights, nodeIds, index };
+  return arcNames.length > 0 ? { ...csr, arcData } : csr;
 }
 
 /**

@@ -10,7 +10,7 @@ import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";
 import { readNetworkSync, type NetworkFormat } from "../graph/io/index.js";
 import type { AnySpec } from "../run.js";
 import type { InitialSpec, Seeding } from "../engine/initial.js";
-import type { Intervention } from "../engine/interventions.js";
+import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
 import type { FieldInitial } from "../reaction-diffusion.js";
 import type { FieldPresetId } from "../models/reaction-diffusion.js";
 import type { LaplacianKind } from "../engine/laplacian.js";
@@ -123,7 +123,9 @@ export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {
     network: () => {
       if (net.generate) return generateCSR(net.generate as GeneratorSpec, net.seed ?? seed);
       const graph = readNetworkSync(resolvePath(loaded.dir, net.file!), { format: net.format as NetworkFormat | undefined, directed: net.directed });
-      return needsGraph ? graph : compile(graph, { weight: attribute, shared: true });
+      // Edge attributes that interventions select arcs by (edges.where: school, …).
+      const arcAttributes = interventionArcAttributes(s.interventions as Intervention[] | undefined);
+      return needsGraph ? graph : compile(graph, { weight: attribute, shared: true, arcAttributes });
     },
   };
   if (s.sweep) {
