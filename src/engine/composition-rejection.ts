@@ -19,7 +19,7 @@ import type { CSR } from "../graph/csr.js";
 import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
 import { SimulationError } from "../errors.js";
-import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 import type { EngineControl } from "./schedule.js";
 
 /** Bin b holds propensities 2^(b − 1023) ≤ a < 2^(b − 1022): b is the IEEE-754 biased exponent. */
@@ -163,24 +163,8 @@ export function runCompositionRejection(
     for (let b = lowBin; b <= highBin; b++) total += binTotal[b];
   };
 
-  const counts = new Float64Array(nComp);
-  const everLeft = new Uint8Array(n);
-  const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
-  const isInfectious = new Uint8Array(nComp);
-  for (const c of infectious) isInfectious[c] = 1;
-  const S0 = model.susceptible;
-  let finalSize = 0;
-  let infectiousNow = 0;
-  for (let v = 0; v < n; v++) {
-    const c = state[v];
-    counts[c]++;
-    if (c !== S0) {
-      everLeft[v] = 1;
-      finalSize++;
-      if (infectionTime !== null) infectionTime[v] = 0;
-    }
-    if (isInfectious[c]) infectiousNow++;
-  }
+  const tally = new Tally(state, nComp, model.susceptible, infectious, options.infectionTimes ?? false);
+  const counts = tally.counts;
   /** (Re)build the bins from scratch, in node order: after a rate change the sampler is in exactly the
    * state a run started with those rates would have, so a change at t = 0 reproduces that run. */
   const rebuild = (): void => {
@@ -202,29 +186,12 @@ export function runCompositionRejection(
   rebuild();
 
   const recorder = new TrajectoryRecorder(nComp, record, tmax);
-  let peak = infectiousNow;
-  let peakTime = 0;
-  let events = 0;
   let t = 0;
   let sinceResum = 0;
 
   const move = (v: number, from: number, to: number, te: number): void => {
     state[v] = to;
-    counts[from]--;
-    counts[to]++;
-    events++;
-    if (from === S0 && everLeft[v] === 0) {
-      everLeft[v] = 1;
-      finalSize++;
-      if (infectionTime !== null) infectionTime[v] = te;
-    }
-    if (isInfectious[to] !== isInfectious[from]) {
-      infectiousNow += isInfectious[to] ? 1 : -1;
-      if (infectiousNow > peak) {
-        peak = infectiousNow;
-        peakTime = te;
-      }
-    }
+    tally.move(v, from, to, te);
     const a = propensityOf(v, to);
     if (a !== propensity[v]) {
       if (nodeBin[v] >= 0) remove(v);
@@ -376,7 +343,5 @@ export function runCompositionRejection(
       resum();
     }
   }
-  const endTime = total > 1e-300 ? tmax : t;
-  recorder.finish(counts, endTime);
-  return { times: recorder.times, counts: recorder.counts, finalState: state, infectionTime, finalSize, peak, peakTime, events, endTime };
+  return tally.output(recorder, state, total > 1e-300 ? tmax : t);
 }

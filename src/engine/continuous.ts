@@ -13,7 +13,7 @@ import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
 import { SimulationError } from "../errors.js";
 import { IndexedMinHeap } from "./heap.js";
-import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 
 /** Pressures below this are rounding residue of weighted additions and subtractions. */
 const PRESSURE_EPSILON = 1e-9;
@@ -32,19 +32,15 @@ export function runContinuous(
   }
   const { n, offsets, targets, weights } = csr;
   const { nComp, nSlots, slotOf, sensitive, spontOffsets, spontTo, spontRate, spontTotal, inducedOffsets, inducedTo, inducedRate, inducedSlot } = model;
-  const S0 = model.susceptible;
   const state = initial.slice();
   const pressure = new Float64Array(n * nSlots);
   const hazard = new Float64Array(n);
   const heap = new IndexedMinHeap(n);
   const heapKeys = heap.keys;
   const heapItems = heap.items;
-  const counts = new Float64Array(nComp);
-  const everLeft = new Uint8Array(n);
-  const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
+  const tally = new Tally(state, nComp, model.susceptible, model.infectious, options.infectionTimes ?? false);
+  const counts = tally.counts;
   const recorder = new TrajectoryRecorder(nComp, record, tmax);
-  const isInfectious = new Uint8Array(nComp);
-  for (const c of model.infectious) isInfectious[c] = 1;
 
   const hazardOf = (v: number, c: number): number => {
     let h = spontTotal[c];
@@ -53,17 +49,8 @@ export function runContinuous(
     return h;
   };
 
-  let infectiousNow = 0;
-  let finalSize = 0;
   for (let v = 0; v < n; v++) {
     const c = state[v];
-    counts[c]++;
-    if (c !== S0) {
-      everLeft[v] = 1;
-      finalSize++;
-      if (infectionTime !== null) infectionTime[v] = 0;
-    }
-    if (isInfectious[c]) infectiousNow++;
     const s = slotOf[c];
     if (s >= 0) {
       for (let a = offsets[v]; a < offsets[v + 1]; a++) pressure[targets[a] * nSlots + s] += weights === null ? 1 : weights[a];
@@ -75,9 +62,6 @@ export function runContinuous(
     if (h > 0) heap.set(v, -Math.log(1 - rng.next()) / h);
   }
 
-  let peak = infectiousNow;
-  let peakTime = 0;
-  let events = 0;
   let t = 0;
   while (heap.size > 0) {
     const te = heapKeys[0];
@@ -85,7 +69,6 @@ export function runContinuous(
     const v = heapItems[0];
     recorder.advanceTo(te, counts);
     t = te;
-    events++;
 
     // Which transition fires: in proportion to its share of the hazard.
     const from = state[v];
@@ -106,20 +89,7 @@ export function runContinuous(
     }
     // (Rounding can leave x ≥ 0 after the last term: `to` is then the last transition, as it should be.)
     state[v] = to;
-    counts[from]--;
-    counts[to]++;
-    if (from === S0 && everLeft[v] === 0) {
-      everLeft[v] = 1;
-      finalSize++;
-      if (infectionTime !== null) infectionTime[v] = te;
-    }
-    if (isInfectious[to] !== isInfectious[from]) {
-      infectiousNow += isInfectious[to] ? 1 : -1;
-      if (infectiousNow > peak) {
-        peak = infectiousNow;
-        peakTime = te;
-      }
-    }
+    tally.move(v, from, to, te);
 
     const hv = hazardOf(v, to);
     hazard[v] = hv;
@@ -152,17 +122,5 @@ export function runContinuous(
       }
     }
   }
-  const endTime = heap.size > 0 ? tmax : t;
-  recorder.finish(counts, endTime);
-  return {
-    times: recorder.times,
-    counts: recorder.counts,
-    finalState: state,
-    infectionTime,
-    finalSize,
-    peak,
-    peakTime,
-    events,
-    endTime,
-  };
+  return tally.output(recorder, state, heap.size > 0 ? tmax : t);
 }

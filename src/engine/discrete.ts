@@ -14,7 +14,7 @@
 import type { CSR } from "../graph/csr.js";
 import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
-import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 import type { EngineControl } from "./schedule.js";
 
 export function runDiscrete(
@@ -30,7 +30,6 @@ export function runDiscrete(
   const { n, offsets, targets } = csr;
   let weights = csr.weights;
   const { nComp, nSlots, slotOf, spontOffsets, spontTo, inducedOffsets, inducedTo, inducedSlot } = model;
-  const S0 = model.susceptible;
 
   // Per-step hazards (rate × dt, or −ln(1 − p)); Infinity for p = 1.
   const toStepHazard = (value: number, isProbability: number): number => (isProbability ? (value >= 1 ? Infinity : -Math.log(1 - value)) : value * dt);
@@ -63,11 +62,8 @@ export function runDiscrete(
 
   const state = initial.slice();
   const pressure = new Float64Array(n * Math.max(nSlots, 1));
-  const counts = new Float64Array(nComp);
-  const everLeft = new Uint8Array(n);
-  const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
-  const isInfectious = new Uint8Array(nComp);
-  for (const c of model.infectious) isInfectious[c] = 1;
+  const tally = new Tally(state, nComp, model.susceptible, model.infectious, options.infectionTimes ?? false);
+  const counts = tally.counts;
   // The recorder works in step units (exact integers); times are scaled by dt at the end.
   const recorder = new TrajectoryRecorder(nComp, recordEvery, steps);
 
@@ -86,22 +82,9 @@ export function runDiscrete(
   const hz = new Float64Array(maxOut);
   const dest = new Int32Array(maxOut);
 
-  let finalSize = 0;
-  let infectiousNow = 0;
   for (let v = 0; v < n; v++) {
-    const c = state[v];
-    counts[c]++;
-    if (c !== S0) {
-      everLeft[v] = 1;
-      finalSize++;
-      if (infectionTime !== null) infectionTime[v] = 0;
-    }
-    if (isInfectious[c]) infectiousNow++;
-    if (active[c]) activeList[activeCount++] = v;
+    if (active[state[v]]) activeList[activeCount++] = v;
   }
-  let peak = infectiousNow;
-  let peakStep = 0;
-  let events = 0;
   let step = 0;
 
   // Interventions act at the first step boundary at or after their time.
@@ -119,16 +102,7 @@ export function runDiscrete(
       if (from === to) return;
       moved = true;
       state[v] = to;
-      counts[from]--;
-      counts[to]++;
-      events++;
-      if (isInfectious[from]) infectiousNow--;
-      if (isInfectious[to]) infectiousNow++;
-      if (from === S0 && everLeft[v] === 0) {
-        everLeft[v] = 1;
-        finalSize++;
-        if (infectionTime !== null) infectionTime[v] = step * dt;
-      }
+      tally.move(v, from, to, step * dt, false);
     },
     setRates(m) {
       setHazards(m);
@@ -142,10 +116,7 @@ export function runDiscrete(
   for (; step < steps; step++) {
     if (nextAction < actions.length && actions[nextAction].at <= step * dt * (1 + 1e-12)) {
       while (nextAction < actions.length && actions[nextAction].at <= step * dt * (1 + 1e-12)) actions[nextAction++].apply(control);
-      if (infectiousNow > peak) {
-        peak = infectiousNow;
-        peakStep = step;
-      }
+      tally.notePeak(step * dt);
       // Moves may have made nodes active: rebuild the list (O(n), once per intervention that moves nodes).
       if (moved) {
         moved = false;
@@ -258,21 +229,9 @@ export function runDiscrete(
       const to = changedTo[i];
       changedFrom[i] = from;
       state[v] = to;
-      counts[from]--;
-      counts[to]++;
-      if (isInfectious[from]) infectiousNow--;
-      if (isInfectious[to]) infectiousNow++;
-      if (from === S0 && everLeft[v] === 0) {
-        everLeft[v] = 1;
-        finalSize++;
-        if (infectionTime !== null) infectionTime[v] = (step + 1) * dt;
-      }
+      tally.move(v, from, to, (step + 1) * dt, false);
     }
-    events += nChanged;
-    if (infectiousNow > peak) {
-      peak = infectiousNow;
-      peakStep = step + 1;
-    }
+    tally.notePeak((step + 1) * dt);
     let nextCount = 0;
     for (let i = 0; i < activeCount; i++) {
       const v = activeList[i];
@@ -287,16 +246,7 @@ export function runDiscrete(
     nextActive = swap;
     activeCount = nextCount;
   }
-  recorder.finish(counts, step);
-  return {
-    times: recorder.times.map((s) => s * dt),
-    counts: recorder.counts,
-    finalState: state,
-    infectionTime,
-    finalSize,
-    peak,
-    peakTime: peakStep * dt,
-    events,
-    endTime: step * dt,
-  };
+  // The recorder works in steps; times are scaled by dt here.
+  const out = tally.output(recorder, state, step);
+  return { ...out, times: out.times.map((k) => k * dt), endTime: step * dt };
 }

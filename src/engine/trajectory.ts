@@ -75,3 +75,86 @@ export interface RunOptions {
   /** Interventions and rate changes, sorted by time (see schedule.ts). */
   schedule?: readonly ScheduledAction[];
 }
+
+/**
+ * The bookkeeping every compartmental engine shares: counts per compartment, who ever left the susceptible
+ * compartment (final size, first-infection times) and the peak of the infectious compartments. Engines call
+ * `move` for each state change; the synchronous discrete engine applies a step's changes one by one, so it
+ * passes `trackPeak = false` and calls `notePeak` once the whole step is applied (partial states of a step
+ * never existed).
+ */
+export class Tally {
+  readonly counts: Float64Array;
+  readonly infectionTime: Float64Array | null;
+  private readonly everLeft: Uint8Array;
+  private readonly isInfectious: Uint8Array;
+  private readonly susceptible: number;
+  finalSize = 0;
+  infectiousNow = 0;
+  peak = 0;
+  peakTime = 0;
+  events = 0;
+
+  constructor(state: Uint8Array, nComp: number, susceptible: number, infectious: readonly number[], keepTimes: boolean) {
+    const n = state.length;
+    this.counts = new Float64Array(nComp);
+    this.everLeft = new Uint8Array(n);
+    this.infectionTime = keepTimes ? new Float64Array(n).fill(NaN) : null;
+    this.isInfectious = new Uint8Array(nComp);
+    for (const c of infectious) this.isInfectious[c] = 1;
+    this.susceptible = susceptible;
+    for (let v = 0; v < n; v++) {
+      const c = state[v];
+      this.counts[c]++;
+      if (c !== susceptible) {
+        this.everLeft[v] = 1;
+        this.finalSize++;
+        if (this.infectionTime !== null) this.infectionTime[v] = 0;
+      }
+      if (this.isInfectious[c]) this.infectiousNow++;
+    }
+    this.peak = this.infectiousNow;
+  }
+
+  /** Node v moved from `from` to `to` at time t. */
+  move(v: number, from: number, to: number, t: number, trackPeak = true): void {
+    this.counts[from]--;
+    this.counts[to]++;
+    this.events++;
+    if (from === this.susceptible && this.everLeft[v] === 0) {
+      this.everLeft[v] = 1;
+      this.finalSize++;
+      if (this.infectionTime !== null) this.infectionTime[v] = t;
+    }
+    if (this.isInfectious[to] !== this.isInfectious[from]) {
+      this.infectiousNow += this.isInfectious[to] ? 1 : -1;
+      if (trackPeak && this.infectiousNow > this.peak) {
+        this.peak = this.infectiousNow;
+        this.peakTime = t;
+      }
+    }
+  }
+
+  /** Record the current infectious count as a peak candidate at time t. */
+  notePeak(t: number): void {
+    if (this.infectiousNow > this.peak) {
+      this.peak = this.infectiousNow;
+      this.peakTime = t;
+    }
+  }
+
+  output(recorder: TrajectoryRecorder, finalState: Uint8Array, endTime: number): RunOutput {
+    recorder.finish(this.counts, endTime);
+    return {
+      times: recorder.times,
+      counts: recorder.counts,
+      finalState,
+      infectionTime: this.infectionTime,
+      finalSize: this.finalSize,
+      peak: this.peak,
+      peakTime: this.peakTime,
+      events: this.events,
+      endTime,
+    };
+  }
+}
