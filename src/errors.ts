@@ -44,6 +44,11 @@ export class NotFoundError extends SpreadlabError {
   override name = "NotFoundError";
 }
 
+/** An expression is invalid (syntax, forbidden construct, unknown name) or evaluated to something other than a finite number. */
+export class ExpressionError extends SpreadlabError {
+  override name = "ExpressionError";
+}
+
 /** A scenario file is invalid. `issues` lists every problem with its field path and position. */
 export class ScenarioError extends SpreadlabError {
   override name = "ScenarioError";
