@@ -1,0 +1,383 @@
+/**
+ * The Store (types.ts) on SQLite through better-sqlite3 12 (synchronous; one connection per process).
+ *
+ * Connection: WAL journal (readers never block the writer), synchronous = NORMAL (durable across process
+ * crashes; an OS crash may lose the last commits but never corrupts), foreign_keys = ON (cascades, SET NULL),
+ * busy timeout 5 s. Every write is one BEGIN IMMEDIATE transaction, so a second process waits for the lock
+ * instead of failing half-way. Statements are prepared once, at open.
+ *
+ * Blobs: results are JSON gzipped (codec.ts), graphs gzipped when that helps; both opaque to callers.
+ * Paging: keyset on (created_at DESC, id DESC) with opaque cursors (cursor.ts); `total` ignores the cursor.
+ * Events: updateRun and completeRun append their events in the same transaction as the row change;
+ * seq is MAX(seq) + 1 per run, allocated by the INSERT itself.
+ * Recovery: runs left queued or running by a dead process are marked failed, not re-queued — re-running
+ * silently could surprise a client that holds the run id and already saw it start (and would double the
+ * work if that client resubmits); a failed run with an explicit InterruptedError is unambiguous and can
+ * simply be resubmitted from its stored spec.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { NotFoundError } from "../errors.js";
+import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { migrate } from "./migrations.js";
+import type { NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "./types.js";
+
+export interface OpenStoreOptions {
+  /** Keep everything in memory (tests); `path` is then only reported back. */
+  memory?: boolean;
+}
+
+interface NetworkRecord {
+  id: string;
+  name: string;
+  created_at: string;
+  source: string;
+  n: number;
+  m: number;
+  directed: number;
+  stats: string;
+}
+
+interface RunRecord {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: RunStatus;
+  spec: string;
+  network_id: string | null;
+  progress_done: number;
+  progress_total: number;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+}
+
+interface EventRecord {
+  seq: number;
+  type: RunEvent["type"];
+  data: string;
+  created_at: string;
+}
+
+const TERMINAL: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
+const NETWORK_COLUMNS = "id, name, created_at, source, n, m, directed, stats";
+const AFTER_CURSOR = "(created_at, id) < (@createdAt, @id)";
+const NEWEST_FIRST = "ORDER BY created_at DESC, id DESC LIMIT @limit";
+
+const now = (): string => new Date().toISOString();
+const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+function toNetwork(r: NetworkRecord): NetworkRow {
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    source: JSON.parse(r.source),
+    n: r.n,
+    m: r.m,
+    directed: r.directed === 1,
+    stats: JSON.parse(r.stats),
+  };
+}
+
+function toRun(r: RunRecord): RunRow {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    status: r.status,
+    spec: JSON.parse(r.spec),
+    networkId: r.network_id,
+    progress: { done: r.progress_done, total: r.progress_total },
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error === null ? null : (JSON.parse(r.error) as RunRow["error"]),
+  };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`store: page limit must be a positive integer; got ${limit}.`);
+  }
+}
+
+function isForeignKeyError(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}
+
+/** Open (creating parent folders and the file if needed) and migrate a store. */
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const memory = options.memory === true || path === ":memory:";
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(memory ? ":memory:" : path, { timeout: 5000 });
+  try {
+    db.pragma("journal_mode = WAL"); // in-memory databases answer "memory"; nothing to share there
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    migrate(db);
+    return new SqliteStore(db, path);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+class SqliteStore implements Store {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly sql;
+
+  constructor(db: Database.Database, path: string) {
+    this.db = db;
+    this.path = path;
+    this.sql = {
+      insertNetwork: db.prepare(
+        `INSERT INTO networks (${NETWORK_COLUMNS}, graph_codec, graph)
+         VALUES (@id, @name, @createdAt, @source, @n, @m, @directed, @stats, @codec, @graph)`,
+      ),
+      getNetwork: db.prepare(`SELECT ${NETWORK_COLUMNS} FROM networks WHERE id = ?`),
+      getGraph: db.prepare("SELECT graph_codec AS codec, graph AS bytes FROM networks WHERE id = ?"),
+      networksFirst: db.prepare(`SELECT ${NETWORK_COLUMNS} FROM networks ${NEWEST_FIRST}`),
+      networksAfter: db.prepare(`SELECT ${NETWORK_COLUMNS} FROM networks WHERE ${AFTER_CURSOR} ${NEWEST_FIRST}`),
+      countNetworks: db.prepare("SELECT COUNT(*) FROM networks").pluck(),
+      deleteNetwork: db.prepare("DELETE FROM networks WHERE id = ?"),
+
+      insertRun: db.prepare(
+        `INSERT INTO runs (id, created_at, updated_at, status, spec, network_id, progress_done, progress_total)
+         VALUES (@id, @createdAt, @createdAt, 'queued', @spec, @networkId, 0, @total)`,
+      ),
+      getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+      runsFirst: db.prepare(`SELECT * FROM runs ${NEWEST_FIRST}`),
+      runsAfter: db.prepare(`SELECT * FROM runs WHERE ${AFTER_CURSOR} ${NEWEST_FIRST}`),
+      runsByStatusFirst: db.prepare(`SELECT * FROM runs WHERE status = @status ${NEWEST_FIRST}`),
+      runsByStatusAfter: db.prepare(`SELECT * FROM runs WHERE status = @status AND ${AFTER_CURSOR} ${NEWEST_FIRST}`),
+      countRuns: db.prepare("SELECT COUNT(*) FROM runs").pluck(),
+      countRunsByStatus: db.prepare("SELECT COUNT(*) FROM runs WHERE status = ?").pluck(),
+      updateRun: db.prepare(
+        `UPDATE runs SET status = @status, updated_at = @updatedAt, progress_done = @done, progress_total = @total,
+           started_at = @startedAt, finished_at = @finishedAt, error = @error
+         WHERE id = @id`,
+      ),
+      interruptedRuns: db.prepare("SELECT * FROM runs WHERE status IN ('queued', 'running')"),
+      deleteRun: db.prepare("DELETE FROM runs WHERE id = ?"),
+
+      putResult: db.prepare(
+        `INSERT INTO results (run_id, codec, json, json_bytes) VALUES (?, ?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET codec = excluded.codec, json = excluded.json, json_bytes = excluded.json_bytes`,
+      ),
+      getResult: db.prepare("SELECT codec, json AS bytes FROM results WHERE run_id = ?"),
+
+      // One statement reads MAX(seq) and inserts, so the seq cannot be taken twice.
+      appendEvent: db.prepare(
+        `INSERT INTO run_events (run_id, seq, type, data, created_at)
+         SELECT @runId, COALESCE(MAX(seq), 0) + 1, @type, @data, @createdAt FROM run_events WHERE run_id = @runId
+         RETURNING seq`,
+      ).pluck(),
+      eventsAfter: db.prepare("SELECT seq, type, data, created_at FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq"),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── networks ───────────────────────────────────────────────────────────────────────────────────────────
+
+  insertNetwork(row: Omit<NetworkRow, "createdAt">, graph: Uint8Array): NetworkRow {
+    const blob = encodeBlob(graph);
+    const createdAt = now();
+    this.sql.insertNetwork.run({
+      id: row.id,
+      name: row.name,
+      createdAt,
+      source: json(row.source),
+      n: row.n,
+      m: row.m,
+      directed: row.directed ? 1 : 0,
+      stats: json(row.stats),
+      codec: blob.codec,
+      graph: blob.bytes,
+    });
+    return { id: row.id, name: row.name, createdAt, source: row.source, n: row.n, m: row.m, directed: row.directed, stats: row.stats };
+  }
+
+  getNetwork(id: string): NetworkRow | null {
+    const r = this.sql.getNetwork.get(id) as NetworkRecord | undefined;
+    return r ? toNetwork(r) : null;
+  }
+
+  getNetworkGraph(id: string): Uint8Array | null {
+    const r = this.sql.getGraph.get(id) as { codec: string; bytes: Buffer } | undefined;
+    return r ? decodeBlob(r.codec, r.bytes) : null;
+  }
+
+  listNetworks(limit: number, cursor?: string | null): Page<NetworkRow> {
+    checkLimit(limit);
+    const rows = (
+      cursor
+        ? this.sql.networksAfter.all({ ...decodeCursor(cursor), limit: limit + 1 })
+        : this.sql.networksFirst.all({ limit: limit + 1 })
+    ) as NetworkRecord[];
+    return this.page(rows.map(toNetwork), limit, this.sql.countNetworks.get() as number);
+  }
+
+  deleteNetwork(id: string): boolean {
+    return this.sql.deleteNetwork.run(id).changes > 0;
+  }
+
+  // ── runs ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  insertRun(row: Pick<RunRow, "id" | "spec" | "networkId"> & { total: number }): RunRow {
+    try {
+      this.sql.insertRun.run({ id: row.id, createdAt: now(), spec: json(row.spec), networkId: row.networkId, total: row.total });
+    } catch (e) {
+      if (isForeignKeyError(e)) {
+        throw new NotFoundError(`store.insertRun: network "${row.networkId}" does not exist; store the network first or pass networkId: null.`);
+      }
+      throw e;
+    }
+    return this.getRun(row.id)!;
+  }
+
+  getRun(id: string): RunRow | null {
+    const r = this.sql.getRun.get(id) as RunRecord | undefined;
+    return r ? toRun(r) : null;
+  }
+
+  listRuns(limit: number, cursor?: string | null, status?: RunStatus): Page<RunRow> {
+    checkLimit(limit);
+    const after = cursor ? decodeCursor(cursor) : null;
+    const params = { ...after, status, limit: limit + 1 };
+    const statement = status
+      ? after ? this.sql.runsByStatusAfter : this.sql.runsByStatusFirst
+      : after ? this.sql.runsAfter : this.sql.runsFirst;
+    const rows = statement.all(params) as RunRecord[];
+    const total = (status ? this.sql.countRunsByStatus.get(status) : this.sql.countRuns.get()) as number;
+    return this.page(rows.map(toRun), limit, total);
+  }
+
+  updateRun(id: string, patch: Partial<Pick<RunRow, "status" | "progress" | "error" | "startedAt" | "finishedAt">>): RunRow | null {
+    return this.db
+      .transaction(() => {
+        const before = this.getRun(id);
+        if (!before) return null;
+        const t = now();
+        const status = patch.status ?? before.status;
+        const statusChanged = status !== before.status;
+        const progress = patch.progress ?? before.progress;
+        const progressChanged = progress.done !== before.progress.done || progress.total !== before.progress.total;
+        const error = patch.error !== undefined ? patch.error : before.error;
+        // Timestamps follow the status unless the caller sets them: first start, and entering a final state.
+        let startedAt = patch.startedAt !== undefined ? patch.startedAt : before.startedAt;
+        if (statusChanged && status === "running" && startedAt === null && patch.startedAt === undefined) startedAt = t;
+        let finishedAt = patch.finishedAt !== undefined ? patch.finishedAt : before.finishedAt;
+        if (statusChanged && TERMINAL.has(status) && patch.finishedAt === undefined) finishedAt = t;
+        this.sql.updateRun.run({
+          id,
+          status,
+          updatedAt: t,
+          done: progress.done,
+          total: progress.total,
+          startedAt,
+          finishedAt,
+          error: error === null ? null : json(error),
+        });
+        if (statusChanged) {
+          this.appendEvent(id, "status", error !== null && TERMINAL.has(status) ? { status, error } : { status }, t);
+        }
+        if (progressChanged) this.appendEvent(id, "progress", { done: progress.done, total: progress.total }, t);
+        return this.getRun(id);
+      })
+      .immediate();
+  }
+
+  completeRun(id: string, result: unknown): RunRow | null {
+    const blob = encodeJson(result); // compress outside the write lock
+    return this.db
+      .transaction(() => {
+        const before = this.getRun(id);
+        if (!before) return null;
+        const t = now();
+        this.sql.putResult.run(id, blob.codec, blob.bytes, blob.rawBytes);
+        this.sql.updateRun.run({
+          id,
+          status: "succeeded",
+          updatedAt: t,
+          done: before.progress.total,
+          total: before.progress.total,
+          startedAt: before.startedAt,
+          finishedAt: t,
+          error: null,
+        });
+        this.appendEvent(id, "done", { status: "succeeded" }, t);
+        return this.getRun(id);
+      })
+      .immediate();
+  }
+
+  getResult(id: string): unknown | null {
+    const r = this.sql.getResult.get(id) as { codec: string; bytes: Buffer } | undefined;
+    return r ? decodeJson(r.codec, r.bytes) : null;
+  }
+
+  deleteRun(id: string): boolean {
+    return this.sql.deleteRun.run(id).changes > 0; // results and events go by ON DELETE CASCADE
+  }
+
+  runEvents(id: string, afterSeq: number): RunEvent[] {
+    const rows = this.sql.eventsAfter.all(id, afterSeq) as EventRecord[];
+    return rows.map((r) => ({ seq: r.seq, type: r.type, data: JSON.parse(r.data), createdAt: r.created_at }));
+  }
+
+  appendRunEvent(id: string, type: RunEvent["type"], data: unknown): RunEvent {
+    const createdAt = now();
+    const seq = this.db.transaction(() => this.appendEvent(id, type, data, createdAt)).immediate();
+    return { seq, type, data, createdAt };
+  }
+
+  recoverInterrupted(reason: string): number {
+    return this.db
+      .transaction(() => {
+        const stale = this.sql.interruptedRuns.all() as RunRecord[];
+        const error = { name: "InterruptedError", message: reason };
+        const t = now();
+        for (const r of stale) {
+          this.sql.updateRun.run({
+            id: r.id,
+            status: "failed",
+            updatedAt: t,
+            done: r.progress_done,
+            total: r.progress_total,
+            startedAt: r.started_at,
+            finishedAt: t,
+            error: json(error),
+          });
+          this.appendEvent(r.id, "status", { status: "failed", error }, t);
+        }
+        return stale.length;
+      })
+      .immediate();
+  }
+
+  // ── helpers ────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Must run inside a transaction of the caller's. */
+  private appendEvent(runId: string, type: RunEvent["type"], data: unknown, createdAt: string): number {
+    try {
+      return this.sql.appendEvent.get({ runId, type, data: json(data), createdAt }) as number;
+    } catch (e) {
+      if (isForeignKeyError(e)) throw new NotFoundError(`store.appendRunEvent: run "${runId}" does not exist.`);
+      throw e;
+    }
+  }
+
+  /** `rows` holds up to limit + 1 rows: the extra one only says that another page exists. */
+  private page<T extends { createdAt: string; id: string }>(rows: T[], limit: number, total: number): Page<T> {
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, total, next: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+}
