@@ -1,0 +1,50 @@
+/**
+ * The forecast module's data, protocol, metrics and baselines: what a learned forecaster is evaluated with.
+ */
+export { DataError, ForecastError } from "./errors.js";
+export { parseSeriesCsv, mmwrWeeksInYear, formatWeek, nextWeek, loadDataset, listDatasets } from "./data.js";
+export type { EpiWeek, SeriesTable, ParseSeriesOptions, Dataset, DatasetId, DatasetInfo } from "./data.js";
+export { HUB_QUANTILE_LEVELS, intervalStructure, intervalFor, sortQuantiles, rearrangeQuantileRows, sampleQuantile } from "./quantiles.js";
+export type { CentralInterval, IntervalStructure } from "./quantiles.js";
+export {
+  rmse,
+  mae,
+  pearson,
+  pinballLoss,
+  intervalScore,
+  weightedIntervalScore,
+  weightedIntervalScorePinball,
+  meanWeightedIntervalScore,
+  intervalCoverage,
+  relativeWis,
+} from "./metrics.js";
+export {
+  COLA_GNN_PROTOCOL,
+  splitBoundaries,
+  splitIndices,
+  minMaxScaling,
+  trainingPeriod,
+  evaluatePointForecaster,
+  evaluateQuantileForecaster,
+} from "./protocol.js";
+export type {
+  Split,
+  SplitBoundaries,
+  MinMaxScaling,
+  TrainingPeriod,
+  ForecastInput,
+  PointPredict,
+  QuantilePredict,
+  Forecaster,
+  PointForecaster,
+  QuantileForecaster,
+  ProtocolOptions,
+  PointEvaluation,
+  QuantileEvaluation,
+} from "./protocol.js";
+export { SEASON_WEEKS, RIDGE_LAMBDA, persistence, seasonalNaive, fitRidge, ridgeForecaster, ridgeValidationCurve } from "./baselines.js";
+export type { RidgeFit } from "./baselines.js";
+export { DEFAULT_HUB_SAMPLES, hubBaselineQuantiles, hubBaselineForecaster } from "./hub-baseline.js";
+export type { HubBaselineOptions } from "./hub-baseline.js";
+export { evaluateBaselines } from "./evaluate.js";
+export type { BaselineMethod, BaselineRow, BaselineTable, EvaluateBaselinesOptions } from "./evaluate.js";

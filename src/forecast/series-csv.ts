@@ -1,0 +1,199 @@
+/**
+ * Reader for wide incidence CSVs: header `year,week,<region…>` (one row per MMWR epidemiological week, in
+ * time order, no week skipped) or `date,<region…>` (strictly increasing ISO dates), one column per region,
+ * an empty cell for a value that was not reported. Every problem is a `DataError` naming the file and line.
+ *
+ * MMWR weeks (CDC, "MMWR Week Fact Sheet"): weeks run Sunday–Saturday; week 1 is the first week of the year
+ * with at least four days in January, so a year has 52 or 53 weeks.
+ */
+import { DataError } from "./errors.js";
+
+/** An MMWR epidemiological week. */
+export interface EpiWeek {
+  year: number;
+  week: number;
+}
+
+/** A parsed wide series: one `Float64Array` of length `rows` per region, NaN where a cell was empty. */
+export interface SeriesTable {
+  /** File name used in messages. */
+  file: string;
+  regions: string[];
+  /** Number of time rows. */
+  rows: number;
+  /** Row times for `year,week` files (else undefined). */
+  weeks?: EpiWeek[];
+  /** Row times for `date` files, as written (else undefined). */
+  dates?: string[];
+  /** values[r][t]: region r at row t, in the file's units; NaN for a missing value. */
+  values: Float64Array[];
+}
+
+export interface ParseSeriesOptions {
+  /** Fewest data rows accepted (default 2). */
+  minRows?: number;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
+
+/** Start (UTC ms) of MMWR week 1 of `year`: the Sunday of the first week with ≥ 4 days in January. */
+function mmwrYearStart(year: number): number {
+  const jan1 = Date.UTC(year, 0, 1);
+  const dow = new Date(jan1).getUTCDay(); // 0 = Sunday
+  const day = 86_400_000;
+  return dow <= 3 ? jan1 - dow * day : jan1 + (7 - dow) * day;
+}
+
+/** Number of MMWR weeks (52 or 53) in `year`. */
+export function mmwrWeeksInYear(year: number): number {
+  return Math.round((mmwrYearStart(year + 1) - mmwrYearStart(year)) / (7 * 86_400_000));
+}
+
+/** Formats a week as `2017-W41`. */
+export function formatWeek(w: EpiWeek): string {
+  return `${w.year}-W${String(w.week).padStart(2, "0")}`;
+}
+
+/** The week after `w`. */
+export function nextWeek(w: EpiWeek): EpiWeek {
+  return w.week < mmwrWeeksInYear(w.year) ? { year: w.year, week: w.week + 1 } : { year: w.year + 1, week: 1 };
+}
+
+/** Splits one CSV line; double-quoted fields may hold commas and doubled quotes (no embedded newlines). */
+function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(",").map((f) => f.trim());
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      fields.push(field.trim());
+      field = "";
+    } else field += c;
+  }
+  fields.push(field.trim());
+  return fields;
+}
+
+function parseInteger(cell: string, what: string, file: string, line: number): number {
+  if (!/^\d+$/.test(cell)) throw new DataError(`${what} "${cell}" is not a whole number`, { file, line });
+  return Number(cell);
+}
+
+/**
+ * Parses a wide series CSV. `file` names the source in error messages.
+ *
+ * @throws DataError for: a header that is neither `year,week,…` nor `date,…`; no region columns (or a column
+ * without a single value); fewer than `minRows` rows; a ragged row; a cell that is not a number (leave it
+ * empty when missing); a negative value; an invalid, duplicate, out-of-order or skipped week; an invalid,
+ * duplicate or out-of-order date.
+ */
+export function parseSeriesCsv(text: string, file: string, options: ParseSeriesOptions = {}): SeriesTable {
+  const minRows = options.minRows ?? 2;
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  let headerLine = lines.findIndex((l) => l.trim() !== "");
+  if (headerLine < 0) throw new DataError("the file is empty; expected a header `year,week,<region…>` or `date,<region…>`", { file });
+  const header = splitCsvLine(lines[headerLine]);
+  headerLine += 1; // 1-based from here on
+  const first = header[0].toLowerCase();
+  const weekly = first === "year" && header[1]?.toLowerCase() === "week";
+  if (!weekly && first !== "date") {
+    throw new DataError(`header starts with "${header.slice(0, 2).join(",")}"; expected \`year,week,<region…>\` or \`date,<region…>\``, {
+      file,
+      line: headerLine,
+    });
+  }
+  const timeColumns = weekly ? 2 : 1;
+  const regions = header.slice(timeColumns);
+  if (regions.length === 0) {
+    throw new DataError(`no numeric columns: the header has only ${header.join(",")}; add one column per region`, { file, line: headerLine });
+  }
+  const seen = new Map<string, number>();
+  regions.forEach((name, i) => {
+    if (name === "") throw new DataError(`column ${i + timeColumns + 1} has an empty name; name every region column`, { file, line: headerLine });
+    if (seen.has(name)) throw new DataError(`region column "${name}" appears twice; region names must be unique`, { file, line: headerLine });
+    seen.set(name, i);
+  });
+
+  const columns: number[][] = regions.map(() => []);
+  const weeks: EpiWeek[] = [];
+  const dates: string[] = [];
+  const rowLine: number[] = [];
+  let previousTime = -Infinity;
+  for (let i = headerLine; i < lines.length; i++) {
+    if (lines[i].trim() === "") continue;
+    const line = i + 1;
+    const fields = splitCsvLine(lines[i]);
+    if (fields.length !== header.length) {
+      throw new DataError(`ragged row: ${fields.length} fields, the header has ${header.length}; every row needs a cell per column (empty when missing)`, {
+        file,
+        line,
+      });
+    }
+    if (weekly) {
+      const w = { year: parseInteger(fields[0], "year", file, line), week: parseInteger(fields[1], "week", file, line) };
+      if (w.week < 1 || w.week > mmwrWeeksInYear(w.year)) {
+        throw new DataError(`week ${w.week} does not exist in MMWR year ${w.year} (1–${mmwrWeeksInYear(w.year)})`, { file, line });
+      }
+      const prev = weeks[weeks.length - 1];
+      if (prev) {
+        const key = w.year * 100 + w.week;
+        const prevKey = prev.year * 100 + prev.week;
+        const where = `line ${rowLine[rowLine.length - 1]}`;
+        if (key === prevKey) throw new DataError(`duplicate week ${formatWeek(w)} (also on ${where}); keep one row per week`, { file, line });
+        if (key < prevKey) throw new DataError(`week ${formatWeek(w)} is out of order: it follows ${formatWeek(prev)} (${where}); sort the rows by time`, { file, line });
+        const expected = nextWeek(prev);
+        if (expected.year !== w.year || expected.week !== w.week) {
+          throw new DataError(`week ${formatWeek(w)} follows ${formatWeek(prev)}: ${formatWeek(expected)} is missing; add its row with empty cells`, { file, line });
+        }
+      }
+      weeks.push(w);
+    } else {
+      const m = DATE.exec(fields[0]);
+      const t = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) : NaN;
+      if (!m || !Number.isFinite(t) || new Date(t).getUTCDate() !== Number(m[3])) {
+        throw new DataError(`date "${fields[0]}" is not a valid ISO date (YYYY-MM-DD, optionally with a time)`, { file, line });
+      }
+      const time = Date.parse(m[4] ? `${m[1]}-${m[2]}-${m[3]}T${m[4].slice(1)}Z` : `${m[1]}-${m[2]}-${m[3]}T00:00:00Z`);
+      if (time === previousTime) throw new DataError(`duplicate date ${fields[0]} (also on line ${rowLine[rowLine.length - 1]})`, { file, line });
+      if (time < previousTime) throw new DataError(`date ${fields[0]} is out of order: it follows ${dates[dates.length - 1]}; sort the rows by time`, { file, line });
+      previousTime = time;
+      dates.push(fields[0]);
+    }
+    for (let r = 0; r < regions.length; r++) {
+      const cell = fields[r + timeColumns];
+      let v = NaN;
+      if (cell !== "") {
+        if (!NUMBER.test(cell)) {
+          throw new DataError(`region "${regions[r]}": "${cell}" is not a number; write a decimal number, or leave the cell empty when missing`, {
+            file,
+            line,
+          });
+        }
+        v = Number(cell);
+        if (v < 0) throw new DataError(`region "${regions[r]}": negative count ${cell}; counts and rates are ≥ 0`, { file, line });
+      }
+      columns[r].push(v);
+    }
+    rowLine.push(line);
+  }
+  if (rowLine.length < minRows) {
+    throw new DataError(`too few rows: ${rowLine.length} data row(s), at least ${minRows} needed`, { file });
+  }
+  columns.forEach((c, r) => {
+    if (c.every((v) => Number.isNaN(v))) throw new DataError(`region column "${regions[r]}" has no values (every cell is empty)`, { file });
+  });
+  const table: SeriesTable = { file, regions, rows: rowLine.length, values: columns.map((c) => Float64Array.from(c)) };
+  if (weekly) table.weeks = weeks;
+  else table.dates = dates;
+  return table;
+}
