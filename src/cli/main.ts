@@ -12,6 +12,7 @@ import { SpreadlabError } from "../errors.js";
 import { writeResult } from "./output.js";
 import { progressBar } from "./progress.js";
 import { registerNetworkCommands } from "./network.js";
+import { registerServeCommand } from "./serve.js";
 import { runModelParallel, type AnySpec } from "../run.js";
 import { join } from "node:path";
 import { sweepTable, writeSweepSummary } from "./sweep.js";
@@ -154,6 +155,7 @@ export function buildProgram(): Command {
       }
     });
   registerNetworkCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

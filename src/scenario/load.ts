@@ -148,7 +148,13 @@ export function parseScenario(text: string, file = "<scenario>", dir = ".", opti
     issues.push({ path: "(syntax)", message: err.message.split("\n")[0], file, line, column: col });
   }
   if (issues.length > 0) throw scenarioError(file, issues);
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Aliases without anchors, alias bombs: the YAML library throws plain errors while converting.
+    throw scenarioError(file, [{ path: "(syntax)", message: (e as Error).message.split("\n")[0], file }]);
+  }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw scenarioError(file, [{ path: "(root)", message: "expected a mapping with network, model, time and initial.", file, line: 1, column: 1 }]);
   }

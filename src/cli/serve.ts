@@ -1,0 +1,38 @@
+/**
+ * `spreadlab serve [--port 8080] [--host 127.0.0.1] [--db path]`: the REST API (src/server). Runs until
+ * SIGINT/SIGTERM; set SPREADLAB_TOKEN to require a bearer token on every non-GET request.
+ */
+import type { Command } from "commander";
+import { SpreadlabError } from "../errors.js";
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) throw new SpreadlabError(`--port: expected an integer from 0 to 65535, got "${value}".`);
+  return n;
+}
+
+function parsePositive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isSafeInteger(n) || n < 1) throw new SpreadlabError(`--${name}: expected an integer ≥ 1, got "${value}".`);
+    return n;
+  };
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the REST API (loopback by default; SPREADLAB_TOKEN requires a bearer token for writes)")
+    .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8080)
+    .option("--host <host>", "interface to bind (0.0.0.0 exposes the server to the network)", "127.0.0.1")
+    .option("--db <path>", "SQLite database file", "./.spreadlab/spreadlab.db")
+    .option("--concurrency <n>", "jobs running at once", parsePositive("concurrency"))
+    .option("--workers <n>", "worker threads per job (default: all cores)", parsePositive("workers"))
+    .action(async (opts: { port: number; host: string; db: string; concurrency?: number; workers?: number }) => {
+      // Imported here so that other commands do not load Express and SQLite.
+      const { startServer } = await import("../server/index.js");
+      const running = await startServer({ port: opts.port, host: opts.host, dbPath: opts.db, concurrency: opts.concurrency, workers: opts.workers });
+      // Serve until a signal closes the server.
+      await new Promise<void>((resolve) => running.server.once("close", () => resolve()));
+    });
+}

@@ -1,0 +1,121 @@
+/**
+ * The REST API (Express 5): `createApp({ store, options })` wires the middleware, the routes under `/v1` and
+ * the job queue; it opens no port (index.ts does). Safety, in order: helmet headers (CSP with
+ * `worker-src 'self' blob:` for the dashboard's ForceAtlas2 worker), no CORS headers, no x-powered-by, an
+ * optional bearer token on every non-GET request, rate limits on job-creating routes, body limits per route,
+ * zod validation, and problem+json for every error (problems.ts).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { rateLimit } from "express-rate-limit";
+import { MODELS } from "../models/registry.js";
+import { GENERATORS } from "../graph/generators/index.js";
+import type { Store } from "../store/types.js";
+import { JobQueue } from "./jobs.js";
+import { resolveOptions, type ServerOptions } from "./options.js";
+import { errorHandler, HttpProblem, notFoundRoute } from "./problems.js";
+import { openApiDocument } from "./openapi.js";
+import { networksRouter } from "./networks.js";
+import { runsRouter } from "./runs.js";
+import { eventsRouter } from "./events.js";
+import { packageVersion } from "./version.js";
+import type { ApiContext } from "./context.js";
+
+export type { ServerOptions } from "./options.js";
+
+export interface App {
+  app: express.Express;
+  jobs: JobQueue;
+  /** Stop the job queue (running jobs fail with "the server stopped"); the store stays open. */
+  close(): Promise<void>;
+}
+
+const digest = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
+
+/** Require `Authorization: Bearer <token>` on every request that is not GET/HEAD/OPTIONS. */
+function requireToken(token: string) {
+  const expected = digest(token);
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const match = /^Bearer\s+(.+)$/i.exec(req.get("Authorization") ?? "");
+    if (match && timingSafeEqual(digest(match[1].trim()), expected)) return next();
+    next(
+      new HttpProblem(401, "unauthorized", "Unauthorized", `${match ? "the token is wrong" : "this server requires a token"}: send Authorization: Bearer <token> (GET requests need none).`, {
+        headers: { "WWW-Authenticate": 'Bearer realm="spreadlab"' },
+      }),
+    );
+  };
+}
+
+export function createApp(deps: { store: Store; options?: ServerOptions }): App {
+  const options = resolveOptions(deps.options);
+  const { store } = deps;
+  const jobs = new JobQueue(store, {
+    concurrency: options.concurrency,
+    maxQueued: options.maxQueued,
+    maxRuns: options.maxRuns,
+    maxWallMs: options.maxWallMs,
+    workers: options.workers,
+    log: options.log,
+  });
+  const version = packageVersion();
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { "worker-src": ["'self'", "blob:"] } },
+    }),
+  );
+  if (options.token !== null) app.use(requireToken(options.token));
+
+  const limitCreation =
+    options.rateLimit > 0
+      ? rateLimit({
+          windowMs: 60_000,
+          limit: options.rateLimit,
+          standardHeaders: "draft-8",
+          legacyHeaders: false,
+          handler: (_req, _res, next) =>
+            next(new HttpProblem(429, "rate-limited", "Too many requests", `at most ${options.rateLimit} job-creating requests per minute per client; wait and retry.`, { headers: { "Retry-After": "60" } })),
+        })
+      : (_req: Request, _res: Response, next: NextFunction) => next();
+
+  const ctx: ApiContext = { store, jobs, options, limitCreation, startedAt: Date.now(), version };
+  const openapi = openApiDocument(version);
+  const models = MODELS.map(({ run: _run, spec: _spec, ...model }) => model);
+
+  app.get("/v1/health", (_req, res) => {
+    res.json({
+      status: "ok",
+      version,
+      queue: jobs.counts(),
+      tfBackend: null,
+      uptimeS: Math.round((Date.now() - ctx.startedAt) / 100) / 10,
+      limits: {
+        bodyBytes: options.bodyLimit,
+        uploadBytes: options.uploadLimit,
+        maxNodes: options.maxNodes,
+        maxEdges: options.maxEdges,
+        maxQueued: options.maxQueued,
+        maxRuns: options.maxRuns,
+        maxWallMs: options.maxWallMs,
+        concurrency: options.concurrency,
+      },
+    });
+  });
+  app.get("/v1/openapi.json", (_req, res) => {
+    res.json(openapi);
+  });
+  app.get("/v1/models", (_req, res) => {
+    res.json(models);
+  });
+  app.get("/v1/generators", (_req, res) => {
+    res.json(GENERATORS);
+  });
+  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx));
+  app.use(notFoundRoute);
+  app.use(errorHandler(options.log));
+
+  return { app, jobs, close: () => jobs.close() };
+}

@@ -1,0 +1,78 @@
+/**
+ * `startServer`: open the SQLite store, mark runs a previous process left unfinished as failed, serve the
+ * API on host:port, and close cleanly (stop jobs, close connections and the store) on SIGINT/SIGTERM or
+ * `close()`. Loopback by default: exposing the server is a decision (a token, a proxy with TLS).
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { openStore } from "../store/sqlite.js";
+import type { Store } from "../store/types.js";
+import { createApp } from "./app.js";
+import type { ServerOptions } from "./options.js";
+
+export { createApp } from "./app.js";
+export type { App } from "./app.js";
+export type { ServerOptions } from "./options.js";
+
+export interface StartOptions extends ServerOptions {
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** SQLite file; default ./.spreadlab/spreadlab.db. */
+  dbPath?: string;
+  /** Close on SIGINT and SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const { port = 8080, host = "127.0.0.1", dbPath = "./.spreadlab/spreadlab.db", handleSignals = true, ...appOptions } = options;
+  const log = appOptions.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const store = openStore(dbPath);
+  const recovered = store.recoverInterrupted("the server restarted before the run finished");
+  if (recovered > 0) log(`spreadlab server: marked ${recovered} unfinished run${recovered === 1 ? "" : "s"} from a previous process as failed.`);
+  const { app, close: closeApp } = createApp({ store, options: { ...appOptions, log } });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    s.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  log(`spreadlab server: listening on ${url} (API at ${url}/v1, database ${dbPath})`);
+
+  let closing: Promise<void> | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`spreadlab server: ${signal}, shutting down.`);
+    void close();
+  };
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      if (handleSignals) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Event streams and keep-alive connections would hold close() open: end them.
+      server.closeIdleConnections();
+      await closeApp();
+      server.closeAllConnections();
+      await stopped;
+      store.close();
+    })();
+    return closing;
+  };
+  if (handleSignals) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+  return { url, server, store, close };
+}

@@ -1,0 +1,203 @@
+/**
+ * `GET /v1/openapi.json`: an OpenAPI 3.1 document generated from the zod schemas in schemas.ts with
+ * `z.toJSONSchema` (JSON Schema 2020-12, the dialect of OpenAPI 3.1), so that what is documented is what
+ * is validated. Request bodies are converted as inputs (defaults optional), responses as outputs.
+ */
+import { z } from "zod";
+import * as S from "./schemas.js";
+import { ScenarioSchema } from "../scenario/schema.js";
+import { DEFAULTS } from "./options.js";
+
+type Json = Record<string, unknown>;
+
+const REQUESTS = {
+  Scenario: ScenarioSchema,
+  RunRequest: S.RunRequestSchema,
+  GenerateNetworkRequest: S.GenerateNetworkRequestSchema,
+} as const;
+
+const RESPONSES = {
+  Problem: S.ProblemSchema,
+  Health: S.HealthSchema,
+  ModelInfo: S.ModelInfoSchema,
+  GeneratorInfo: S.GeneratorInfoSchema,
+  NetworkSummary: S.NetworkSummarySchema,
+  NetworkPage: S.NetworkPageSchema,
+  GraphDocument: S.GraphDocumentSchema,
+  RunRow: S.RunRowSchema,
+  RunPage: S.RunPageSchema,
+  Result: S.ResultSchema,
+  NodeStates: S.NodeStatesSchema,
+  RunEvent: S.RunEventSchema,
+} as const;
+
+/** `z.literal(Infinity)` (YAML `.inf` for an unbounded tmax) has no JSON form: document it in words. */
+function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; values?: unknown[] } } })._zod?.def;
+  if (def?.type === "literal" && def.values?.includes(Infinity)) {
+    for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+    Object.assign(ctx.jsonSchema, { type: "number", description: "Infinity: `.inf` in YAML scenario text; JSON has no infinity." });
+  }
+}
+
+function components(schemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const out = z.toJSONSchema(registry, { target: "draft-2020-12", io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}`, override });
+  const result: Record<string, Json> = {};
+  for (const [id, schema] of Object.entries(out.schemas)) {
+    const { $schema: _s, $id: _i, ...rest } = schema as Json;
+    result[id] = rest;
+  }
+  return result;
+}
+
+const ref = (id: string): Json => ({ $ref: `#/components/schemas/${id}` });
+const json = (schema: Json, description: string): Json => ({ description, content: { "application/json": { schema } } });
+const problem = (description: string): Json => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+
+const PROBLEMS: Record<number, string> = {
+  400: "The request cannot be read: malformed JSON, or an invalid paging cursor.",
+  401: "A token is configured and the request lacks `Authorization: Bearer <token>`.",
+  404: "Unknown id.",
+  409: "The run is in the wrong state for this request.",
+  413: "The body is over its size limit.",
+  415: "The content type is not taken here.",
+  422: "The request parses but is invalid: `errors` lists each field path and message.",
+  429: "Too many job-creating requests from this client; see the RateLimit headers.",
+  503: "The job queue is full; retry after Retry-After seconds.",
+};
+
+function queryParameters(schema: z.ZodObject): Json[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { $schema: _s, description, ...fieldSchema } = z.toJSONSchema(field as z.ZodType, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Json;
+    return { name, in: "query", required: false, schema: fieldSchema, ...(description ? { description } : {}) };
+  });
+}
+
+const idParameter = (what: string): Json => ({ name: "id", in: "path", required: true, schema: { type: "string" }, description: `The ${what} id.` });
+
+interface Operation {
+  summary: string;
+  description?: string;
+  parameters?: Json[];
+  requestBody?: Json;
+  responses: Record<string, Json>;
+  problems: number[];
+}
+
+function operation(op: Operation, write: boolean): Json {
+  const responses: Record<string, Json> = { ...op.responses };
+  for (const status of [...op.problems, ...(write ? [401] : [])].sort()) responses[String(status)] = problem(PROBLEMS[status]);
+  responses["500"] = problem("Unexpected server error (logged; no details are returned).");
+  return {
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    ...(op.parameters ? { parameters: op.parameters } : {}),
+    ...(op.requestBody ? { requestBody: op.requestBody } : {}),
+    responses,
+    ...(write ? { security: [{ bearerAuth: [] }, {}] } : {}),
+  };
+}
+
+export function openApiDocument(version: string): Json {
+  const location = { Location: { description: "URL of the created resource.", schema: { type: "string" } } };
+  const text = (description: string): Json => ({ schema: { type: "string" }, description } as Json);
+  const paths: Record<string, Record<string, Json>> = {
+    "/v1/health": { get: operation({ summary: "Server status, queue and limits", responses: { 200: json(ref("Health"), "Healthy.") }, problems: [] }, false) },
+    "/v1/openapi.json": { get: operation({ summary: "This document", responses: { 200: json({ type: "object" }, "OpenAPI 3.1 document.") }, problems: [] }, false) },
+    "/v1/models": { get: operation({ summary: "The model registry", responses: { 200: json({ type: "array", items: ref("ModelInfo") }, "Every model.") }, problems: [] }, false) },
+    "/v1/generators": { get: operation({ summary: "The network generators", responses: { 200: json({ type: "array", items: ref("GeneratorInfo") }, "Every generator.") }, problems: [] }, false) },
+    "/v1/networks": {
+      post: operation(
+        {
+          summary: "Generate or upload a network",
+          description: `A JSON generator request, or a network file as the body (format from ?format= or the Content-Type). Uploads are limited to ${DEFAULTS.uploadLimit} bytes, ${DEFAULTS.maxNodes} nodes and ${DEFAULTS.maxEdges} edges by default (see GET /v1/health). Rate limited.`,
+          parameters: queryParameters(S.NetworkUploadQuerySchema),
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { oneOf: [ref("GenerateNetworkRequest"), { type: "object", description: "A graphology export (upload)." }] } },
+              "text/csv": text("Edge list: source,target[,weight]."),
+              "text/tab-separated-values": text("Edge list with tabs."),
+              "application/gexf+xml": text("GEXF."),
+              "application/graphml+xml": text("GraphML."),
+            },
+          },
+          responses: { 201: { ...json(ref("NetworkSummary"), "Stored."), headers: location } },
+          problems: [400, 413, 415, 422, 429],
+        },
+        true,
+      ),
+      get: operation({ summary: "List stored networks", parameters: queryParameters(S.PageQuerySchema), responses: { 200: json(ref("NetworkPage"), "A page, newest first.") }, problems: [400, 422] }, false),
+    },
+    "/v1/networks/{id}": {
+      get: operation({ summary: "A network's summary", parameters: [idParameter("network")], responses: { 200: json(ref("NetworkSummary"), "The summary.") }, problems: [404] }, false),
+      delete: operation({ summary: "Delete a network", parameters: [idParameter("network")], responses: { 204: { description: "Deleted." } }, problems: [404] }, true),
+    },
+    "/v1/networks/{id}/graph": {
+      get: operation({ summary: "The graph with a layout (x, y)", parameters: [idParameter("network")], responses: { 200: json(ref("GraphDocument"), "graphology JSON.") }, problems: [404] }, false),
+    },
+    "/v1/runs": {
+      post: operation(
+        {
+          summary: "Submit a scenario as a job",
+          description:
+            "The scenario is validated like a file (issue paths are relative to the scenario). Answers 202 with Location; follow /v1/runs/{id}/events or poll. Rate limited.",
+          parameters: [{ name: "networkId", in: "query", required: false, schema: { type: "string" }, description: "For YAML bodies: run on this stored network." }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("RunRequest") }, "application/yaml": text("A scenario file's text.") } },
+          responses: { 202: { ...json(ref("RunRow"), "Queued."), headers: location } },
+          problems: [400, 413, 415, 422, 429, 503],
+        },
+        true,
+      ),
+      get: operation({ summary: "List runs", parameters: queryParameters(S.RunListQuerySchema), responses: { 200: json(ref("RunPage"), "A page, newest first.") }, problems: [400, 422] }, false),
+    },
+    "/v1/runs/{id}": {
+      get: operation({ summary: "A run's status, progress and error", parameters: [idParameter("run")], responses: { 200: json(ref("RunRow"), "The run.") }, problems: [404] }, false),
+      delete: operation({ summary: "Cancel a run", parameters: [idParameter("run")], responses: { 202: { ...json(ref("RunRow"), "Cancelling (the status becomes cancelled once the workers have stopped)."), headers: location } }, problems: [404, 409] }, true),
+    },
+    "/v1/runs/{id}/result": {
+      get: operation({ summary: "The v1 result", parameters: [idParameter("run")], responses: { 200: json(ref("Result"), "The result.") }, problems: [404, 409] }, false),
+    },
+    "/v1/runs/{id}/nodes": {
+      get: operation(
+        {
+          summary: "Node states at a record time",
+          description: "Compartmental models and cascades: the final states of the first run (only the last record time). Reaction–diffusion: each variable at any record time.",
+          parameters: [idParameter("run"), ...queryParameters(S.NodesQuerySchema)],
+          responses: { 200: json(ref("NodeStates"), "States per node.") },
+          problems: [404, 409, 422],
+        },
+        false,
+      ),
+    },
+    "/v1/runs/{id}/events": {
+      get: operation(
+        {
+          summary: "Progress as Server-Sent Events",
+          description:
+            "Events `status`, `progress`, `done` with `id: <seq>` and `data: <JSON>` (see RunEvent). Resume with the Last-Event-ID header or ?lastEventId=. The stream ends after `done`; a heartbeat comment is sent every 15 s.",
+          parameters: [idParameter("run"), ...queryParameters(S.EventsQuerySchema), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }],
+          responses: { 200: { description: "The event stream.", content: { "text/event-stream": { schema: { type: "string" } } } }, 204: { description: "The run has finished and every event was already delivered." } },
+          problems: [404, 422],
+        },
+        false,
+      ),
+    },
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Spreadlab API",
+      version,
+      description: "Simulate epidemics and information spread on networks: networks, runs as jobs, results. Errors are RFC 9457 problem details.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    paths,
+    components: {
+      schemas: { ...components(REQUESTS, "input"), ...components(RESPONSES, "output") },
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "Required for non-GET requests when the server has a token (SPREADLAB_TOKEN)." } },
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * From a `POST /v1/runs` body to a job: check the envelope, validate the scenario with `parseScenario` (the
+ * same checks, paths and suggestions as a file), refuse what a server must not do (read its own files, build
+ * networks over the size limits), and resolve to the spec and a network builder.
+ *
+ * A scenario that runs on a stored network (`networkId`) has no network source of its own: it is validated
+ * first as given, ignoring only the complaints about the missing source (so every other issue keeps its
+ * position in the submitted text), then resolved with a placeholder source that is never read.
+ */
+import { parseDocument } from "yaml";
+import type Graph from "graphology";
+import { compile, isCSR, type CSR } from "../graph/csr.js";
+import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
+import { parseScenario, type LoadedScenario } from "../scenario/load.js";
+import { resolveScenario } from "../scenario/resolve.js";
+import type { Scenario } from "../scenario/schema.js";
+import { NotFoundError, SimulationError, type ScenarioIssue } from "../errors.js";
+import type { AnySpec } from "../run.js";
+import type { Store } from "../store/types.js";
+import { decodeGraph } from "./codec.js";
+import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
+import type { PreparedJob } from "./jobs.js";
+import { HttpProblem, scenarioIssues, validationProblem, type FieldIssue } from "./problems.js";
+import { RunEnvelopeSchema } from "./schemas.js";
+
+const FILE = "scenario";
+const PLACEHOLDER = "stored-network.json";
+
+export interface PreparedRun {
+  job: PreparedJob;
+  /** What the run row stores: the validated scenario (defaults filled in), and the network id. */
+  record: { spec: unknown; networkId: string | null };
+}
+
+function invalid(issues: FieldIssue[], detail = `the scenario has ${issues.length} problem${issues.length === 1 ? "" : "s"}.`): HttpProblem {
+  return new HttpProblem(422, "scenario-invalid", "The scenario is invalid", detail, { errors: issues });
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** The scenario as data, for the checks made before `parseScenario` (undefined when the text does not parse). */
+function scenarioData(envelope: { scenario?: Record<string, unknown>; scenarioText?: string }): Record<string, unknown> | undefined {
+  if (envelope.scenario) return envelope.scenario;
+  const doc = parseDocument(envelope.scenarioText!, { uniqueKeys: true });
+  if (doc.errors.length > 0) return undefined;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml reports an unresolved alias (`*a` without `&a`) or an alias bomb only when converting.
+    throw invalid([{ path: "(syntax)", message: `${(error as Error).message}.` }]);
+  }
+  return isObject(data) ? data : undefined;
+}
+
+/** The edge attribute the model reads per arc (as `resolveScenario` picks it for files). */
+function arcAttribute(s: Scenario): string | null {
+  const m = s.model;
+  if (m.type === "independent-cascade" && typeof m.params?.probability === "string") return m.params.probability;
+  if (m.type === "linear-threshold") return m.weights ?? null;
+  return s.network.weight ?? null;
+}
+
+/** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
+function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
+  const bytes = store.getNetworkGraph(networkId);
+  if (bytes === null) throw new NotFoundError(`network "${networkId}" was deleted before the run started; upload it again and resubmit.`);
+  const graph = decodeGraph(bytes);
+  if (s.model.type === "linear-threshold" && s.model.thresholds !== undefined) return graph;
+  return compile(graph, { weight: arcAttribute(s), shared: true, arcAttributes: interventionArcAttributes(s.interventions as Intervention[] | undefined) });
+}
+
+function withoutSeries(spec: AnySpec): AnySpec {
+  // Per-run series are for series.csv; the API's result is the v1 schema without them.
+  return spec.family === "field" ? spec : ({ ...spec, output: { ...spec.output, series: false } } as AnySpec);
+}
+
+export interface RunLimits extends SizeLimits {
+  maxRuns: number;
+  maxRecordValues: number;
+}
+
+function tooMuch(path: string, slug: string, title: string, message: string): HttpProblem {
+  return new HttpProblem(422, slug, title, message, { errors: [{ path, message }] });
+}
+
+/** Sweep points, counted before `resolveScenario` builds them (three sweeps of 1000 values are 10^9 points). */
+function sweepPoints(s: Scenario): number {
+  let points = 1;
+  for (const values of Object.values(s.sweep ?? {})) points *= Array.isArray(values) ? values.length : values.steps;
+  return points;
+}
+
+/** Record times per run, where they are known in advance (NaN for an unbounded continuous run). */
+function recordTimes(s: Scenario): number {
+  const time = s.time;
+  if (time === undefined) return 1;
+  if (time.mode === "discrete") return Math.floor(time.steps / (time.recordEvery ?? 1)) + 1;
+  if (!Number.isFinite(time.tmax)) return NaN;
+  return Math.floor(time.tmax / (time.record ?? time.tmax / 100)) + 1;
+}
+
+/**
+ * Refuse jobs that would exhaust the server before they start: too many runs (with sweep points), or more
+ * recorded numbers than `maxRecordValues` (counts per record time, or every node's state in every run).
+ */
+function checkJobSize(s: Scenario, nodes: number, limits: RunLimits): void {
+  const points = sweepPoints(s);
+  const runs = s.model.type === "reaction-diffusion" ? 1 : s.runs;
+  const total = runs * points;
+  if (total > limits.maxRuns) {
+    const message = `${runs} runs × ${points} sweep points = ${total} runs; this server runs at most ${limits.maxRuns} per job.`;
+    throw tooMuch(points > 1 ? "sweep" : "runs", "too-many-runs", "Too many runs", message);
+  }
+  const compartments = s.model.compartments?.length ?? 4; // the presets have at most 4
+  const values = total * recordTimes(s) * compartments;
+  if (values > limits.maxRecordValues) {
+    throw tooMuch("time", "result-too-large", "The result would be too large", `${total} runs × ${recordTimes(s)} record times is more than this server records per job; record less often (time.record, time.recordEvery) or ask for fewer runs.`);
+  }
+  const perNode = s.output?.nodes === "all" ? total * nodes * (s.output.infectionTimes ? 2 : 1) : 0;
+  if (perNode > limits.maxRecordValues) {
+    throw tooMuch("output.nodes", "result-too-large", "The result would be too large", `keeping every node's state in every run (${total} runs × ${nodes} nodes) is more than this server records per job; use output.nodes: first.`);
+  }
+}
+
+export function prepareRun(body: unknown, store: Store, limits: RunLimits): PreparedRun {
+  const parsed = RunEnvelopeSchema.safeParse(body);
+  if (!parsed.success) throw validationProblem(parsed.error, [], "The body must be { scenario } or { scenarioText }, with an optional networkId.");
+  const envelope = parsed.data;
+  const fromText = envelope.scenarioText !== undefined;
+  const networkId = envelope.networkId ?? null;
+  const data = scenarioData(envelope);
+
+  // Checks on the network source, before the scenario checks.
+  const network = data?.network;
+  if (networkId !== null) {
+    if (store.getNetwork(networkId) === null) {
+      throw new HttpProblem(422, "validation-failed", "The request is invalid", `no stored network has id "${networkId}".`, {
+        errors: [{ path: "networkId", message: `no stored network has id "${networkId}"; see GET /v1/networks, or upload one with POST /v1/networks.` }],
+      });
+    }
+    if (network !== undefined) {
+      const extra = isObject(network) ? Object.keys(network).filter((k) => k !== "weight") : ["(value)"];
+      if (extra.length > 0) {
+        throw invalid(extra.map((k) => ({ path: `network.${k}`, message: "with networkId, the network is the stored one: the scenario's network may give only weight (an edge attribute)." })));
+      }
+    }
+  } else if (isObject(network) && network.file !== undefined) {
+    throw invalid([{ path: "network.file", message: "the server does not read its own files: upload the network with POST /v1/networks and pass its networkId, or use network.generate." }]);
+  }
+
+  const text = envelope.scenarioText ?? JSON.stringify(envelope.scenario);
+  let loaded: LoadedScenario;
+  try {
+    loaded = parseScenario(text, FILE, ".", { allowOutside: false });
+  } catch (error) {
+    const issues = (error as { name?: string; issues?: ScenarioIssue[] }).issues;
+    if ((error as { name?: string }).name !== "ScenarioError" || !Array.isArray(issues)) throw error;
+    // Positions refer to the submitted text; for a scenario object they would refer to our re-serialisation.
+    const remaining = networkId !== null ? issues.filter((i) => i.path !== "network") : issues;
+    if (remaining.length > 0 || data === undefined) throw invalid(scenarioIssues(remaining.length > 0 ? remaining : issues, fromText));
+    // Only the network source was missing: resolve with a placeholder that is never read.
+    const placeholder = { ...data, network: { ...(isObject(network) ? network : {}), file: PLACEHOLDER } };
+    try {
+      loaded = parseScenario(JSON.stringify(placeholder), FILE, ".", { allowOutside: false });
+    } catch (again) {
+      const more = (again as { issues?: ScenarioIssue[] }).issues;
+      if (Array.isArray(more)) throw invalid(scenarioIssues(more, false));
+      throw again;
+    }
+  }
+  const scenario = loaded.scenario;
+  if (scenario.network.generate) checkGeneratedSize(scenario.network.generate, limits, "network.generate");
+  const nodes = networkId !== null ? (store.getNetwork(networkId)?.n ?? 0) : estimateGeneratedSize(scenario.network.generate ?? {}).n;
+  checkJobSize(scenario, Number.isFinite(nodes) ? nodes : 0, limits);
+
+  const resolved = resolveScenario(loaded);
+  const spec = withoutSeries(resolved.spec);
+  const points = resolved.points?.map((p) => ({ ...p, spec: withoutSeries(p.spec) }));
+  const runsPerPoint = spec.family === "field" ? 1 : (spec.runs ?? 1);
+  const job: PreparedJob = {
+    name: resolved.name,
+    spec,
+    points,
+    totalRuns: runsPerPoint * (points?.length ?? 1),
+    network: () => {
+      const built = networkId !== null ? storedNetwork(store, networkId, scenario) : resolved.network();
+      const n = isCSR(built) ? built.n : built.order;
+      const m = isCSR(built) ? (built.directed ? built.m : built.m / 2) : built.size;
+      // Estimates refused the obvious cases at submission; a run that still builds an oversize network fails.
+      if (n > limits.maxNodes || m > limits.maxEdges) {
+        throw new SimulationError(`network: ${n} nodes and ${m} edges are over this server's limits (${limits.maxNodes} nodes, ${limits.maxEdges} edges).`);
+      }
+      return built;
+    },
+  };
+  const stored = networkId !== null ? { ...scenario, network: scenario.network.weight ? { weight: scenario.network.weight } : {} } : scenario;
+  return { job, record: { spec: stored, networkId } };
+}

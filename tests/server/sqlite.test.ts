@@ -1,0 +1,94 @@
+/**
+ * The API on the real store (SQLite in memory): the run flow, the event stream and cancellation, so that
+ * the queue's event handling matches what src/store/sqlite.ts appends (it writes `done` itself on success).
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { openStore } from "../../src/store/sqlite.js";
+import { createApp } from "../../src/server/app.js";
+import { longScenario, parseSse, readStream, sirScenario, waitFor } from "./helpers.js";
+
+const store = openStore(":memory:", { memory: true });
+const made = createApp({ store, options: { token: null, workers: 2, log: () => {} } });
+const http = request(made.app);
+afterAll(async () => {
+  await made.close();
+  store.close();
+});
+
+const finished = (id: string) =>
+  waitFor(async () => {
+    const row = (await http.get(`/v1/runs/${id}`)).body;
+    return ["succeeded", "failed", "cancelled"].includes(row.status) ? row : undefined;
+  });
+
+describe("on the SQLite store", () => {
+  it("runs a stored-network scenario to its result, with one done event", async () => {
+    const network = (await http.post("/v1/networks").send({ generate: { type: "erdos-renyi", n: 200, k: 6 } }).expect(201)).body;
+    expect((await http.get(`/v1/networks/${network.id}/graph`).expect(200)).body.nodes).toHaveLength(200);
+    const { network: _n, ...scenario } = sirScenario();
+    const { body } = await http.post("/v1/runs").send({ scenario, networkId: network.id }).expect(202);
+    const row = await finished(body.id);
+    expect(row).toMatchObject({ status: "succeeded", progress: { done: 5, total: 5 } });
+    expect((await http.get(`/v1/runs/${body.id}/result`).expect(200)).body.n).toBe(200);
+    const events = parseSse((await readStream(http.get(`/v1/runs/${body.id}/events`))).text);
+    expect(events.filter((e) => e.event === "done")).toHaveLength(1);
+    expect(events.at(-1)?.event).toBe("done");
+    const ids = events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect((await http.get("/v1/runs?status=succeeded").expect(200)).body.total).toBe(1);
+  });
+
+  it("cancels a running job and streams its done event", async () => {
+    const { body } = await http.post("/v1/runs").send({ scenario: longScenario() }).expect(202);
+    await waitFor(async () => ((await http.get(`/v1/runs/${body.id}`)).body.status === "running" ? true : undefined));
+    const stream = readStream(http.get(`/v1/runs/${body.id}/events`));
+    await http.delete(`/v1/runs/${body.id}`).expect(202);
+    const events = parseSse((await stream).text);
+    expect(events.at(-1)).toMatchObject({ event: "done" });
+    expect(JSON.parse(events.at(-1)!.data!)).toMatchObject({ status: "cancelled", error: { name: "CancelledError" } });
+    expect((await finished(body.id)).status).toBe("cancelled");
+    expect(store.runEvents(body.id, 0).filter((e) => e.type === "done")).toHaveLength(1);
+  });
+
+  it("a run left unfinished by a previous process reads as failed, and its stream ends", async () => {
+    const { body } = await http.post("/v1/runs").send({ scenario: sirScenario({ runs: 1 }) }).expect(202);
+    await finished(body.id);
+    // A run row that no queue owns, as after a crash:
+    store.insertRun({ id: "orphan", spec: {}, networkId: null, total: 1 });
+    expect(store.recoverInterrupted("the server restarted before the run finished")).toBe(1);
+    const events = parseSse((await readStream(http.get("/v1/runs/orphan/events"))).text);
+    expect(events.at(-1)).toMatchObject({ event: "done" });
+    expect((await http.get("/v1/runs/orphan")).body.error.name).toBe("InterruptedError");
+  });
+});
+
+describe("startServer", () => {
+  it("opens the database, recovers interrupted runs, listens, logs its URL and closes cleanly", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startServer } = await import("../../src/server/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "spreadlab-serve-"));
+    const dbPath = join(dir, "db", "spreadlab.db");
+    // A run left "running" by a previous process.
+    const previous = openStore(dbPath);
+    previous.insertRun({ id: "left-over", spec: {}, networkId: null, total: 1 });
+    previous.updateRun("left-over", { status: "running" });
+    previous.close();
+    const lines: string[] = [];
+    const running = await startServer({ port: 0, dbPath, token: null, handleSignals: false, log: (l) => lines.push(l) });
+    try {
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(lines.some((l) => l.includes(running.url))).toBe(true);
+      const health = await (await fetch(`${running.url}/v1/health`)).json();
+      expect(health.status).toBe("ok");
+      const row = await (await fetch(`${running.url}/v1/runs/left-over`)).json();
+      expect(row).toMatchObject({ status: "failed", error: { name: "InterruptedError", message: "the server restarted before the run finished" } });
+    } finally {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(running.server.listening).toBe(false);
+  });
+});
