@@ -11,6 +11,7 @@ import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
 import { MODELS } from "../models/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
+import { listDatasets } from "../forecast/data.js";
 import type { Store } from "../store/types.js";
 import { JobQueue } from "./jobs.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
@@ -112,6 +113,10 @@ export function createApp(deps: { store: Store; options?: ServerOptions }): App 
   });
   app.get("/v1/generators", (_req, res) => {
     res.json(GENERATORS);
+  });
+  // The bundled real incidence series (US ILINet) the forecaster is evaluated on.
+  app.get("/v1/datasets", (_req, res) => {
+    res.json(listDatasets());
   });
   app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx));
   app.use(notFoundRoute);

@@ -46,6 +46,7 @@ describe("GET /v1/openapi.json", () => {
     ["get", "/v1/openapi.json"],
     ["get", "/v1/models"],
     ["get", "/v1/generators"],
+    ["get", "/v1/datasets"],
     ["post", "/v1/networks"],
     ["get", "/v1/networks"],
     ["get", "/v1/networks/{id}"],
@@ -142,5 +143,20 @@ describe("shared error shapes", () => {
     expect(broken.logs.some((l) => l.includes("boom: internal detail"))).toBe(true);
     await broken.http.get("/v1/health").expect(200);
     await broken.close();
+  });
+});
+
+describe("GET /v1/datasets", () => {
+  it("lists the bundled US influenza series with their regions and provenance", async () => {
+    const t = makeApp();
+    const res = await t.http.get("/v1/datasets");
+    expect(res.status).toBe(200);
+    const ids = res.body.map((d: { id: string }) => d.id);
+    expect(ids).toEqual(expect.arrayContaining(["region785", "state360"]));
+    const region785 = res.body.find((d: { id: string }) => d.id === "region785");
+    expect(region785.regions).toHaveLength(10);
+    expect(region785.rows).toBe(785);
+    expect(region785.provenance).toMatch(/ILINet/);
+    await t.close();
   });
 });
