@@ -58,6 +58,8 @@ export interface SimulationSpec {
     infectionTimes?: boolean;
     /** Also return every run's counts per compartment and record time (`series`). */
     series?: boolean;
+    /** Also keep every state change of the runs whose node states are kept (for animation: node states at any time). */
+    history?: boolean;
   };
 }
 
@@ -84,7 +86,7 @@ const SEMANTICS = {
 };
 
 /** A run function bound to one network, model and time setting. */
-type Runner = (initial: Uint8Array, rng: Random, keepTimes: boolean) => RunOutput;
+type Runner = (initial: Uint8Array, rng: Random, keep: { infectionTimes: boolean; history: boolean }) => RunOutput;
 
 function makeRunner(
   csr: CSR,
@@ -110,7 +112,7 @@ function makeRunner(
           rateStep: time.mode === "continuous" ? time.rateStep : time.dt ?? 1,
         })
       : null;
-  const options = (keep: boolean) => ({ infectionTimes: keep, schedule: schedule?.() });
+  const options = (keep: { infectionTimes: boolean; history: boolean }) => ({ ...keep, schedule: schedule?.() });
   if (time.mode === "continuous") {
     const { tmax } = time;
     if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
@@ -123,14 +125,14 @@ function makeRunner(
       const rates = { beta: model.inducedRate[0], gamma: model.spontRate[0], S, I, R: 3 - S - I };
       return {
         engine: "event-driven SIR (one heap entry per node)",
-        runner: (initial, rng, keep) => runSIRFast(csr, rates, initial, tmax, record, rng, { infectionTimes: keep }),
+        runner: (initial, rng, keep) => runSIRFast(csr, rates, initial, tmax, record, rng, keep),
       };
     }
     if (spec.engine === "next-reaction") {
       if (schedule !== null) throw new SimulationError('engine: "next-reaction" does not run interventions; use engine "auto" or "general".');
       return {
         engine: "next-reaction method (Gibson–Bruck), node level",
-        runner: (initial, rng, keep) => runContinuous(csr, model, initial, tmax, record, rng, { infectionTimes: keep }),
+        runner: (initial, rng, keep) => runContinuous(csr, model, initial, tmax, record, rng, keep),
       };
     }
     return {
@@ -173,6 +175,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
   const { runner, engine } = makeRunner(csr, model, def, timeVarying, spec);
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
+  const keepHistory = spec.output?.history ?? false;
   return {
     runs,
     meta: {
@@ -190,7 +193,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       const rng = runStream(seed, r);
       const initial = drawInitial(plan, csr, model, rng);
       const keep = keepNodes === "all" || (keepNodes === "first" && r === 0);
-      const out = runner(initial, rng, keep && keepTimes);
+      const out = runner(initial, rng, { infectionTimes: keep && keepTimes, history: keep && keepHistory });
       const record: RunRecord = {
         run: r,
         times: out.times,
@@ -203,6 +206,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       };
       if (keep) record.state = out.finalState;
       if (keep && out.infectionTime) record.infectionTime = out.infectionTime;
+      if (keep && out.history) record.history = out.history;
       return record;
     },
   };

@@ -18,7 +18,7 @@
 import type { CSR } from "../graph/csr.js";
 import type { Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
-import { TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import { TrajectoryRecorder, type RunOptions, type RunOutput, type StateHistory } from "./trajectory.js";
 
 export interface SIRRates {
   beta: number;
@@ -94,13 +94,13 @@ export function runSIRFast(
   for (let v = 0; v < n; v++) {
     if (state[v] === I) seeds.push(v);
     counts[state[v]]++;
+    // As in every engine: nodes that start outside S (seeds, and nodes placed in R) have left it.
+    if (state[v] !== S && infectionTime !== null) infectionTime[v] = 0;
   }
-  for (const v of seeds) {
-    if (infectionTime !== null) infectionTime[v] = 0;
-    spread(v, 0);
-  }
+  const history: StateHistory | null = options.history ? { initial: state.slice(), time: [], node: [], to: [] } : null;
+  for (const v of seeds) spread(v, 0);
   let infected = seeds.length;
-  let finalSize = seeds.length;
+  let finalSize = n - counts[S];
   let peak = infected;
   let peakTime = 0;
   let events = 0;
@@ -123,6 +123,11 @@ export function runSIRFast(
         peakTime = te;
       }
       if (infectionTime !== null) infectionTime[v] = te;
+      if (history !== null) {
+        history.time.push(te);
+        history.node.push(v);
+        history.to.push(I);
+      }
       spread(v, te); // moves v's heap entry from its infection time to its recovery time
     } else {
       state[v] = R;
@@ -130,6 +135,11 @@ export function runSIRFast(
       counts[R]++;
       infected--;
       heap.pop();
+      if (history !== null) {
+        history.time.push(te);
+        history.node.push(v);
+        history.to.push(R);
+      }
     }
   }
   const endTime = heap.size > 0 ? tmax : t;
@@ -144,5 +154,6 @@ export function runSIRFast(
     peakTime,
     events,
     endTime,
+    ...(history ? { history } : {}),
   };
 }

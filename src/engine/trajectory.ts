@@ -65,13 +65,28 @@ export interface RunOutput {
   peakTime: number;
   /** Number of state changes processed. */
   events: number;
+  /** Every state change in time order, when `RunOptions.history` asked for it. */
+  history?: StateHistory;
   /** Time of the last event (or the horizon reached). */
   endTime: number;
+}
+
+/**
+ * The state changes of one run, in time order: node `node[i]` moved to compartment `to[i]` at `time[i]`.
+ * With the initial state, it reconstructs every node's state at any time (for animation).
+ */
+export interface StateHistory {
+  initial: Uint8Array;
+  time: number[];
+  node: number[];
+  to: number[];
 }
 
 export interface RunOptions {
   /** Keep per-node first-infection times. */
   infectionTimes?: boolean;
+  /** Keep every state change (see StateHistory). */
+  history?: boolean;
   /** Interventions and rate changes, sorted by time (see schedule.ts). */
   schedule?: readonly ScheduledAction[];
 }
@@ -94,8 +109,10 @@ export class Tally {
   peak = 0;
   peakTime = 0;
   events = 0;
+  readonly history: StateHistory | null;
 
-  constructor(state: Uint8Array, nComp: number, susceptible: number, infectious: readonly number[], keepTimes: boolean) {
+  constructor(state: Uint8Array, nComp: number, susceptible: number, infectious: readonly number[], keepTimes: boolean, keepHistory = false) {
+    this.history = keepHistory ? { initial: state.slice(), time: [], node: [], to: [] } : null;
     const n = state.length;
     this.counts = new Float64Array(nComp);
     this.everLeft = new Uint8Array(n);
@@ -118,6 +135,11 @@ export class Tally {
 
   /** Node v moved from `from` to `to` at time t. */
   move(v: number, from: number, to: number, t: number, trackPeak = true): void {
+    if (this.history !== null) {
+      this.history.time.push(t);
+      this.history.node.push(v);
+      this.history.to.push(to);
+    }
     this.counts[from]--;
     this.counts[to]++;
     this.events++;
@@ -155,6 +177,7 @@ export class Tally {
       peakTime: this.peakTime,
       events: this.events,
       endTime,
+      ...(this.history ? { history: this.history } : {}),
     };
   }
 }

@@ -4,6 +4,7 @@
  * one thread or spread over workers.
  */
 import { bands, meanSd, type BandSummary } from "./summary.js";
+import type { StateHistory } from "../engine/trajectory.js";
 
 /** What one run contributes to an ensemble result. Plain data: it crosses worker boundaries. */
 export interface RunRecord {
@@ -22,6 +23,8 @@ export interface RunRecord {
   state?: Uint8Array;
   /** First time each node left the susceptible compartment (NaN: never), when requested. */
   infectionTime?: Float64Array;
+  /** Every state change, when requested. */
+  history?: StateHistory;
 }
 
 export interface NodeRunOutput {
@@ -30,6 +33,11 @@ export interface NodeRunOutput {
   state: string[];
   /** First time each node left the susceptible compartment (null if never). */
   infectionTime?: (number | null)[];
+  /**
+   * Every state change in time order, when `output.history` is set: `initial[i]` is node i's compartment at
+   * t = 0; node `node[j]` moved to compartment `to[j]` at `time[j]` (indices into nodeIds and compartments).
+   */
+  history?: { initial: number[]; time: number[]; node: number[]; to: number[] };
 }
 
 /** The v1 result schema (DESIGN.md), shared by the library, CLI and REST API. */
@@ -124,6 +132,7 @@ export function assemble(meta: EnsembleMeta, unordered: RunRecord[], startedAt: 
       runs: kept.map((r) => {
         const node: NodeRunOutput = { run: r.run, state: Array.from(r.state!, (c) => names[c]) };
         if (r.infectionTime) node.infectionTime = Array.from(r.infectionTime, (t) => (Number.isNaN(t) ? null : t));
+        if (r.history) node.history = { initial: Array.from(r.history.initial), time: r.history.time, node: r.history.node, to: r.history.to };
         return node;
       }),
     };

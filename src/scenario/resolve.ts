@@ -51,7 +51,7 @@ function buildSpec(s: Scenario, name: string, seed: number, runs: number, params
   const m = s.model;
   // Per-run series feed the tidy series.csv; by default whenever CSV output is asked for.
   const series = s.output?.runs ?? (s.output?.formats ?? ["json", "csv"]).includes("csv");
-  const output = { nodes: s.output?.nodes, infectionTimes: s.output?.infectionTimes, series };
+  const output = { nodes: s.output?.nodes, infectionTimes: s.output?.infectionTimes, series, history: s.output?.history };
   if (m.type === "independent-cascade") {
     const p = params?.probability;
     return {

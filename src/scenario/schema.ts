@@ -115,6 +115,8 @@ export const OutputSchema = z.strictObject({
   infectionTimes: z.boolean().optional(),
   /** Every run's counts as a tidy series.csv (run,time,compartment,count); default: with the csv format. */
   runs: z.boolean().optional(),
+  /** Keep every state change of the runs whose node states are kept (animation: node states at any time). */
+  history: z.boolean().optional(),
 });
 
 export const ScenarioSchema = z.strictObject({

@@ -50,10 +50,17 @@ function nodeStates(result: unknown, time: number | undefined): Record<string, u
   }
   const kept = r.nodes?.runs[0];
   if (r.nodes === undefined || kept === undefined) throw at("this run kept no node states (its scenario has output.nodes: none).");
-  if (time !== undefined && !same(time, last)) {
-    throw at(`only the final node states (t = ${last}) are kept in this version; omit time, or ask for time=${last}.`);
+  if (time === undefined || same(time, last)) return { time: last, run: kept.run, nodeIds: r.nodes.nodeIds, states: kept.state };
+  if (kept.history) {
+    // Replay the run's state changes up to `time` from its initial state.
+    if (!(time >= 0 && time <= last)) throw at(`time must be within [0, ${last}], got ${time}.`);
+    const h = kept.history;
+    const state = [...h.initial];
+    for (let j = 0; j < h.time.length && h.time[j] <= time; j++) state[h.node[j]] = h.to[j];
+    const names = r.compartments ?? [];
+    return { time, run: kept.run, nodeIds: r.nodes.nodeIds, states: state.map((c) => names[c]) };
   }
-  return { time: last, run: kept.run, nodeIds: r.nodes.nodeIds, states: kept.state };
+  throw at(`this run kept only its final node states (t = ${last}); submit it with output.history: true to get the states at any time.`);
 }
 
 export function runsRouter(ctx: ApiContext): Router {

@@ -59,6 +59,21 @@ describe("POST /v1/runs → poll → result", () => {
     expect((await t.http.get(`/v1/runs/${body.id}/nodes?time=soon`)).status).toBe(422);
   });
 
+  it("GET /v1/runs/{id}/nodes?time=t with output.history: states at any time, consistent with the counts", async () => {
+    // One run: the mean curve is that run's counts.
+    const { body } = await submit({ scenario: sirScenario({ runs: 1, output: { history: true } }) });
+    await waitForRun(t, body.id);
+    const result = (await t.http.get(`/v1/runs/${body.id}/result`)).body;
+    for (const k of [0, 3, 7, 12]) {
+      const time = result.times[k];
+      const nodes = NodeStatesSchema.parse((await t.http.get(`/v1/runs/${body.id}/nodes?time=${time}`).expect(200)).body);
+      expect(nodes.time).toBe(time);
+      const count = (c: string) => nodes.states!.filter((s: string) => s === c).length;
+      for (const c of ["S", "I", "R"]) expect(count(c), `${c} at t = ${time}`).toBe(result.mean[c][k]);
+    }
+    expect((await t.http.get(`/v1/runs/${body.id}/nodes?time=1000`)).status).toBe(422);
+  });
+
   it("reaction–diffusion fields give node values at any record time", async () => {
     const scenario = {
       name: "heat",
