@@ -92,3 +92,41 @@ describe("startServer", () => {
     expect(running.server.listening).toBe(false);
   });
 });
+
+describe("restart mid-run", () => {
+  it("closing the server while a job runs, then reopening the same database: finished results intact, the interrupted run failed", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startServer } = await import("../../src/server/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "spreadlab-restart-"));
+    const dbPath = join(dir, "spreadlab.db");
+    const options = { port: 0, dbPath, token: null, handleSignals: false, log: () => {} };
+    const first = await startServer(options);
+    let doneId = "";
+    let longId = "";
+    let before: unknown;
+    try {
+      const post = async (scenario: unknown) => (await (await fetch(`${first.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario }) })).json()) as { id: string };
+      doneId = (await post(sirScenario({ runs: 3 }))).id;
+      await waitFor(async () => ((await (await fetch(`${first.url}/v1/runs/${doneId}`)).json()).status === "succeeded" ? true : undefined));
+      before = await (await fetch(`${first.url}/v1/runs/${doneId}/result`)).json();
+      longId = (await post(longScenario())).id;
+      await waitFor(async () => ((await (await fetch(`${first.url}/v1/runs/${longId}`)).json()).status === "running" ? true : undefined));
+    } finally {
+      await first.close(); // mid-run: the store is closed under the running job
+    }
+    const second = await startServer(options);
+    try {
+      const after = await (await fetch(`${second.url}/v1/runs/${doneId}/result`)).json();
+      expect(after).toEqual(before);
+      const long = await (await fetch(`${second.url}/v1/runs/${longId}`)).json();
+      expect(long.status).toBe("failed");
+      expect(long.error).not.toBeNull();
+      expect((await fetch(`${second.url}/v1/runs/${longId}/result`)).status).toBe(409);
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
