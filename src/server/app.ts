@@ -20,6 +20,7 @@ import { openApiDocument } from "./openapi.js";
 import { networksRouter } from "./networks.js";
 import { runsRouter } from "./runs.js";
 import { eventsRouter } from "./events.js";
+import { forecastsRouter } from "./forecasts.js";
 import { packageVersion } from "./version.js";
 import type { ApiContext } from "./context.js";
 
@@ -28,7 +29,7 @@ export type { ServerOptions } from "./options.js";
 export interface App {
   app: express.Express;
   jobs: JobQueue;
-  /** Stop the job queue (running jobs fail with "the server stopped"); the store stays open. */
+  /** Stop the job queues, runs and forecasts (running jobs fail with "the server stopped"); the store stays open. */
   close(): Promise<void>;
 }
 
@@ -118,9 +119,16 @@ export function createApp(deps: { store: Store; options?: ServerOptions }): App 
   app.get("/v1/datasets", (_req, res) => {
     res.json(listDatasets());
   });
-  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx));
+  const forecasts = forecastsRouter(ctx);
+  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), forecasts.router);
   app.use(notFoundRoute);
   app.use(errorHandler(options.log));
 
-  return { app, jobs, close: () => jobs.close() };
+  return {
+    app,
+    jobs,
+    close: async () => {
+      await Promise.all([jobs.close(), forecasts.queue.close()]);
+    },
+  };
 }

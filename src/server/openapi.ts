@@ -14,6 +14,7 @@ const REQUESTS = {
   Scenario: ScenarioSchema,
   RunRequest: S.RunRequestSchema,
   GenerateNetworkRequest: S.GenerateNetworkRequestSchema,
+  ForecastRequest: S.ForecastRequestSchema,
 } as const;
 
 const RESPONSES = {
@@ -29,6 +30,10 @@ const RESPONSES = {
   Result: S.ResultSchema,
   NodeStates: S.NodeStatesSchema,
   RunEvent: S.RunEventSchema,
+  ForecastRow: S.ForecastRowSchema,
+  ForecastPage: S.ForecastPageSchema,
+  Forecast: S.ForecastSchema,
+  ForecastResult: S.ForecastResultSchema,
 } as const;
 
 /** `z.literal(Infinity)` (YAML `.inf` for an unbounded tmax) has no JSON form: document it in words. */
@@ -173,8 +178,8 @@ export function openApiDocument(version: string): Json {
     "/v1/runs/{id}/nodes": {
       get: operation(
         {
-          summary: "Node states at a record time",
-          description: "Compartmental models and cascades: the final states of the first run (only the last record time). Reaction–diffusion: each variable at any record time.",
+          summary: "Node states at a time",
+          description: "Compartmental models and cascades: the states of the first run — the final ones, or at any time in [0, tmax] when the scenario set output.history (its state changes are replayed). Reaction–diffusion: each variable at any record time.",
           parameters: [idParameter("run"), ...queryParameters(S.NodesQuerySchema)],
           responses: { 200: json(ref("NodeStates"), "States per node.") },
           problems: [404, 409, 422],
@@ -195,13 +200,47 @@ export function openApiDocument(version: string): Json {
         false,
       ),
     },
+    "/v1/forecasts": {
+      post: operation(
+        {
+          summary: "Forecast a region of a series as a job",
+          description:
+            "Quantile forecasts (the 23 forecast-hub levels) of one region of a bundled dataset or an uploaded wide CSV, for each horizon after asOf. " +
+            "Validated before it is queued: unknown dataset or region (422 with suggestions), a CSV the reader refuses (422 with its line), asOf outside the series or on a missing value, a series too short for the method. " +
+            `method "transformer" is reserved and answers 422 until it is available. The body is limited to the upload size (${DEFAULTS.uploadLimit} bytes by default). Answers 202 with Location; poll GET /v1/forecasts/{id}. Rate limited.`,
+          requestBody: { required: true, content: { "application/json": { schema: ref("ForecastRequest") } } },
+          responses: { 202: { ...json(ref("ForecastRow"), "Queued."), headers: location } },
+          problems: [400, 413, 415, 422, 429, 503],
+        },
+        true,
+      ),
+      get: operation({ summary: "List forecasts", parameters: queryParameters(S.ForecastListQuerySchema), responses: { 200: json(ref("ForecastPage"), "A page, newest first (rows without results).") }, problems: [400, 422] }, false),
+    },
+    "/v1/forecasts/{id}": {
+      get: operation(
+        { summary: "A forecast's status, and its result once it has succeeded", parameters: [idParameter("forecast")], responses: { 200: json(ref("Forecast"), "The forecast.") }, problems: [404] },
+        false,
+      ),
+      delete: operation(
+        {
+          summary: "Delete a finished forecast, or cancel a queued or running one",
+          parameters: [idParameter("forecast")],
+          responses: {
+            202: { ...json(ref("ForecastRow"), "Cancelling: a queued forecast is cancelled at once, a running one at its next horizon. DELETE again once it has finished to remove it."), headers: location },
+            204: { description: "Deleted (the forecast had finished)." },
+          },
+          problems: [404],
+        },
+        true,
+      ),
+    },
   };
   return {
     openapi: "3.1.0",
     info: {
       title: "Spreadlab API",
       version,
-      description: "Simulate epidemics and information spread on networks: networks, runs as jobs, results. Errors are RFC 9457 problem details.",
+      description: "Simulate epidemics and information spread on networks: networks, runs as jobs, results; quantile forecasts of incidence series. Errors are RFC 9457 problem details.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     paths,

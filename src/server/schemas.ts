@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ScenarioSchema, NetworkSchema } from "../scenario/schema.js";
 import { NETWORK_FORMATS } from "../graph/io/index.js";
 import { GENERATORS } from "../graph/generators/index.js";
+import { DEFAULT_HUB_SAMPLES } from "../forecast/hub-baseline.js";
 
 const id = z.string().min(1).max(100);
 const nullableNumber = z.number().nullable().describe("null where the value is infinite");
@@ -71,6 +72,43 @@ export const RunEnvelopeSchema = z
     networkId: id.optional(),
   })
   .refine((b) => (b.scenario === undefined) !== (b.scenarioText === undefined), { message: 'give exactly one of "scenario" (an object) or "scenarioText" (YAML or JSON text).' });
+
+/** Forecast methods: the hub baseline today; the transformer is accepted by the schema and refused (422) until it exists. */
+export const FORECAST_METHODS = ["baseline", "transformer"] as const;
+export const DEFAULT_FORECAST_HORIZONS: readonly number[] = Object.freeze(Array.from({ length: 15 }, (_, i) => i + 1));
+export const MAX_FORECAST_HORIZON = 52;
+export const MAX_FORECAST_SAMPLES = 100_000;
+
+/** `POST /v1/forecasts`. */
+export const ForecastRequestSchema = z.strictObject({
+  dataset: z.union([
+    z.string().min(1).max(100).describe("A bundled dataset id (GET /v1/datasets): region785, state360, hhs-ilitotal or national."),
+    z
+      .strictObject({
+        csv: z
+          .string()
+          .min(1)
+          .describe("The text of a wide CSV: header `year,week,<region…>` (consecutive MMWR weeks) or `date,<region…>` (increasing ISO dates), one column per region, an empty cell where a value is missing."),
+        name: z.string().min(1).max(200).optional().describe("File name used in error messages (default upload.csv)."),
+      })
+      .describe("An uploaded series; the whole request is limited to the upload size (GET /v1/health, limits.uploadBytes)."),
+  ]),
+  region: z.string().min(1).max(200).describe("The column to forecast."),
+  horizons: z
+    .array(z.number().int().min(1).max(MAX_FORECAST_HORIZON))
+    .min(1)
+    .max(MAX_FORECAST_HORIZON)
+    .refine((hs) => new Set(hs).size === hs.length, { message: "horizons must not repeat." })
+    .default(() => [...DEFAULT_FORECAST_HORIZONS])
+    .describe("Weeks (rows) ahead of asOf, each 1–52, no repeats; default 1…15. The result lists them in ascending order."),
+  asOf: z.number().int().nonnegative().optional().describe("Row index (0-based) of the last observed week; default the last row."),
+  method: z
+    .enum(FORECAST_METHODS)
+    .default("baseline")
+    .describe("`baseline`: the forecast hubs' baseline (median = last value, spread from past week-to-week changes). `transformer`: not available yet (422)."),
+  samples: z.number().int().min(1).max(MAX_FORECAST_SAMPLES).default(DEFAULT_HUB_SAMPLES).describe("Monte Carlo sums per horizon (baseline)."),
+  seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0).describe("Seed of the random streams (default 0)."),
+});
 
 export const PageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -176,9 +214,23 @@ export const RunRowSchema = z.object({
   error: RunErrorSchema.nullable(),
 });
 
+export const ForecastRowSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: z.enum(RUN_STATUSES),
+  spec: z.unknown().describe("The request as validated: defaults filled in, asOf as a row index, an uploaded CSV described (name, rows, regions), not kept."),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: RunErrorSchema.nullable(),
+});
+
+export const ForecastListQuerySchema = RunListQuerySchema;
+
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), next: z.string().nullable() });
 export const NetworkPageSchema = page(NetworkSummarySchema);
 export const RunPageSchema = page(RunRowSchema);
+export const ForecastPageSchema = page(ForecastRowSchema);
 
 /** The v1 result (DESIGN.md); loose, as families add their own fields (field, solver, duration…). */
 export const SimulationResultSchema = z.looseObject({
@@ -215,4 +267,41 @@ export const RunEventSchema = z.object({
   type: z.enum(["status", "progress", "done"]),
   data: z.unknown(),
   createdAt: z.string(),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Forecasts
+
+export const ForecastDatasetSchema = z.union([
+  z.string().describe("A bundled dataset id."),
+  z.object({ csv: z.object({ name: z.string(), rows: z.number().int(), regions: z.array(z.string()) }) }).describe("An uploaded series, described."),
+]);
+
+export const ForecastResultSchema = z.object({
+  dataset: ForecastDatasetSchema,
+  region: z.string(),
+  method: z.enum(FORECAST_METHODS),
+  asOf: z
+    .union([
+      z.object({ index: z.number().int(), year: z.number().int(), week: z.number().int() }).describe("Weekly series: the MMWR week of the last observed row."),
+      z.object({ index: z.number().int(), date: z.string() }).describe("Dated series: the date of the last observed row, as written."),
+    ])
+    .describe("The last observed row (the forecast origin)."),
+  observed: z
+    .object({
+      times: z.array(z.string()).describe("Row labels: `2017-W41` for weekly series, the date as written otherwise."),
+      values: z.array(z.number().nullable()).describe("null where a value is missing."),
+    })
+    .describe("The whole series up to and including asOf."),
+  horizons: z.array(z.number().int()).describe("Ascending."),
+  targets: z.array(z.string()).nullable().describe("The forecast weeks (`2017-W42`, …), one per horizon; null for dated series."),
+  levels: z.array(z.number()).describe("The 23 forecast-hub quantile levels, 0.01 … 0.99."),
+  quantiles: z.array(z.array(z.number())).describe("One row per horizon, one value per level, non-decreasing, ≥ 0."),
+  median: z.array(z.number()).describe("The 0.5 quantile per horizon."),
+  samples: z.number().int(),
+  seed: z.number().int(),
+});
+
+export const ForecastSchema = ForecastRowSchema.extend({
+  result: ForecastResultSchema.optional().describe("Present once the forecast has succeeded."),
 });

@@ -96,6 +96,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX forecasts_by_created ON forecasts (created_at DESC, id DESC);
     `,
   },
+  {
+    // The forecasts table of version 2 becomes the store of `POST /v1/forecasts`: the lifecycle timestamps
+    // of a job, and the result blob's codec and size (as results.codec / json_bytes). Added columns rather
+    // than a rebuilt table: version 2 had no writer, and ADD COLUMN keeps any row as it is.
+    version: 3,
+    name: "forecast jobs: timestamps and result codec",
+    up: `
+      ALTER TABLE forecasts ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+      UPDATE forecasts SET updated_at = created_at;
+      ALTER TABLE forecasts ADD COLUMN started_at TEXT;
+      ALTER TABLE forecasts ADD COLUMN finished_at TEXT;
+      ALTER TABLE forecasts ADD COLUMN result_codec TEXT;
+      ALTER TABLE forecasts ADD COLUMN result_bytes INTEGER;
+      CREATE INDEX forecasts_by_status_created ON forecasts (status, created_at DESC, id DESC);
+    `,
+  },
 ];
 
 /** The highest version this code knows. */

@@ -10,10 +10,12 @@
  * Paging: keyset on (created_at DESC, id DESC) with opaque cursors (cursor.ts); `total` ignores the cursor.
  * Events: updateRun and completeRun append their events in the same transaction as the row change;
  * seq is MAX(seq) + 1 per run, allocated by the INSERT itself.
- * Recovery: runs left queued or running by a dead process are marked failed, not re-queued — re-running
- * silently could surprise a client that holds the run id and already saw it start (and would double the
- * work if that client resubmits); a failed run with an explicit InterruptedError is unambiguous and can
- * simply be resubmitted from its stored spec.
+ * Forecasts: rows of the `forecasts` table (migrations 2 and 3), their result gzipped in the same row; no
+ * events. Listing reads every column but the result blob.
+ * Recovery: runs and forecasts left queued or running by a dead process are marked failed, not re-queued —
+ * re-running silently could surprise a client that holds the run id and already saw it start (and would
+ * double the work if that client resubmits); a failed run with an explicit InterruptedError is unambiguous
+ * and can simply be resubmitted from its stored spec.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -22,7 +24,7 @@ import { NotFoundError } from "../errors.js";
 import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { migrate } from "./migrations.js";
-import type { NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "./types.js";
+import type { ForecastPatch, ForecastRow, NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "./types.js";
 
 export interface OpenStoreOptions {
   /** Keep everything in memory (tests); `path` is then only reported back. */
@@ -54,6 +56,17 @@ interface RunRecord {
   error: string | null;
 }
 
+interface ForecastRecord {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: RunStatus;
+  spec: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+}
+
 interface EventRecord {
   seq: number;
   type: RunEvent["type"];
@@ -63,6 +76,7 @@ interface EventRecord {
 
 const TERMINAL: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
 const NETWORK_COLUMNS = "id, name, created_at, source, n, m, directed, stats";
+const FORECAST_COLUMNS = "id, created_at, updated_at, status, spec, started_at, finished_at, error";
 const AFTER_CURSOR = "(created_at, id) < (@createdAt, @id)";
 const NEWEST_FIRST = "ORDER BY created_at DESC, id DESC LIMIT @limit";
 
@@ -94,6 +108,19 @@ function toRun(r: RunRecord): RunRow {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     error: r.error === null ? null : (JSON.parse(r.error) as RunRow["error"]),
+  };
+}
+
+function toForecast(r: ForecastRecord): ForecastRow {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    status: r.status,
+    spec: JSON.parse(r.spec),
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error === null ? null : (JSON.parse(r.error) as ForecastRow["error"]),
   };
 }
 
@@ -177,6 +204,29 @@ class SqliteStore implements Store {
          RETURNING seq`,
       ).pluck(),
       eventsAfter: db.prepare("SELECT seq, type, data, created_at FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq"),
+
+      insertForecast: db.prepare(
+        `INSERT INTO forecasts (id, created_at, updated_at, status, spec) VALUES (@id, @createdAt, @createdAt, 'queued', @spec)`,
+      ),
+      getForecast: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE id = ?`),
+      forecastsFirst: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts ${NEWEST_FIRST}`),
+      forecastsAfter: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE ${AFTER_CURSOR} ${NEWEST_FIRST}`),
+      forecastsByStatusFirst: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE status = @status ${NEWEST_FIRST}`),
+      forecastsByStatusAfter: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE status = @status AND ${AFTER_CURSOR} ${NEWEST_FIRST}`),
+      countForecasts: db.prepare("SELECT COUNT(*) FROM forecasts").pluck(),
+      countForecastsByStatus: db.prepare("SELECT COUNT(*) FROM forecasts WHERE status = ?").pluck(),
+      updateForecast: db.prepare(
+        `UPDATE forecasts SET status = @status, updated_at = @updatedAt, started_at = @startedAt, finished_at = @finishedAt, error = @error
+         WHERE id = @id`,
+      ),
+      completeForecast: db.prepare(
+        `UPDATE forecasts SET status = 'succeeded', updated_at = @t, finished_at = @t, error = NULL,
+           result_codec = @codec, result = @bytes, result_bytes = @rawBytes
+         WHERE id = @id`,
+      ),
+      getForecastResult: db.prepare("SELECT result_codec AS codec, result AS bytes FROM forecasts WHERE id = ? AND result IS NOT NULL"),
+      interruptedForecasts: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE status IN ('queued', 'running')`),
+      deleteForecast: db.prepare("DELETE FROM forecasts WHERE id = ?"),
     };
   }
 
@@ -338,9 +388,76 @@ class SqliteStore implements Store {
     return { seq, type, data, createdAt };
   }
 
+  // ── forecasts ──────────────────────────────────────────────────────────────────────────────────────────
+
+  insertForecast(row: Pick<ForecastRow, "id" | "spec">): ForecastRow {
+    this.sql.insertForecast.run({ id: row.id, createdAt: now(), spec: json(row.spec) });
+    return this.getForecast(row.id)!;
+  }
+
+  getForecast(id: string): ForecastRow | null {
+    const r = this.sql.getForecast.get(id) as ForecastRecord | undefined;
+    return r ? toForecast(r) : null;
+  }
+
+  listForecasts(limit: number, cursor?: string | null, status?: RunStatus): Page<ForecastRow> {
+    checkLimit(limit);
+    const after = cursor ? decodeCursor(cursor) : null;
+    const params = { ...after, status, limit: limit + 1 };
+    const statement = status
+      ? after ? this.sql.forecastsByStatusAfter : this.sql.forecastsByStatusFirst
+      : after ? this.sql.forecastsAfter : this.sql.forecastsFirst;
+    const rows = statement.all(params) as ForecastRecord[];
+    const total = (status ? this.sql.countForecastsByStatus.get(status) : this.sql.countForecasts.get()) as number;
+    return this.page(rows.map(toForecast), limit, total);
+  }
+
+  updateForecast(id: string, patch: ForecastPatch): ForecastRow | null {
+    return this.db
+      .transaction(() => {
+        const before = this.getForecast(id);
+        if (!before) return null;
+        const t = now();
+        const status = patch.status ?? before.status;
+        const statusChanged = status !== before.status;
+        const error = patch.error !== undefined ? patch.error : before.error;
+        // Timestamps follow the status unless the caller sets them, as for runs.
+        let startedAt = patch.startedAt !== undefined ? patch.startedAt : before.startedAt;
+        if (statusChanged && status === "running" && startedAt === null && patch.startedAt === undefined) startedAt = t;
+        let finishedAt = patch.finishedAt !== undefined ? patch.finishedAt : before.finishedAt;
+        if (statusChanged && TERMINAL.has(status) && patch.finishedAt === undefined) finishedAt = t;
+        this.sql.updateForecast.run({ id, status, updatedAt: t, startedAt, finishedAt, error: error === null ? null : json(error) });
+        return this.getForecast(id);
+      })
+      .immediate();
+  }
+
+  completeForecast(id: string, result: unknown): ForecastRow | null {
+    const blob = encodeJson(result); // compress outside the write lock
+    return this.db
+      .transaction(() => {
+        const changed = this.sql.completeForecast.run({ id, t: now(), codec: blob.codec, bytes: blob.bytes, rawBytes: blob.rawBytes }).changes;
+        return changed > 0 ? this.getForecast(id) : null;
+      })
+      .immediate();
+  }
+
+  getForecastResult(id: string): unknown | null {
+    const r = this.sql.getForecastResult.get(id) as { codec: string | null; bytes: Buffer } | undefined;
+    // Rows written by version 2 (none are known) would have no codec: their blob is read as stored.
+    return r ? decodeJson(r.codec ?? "identity", r.bytes) : null;
+  }
+
+  deleteForecast(id: string): boolean {
+    return this.sql.deleteForecast.run(id).changes > 0;
+  }
+
+  // ── recovery ───────────────────────────────────────────────────────────────────────────────────────────
+
   recoverInterrupted(reason: string): number {
     return this.db
       .transaction(() => {
+        const staleForecasts = this.sql.interruptedForecasts.all() as ForecastRecord[];
         const stale = this.sql.interruptedRuns.all() as RunRecord[];
         const error = { name: "InterruptedError", message: reason };
         const t = now();
@@ -357,7 +474,10 @@ class SqliteStore implements Store {
           });
           this.appendEvent(r.id, "status", { status: "failed", error }, t);
         }
-        return stale.length;
+        for (const r of staleForecasts) {
+          this.sql.updateForecast.run({ id: r.id, status: "failed", updatedAt: t, startedAt: r.started_at, finishedAt: t, error: json(error) });
+        }
+        return stale.length + staleForecasts.length;
       })
       .immediate();
   }

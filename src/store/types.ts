@@ -43,6 +43,25 @@ export interface RunRow {
   error: { name: string; message: string } | null;
 }
 
+/**
+ * A forecast job (`POST /v1/forecasts`): same lifecycle and statuses as a run, no progress or events. The
+ * result (quantiles per horizon) is stored compressed beside the row and read with `getForecastResult`.
+ */
+export interface ForecastRow {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  /** The request as validated, defaults filled in (asOf resolved to a row index; an upload described, not kept). */
+  spec: unknown;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** { name, message } when failed or cancelled. */
+  error: { name: string; message: string } | null;
+}
+
+export type ForecastPatch = Partial<Pick<ForecastRow, "status" | "error" | "startedAt" | "finishedAt">>;
+
 export interface RunEvent {
   /** Increasing per run, from 1: the SSE id (Last-Event-ID resumes after it). */
   seq: number;
@@ -74,6 +93,26 @@ export interface Store {
   /** Events of a run after `afterSeq` (0: all), in order. */
   runEvents(id: string, afterSeq: number): RunEvent[];
   appendRunEvent(id: string, type: RunEvent["type"], data: unknown): RunEvent;
-  /** On start-up: runs left queued or running by a previous process are marked failed with this reason. */
+
+  /** Store a forecast as queued. */
+  insertForecast(row: Pick<ForecastRow, "id" | "spec">): ForecastRow;
+  getForecast(id: string): ForecastRow | null;
+  /** Newest first, keyset-paged like runs; optionally only one status. */
+  listForecasts(limit: number, cursor?: string | null, status?: RunStatus): Page<ForecastRow>;
+  /**
+   * Change status/error/timestamps. Entering running sets startedAt, entering a final state sets finishedAt,
+   * unless the patch gives them. Returns the updated row or null.
+   */
+  updateForecast(id: string, patch: ForecastPatch): ForecastRow | null;
+  /** Store the result (JSON, compressed) in the same transaction as status → succeeded. */
+  completeForecast(id: string, result: unknown): ForecastRow | null;
+  getForecastResult(id: string): unknown | null;
+  /** Delete the forecast and its result. */
+  deleteForecast(id: string): boolean;
+
+  /**
+   * On start-up: runs and forecasts left queued or running by a previous process are marked failed
+   * (InterruptedError) with this reason. Returns how many were marked, runs and forecasts together.
+   */
   recoverInterrupted(reason: string): number;
 }

@@ -4,9 +4,10 @@
  * updateRun appends a `status` event when the status changes and a `progress` event when the progress
  * changes, and sets startedAt/finishedAt on entering running/a final state unless given; completeRun sets
  * progress to its total and appends `done`; rows and results are copied as JSON, as from SQLite.
+ * Forecasts: the same lifecycle without progress or events; completeForecast sets succeeded and finishedAt.
  */
 import { SpreadlabError } from "../../src/errors.js";
-import type { NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "../../src/store/types.js";
+import type { ForecastPatch, ForecastRow, NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "../../src/store/types.js";
 
 /** Same name as the SQLite store's error, which the server maps to 400. */
 class InvalidCursorError extends SpreadlabError {
@@ -21,6 +22,7 @@ export class MemoryStore implements Store {
   readonly path = ":memory:";
   private networks = new Map<string, { row: NetworkRow; graph: Uint8Array; order: number }>();
   private runs = new Map<string, { row: RunRow; order: number; result: string | null; events: RunEvent[] }>();
+  private forecasts = new Map<string, { row: ForecastRow; order: number; result: string | null }>();
   private counter = 0;
   private tick = 0;
 
@@ -138,11 +140,59 @@ export class MemoryStore implements Store {
     e.events.push(event);
     return clone(event);
   }
+
+  insertForecast(row: Pick<ForecastRow, "id" | "spec">): ForecastRow {
+    const t = this.now();
+    const full: ForecastRow = { id: row.id, createdAt: t, updatedAt: t, status: "queued", spec: clone(row.spec), startedAt: null, finishedAt: null, error: null };
+    this.forecasts.set(row.id, { row: full, order: ++this.counter, result: null });
+    return clone(full);
+  }
+  getForecast(id: string): ForecastRow | null {
+    const e = this.forecasts.get(id);
+    return e ? clone(e.row) : null;
+  }
+  listForecasts(limit: number, cursor?: string | null, status?: RunStatus): Page<ForecastRow> {
+    return this.page([...this.forecasts.values()].filter((e) => status === undefined || e.row.status === status), limit, cursor);
+  }
+  updateForecast(id: string, patch: ForecastPatch): ForecastRow | null {
+    const e = this.forecasts.get(id);
+    if (!e) return null;
+    const before = e.row;
+    const t = this.now();
+    const statusChanged = patch.status !== undefined && patch.status !== before.status;
+    e.row = { ...before, ...clone(patch), updatedAt: t };
+    if (statusChanged && e.row.status === "running" && e.row.startedAt === null) e.row.startedAt = t;
+    if (statusChanged && TERMINAL.includes(e.row.status) && patch.finishedAt === undefined) e.row.finishedAt = t;
+    return clone(e.row);
+  }
+  completeForecast(id: string, result: unknown): ForecastRow | null {
+    const e = this.forecasts.get(id);
+    if (!e) return null;
+    e.result = JSON.stringify(result);
+    const t = this.now();
+    e.row = { ...e.row, status: "succeeded", updatedAt: t, finishedAt: t, error: null };
+    return clone(e.row);
+  }
+  getForecastResult(id: string): unknown | null {
+    const text = this.forecasts.get(id)?.result;
+    return text ? (JSON.parse(text) as unknown) : null;
+  }
+  deleteForecast(id: string): boolean {
+    return this.forecasts.delete(id);
+  }
+
   recoverInterrupted(reason: string): number {
     let count = 0;
+    const error = { name: "InterruptedError", message: reason };
     for (const e of this.runs.values()) {
       if (e.row.status === "queued" || e.row.status === "running") {
-        this.updateRun(e.row.id, { status: "failed", error: { name: "InterruptedError", message: reason }, finishedAt: this.now() });
+        this.updateRun(e.row.id, { status: "failed", error, finishedAt: this.now() });
+        count++;
+      }
+    }
+    for (const e of this.forecasts.values()) {
+      if (e.row.status === "queued" || e.row.status === "running") {
+        this.updateForecast(e.row.id, { status: "failed", error, finishedAt: this.now() });
         count++;
       }
     }

@@ -59,6 +59,10 @@ describe("GET /v1/openapi.json", () => {
     ["get", "/v1/runs/{id}/result"],
     ["get", "/v1/runs/{id}/nodes"],
     ["get", "/v1/runs/{id}/events"],
+    ["post", "/v1/forecasts"],
+    ["get", "/v1/forecasts"],
+    ["get", "/v1/forecasts/{id}"],
+    ["delete", "/v1/forecasts/{id}"],
   ];
 
   it("is OpenAPI 3.1 and lists every route with its problem responses", async () => {

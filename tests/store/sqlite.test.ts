@@ -325,7 +325,7 @@ describe("migrations and connection", () => {
     expect(read()).toEqual(first);
 
     const db = new Database(":memory:");
-    expect(migrate(db)).toEqual([1, 2]);
+    expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(migrate(db)).toEqual([]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(
       ["forecasts", "models", "networks", "results", "run_events", "runs", "schema_migrations"],
