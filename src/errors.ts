@@ -11,9 +11,9 @@ export class SpreadlabError extends Error {
   }
 }
 
-/** A network file or graph object is malformed. Carries the file and (1-based) line when known. */
-export class GraphFormatError extends SpreadlabError {
-  override name = "GraphFormatError";
+/** An error at a place in a file: the message is prefixed `file:line: `, and both are kept as fields. */
+export class LocatedError extends SpreadlabError {
+  override name = "LocatedError";
   readonly file: string | undefined;
   readonly line: number | undefined;
   constructor(message: string, where: { file?: string; line?: number } = {}, options?: { cause?: unknown }) {
@@ -22,6 +22,11 @@ export class GraphFormatError extends SpreadlabError {
     this.file = where.file;
     this.line = where.line;
   }
+}
+
+/** A network file or graph object is malformed. Carries the file and (1-based) line when known. */
+export class GraphFormatError extends LocatedError {
+  override name = "GraphFormatError";
 }
 
 /** A model definition or its parameters are invalid (negative rate, unknown compartment, …). */

@@ -2,23 +2,15 @@
  * Named errors of the forecast module (kept here rather than in src/errors.ts so the module stays
  * self-contained). Tests and the server match on `name`, not on the message.
  */
-import { SpreadlabError } from "../errors.js";
+import { LocatedError, SpreadlabError } from "../errors.js";
 
 /**
  * An incidence series is malformed or unsuitable: unreadable header, non-numeric or negative cell, ragged
  * row, duplicate / out-of-order / missing week, too few rows for the protocol. Carries the file and the
  * 1-based line when the problem is at a line of a file.
  */
-export class DataError extends SpreadlabError {
+export class DataError extends LocatedError {
   override name = "DataError";
-  readonly file: string | undefined;
-  readonly line: number | undefined;
-  constructor(message: string, where: { file?: string; line?: number } = {}, options?: { cause?: unknown }) {
-    const prefix = where.file ? `${where.file}${where.line !== undefined ? `:${where.line}` : ""}: ` : "";
-    super(prefix + message, options);
-    this.file = where.file;
-    this.line = where.line;
-  }
 }
 
 /** A forecasting call got arguments outside its domain (horizon ≤ 0, quantile levels not symmetric, …). */
