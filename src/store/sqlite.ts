@@ -24,6 +24,8 @@ import { NotFoundError } from "../errors.js";
 import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { migrate } from "./migrations.js";
+import { TERMINAL, NETWORK_COLUMNS, FORECAST_COLUMNS, AFTER_CURSOR, NEWEST_FIRST, now, json, toNetwork, toRun, toForecast, checkLimit, isForeignKeyError, type NetworkRecord, type RunRecord, type ForecastRecord, type EventRecord } from "./rows.js";
+
 import type { ForecastPatch, ForecastRow, NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "./types.js";
 
 export interface OpenStoreOptions {
@@ -31,110 +33,6 @@ export interface OpenStoreOptions {
   memory?: boolean;
 }
 
-interface NetworkRecord {
-  id: string;
-  name: string;
-  created_at: string;
-  source: string;
-  n: number;
-  m: number;
-  directed: number;
-  stats: string;
-}
-
-interface RunRecord {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  status: RunStatus;
-  spec: string;
-  network_id: string | null;
-  progress_done: number;
-  progress_total: number;
-  started_at: string | null;
-  finished_at: string | null;
-  error: string | null;
-}
-
-interface ForecastRecord {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  status: RunStatus;
-  spec: string;
-  started_at: string | null;
-  finished_at: string | null;
-  error: string | null;
-}
-
-interface EventRecord {
-  seq: number;
-  type: RunEvent["type"];
-  data: string;
-  created_at: string;
-}
-
-const TERMINAL: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
-const NETWORK_COLUMNS = "id, name, created_at, source, n, m, directed, stats";
-const FORECAST_COLUMNS = "id, created_at, updated_at, status, spec, started_at, finished_at, error";
-const AFTER_CURSOR = "(created_at, id) < (@createdAt, @id)";
-const NEWEST_FIRST = "ORDER BY created_at DESC, id DESC LIMIT @limit";
-
-const now = (): string => new Date().toISOString();
-const json = (value: unknown): string => JSON.stringify(value ?? null);
-
-function toNetwork(r: NetworkRecord): NetworkRow {
-  return {
-    id: r.id,
-    name: r.name,
-    createdAt: r.created_at,
-    source: JSON.parse(r.source),
-    n: r.n,
-    m: r.m,
-    directed: r.directed === 1,
-    stats: JSON.parse(r.stats),
-  };
-}
-
-function toRun(r: RunRecord): RunRow {
-  return {
-    id: r.id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    status: r.status,
-    spec: JSON.parse(r.spec),
-    networkId: r.network_id,
-    progress: { done: r.progress_done, total: r.progress_total },
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    error: r.error === null ? null : (JSON.parse(r.error) as RunRow["error"]),
-  };
-}
-
-function toForecast(r: ForecastRecord): ForecastRow {
-  return {
-    id: r.id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    status: r.status,
-    spec: JSON.parse(r.spec),
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    error: r.error === null ? null : (JSON.parse(r.error) as ForecastRow["error"]),
-  };
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RangeError(`store: page limit must be a positive integer; got ${limit}.`);
-  }
-}
-
-function isForeignKeyError(e: unknown): boolean {
-  return (e as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_FOREIGNKEY";
-}
-
-/** Open (creating parent folders and the file if needed) and migrate a store. */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const memory = options.memory === true || path === ":memory:";
   if (!memory) mkdirSync(dirname(path), { recursive: true });
