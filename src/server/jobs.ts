@@ -20,6 +20,7 @@ import { runModelParallel } from "../run.js";
 import { simulateEnsemble } from "../ensemble/pool.js";
 import type { SimulationResult } from "../ensemble/assemble.js";
 import type { RunEvent, RunRow, RunStatus, Store } from "../store/types.js";
+import { Scheduler } from "./scheduler.js";
 
 /** A run request, validated and resolved: what a job needs to run. */
 export interface PreparedJob {
@@ -47,10 +48,7 @@ export interface JobQueueOptions {
 
 export type JobListener = (event: RunEvent) => void;
 
-/** The queue is full: the route answers 503 with Retry-After. */
-export class QueueFullError extends Error {
-  override name = "QueueFullError";
-}
+export { QueueFullError } from "./scheduler.js";
 
 /** A job asks for more runs than the server allows. */
 export class TooManyRunsError extends Error {
@@ -59,13 +57,6 @@ export class TooManyRunsError extends Error {
 
 const TERMINAL: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
 export const isTerminal = (status: RunStatus): boolean => TERMINAL.includes(status);
-
-interface Active {
-  controller: AbortController;
-  /** Why the job is being stopped, once it is. */
-  stop: "cancelled" | "time" | "shutdown" | null;
-  settled: Promise<void>;
-}
 
 const LIBRARY_ERRORS = new Set(["ScenarioError", "ModelError", "SimulationError", "GeneratorError", "ExpressionError", "GraphFormatError", "NotFoundError", "SpreadlabError"]);
 
@@ -84,13 +75,11 @@ function withoutSeries(result: SimulationResult): SimulationResult {
 export class JobQueue {
   private readonly store: Store;
   private readonly options: Required<Omit<JobQueueOptions, "workers">> & { workers: number | undefined };
-  private readonly waiting: { id: string; job: PreparedJob }[] = [];
-  private readonly active = new Map<string, Active>();
+  private readonly scheduler: Scheduler<PreparedJob>;
   private readonly listeners = new Map<string, Set<JobListener>>();
   private readonly lastSeq = new Map<string, number>();
   /** Runs whose `done` event has been appended (by the store or by this queue). */
   private readonly doneSeen = new Set<string>();
-  private closed = false;
 
   constructor(store: Store, options: JobQueueOptions) {
     this.store = store;
@@ -100,28 +89,31 @@ export class JobQueue {
       ...options,
       workers: options.workers,
     };
+    this.scheduler = new Scheduler<PreparedJob>(
+      {
+        ...this.options,
+        words: { waiting: "jobs", item: "run", timed: "job", timeHint: "ask for fewer runs or a smaller network." },
+        libraryErrors: LIBRARY_ERRORS,
+      },
+      { run: (id, job, signal) => this.execute(id, job, signal), finish: (id, status, error) => this.finish(id, status, error) },
+    );
   }
 
   counts(): { queued: number; running: number } {
-    return { queued: this.waiting.length, running: this.active.size };
+    return this.scheduler.counts();
   }
 
   /** Check the limits, store the run as queued and schedule it. Throws QueueFullError / TooManyRunsError. */
   submit(job: PreparedJob, record: { spec: unknown; networkId: string | null }): RunRow {
-    if (this.closed) throw new QueueFullError("the server is shutting down.");
     if (job.totalRuns > this.options.maxRuns) {
       throw new TooManyRunsError(`the job asks for ${job.totalRuns} runs (runs × sweep points); this server runs at most ${this.options.maxRuns} per job.`);
     }
-    if (this.waiting.length >= this.options.maxQueued) {
-      throw new QueueFullError(`${this.waiting.length} jobs are already waiting; try again later.`);
-    }
+    this.scheduler.checkRoom();
     const id = randomUUID();
     const row = this.store.insertRun({ id, spec: record.spec, networkId: record.networkId, total: job.totalRuns });
     this.lastSeq.set(id, 0);
     this.relay(id);
-    this.waiting.push({ id, job });
-    // Start on a later turn of the event loop: the 202 answer goes out first.
-    setImmediate(() => this.pump());
+    this.scheduler.enqueue(id, job);
     return row;
   }
 
@@ -131,17 +123,7 @@ export class JobQueue {
    * running here.
    */
   cancel(id: string): boolean {
-    const index = this.waiting.findIndex((w) => w.id === id);
-    if (index >= 0) {
-      this.waiting.splice(index, 1);
-      this.finish(id, "cancelled", { name: "CancelledError", message: "cancelled by request before it started." });
-      return true;
-    }
-    const active = this.active.get(id);
-    if (active === undefined) return false;
-    active.stop ??= "cancelled";
-    active.controller.abort(new Error("cancelled"));
-    return true;
+    return this.scheduler.cancel(id);
   }
 
   /** Listen to a run's stored events as they are appended. Returns the unsubscribe function. */
@@ -156,35 +138,11 @@ export class JobQueue {
   }
 
   /** Stop taking jobs; queued and running jobs fail with "the server stopped"; resolves when workers are gone. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const { id } of this.waiting.splice(0)) this.finish(id, "failed", { name: "ShutdownError", message: "the server stopped before the run started." });
-    const settling = [...this.active.values()].map((a) => {
-      a.stop ??= "shutdown";
-      a.controller.abort(new Error("shutdown"));
-      return a.settled;
-    });
-    await Promise.all(settling);
+  close(): Promise<void> {
+    return this.scheduler.close();
   }
 
-  private pump(): void {
-    while (!this.closed && this.active.size < this.options.concurrency && this.waiting.length > 0) {
-      const { id, job } = this.waiting.shift()!;
-      const active: Active = { controller: new AbortController(), stop: null, settled: Promise.resolve() };
-      this.active.set(id, active);
-      active.settled = this.execute(id, job, active).finally(() => {
-        this.active.delete(id);
-        setImmediate(() => this.pump());
-      });
-    }
-  }
-
-  private async execute(id: string, job: PreparedJob, active: Active): Promise<void> {
-    const { signal } = active.controller;
-    const timer = setTimeout(() => {
-      active.stop ??= "time";
-      active.controller.abort(new Error("time limit"));
-    }, this.options.maxWallMs);
+  private async execute(id: string, job: PreparedJob, signal: AbortSignal): Promise<void> {
     this.update(id, { status: "running", startedAt: now(), progress: { done: 0, total: job.totalRuns } });
     let lastWrite = 0;
     let written = 0;
@@ -195,51 +153,33 @@ export class JobQueue {
       written = done;
       this.update(id, { progress: { done, total: job.totalRuns } });
     };
-    try {
-      // Yield once so that a cancel sent right after submitting is seen before any work starts.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (signal.aborted) throw new Error("stopped before it started");
-      const network = job.network();
-      const workers = this.options.workers ?? availableParallelism();
-      const run = (spec: AnySpec, offset: number): Promise<SimulationResult> => {
-        const options = { signal, workers, onProgress: (done: number) => progress(offset + done) };
-        return runsInThread(spec) ? runModelParallel(network, spec, options) : simulateEnsemble(network, spec as Parameters<typeof simulateEnsemble>[1], options);
-      };
-      let result: unknown;
-      if (job.points) {
-        const sweep: { label: string; values: Record<string, number>; result: SimulationResult }[] = [];
-        let offset = 0;
-        for (const point of job.points) {
-          sweep.push({ label: point.label, values: point.values, result: withoutSeries(await run(point.spec, offset)) });
-          offset += job.totalRuns / job.points.length;
-          if (signal.aborted) break;
-        }
-        result = { schemaVersion: 1, scenario: job.name, sweep };
-      } else {
-        result = withoutSeries(await run(job.spec, 0));
+    // Yield once so that a cancel sent right after submitting is seen before any work starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw new Error("stopped before it started");
+    const network = job.network();
+    const workers = this.options.workers ?? availableParallelism();
+    const run = (spec: AnySpec, offset: number): Promise<SimulationResult> => {
+      const options = { signal, workers, onProgress: (done: number) => progress(offset + done) };
+      return runsInThread(spec) ? runModelParallel(network, spec, options) : simulateEnsemble(network, spec as Parameters<typeof simulateEnsemble>[1], options);
+    };
+    let result: unknown;
+    if (job.points) {
+      const sweep: { label: string; values: Record<string, number>; result: SimulationResult }[] = [];
+      let offset = 0;
+      for (const point of job.points) {
+        sweep.push({ label: point.label, values: point.values, result: withoutSeries(await run(point.spec, offset)) });
+        offset += job.totalRuns / job.points.length;
+        if (signal.aborted) break;
       }
-      if (signal.aborted) throw new Error("stopped");
-      if (written !== job.totalRuns) this.update(id, { progress: { done: job.totalRuns, total: job.totalRuns } });
-      this.store.completeRun(id, result);
-      this.relay(id);
-      this.finish(id, "succeeded", null);
-    } catch (error) {
-      if (active.stop === "cancelled") this.finish(id, "cancelled", { name: "CancelledError", message: "cancelled by request." });
-      else if (active.stop === "time") {
-        const limit = this.options.maxWallMs / 1000;
-        this.finish(id, "failed", { name: "TimeLimitError", message: `time limit: the job ran longer than ${limit} s and was stopped; ask for fewer runs or a smaller network.` });
-      } else if (active.stop === "shutdown") this.finish(id, "failed", { name: "ShutdownError", message: "the server stopped before the run finished." });
-      else {
-        const e = error as { name?: unknown; message?: unknown; stack?: unknown };
-        const name = typeof e?.name === "string" ? e.name : "Error";
-        const message = typeof e?.message === "string" ? e.message : String(error);
-        // A library error is the request's fault and is reported in the run; anything else is a bug: log it.
-        if (!LIBRARY_ERRORS.has(name)) this.options.log(`spreadlab server: run ${id} failed unexpectedly: ${String(e?.stack ?? message).replace(/\n\s*/g, " | ")}`);
-        this.finish(id, "failed", { name, message });
-      }
-    } finally {
-      clearTimeout(timer);
+      result = { schemaVersion: 1, scenario: job.name, sweep };
+    } else {
+      result = withoutSeries(await run(job.spec, 0));
     }
+    if (signal.aborted) throw new Error("stopped");
+    if (written !== job.totalRuns) this.update(id, { progress: { done: job.totalRuns, total: job.totalRuns } });
+    this.store.completeRun(id, result);
+    this.relay(id);
+    this.finish(id, "succeeded", null);
   }
 
   /** Terminal state: status (unless completeRun set it), then the `done` event if the store did not append one. */
