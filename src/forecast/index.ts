@@ -48,3 +48,12 @@ export { DEFAULT_HUB_SAMPLES, hubBaselineQuantiles, hubBaselineForecaster } from
 export type { HubBaselineOptions } from "./hub-baseline.js";
 export { evaluateBaselines } from "./evaluate.js";
 export type { BaselineMethod, BaselineRow, BaselineTable, EvaluateBaselinesOptions } from "./evaluate.js";
+export { generateCorpus, generateCorpusSeries, WEEKS_PER_YEAR } from "./corpus.js";
+export type { Corpus, CorpusOptions, CorpusSeries, CorpusSeriesMeta } from "./corpus.js";
+export { corpusNetwork, SERIES_PER_NETWORK } from "./corpus-networks.js";
+export type { CorpusNetwork, NetworkSizeOptions } from "./corpus-networks.js";
+export { weeklyIncidence, entryTimes, applyDelay, checkDelayKernel, meanDelay, reportingNoise, reportSeries } from "./reporting.js";
+export type { WeeklyIncidenceOptions, ReportingModel, ReportingJump } from "./reporting.js";
+export { negativeBinomial } from "./samplers.js";
+export { sparkline, summarizeCorpus } from "./corpus-summary.js";
+export type { CorpusSummary } from "./corpus-summary.js";
