@@ -52,6 +52,8 @@ export interface EvaluateBaselinesOptions {
   ridgeLambda?: number;
   /** Folder of the bundled data (default `data/` at the Spreadlab root). */
   dataDir?: string;
+  /** The protocol's input window P (default 20). */
+  window?: number;
 }
 
 const ALL_METHODS: readonly BaselineMethod[] = ["persistence", "seasonal-naive", "ridge", "hub-baseline"];
@@ -71,19 +73,20 @@ export function evaluateBaselines(
   const hubSamples = options.hubSamples ?? DEFAULT_HUB_SAMPLES;
   const seed = options.seed ?? 0;
   const methods = options.methods ?? ALL_METHODS;
+  const window = options.window ?? COLA_GNN_PROTOCOL.window;
   const results: BaselineRow[] = [];
   const boundaries: BaselineTable["boundaries"] = [];
   for (const h of horizons) {
-    const b = splitBoundaries(data.rows, COLA_GNN_PROTOCOL.window, h);
+    const b = splitBoundaries(data.rows, window, h);
     boundaries.push({ horizon: h, firstTarget: b.firstTarget, trainEnd: b.trainEnd, validEnd: b.validEnd });
     for (const method of methods) {
       if (method === "hub-baseline") {
-        const e = evaluateQuantileForecaster(data, h, hubBaselineForecaster({ samples: hubSamples, seed }), { split });
+        const e = evaluateQuantileForecaster(data, h, hubBaselineForecaster({ samples: hubSamples, seed }), { split, window });
         results.push({ method, horizon: h, cells: e.observed.length, rmse: e.rmse, mae: e.mae, pcc: e.pcc, meanWis: e.meanWis, coverage50: e.coverage50, coverage95: e.coverage95 });
         continue;
       }
       const forecaster = method === "persistence" ? persistence : method === "seasonal-naive" ? seasonalNaive : ridgeForecaster(ridgeLambda);
-      const e = evaluatePointForecaster(data, h, forecaster, { split });
+      const e = evaluatePointForecaster(data, h, forecaster, { split, window });
       results.push({ method, horizon: h, cells: e.observed.length, rmse: e.rmse, mae: e.mae, pcc: e.pcc });
     }
   }
@@ -92,7 +95,7 @@ export function evaluateBaselines(
     split,
     rows: data.rows,
     regions: data.regions.length,
-    window: COLA_GNN_PROTOCOL.window,
+    window,
     ridgeLambda,
     hubSamples,
     seed,

@@ -1,0 +1,156 @@
+/**
+ * Fitting the network to real series: fine-tuning a pretrained checkpoint (transfer learning) or training
+ * the same architecture from scratch. Both read only the rows before each series' limit (the training
+ * period); early stopping uses the last part of that period (train.ts `splitForEarlyStopping`).
+ */
+import { tf } from "./backend.js";
+import { buildModel, type TransformerConfig } from "./model.js";
+import { splitForEarlyStopping, trainModel, type EpochInfo, type FinetuneStrategy, type SampleSet, type TrainReport } from "./train.js";
+import { FEATURES, makeBatch, type WeeklySeries } from "./windows.js";
+import { DataError } from "../errors.js";
+
+export interface FitOptions {
+  /** Maximum epochs (per phase for "both"). */
+  epochs?: number;
+  /** Learning rate of the head phase / of from-scratch training (default 1e-3). */
+  learningRate?: number;
+  /** Learning rate of the full fine-tuning phase (default 2e-4: a pretrained encoder needs small steps). */
+  fullLearningRate?: number;
+  batchSize?: number;
+  patience?: number;
+  seed?: number;
+  /** Fraction of each series' training rows kept for early stopping (default 0.2). */
+  validationFraction?: number;
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
+  shouldStop?: () => boolean;
+}
+
+/** A fitted network, its training reports, and its calibrated config (predict with this config). */
+export interface FitResult {
+  model: tf.LayersModel;
+  reports: TrainReport[];
+  calibration: Calibration;
+  config: TransformerConfig;
+}
+
+export const FIT_DEFAULTS = Object.freeze({ epochs: 20, learningRate: 1e-3, fullLearningRate: 2e-4, batchSize: 64, patience: 4, seed: 0, validationFraction: 0.2 });
+
+/** Spreads tried by `calibrateSpread`: 0.5, 0.55, …, 2. */
+const SPREADS = Array.from({ length: 31 }, (_, i) => 0.5 + 0.05 * i);
+/** Fewest validation windows for which a spread is calibrated (else 1). */
+const MIN_CALIBRATION_WINDOWS = 30;
+
+export interface Calibration {
+  spread: number;
+  /** Validation pinball loss at spread 1 and at the chosen spread. */
+  lossAt1: number;
+  loss: number;
+  windows: number;
+}
+
+/**
+ * Chooses the spread of the quantiles about the median (model.ts `spread`) that minimises the pinball loss —
+ * (K + ½)·WIS in scaled units — on the early-stopping windows: a one-parameter recalibration (in the spirit
+ * of conformal and quantile recalibration, Kuleshov et al. 2018) for the shift between the pretraining
+ * corpus and a region's own noise. Windows of the training period only; 1 when there are too few.
+ */
+export function calibrateSpread(model: tf.LayersModel, config: TransformerConfig, validation: SampleSet): Calibration {
+  const n = validation.picks.length;
+  if (n < MIN_CALIBRATION_WINDOWS) return { spread: 1, lossAt1: NaN, loss: NaN, windows: n };
+  const batch = makeBatch(validation.series, validation.picks, config, validation.limits);
+  const q = tf.tidy(() => (model.predict(tf.tensor3d(batch.x, [batch.size, config.context, FEATURES])) as tf.Tensor).dataSync());
+  const y = batch.y as Float32Array;
+  const L = config.levels.length;
+  const H = config.horizon;
+  const median = config.levels.indexOf(0.5);
+  const losses = SPREADS.map((c) => {
+    let sum = 0;
+    let count = 0;
+    for (let b = 0; b < batch.size; b++) {
+      for (let h = 0; h < H; h++) {
+        const t = (b * H + h) * 2;
+        if (y[t + 1] === 0) continue;
+        const base = (b * H + h) * L;
+        const m = q[base + median];
+        for (let l = 0; l < L; l++) {
+          const diff = y[t] - (m + c * (q[base + l] - m));
+          const tau = config.levels[l];
+          sum += diff >= 0 ? tau * diff : (tau - 1) * diff;
+        }
+        count += L;
+      }
+    }
+    return count > 0 ? sum / count : Infinity;
+  });
+  let best = SPREADS.findIndex((c) => Math.abs(c - 1) < 1e-9);
+  for (let i = 0; i < SPREADS.length; i++) if (losses[i] < losses[best]) best = i;
+  return { spread: Math.round(SPREADS[best] * 100) / 100, lossAt1: losses[SPREADS.findIndex((c) => Math.abs(c - 1) < 1e-9)], loss: losses[best], windows: n };
+}
+
+/** A copy of a model with its own weights (the pretrained model stays untouched). */
+export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
+  let artifacts: tf.io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  return tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
+}
+
+function sets(series: readonly WeeklySeries[], limits: readonly number[], config: TransformerConfig, o: Required<Pick<FitOptions, "validationFraction">>) {
+  const { train, validation } = splitForEarlyStopping(series, limits, config, { fraction: o.validationFraction });
+  if (train.picks.length === 0) {
+    throw new DataError(`no training windows: the series are too short for early stopping with ${Math.round(o.validationFraction * 100)}% held out (each needs at least 8 observed weeks before the validation rows).`);
+  }
+  return { train, validation };
+}
+
+/** Fine-tunes a copy of `base` with the strategy; returns the copy and one report per phase. */
+export async function finetuneModel(
+  base: tf.LayersModel,
+  config: TransformerConfig,
+  series: readonly WeeklySeries[],
+  limits: readonly number[],
+  strategy: FinetuneStrategy,
+  options: FitOptions = {},
+): Promise<FitResult> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const { train, validation } = sets(series, limits, config, o);
+  const model = await cloneModel(base);
+  const reports: TrainReport[] = [];
+  const common = { epochs: o.epochs, batchSize: o.batchSize, patience: o.patience, seed: o.seed, onEpoch: o.onEpoch, shouldStop: o.shouldStop };
+  if (strategy === "head" || strategy === "both") {
+    reports.push(await trainModel(model, config, train, validation, { ...common, phase: "fine-tune head", trainable: "head", learningRate: o.learningRate, keepInitial: true }));
+  }
+  if (strategy === "full" || strategy === "both") {
+    reports.push(await trainModel(model, config, train, validation, { ...common, phase: "fine-tune all", trainable: "all", learningRate: o.fullLearningRate, seed: o.seed + 1, keepInitial: true }));
+  }
+  const calibration = calibrateSpread(model, config, validation);
+  return { model, reports, calibration, config: { ...config, spread: calibration.spread } };
+}
+
+/** Trains a freshly initialised network (seeded) on the series: the no-transfer comparison. */
+export async function trainFromScratch(
+  config: TransformerConfig,
+  series: readonly WeeklySeries[],
+  limits: readonly number[],
+  options: FitOptions = {},
+): Promise<FitResult> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const { train, validation } = sets(series, limits, config, o);
+  const model = buildModel(config, o.seed);
+  const report = await trainModel(model, config, train, validation, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    patience: o.patience,
+    seed: o.seed,
+    onEpoch: o.onEpoch,
+    shouldStop: o.shouldStop,
+    phase: "train from scratch",
+    learningRate: o.learningRate,
+  });
+  const calibration = calibrateSpread(model, config, validation);
+  return { model, reports: [report], calibration, config: { ...config, spread: calibration.spread } };
+}

@@ -1,0 +1,43 @@
+/**
+ * Prediction with a trained network: quantiles in the series' own units for any (series, origin), and the
+ * bridge from a `SeriesTable` (a parsed CSV) to the univariate weekly series the network reads.
+ */
+import { tf } from "./backend.js";
+import type { TransformerConfig } from "./model.js";
+import { FEATURES, makeBatch, phaseFromDates, phaseFromStart, phaseFromWeeks, type Pick, type WeeklySeries } from "./windows.js";
+import type { SeriesTable } from "../series-csv.js";
+
+/** The regions of a table as weekly series (phase of the year from its weeks or dates; W40 start otherwise). */
+export function seriesFromTable(table: SeriesTable, rows = table.rows): WeeklySeries[] {
+  const phase = table.weeks ? phaseFromWeeks(table.weeks.slice(0, rows)) : table.dates ? phaseFromDates(table.dates.slice(0, rows)) : phaseFromStart(rows);
+  return table.values.map((v) => ({ values: v.slice(0, rows), phase }));
+}
+
+/**
+ * Quantiles for each pick: out[i][h − 1] is a Float64Array of the levels at horizon h, in the series'
+ * units, non-decreasing, and at least 0 (incidence is never negative). Reads rows up to each origin only.
+ */
+export function predictQuantiles(model: tf.LayersModel, config: TransformerConfig, series: readonly WeeklySeries[], picks: readonly Pick[], batchSize = 512): Float64Array[][] {
+  const out: Float64Array[][] = [];
+  const L = config.levels.length;
+  const spread = config.spread ?? 1;
+  const median = config.levels.indexOf(0.5) >= 0 ? config.levels.indexOf(0.5) : Math.floor(L / 2);
+  for (let i = 0; i < picks.length; i += batchSize) {
+    const chunk = picks.slice(i, i + batchSize);
+    const batch = makeBatch(series, chunk, config);
+    const values = tf.tidy(() => (model.predict(tf.tensor3d(batch.x, [batch.size, config.context, FEATURES])) as tf.Tensor).dataSync());
+    for (let b = 0; b < batch.size; b++) {
+      const rows: Float64Array[] = [];
+      for (let h = 0; h < config.horizon; h++) {
+        const q = new Float64Array(L);
+        const base = (b * config.horizon + h) * L;
+        // Monotone by construction (MonotoneQuantiles); a spread ≥ 0 about the median and max(0, ·) keep it so.
+        const m = values[base + median];
+        for (let l = 0; l < L; l++) q[l] = Math.max(0, (m + spread * (values[base + l] - m)) * batch.scales[b]);
+        rows.push(q);
+      }
+      out.push(rows);
+    }
+  }
+  return out;
+}
