@@ -1,6 +1,6 @@
 /**
  * The `spreadlab` command line. Thin: every command calls the library. Exit codes: 0 success, 1 runtime
- * failure, 2 invalid input (scenario, network file, model).
+ * failure, 2 invalid input (scenario, network file, model, incidence series, checkpoint).
  */
 import { Command, CommanderError } from "commander";
 import { loadScenario } from "../scenario/load.js";
@@ -13,6 +13,7 @@ import { writeResult } from "./output.js";
 import { progressBar } from "./progress.js";
 import { registerNetworkCommands } from "./network.js";
 import { registerServeCommand } from "./serve.js";
+import { registerForecastCommands } from "./forecast.js";
 import { runModelParallel, type AnySpec } from "../run.js";
 import { join } from "node:path";
 import { sweepTable, writeSweepSummary } from "./sweep.js";
@@ -25,7 +26,7 @@ class InterruptedError extends Error {
   }
 }
 
-const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError"]);
+const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError"]);
 
 function summary(r: SimulationResult): string {
   const last = r.times.length - 1;
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
     });
   registerNetworkCommands(program);
   registerServeCommand(program);
+  registerForecastCommands(program);
   return program;
 }
 

@@ -1,0 +1,396 @@
+/**
+ * `spreadlab forecast …`: the transformer forecaster (src/forecast/transformer). Thin, like the rest of the
+ * CLI: it parses options, calls the library, and prints — progress lines on stderr, results on stdout.
+ * Errors are thrown; `main` maps DataError, CheckpointError, ForecastError, NotFoundError and SpreadlabError
+ * to exit code 2 (invalid input).
+ *
+ *   forecast pretrain [--series N] [--weeks W] [--epochs E] [--samples-per-epoch S] [--seed S] [--out DIR]
+ *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
+ *   forecast predict --model DIR --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--json]
+ *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] …
+ *
+ * TensorFlow.js is imported inside the actions, so the other commands do not pay for loading it.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, extname } from "node:path";
+import type { Command } from "commander";
+import { NotFoundError, SpreadlabError } from "../errors.js";
+import { DataError } from "../forecast/errors.js";
+import { formatWeek, loadDataset, nextWeek, parseSeriesCsv, type SeriesTable } from "../forecast/data.js";
+import { COLA_GNN_PROTOCOL, splitBoundaries } from "../forecast/protocol.js";
+import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
+import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
+
+const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
+const PROTOCOLS = ["colagnn"] as const;
+const PRETRAINED_OUT = "models/ili-pretrained";
+
+const stderrLine = (line: string): void => void process.stderr.write(line + "\n");
+
+// ---------------------------------------------------------------------------------------------------------------
+// Option parsers (each throws SpreadlabError: exit 2)
+
+function parseIntAtLeast(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new SpreadlabError(`--${name}: expected an integer ≥ ${min}, got "${value}".`);
+    return n;
+  };
+}
+
+function parseStrategy(value: string): FinetuneStrategy {
+  if (!(STRATEGIES as readonly string[]).includes(value)) {
+    throw new SpreadlabError(`--strategy: expected one of ${STRATEGIES.join(", ")} (head: the quantile head only; full: every weight; both: head, then full), got "${value}".`);
+  }
+  return value as FinetuneStrategy;
+}
+
+function parseProtocol(value: string): string {
+  if (!(PROTOCOLS as readonly string[]).includes(value)) {
+    throw new SpreadlabError(
+      `--protocol: unknown protocol "${value}"; the only one is colagnn (Cola-GNN / EpiGNN: window 20, horizons 2,3,5,10,15, split 50/20/30% in time).`,
+    );
+  }
+  return value;
+}
+
+function parseHorizons(value: string): number[] {
+  const parts = value.split(",").map((s) => s.trim());
+  const hs = parts.map(Number);
+  if (parts.some((s) => s === "") || hs.some((h) => !Number.isSafeInteger(h) || h < 1)) {
+    throw new SpreadlabError(`--horizons: expected a comma-separated list of integers ≥ 1 such as 2,3,5,10,15, got "${value}".`);
+  }
+  return [...new Set(hs)].sort((a, b) => a - b);
+}
+
+function parseRegions(value: string): "all" | string[] {
+  if (value.trim() === "all") return "all";
+  const names = value.split(",").map((s) => s.trim());
+  if (names.some((s) => s === "")) throw new SpreadlabError(`--regions: expected "all" or comma-separated region names, got "${value}".`);
+  return names;
+}
+
+/** Exit 2, not 1, for an unknown SPREADLAB_TF_BACKEND: it is the user's setting, not a runtime failure. */
+async function startTf(): Promise<void> {
+  const { initTf, TF_BACKENDS } = await import("../forecast/transformer/backend.js");
+  const forced = process.env.SPREADLAB_TF_BACKEND?.trim();
+  if (forced && !(TF_BACKENDS as readonly string[]).includes(forced)) {
+    throw new SpreadlabError(`SPREADLAB_TF_BACKEND=${forced}: expected one of ${TF_BACKENDS.join(", ")} (or unset: tfjs-node if installed, else wasm).`);
+  }
+  await initTf(stderrLine);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data and checkpoints
+
+/** A table from `--data`: a wide CSV file, or else a bundled dataset id. `name` labels outputs. */
+export function readTable(spec: string): { table: SeriesTable; name: string } {
+  if (existsSync(spec)) {
+    if (!statSync(spec).isFile()) throw new DataError(`--data ${spec}: this is a folder; give a CSV file (year,week,<region…> or date,<region…>) or a dataset id.`);
+    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec);
+    return { table, name: basename(spec, extname(spec)) };
+  }
+  if (/[\\/]|\.(csv|txt)$/i.test(spec)) throw new NotFoundError(`--data ${spec}: no such file.`);
+  try {
+    return { table: loadDataset(spec), name: spec };
+  } catch (e) {
+    if ((e as Error).name === "NotFoundError") throw new NotFoundError(`--data ${spec}: not a file, and ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+/** A row index (`119`) or a time label of the table (`2017-W20` for weekly tables, `2019-05-01` for dated ones). */
+export function resolveRow(table: SeriesTable, value: string, option: string): number {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const week = /^(\d{4})-?W(\d{1,2})$/i.exec(text);
+  if (week) {
+    if (!table.weeks) throw new DataError(`${option} ${text}: the table has no year,week columns; give a row index or a date`, { file: table.file });
+    const [year, w] = [Number(week[1]), Number(week[2])];
+    const i = table.weeks.findIndex((x) => x.year === year && x.week === w);
+    if (i < 0) throw new DataError(`${option} ${text}: no such week in the table (${formatWeek(table.weeks[0])} … ${formatWeek(table.weeks[table.rows - 1])})`, { file: table.file });
+    return i;
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && table.dates) {
+    const i = table.dates.findIndex((d) => d.slice(0, 10) === text);
+    if (i < 0) throw new DataError(`${option} ${text}: no such date in the table (${table.dates[0]} … ${table.dates[table.rows - 1]})`, { file: table.file });
+    return i;
+  }
+  throw new SpreadlabError(`${option}: expected a row index (0…${table.rows - 1}) or a week such as 2017-W20, got "${value}".`);
+}
+
+/** The label of row `row + ahead`: an MMWR week or a date (7 days a row), or null for tables without times. */
+export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | null {
+  if (table.weeks) {
+    let w = table.weeks[row];
+    for (let k = 0; k < ahead; k++) w = nextWeek(w);
+    return formatWeek(w);
+  }
+  if (table.dates) {
+    const t = Date.parse(table.dates[row].slice(0, 10) + "T00:00:00Z");
+    return Number.isFinite(t) ? new Date(t + ahead * 7 * 86_400_000).toISOString().slice(0, 10) : null;
+  }
+  return null;
+}
+
+/** `--base DIR`, or the bundled pretrained checkpoint with a hint when it is missing. */
+async function loadBase(dir: string | undefined): Promise<LoadedCheckpoint> {
+  const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
+  const { loadPretrained, defaultCheckpointDir } = await import("../forecast/transformer/service.js");
+  if (dir !== undefined) return loadCheckpoint(dir);
+  try {
+    return await loadPretrained();
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    throw new CheckpointError(`${e.message} The pretrained checkpoint belongs at ${defaultCheckpointDir()}: run \`spreadlab forecast pretrain\`, or pass --base <checkpoint folder>.`);
+  }
+}
+
+/** The evaluation protocol has no rule for missing cells; say so before training rather than after. */
+function requireComplete(table: SeriesTable): void {
+  table.values.forEach((v, r) => {
+    const t = v.findIndex((x) => !Number.isFinite(x));
+    if (t >= 0) {
+      const when = rowLabel(table, t);
+      throw new DataError(`region "${table.regions[r]}" has no value at row ${t}${when ? ` (${when})` : ""}; the evaluation protocol needs complete series`, { file: table.file });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Printing
+
+function reportLine(r: TrainReport): string {
+  const best = r.bestEpoch >= 0 ? r.bestEpoch : r.trainLoss.length - 1;
+  const validation = r.validationLoss[best];
+  return `  ${r.phase}: ${r.epochs} epoch${r.epochs === 1 ? "" : "s"}, best ${best + 1}: loss ${r.trainLoss[best]?.toFixed(4)}${validation !== undefined ? `, validation ${validation.toFixed(4)}` : ""} (${r.samples} samples, ${(r.elapsedMs / 1000).toFixed(1)} s)`;
+}
+
+/** Decimals for numbers of this size: 0 for thousands, up to 3 for percentages below 10. */
+function decimalsFor(values: readonly number[]): number {
+  const top = Math.max(0, ...values.map(Math.abs));
+  return top >= 1000 ? 0 : top >= 100 ? 1 : top >= 10 ? 2 : 3;
+}
+
+export interface PredictionJson {
+  region: string;
+  asOf: { index: number; label: string | null };
+  levels: number[];
+  horizons: number[];
+  quantiles: number[][];
+  median: number[];
+}
+
+/** The aligned text table of a prediction: per horizon the target time, median, 50% and 95% intervals. */
+export function formatPrediction(p: PredictionJson, table: SeriesTable, model: string): string {
+  const at = (level: number) => p.levels.findIndex((l) => Math.abs(l - level) < 1e-9);
+  const [q25, q75, q025, q975] = [at(0.25), at(0.75), at(0.025), at(0.975)];
+  const d = decimalsFor(p.quantiles.flat());
+  const f = (x: number) => x.toFixed(d);
+  const rows = p.horizons.map((h, i) => {
+    const q = p.quantiles[i];
+    return [String(h), rowLabel(table, p.asOf.index, h) ?? `row ${p.asOf.index + h}`, f(p.median[i]), `${f(q[q25])} – ${f(q[q75])}`, `${f(q[q025])} – ${f(q[q975])}`];
+  });
+  const header = ["h", table.weeks ? "week" : table.dates ? "date" : "row", "median", "50% interval", "95% interval"];
+  const widths = header.map((hd, c) => Math.max(hd.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const last = table.values[table.regions.indexOf(p.region)][p.asOf.index];
+  return [
+    `${p.region}: forecast from row ${p.asOf.index}${p.asOf.label ? ` (${p.asOf.label})` : ""}, last value ${f(last)}; model ${model}`,
+    line(header),
+    ...rows.map(line),
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands
+
+interface PretrainCliOptions {
+  series: number;
+  weeks: number;
+  epochs: number;
+  samplesPerEpoch: number;
+  seed: number;
+  out: string;
+}
+
+interface FinetuneCliOptions {
+  data: string;
+  regions: "all" | string[];
+  base?: string;
+  out?: string;
+  strategy: FinetuneStrategy;
+  epochs?: number;
+  until?: number;
+  seed: number;
+}
+
+interface PredictCliOptions {
+  model: string;
+  data: string;
+  region: string;
+  asOf?: string;
+  json?: boolean;
+}
+
+interface EvaluateCliOptions {
+  data: string;
+  protocol: string;
+  window: number;
+  horizons: number[];
+  base?: string;
+  strategy: FinetuneStrategy;
+  epochs?: number;
+  transfer: boolean;
+  hubSamples?: number;
+  seed: number;
+  json?: boolean;
+}
+
+/** Add `forecast pretrain|finetune|predict|evaluate` to `program` (subcommands inherit exitOverride). */
+export function registerForecastCommands(program: Command): void {
+  const forecast = program.command("forecast").description("pretrain, fine-tune, run and evaluate the transformer forecaster of weekly incidence");
+
+  forecast
+    .command("pretrain")
+    .description("pretrain the transformer on a synthetic corpus of simulated epidemics and save a checkpoint")
+    .option("--series <n>", "corpus series", parseIntAtLeast("series", 2))
+    .option("--weeks <w>", "weeks per corpus series", parseIntAtLeast("weeks", 16))
+    .option("--epochs <e>", "maximum epochs (early stopping on held-out series)", parseIntAtLeast("epochs", 1))
+    .option("--samples-per-epoch <s>", "training windows per epoch", parseIntAtLeast("samples-per-epoch", 1))
+    .option("--seed <s>", "seed of the corpus, the initial weights and the shuffling", parseIntAtLeast("seed", 0))
+    .option("--out <dir>", "checkpoint folder (replaced atomically)", PRETRAINED_OUT)
+    .action(async (partial: Partial<PretrainCliOptions> & { out: string }) => {
+      await startTf();
+      const { pretrain, savePretrained, PRETRAIN_DEFAULTS } = await import("../forecast/transformer/pretrain.js");
+      const o: PretrainCliOptions = {
+        series: partial.series ?? PRETRAIN_DEFAULTS.series,
+        weeks: partial.weeks ?? PRETRAIN_DEFAULTS.weeks,
+        epochs: partial.epochs ?? PRETRAIN_DEFAULTS.epochs,
+        samplesPerEpoch: partial.samplesPerEpoch ?? PRETRAIN_DEFAULTS.samplesPerEpoch,
+        seed: partial.seed ?? PRETRAIN_DEFAULTS.seed,
+        out: partial.out,
+      };
+      // Every setting spelled out, so the manifest's command reproduces the checkpoint whatever the defaults become.
+      const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} --out ${o.out}`;
+      const result = await pretrain({ series: o.series, weeks: o.weeks, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, log: stderrLine });
+      const manifest = await savePretrained(result, o.out, { command });
+      result.model.dispose();
+      process.stdout.write(
+        [
+          `pretrained on ${result.corpus.trainSeries} synthetic series × ${o.weeks} weeks (${result.corpus.validationSeries} held out), seed ${o.seed}, backend ${manifest.backend}`,
+          reportLine(result.report),
+          `${o.out}: ${manifest.parameters} parameters, weights sha256 ${manifest.weightsSha256.slice(0, 12)}…`,
+        ].join("\n") + "\n",
+      );
+    });
+
+  forecast
+    .command("finetune")
+    .description("fine-tune a pretrained checkpoint on the regions of a weekly series and save the result")
+    .requiredOption("--data <csv|dataset>", "a wide CSV (year,week,<region…> or date,<region…>) or a bundled dataset id (region785, state360, …)")
+    .option("--regions <list>", 'regions to train on: "all" or comma-separated names', parseRegions, "all" as const)
+    .option("--base <dir>", "checkpoint to start from (default: the bundled models/ili-pretrained)")
+    .option("--out <dir>", "checkpoint folder to write (default: out/forecaster-<data name>)")
+    .option("--strategy <s>", "what learns: head, full or both (head, then full)", parseStrategy, "both" as FinetuneStrategy)
+    .option("--epochs <n>", "maximum epochs per phase (early stopping on the last 20% of the rows)", parseIntAtLeast("epochs", 1))
+    .option("--until <row>", "train on rows before this row index only (default: all rows)", parseIntAtLeast("until", 1))
+    .option("--seed <s>", "seed of the shuffling", parseIntAtLeast("seed", 0), 0)
+    .action(async (o: FinetuneCliOptions) => {
+      const { table, name } = readTable(o.data);
+      await startTf();
+      const base = await loadBase(o.base);
+      const { finetuneOnTable, saveFinetuned } = await import("../forecast/transformer/service.js");
+      const out = o.out ?? `out/forecaster-${name.replace(/[^\w.-]/g, "_")}`;
+      const tuned = await finetuneOnTable(base, table, {
+        regions: o.regions,
+        strategy: o.strategy,
+        until: o.until,
+        seed: o.seed,
+        epochs: o.epochs,
+        source: o.data,
+        onEpoch: (e) => stderrLine(`${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`),
+      });
+      const manifest = await saveFinetuned(tuned, base, out, o.data, { seed: o.seed });
+      tuned.model.dispose();
+      process.stdout.write(
+        [
+          `fine-tuned ${base.dir} on ${name}: ${tuned.regions.length} region${tuned.regions.length === 1 ? "" : "s"} (${tuned.regions.slice(0, 10).join(", ")}${tuned.regions.length > 10 ? ", …" : ""}), rows [0, ${tuned.rows}), strategy ${tuned.strategy}`,
+          ...tuned.reports.map(reportLine),
+          `${out}: ${manifest.parameters} parameters, weights sha256 ${manifest.weightsSha256.slice(0, 12)}…`,
+        ].join("\n") + "\n",
+      );
+    });
+
+  forecast
+    .command("predict")
+    .description("quantile forecasts of one region, horizons 1 … H, from a checkpoint")
+    .requiredOption("--model <dir>", "checkpoint folder (model.json, weights.bin, manifest.json)")
+    .requiredOption("--data <csv|dataset>", "a wide CSV or a bundled dataset id")
+    .requiredOption("--region <name>", "the region (column) to forecast")
+    .option("--as-of <row|week>", "forecast origin: a row index or a week such as 2017-W20 (default: the last row)")
+    .option("--json", "print { region, asOf, levels, horizons, quantiles, median } as JSON")
+    .action(async (o: PredictCliOptions) => {
+      const { table } = readTable(o.data);
+      const asOf = o.asOf === undefined ? table.rows - 1 : resolveRow(table, o.asOf, "--as-of");
+      await startTf();
+      const { loadCheckpoint } = await import("../forecast/transformer/checkpoint.js");
+      const { forecastRegion } = await import("../forecast/transformer/service.js");
+      const { model, manifest, dir } = await loadCheckpoint(o.model);
+      const rows = forecastRegion(model, manifest.config, table, o.region, asOf);
+      model.dispose();
+      const levels = manifest.config.levels;
+      const median = levels.findIndex((l) => Math.abs(l - 0.5) < 1e-9);
+      const prediction: PredictionJson = {
+        region: o.region,
+        asOf: { index: asOf, label: rowLabel(table, asOf) },
+        levels: [...levels],
+        horizons: rows.map((_, i) => i + 1),
+        quantiles: rows.map((q) => Array.from(q)),
+        median: rows.map((q) => q[median]),
+      };
+      process.stdout.write((o.json ? JSON.stringify(prediction) : formatPrediction(prediction, table, `${dir} (${manifest.kind})`)) + "\n");
+    });
+
+  forecast
+    .command("evaluate")
+    .description("score the transformer (fine-tuned, from scratch, zero-shot) and the baselines under the Cola-GNN protocol")
+    .requiredOption("--data <csv|dataset>", "a wide CSV (complete series) or a bundled dataset id")
+    .option("--protocol <name>", "evaluation protocol: colagnn", parseProtocol, "colagnn")
+    .option("--window <p>", "the protocol's input window P", parseIntAtLeast("window", 1), COLA_GNN_PROTOCOL.window)
+    .option("--horizons <list>", "horizons in weeks, at most the model's", parseHorizons, [...COLA_GNN_PROTOCOL.horizons])
+    .option("--base <dir>", "pretrained checkpoint (default: the bundled models/ili-pretrained)")
+    .option("--strategy <s>", "fine-tuning strategy: head, full or both", parseStrategy, "both" as FinetuneStrategy)
+    .option("--epochs <n>", "maximum epochs per training phase", parseIntAtLeast("epochs", 1))
+    .option("--no-transfer", "skip the transfer experiment (training histories cut to 104 weeks)")
+    .option("--hub-samples <n>", "Monte Carlo samples per hub-baseline forecast (default 1000)", parseIntAtLeast("hub-samples", 1))
+    .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0), 0)
+    .option("--json", "print the evaluation as JSON: { dataset, protocol, horizons, methods: { <name>: { rmse, mae, pcc, wis, coverage50, coverage95 } }, … }")
+    .action(async (o: EvaluateCliOptions) => {
+      const { table, name } = readTable(o.data);
+      // The checks that need no model, before loading one: complete series, long enough for the split.
+      requireComplete(table);
+      splitBoundaries(table.rows, o.window, Math.max(...o.horizons), table.file);
+      await startTf();
+      const base = await loadBase(o.base);
+      const config = base.manifest.config;
+      const beyond = o.horizons.filter((h) => h > config.horizon);
+      if (beyond.length > 0) {
+        throw new SpreadlabError(`--horizons: ${beyond.join(", ")} ${beyond.length === 1 ? "is" : "are"} beyond the model's ${config.horizon} weeks; choose horizons 1…${config.horizon}.`);
+      }
+      const { evaluateTransformer, formatEvaluation } = await import("../forecast/transformer/evaluate.js");
+      const evaluation = await evaluateTransformer(table, name, {
+        pretrained: base.model,
+        config,
+        horizons: o.horizons,
+        window: o.window,
+        strategy: o.strategy,
+        fit: o.epochs !== undefined ? { epochs: o.epochs } : undefined,
+        transfer: o.transfer,
+        seed: o.seed,
+        hubSamples: o.hubSamples,
+        log: stderrLine,
+      });
+      process.stdout.write((o.json ? JSON.stringify(evaluation, null, 2) : formatEvaluation(evaluation)) + "\n");
+    });
+}

@@ -1,0 +1,205 @@
+/**
+ * `spreadlab forecast pretrain|finetune|predict|evaluate`, run as users run it (`node bin/spreadlab.js`)
+ * in a temporary folder, on a tiny network (context 16, horizon 4, 2,844 parameters) saved here with
+ * `buildModel` + `saveCheckpoint`, and a small seasonal CSV (2 regions × 120 weeks). Checks exit codes
+ * (0 success, 2 invalid input), stdout (results) vs stderr (backend and progress lines), the checkpoints
+ * written, and the error message for each kind of bad data.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, expect as globalExpect, it, type ExpectStatic } from "vitest";
+import { initTf } from "../../src/forecast/transformer/backend.js";
+import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "../../src/forecast/transformer/checkpoint.js";
+import { buildModel } from "../../src/forecast/transformer/model.js";
+import { TINY, seasonalTable, tableCsv, weekLabel } from "../forecast/transformer/helpers.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const bin = join(root, "bin", "spreadlab.js");
+const work = mkdtempSync(join(tmpdir(), "spreadlab-forecast-cli-"));
+const at = (name: string) => join(work, name);
+const BASE = at("base");
+const TUNED = at("out/forecaster-tiny"); // finetune's default --out, relative to the working folder
+const table = seasonalTable(120);
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `spreadlab forecast …` in the temporary folder (asynchronously, so the error cases can run side by side). */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "forecast", ...args], { cwd: work, env: { ...process.env, SPREADLAB_TF_BACKEND: "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => void (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => void (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Expects exit code 2 and one `spreadlab: …` line on stderr matching `pattern`; stdout empty. */
+async function invalid(run: Promise<Ran>, pattern: RegExp, expect: ExpectStatic = globalExpect): Promise<void> {
+  const r = await run;
+  expect(r.status, r.stderr).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(pattern);
+}
+
+function csv(name: string, text: string): string {
+  writeFileSync(at(name), text);
+  return name;
+}
+
+let base: CheckpointManifest;
+
+beforeAll(async () => {
+  if (!existsSync(join(root, "dist", "src", "cli", "main.js"))) throw new Error("dist/ is missing: the vitest global setup should have built it.");
+  await initTf();
+  base = await saveCheckpoint(buildModel(TINY, 1), BASE, { kind: "pretrained", config: TINY, scaling: scalingInfo(), seed: 1, backend: "wasm", provenance: { test: true }, training: [] });
+  csv("tiny.csv", tableCsv(table));
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("forecast finetune", () => {
+  it("fine-tunes the base on every region, prints epochs on stderr and a summary on stdout, writes out/forecaster-<name>", async () => {
+    const r = await cli(["finetune", "--data", "tiny.csv", "--base", "base", "--epochs", "1", "--seed", "3"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^tfjs backend: (wasm|tensorflow)/);
+    expect(r.stderr).toContain("fine-tune head epoch 1/1: loss ");
+    expect(r.stderr).toContain("fine-tune all epoch 1/1: loss ");
+    expect(r.stdout).toContain("on tiny: 2 regions (north, south), rows [0, 120), strategy both");
+    expect(r.stdout).toContain("out/forecaster-tiny: 2844 parameters");
+    const m = JSON.parse(readFileSync(join(TUNED, "manifest.json"), "utf8")) as CheckpointManifest;
+    expect(m.kind).toBe("finetuned");
+    expect(m.seed).toBe(3);
+    expect(m.config).toEqual(TINY);
+    expect(m.provenance).toEqual({ data: "tiny.csv", regions: ["north", "south"], rows: 120, strategy: "both" });
+    expect(m.base).toEqual({ kind: "pretrained", createdAt: base.createdAt, weightsSha256: base.weightsSha256 });
+    expect(m.training).toHaveLength(2);
+    expect(m.weightsSha256).not.toBe(base.weightsSha256);
+  });
+});
+
+describe("forecast predict", () => {
+  it("prints an aligned table: per horizon the target week, median, 50% and 95% intervals", async () => {
+    const r = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "south"]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toContain(`south: forecast from row 119 (${weekLabel(table, 119)})`);
+    expect(lines[1]).toMatch(/^h\s+week\s+median\s+50% interval\s+95% interval$/);
+    expect(lines).toHaveLength(2 + TINY.horizon);
+    expect(new Set(lines.slice(1).map((l) => l.length)).size).toBe(1); // aligned columns
+    expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[1])).toEqual(["2018-W04", "2018-W05", "2018-W06", "2018-W07"]);
+    expect(weekLabel(table, 119)).toBe("2018-W03");
+  });
+
+  it("--as-of a week, --json: prints { region, asOf, levels, horizons, quantiles, median }", async () => {
+    const r = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--as-of", "2017-W20", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as { region: string; asOf: { index: number; label: string }; levels: number[]; horizons: number[]; quantiles: number[][]; median: number[] };
+    expect(Object.keys(p)).toEqual(["region", "asOf", "levels", "horizons", "quantiles", "median"]);
+    expect(p.region).toBe("north");
+    expect(p.asOf).toEqual({ index: 84, label: "2017-W20" });
+    expect(weekLabel(table, 84)).toBe("2017-W20");
+    expect(p.levels).toEqual(TINY.levels);
+    expect(p.horizons).toEqual([1, 2, 3, 4]);
+    expect(p.quantiles).toHaveLength(4);
+    p.quantiles.forEach((q, i) => {
+      expect(q).toHaveLength(23);
+      q.forEach((v, l) => expect(v).toBeGreaterThanOrEqual(l === 0 ? 0 : q[l - 1]));
+      expect(p.median[i]).toBe(q[11]);
+    });
+  });
+});
+
+describe("forecast evaluate", () => {
+  it("--json: { dataset, protocol, horizons, methods: { name: { rmse, mae, pcc, wis, coverage50, coverage95 } } } plus the split and training reports", async () => {
+    const r = await cli(["evaluate", "--data", "tiny.csv", "--protocol", "colagnn", "--base", "base", "--horizons", "4,2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("fine-tuning the pretrained transformer");
+    const e = JSON.parse(r.stdout);
+    expect(e.dataset).toBe("tiny");
+    expect(e.protocol).toBe("colagnn");
+    expect(e.horizons).toEqual([2, 4]);
+    expect(Object.keys(e.methods)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "persistence", "seasonal-naive", "ridge", "hub-baseline"]);
+    for (const [name, scores] of Object.entries(e.methods as Record<string, Record<string, (number | null)[]>>)) {
+      expect(Object.keys(scores).sort()).toEqual(["coverage50", "coverage95", "mae", "pcc", "rmse", "wis"]);
+      for (const values of Object.values(scores)) expect(values).toHaveLength(2);
+      const quantile = name.startsWith("transformer") || name === "hub-baseline";
+      for (const v of [...scores.wis, ...scores.coverage50, ...scores.coverage95]) expect(v === null).toBe(!quantile);
+      for (const v of scores.rmse) expect(v).toBeGreaterThanOrEqual(0);
+    }
+    expect(e.split).toEqual({ rows: 120, trainEnd: 60, validEnd: 84 });
+    expect(e.context).toBe(16);
+    expect(e.transfer).toBeNull();
+    expect(Object.keys(e.training)).toEqual(["transformer", "transformer-scratch"]);
+  });
+
+  it("--protocol other, or horizons beyond the model's, are refused (exit 2)", async () => {
+    await invalid(cli(["evaluate", "--data", "tiny.csv", "--protocol", "other"]), /--protocol: unknown protocol "other"; the only one is colagnn/);
+    await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--horizons", "2,5"]), /--horizons: 5 is beyond the model's 4 weeks; choose horizons 1…4/);
+  });
+});
+
+describe.concurrent("bad data: exit 2 and a message that says what is wrong", () => {
+  it("no numeric columns", async ({ expect }) => {
+    csv("no-columns.csv", "year,week\n2015,40\n2015,41\n");
+    await invalid(cli(["finetune", "--data", "no-columns.csv", "--base", "base"]), /no-columns\.csv:1: no numeric columns: the header has only year,week/, expect);
+  });
+
+  it("negative counts, duplicate weeks", async ({ expect }) => {
+    csv("negative.csv", "year,week,a\n2015,40,3\n2015,41,-3\n2015,42,4\n");
+    await invalid(cli(["predict", "--model", "base", "--data", "negative.csv", "--region", "a"]), /negative\.csv:3: region "a": negative count -3/, expect);
+    csv("duplicate.csv", "year,week,a\n2015,40,3\n2015,41,4\n2015,41,5\n");
+    await invalid(cli(["predict", "--model", "base", "--data", "duplicate.csv", "--region", "a"]), /duplicate\.csv:4: duplicate week 2015-W41 \(also on line 3\)/, expect);
+  });
+
+  it("too short for the evaluation window (checked before loading a model)", async ({ expect }) => {
+    csv("short.csv", tableCsv(seasonalTable(40)));
+    await invalid(cli(["evaluate", "--data", "short.csv", "--base", "base", "--horizons", "2"]), /short\.csv: a series of 40 rows is too short for window 20 and horizon 2/, expect);
+  });
+
+  it("an unknown region, with did-you-mean", async ({ expect }) => {
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "nort"]), /tiny\.csv: no region "nort" \(columns: north, south\)\. Did you mean "north"\?/, expect);
+  });
+
+  it("missing values under the evaluation protocol; a week not in the table", async ({ expect }) => {
+    const gappy = seasonalTable(120);
+    gappy.values[0][23] = NaN;
+    csv("gap.csv", tableCsv(gappy));
+    await invalid(cli(["evaluate", "--data", "gap.csv", "--base", "base"]), /gap\.csv: region "north" has no value at row 23 \(2016-W11\); the evaluation protocol needs complete series/, expect);
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--as-of", "2030-W01"]), /--as-of 2030-W01: no such week in the table \(2015-W40 … 2018-W03\)/, expect);
+  });
+
+  it("an unknown dataset id, a missing file, a missing checkpoint", async ({ expect }) => {
+    await invalid(cli(["predict", "--model", "base", "--data", "region78", "--region", "a"]), /--data region78: not a file, and unknown dataset "region78"; choices are: region785/, expect);
+    await invalid(cli(["predict", "--model", "base", "--data", "nowhere.csv", "--region", "a"]), /--data nowhere\.csv: no such file/, expect);
+    await invalid(cli(["predict", "--model", "nowhere", "--data", "tiny.csv", "--region", "north"]), /nowhere[/\\]manifest\.json: cannot read the manifest \(is this a checkpoint folder/, expect);
+  });
+
+  it("an unknown SPREADLAB_TF_BACKEND", async ({ expect }) => {
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north"], { SPREADLAB_TF_BACKEND: "gpu" }), /SPREADLAB_TF_BACKEND=gpu: expected one of tensorflow, wasm, cpu/, expect);
+  });
+});
+
+describe("forecast pretrain", () => {
+  it("pretrains on a tiny corpus and saves a checkpoint whose manifest records the full command", async () => {
+    const r = await cli(["pretrain", "--series", "4", "--weeks", "60", "--epochs", "1", "--samples-per-epoch", "32", "--seed", "2", "--out", "pre"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("corpus: 4 series × 60 weeks, seed 2");
+    expect(r.stdout).toContain("pretrained on 3 synthetic series × 60 weeks (1 held out), seed 2");
+    const m = JSON.parse(readFileSync(at("pre/manifest.json"), "utf8")) as CheckpointManifest & { provenance: { command: string; corpus: { series: number } } };
+    expect(m.kind).toBe("pretrained");
+    expect(m.seed).toBe(2);
+    expect(m.provenance.command).toBe("spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed 2 --out pre");
+    expect(m.provenance.corpus.series).toBe(4);
+    expect(m.training).toHaveLength(1);
+  });
+});
