@@ -7,7 +7,15 @@ import { randomUUID } from "node:crypto";
 import type { ForecastRow, Store } from "../store/types.js";
 import { Scheduler } from "./scheduler.js";
 
-export type ForecastTask = (signal: AbortSignal) => Promise<unknown>;
+/** Progress of a running forecast (a transformer fine-tune reports its epochs). */
+export interface ForecastProgress {
+  phase: string;
+  epoch: number;
+  epochs: number;
+  loss?: number;
+}
+
+export type ForecastTask = (signal: AbortSignal, progress: (p: ForecastProgress) => void) => Promise<unknown>;
 
 export interface ForecastQueueOptions {
   concurrency: number;
@@ -22,6 +30,8 @@ const LIBRARY_ERRORS = new Set(["DataError", "ForecastError", "NotFoundError", "
 /** A bounded queue of forecast jobs: queued → running → succeeded | failed | cancelled. */
 export class ForecastQueue {
   private readonly scheduler: Scheduler<ForecastTask>;
+  /** Progress of running forecasts, in memory only (it means nothing once the job has ended). */
+  private readonly progress = new Map<string, ForecastProgress>();
 
   constructor(
     private readonly store: Store,
@@ -36,15 +46,22 @@ export class ForecastQueue {
       {
         run: async (id, task, signal) => {
           this.store.updateForecast(id, { status: "running" });
-          const result = await task(signal);
+          const result = await task(signal, (p) => this.progress.set(id, p));
           if (signal.aborted) throw new Error("stopped");
+          this.progress.delete(id);
           this.store.completeForecast(id, result);
         },
         finish: (id, status, error) => {
+          this.progress.delete(id);
           this.store.updateForecast(id, { status, error });
         },
       },
     );
+  }
+
+  /** The latest progress of a running forecast, or null. */
+  progressOf(id: string): ForecastProgress | null {
+    return this.progress.get(id) ?? null;
   }
 
   counts(): { queued: number; running: number } {

@@ -10,8 +10,11 @@
  *   - `baseline`: the forecast hubs' baseline (src/forecast/hub-baseline.ts) — median = the value at asOf,
  *     spread from every past week-to-week change; the same random stream per (region column, origin row,
  *     horizon) as the evaluation protocol uses, so a forecast at row t equals the evaluator's for that cell;
- *   - `transformer`: part of the request schema so that clients can be written against it; refused with 422
- *     until the learned forecaster exists.
+ *   - `transformer`: the pretrained transformer (models/ili-pretrained, src/forecast/transformer/), fine-tuned
+ *     on this region's history up to asOf (`finetune: { epochs, strategy }`; epochs 0 = zero-shot), then
+ *     forecast from asOf. Progress (phase, epoch) is on `GET /v1/forecasts/{id}` while it runs; the result
+ *     names the network (`model`) and carries a backtest (`scores`) on the fine-tune's early-stopping weeks
+ *     against the hub baseline. Refused (422) while the tfjs backend or the checkpoint is not loaded.
  *
  * The jobs run on a queue of their own (ForecastQueue below): the run JobQueue is built around scenarios
  * and the runs table (PreparedJob, insertRun, run events), so it cannot take a generic task without being
@@ -31,16 +34,25 @@ import { HUB_QUANTILE_LEVELS, intervalStructure, sortQuantiles } from "../foreca
 import { didYouMean } from "../scenario/suggest.js";
 import type { ForecastRow, RunStatus, Store } from "../store/types.js";
 import { isTerminal, QueueFullError } from "./jobs.js";
-import { ForecastQueue } from "./forecast-queue.js";
-export { ForecastQueue, type ForecastQueueOptions, type ForecastTask } from "./forecast-queue.js";
+import { ForecastQueue, type ForecastProgress } from "./forecast-queue.js";
+import { currentTfBackend } from "../forecast/transformer/backend.js";
+import { backtestRegion, finetuneOnTable, forecastRegion, loadPretrained, minimumTrainingWeeks, type Backtest } from "../forecast/transformer/service.js";
+import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
+import { FIT_DEFAULTS } from "../forecast/transformer/fit.js";
+import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
+import { forecasterBackend, transformerUnavailable } from "./forecaster.js";
+export { ForecastQueue, type ForecastQueueOptions, type ForecastTask, type ForecastProgress } from "./forecast-queue.js";
 import { HttpProblem, validationProblem, type FieldIssue } from "./problems.js";
-import { ForecastListQuerySchema, ForecastRequestSchema } from "./schemas.js";
+import { DEFAULT_FINETUNE_EPOCHS, ForecastListQuerySchema, ForecastRequestSchema, MAX_FORECAST_HORIZON } from "./schemas.js";
 import { parseQuery, type ApiContext } from "./context.js";
 
 const RETRY_AFTER_S = 30;
 const DEFAULT_UPLOAD_NAME = "upload.csv";
 /** The baseline needs at least one week-to-week change up to asOf (two consecutive observed rows). */
 const BASELINE_MIN_CHANGES = 1;
+/** The bundled network's horizon and the history a fine-tune needs (model.ts, service.ts). */
+const TRANSFORMER_HORIZON = DEFAULT_CONFIG.horizon;
+const TRANSFORMER_MIN_WEEKS = minimumTrainingWeeks(DEFAULT_CONFIG);
 /** Region names listed in a "no such region" message, at most. */
 const LISTED_REGIONS = 60;
 
@@ -59,6 +71,8 @@ export interface ForecastSpec {
   method: ForecastMethod;
   samples: number;
   seed: number;
+  /** Transformer only. */
+  finetune?: { epochs: number; strategy: FinetuneStrategy };
 }
 
 /** `GET /v1/forecasts/{id}`'s `result` (ForecastResultSchema). */
@@ -75,6 +89,15 @@ export interface ForecastResult {
   median: number[];
   samples: number;
   seed: number;
+  model?: TransformerModelInfo;
+  scores?: Backtest | null;
+}
+
+export interface TransformerModelInfo {
+  checkpoint: { kind: string; createdAt: string; weightsSha256: string };
+  backend: string;
+  context: number;
+  finetune: { strategy: string; epochs: number; trainedRows: number; validationRows: number; spread: number; reports: TrainReport[] } | null;
 }
 
 /** A request resolved against its series: what the job needs. */
@@ -87,6 +110,8 @@ export interface PreparedForecast {
   /** Row labels 0 … asOf. */
   times: string[];
   weeks: EpiWeek[] | undefined;
+  /** The region alone, rows 0 … asOf (what the transformer fine-tunes on and forecasts from). */
+  table: SeriesTable;
 }
 
 // ── validation ────────────────────────────────────────────────────────────────────────────────────────────
@@ -123,13 +148,11 @@ function rowLabel(table: SeriesTable, row: number): string {
 
 /** Validate a parsed request against its series. Throws HttpProblem (422) with the field path. */
 export function prepareForecast(request: ForecastRequest): PreparedForecast {
-  if (request.method === "transformer") {
-    throw invalid(
-      "method-unavailable",
-      "The forecast method is not available",
-      "method",
-      'the transformer forecaster is not available yet; use method "baseline" (the forecast hubs\' baseline) for now.',
-    );
+  if (request.method === "transformer" && forecasterBackend() === null) {
+    throw invalid("method-unavailable", "The forecast method is not available", "method", `the transformer forecaster is not loaded (${transformerUnavailable() ?? "still starting; retry in a few seconds"}); use method "baseline" meanwhile.`);
+  }
+  if (request.method !== "transformer" && request.finetune !== undefined) {
+    throw invalid("finetune-unexpected", "finetune applies to the transformer only", "finetune", `"finetune" is an option of method "transformer"; this request asks for "${request.method}".`);
   }
   const { table, descriptor } = resolveSeries(request.dataset);
   const where = typeof descriptor === "string" ? `dataset ${descriptor}` : `the uploaded series ${descriptor.csv.name}`;
@@ -150,6 +173,7 @@ export function prepareForecast(request: ForecastRequest): PreparedForecast {
     const hint = observed >= 0 ? ` The last observed row before it is ${observed} (${rowLabel(table, observed)}); pass asOf: ${observed}.` : "";
     throw invalid("as-of-invalid", "asOf is on a missing value", "asOf", `the value of "${request.region}" at row ${asOf} (${rowLabel(table, asOf)}) is missing; the forecast starts from the last observed value.${hint}`);
   }
+  if (request.method === "transformer") checkTransformerRequest(request, values, asOf, where, (row) => rowLabel(table, row));
   let changes = 0;
   for (let t = 1; t <= asOf; t++) if (Number.isFinite(values[t] - values[t - 1])) changes++;
   if (changes < BASELINE_MIN_CHANGES) {
@@ -170,8 +194,83 @@ export function prepareForecast(request: ForecastRequest): PreparedForecast {
     method: request.method,
     samples: request.samples,
     seed: request.seed,
+    ...(request.method === "transformer" ? { finetune: { epochs: request.finetune?.epochs ?? DEFAULT_FINETUNE_EPOCHS, strategy: request.finetune?.strategy ?? "both" } } : {}),
   };
-  return { spec, regionIndex, history, times, weeks: table.weeks?.slice(0, asOf + 1) };
+  const weeks = table.weeks?.slice(0, asOf + 1);
+  const single: SeriesTable = { file: table.file, regions: [request.region], rows: asOf + 1, values: [history.slice()], ...(weeks ? { weeks } : {}), ...(table.dates ? { dates: table.dates.slice(0, asOf + 1) } : {}) };
+  return { spec, regionIndex, history, times, weeks, table: single };
+}
+
+/** The transformer's own limits: horizons within the network's, enough observed history to fine-tune. */
+function checkTransformerRequest(request: ForecastRequest, values: Float64Array, asOf: number, where: string, label: (row: number) => string): void {
+  const H = TRANSFORMER_HORIZON;
+  const beyond = request.horizons.filter((h) => h > H);
+  if (beyond.length > 0) {
+    throw invalid("horizon-too-far", "Horizon beyond the transformer's", "horizons", `the transformer forecasts 1 to ${H} weeks ahead; ${beyond.join(", ")} ${beyond.length > 1 ? "are" : "is"} too far (method "baseline" goes to ${MAX_FORECAST_HORIZON}).`);
+  }
+  let observed = 0;
+  for (let t = 0; t <= asOf; t++) if (Number.isFinite(values[t])) observed++;
+  const epochs = request.finetune?.epochs ?? DEFAULT_FINETUNE_EPOCHS;
+  const need = epochs > 0 ? TRANSFORMER_MIN_WEEKS : 8;
+  if (observed < need) {
+    throw invalid(
+      "series-too-short",
+      "The series is too short",
+      request.asOf !== undefined ? "asOf" : "dataset",
+      `"${request.region}" of ${where} has ${observed} observed week(s) up to asOf (${label(asOf)}); the transformer needs at least ${need}${epochs > 0 ? " to fine-tune (or send finetune: { epochs: 0 } for a zero-shot forecast from 8 weeks)" : ""}.`,
+    );
+  }
+}
+
+/**
+ * The transformer's quantiles for each horizon: the pretrained network fine-tuned on the region's history
+ * up to asOf (unless epochs is 0), then one forward pass from asOf; and a backtest on the early-stopping
+ * weeks. Training yields to the event loop between batches; cancellation stops it at the next batch.
+ */
+export async function transformerForecast(
+  prepared: PreparedForecast,
+  signal?: AbortSignal,
+  progress: (p: ForecastProgress) => void = () => {},
+): Promise<{ rows: Float64Array[]; model: TransformerModelInfo; scores: Backtest | null }> {
+  const { spec, table } = prepared;
+  const base = await loadPretrained();
+  const { epochs, strategy } = spec.finetune ?? { epochs: DEFAULT_FINETUNE_EPOCHS, strategy: "both" as FinetuneStrategy };
+  let config = base.manifest.config;
+  let network = base.model;
+  let finetune: TransformerModelInfo["finetune"] = null;
+  let validationFrom = Math.max(0, table.rows - Math.max(config.horizon, Math.round(FIT_DEFAULTS.validationFraction * table.rows)));
+  if (epochs > 0) {
+    progress({ phase: "fine-tune", epoch: 0, epochs });
+    const tuned = await finetuneOnTable(base, table, {
+      strategy,
+      epochs,
+      seed: spec.seed,
+      shouldStop: () => signal?.aborted === true,
+      onEpoch: (e) => progress({ phase: e.phase, epoch: e.epoch, epochs: e.epochs, loss: e.validationLoss ?? e.loss }),
+    });
+    network = tuned.model;
+    config = tuned.config;
+    finetune = { strategy, epochs, trainedRows: validationFrom, validationRows: table.rows - validationFrom, spread: tuned.calibration.spread, reports: tuned.reports };
+  } else {
+    validationFrom = Math.max(0, table.rows - 52);
+  }
+  try {
+    if (signal?.aborted) throw signal.reason ?? new Error("stopped");
+    progress({ phase: "forecast", epoch: epochs, epochs });
+    const all = forecastRegion(network, config, table, spec.region, spec.asOf);
+    const rows = spec.horizons.map((h) => all[h - 1]);
+    await nextTurn();
+    const scores = backtestRegion(network, config, table, 0, validationFrom, table.rows, spec.horizons, { hubSamples: Math.min(spec.samples, 1000), seed: spec.seed });
+    const model: TransformerModelInfo = {
+      checkpoint: { kind: base.manifest.kind, createdAt: base.manifest.createdAt, weightsSha256: base.manifest.weightsSha256 },
+      backend: currentTfBackend() ?? "unknown",
+      context: config.context,
+      finetune,
+    };
+    return { rows, model, scores };
+  } finally {
+    if (network !== base.model) network.dispose();
+  }
 }
 
 // ── the computation ───────────────────────────────────────────────────────────────────────────────────────
@@ -205,9 +304,10 @@ export async function baselineQuantiles(prepared: PreparedForecast, signal?: Abo
 }
 
 /** The stored result of a prepared forecast. */
-export async function computeForecast(prepared: PreparedForecast, signal?: AbortSignal): Promise<ForecastResult> {
+export async function computeForecast(prepared: PreparedForecast, signal?: AbortSignal, progress?: (p: ForecastProgress) => void): Promise<ForecastResult> {
   const { spec, history, times, weeks } = prepared;
-  const rows = await baselineQuantiles(prepared, signal);
+  const transformer = spec.method === "transformer" ? await transformerForecast(prepared, signal, progress) : null;
+  const rows = transformer ? transformer.rows : await baselineQuantiles(prepared, signal);
   const median = intervalStructure(HUB_QUANTILE_LEVELS).median;
   let targets: string[] | null = null;
   if (weeks) {
@@ -234,6 +334,7 @@ export async function computeForecast(prepared: PreparedForecast, signal?: Abort
     median: rows.map((row) => row[median]),
     samples: spec.samples,
     seed: spec.seed,
+    ...(transformer ? { model: transformer.model, scores: transformer.scores } : {}),
   };
 }
 
@@ -265,14 +366,14 @@ export function forecastsRouter(ctx: ApiContext): { router: Router; queue: Forec
   router.post("/forecasts", ctx.limitCreation, json, (req: Request, res: Response) => {
     if (req.body === undefined) {
       const type = req.headers["content-type"];
-      throw new HttpProblem(415, "unsupported-media-type", "Unsupported media type", `${type ? `Content-Type "${type}" is not taken here` : "the request has no body or Content-Type"}; send application/json: { dataset, region, horizons?, asOf?, method?, samples?, seed? }, with an uploaded series as dataset: { csv: "<text>" }.`);
+      throw new HttpProblem(415, "unsupported-media-type", "Unsupported media type", `${type ? `Content-Type "${type}" is not taken here` : "the request has no body or Content-Type"}; send application/json: { dataset, region, horizons?, asOf?, method?, samples?, seed?, finetune? }, with an uploaded series as dataset: { csv: "<text>" }.`);
     }
     const parsed = ForecastRequestSchema.safeParse(req.body);
-    if (!parsed.success) throw validationProblem(parsed.error, [], "A forecast request is { dataset, region, horizons?, asOf?, method?, samples?, seed? }.");
+    if (!parsed.success) throw validationProblem(parsed.error, [], "A forecast request is { dataset, region, horizons?, asOf?, method?, samples?, seed?, finetune? }.");
     const prepared = prepareForecast(parsed.data);
     let row: ForecastRow;
     try {
-      row = queue.submit(prepared.spec, (signal) => computeForecast(prepared, signal));
+      row = queue.submit(prepared.spec, (signal, progress) => computeForecast(prepared, signal, progress));
     } catch (error) {
       if (error instanceof QueueFullError) {
         throw new HttpProblem(503, "queue-full", "The job queue is full", error.message, { headers: { "Retry-After": String(RETRY_AFTER_S) } });
@@ -290,7 +391,8 @@ export function forecastsRouter(ctx: ApiContext): { router: Router; queue: Forec
   router.get("/forecasts/:id", (req, res) => {
     const row = getOr404(req.params.id);
     const result = row.status === "succeeded" ? store.getForecastResult(row.id) : null;
-    res.json(result === null ? row : { ...row, result });
+    const progress = row.status === "running" ? queue.progressOf(row.id) : null;
+    res.json(result === null ? { ...row, ...(row.status === "running" ? { progress } : {}) } : { ...row, result });
   });
 
   // A finished forecast is deleted (204); a queued or running one is cancelled (202, the row).

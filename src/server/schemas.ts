@@ -73,11 +73,13 @@ export const RunEnvelopeSchema = z
   })
   .refine((b) => (b.scenario === undefined) !== (b.scenarioText === undefined), { message: 'give exactly one of "scenario" (an object) or "scenarioText" (YAML or JSON text).' });
 
-/** Forecast methods: the hub baseline today; the transformer is accepted by the schema and refused (422) until it exists. */
+/** Forecast methods: the forecast hubs' baseline, and the pretrained transformer (fine-tuned per request). */
 export const FORECAST_METHODS = ["baseline", "transformer"] as const;
 export const DEFAULT_FORECAST_HORIZONS: readonly number[] = Object.freeze(Array.from({ length: 15 }, (_, i) => i + 1));
 export const MAX_FORECAST_HORIZON = 52;
 export const MAX_FORECAST_SAMPLES = 100_000;
+export const MAX_FINETUNE_EPOCHS = 200;
+export const DEFAULT_FINETUNE_EPOCHS = 10;
 
 /** `POST /v1/forecasts`. */
 export const ForecastRequestSchema = z.strictObject({
@@ -105,8 +107,15 @@ export const ForecastRequestSchema = z.strictObject({
   method: z
     .enum(FORECAST_METHODS)
     .default("baseline")
-    .describe("`baseline`: the forecast hubs' baseline (median = last value, spread from past week-to-week changes). `transformer`: not available yet (422)."),
-  samples: z.number().int().min(1).max(MAX_FORECAST_SAMPLES).default(DEFAULT_HUB_SAMPLES).describe("Monte Carlo sums per horizon (baseline)."),
+    .describe("`baseline`: the forecast hubs' baseline (median = last value, spread from past week-to-week changes). `transformer`: the pretrained transformer, fine-tuned on the region's history up to asOf (see `finetune`; horizons ≤ 15)."),
+  samples: z.number().int().min(1).max(MAX_FORECAST_SAMPLES).default(DEFAULT_HUB_SAMPLES).describe("Monte Carlo sums per horizon (baseline; and the baseline of a transformer's backtest)."),
+  finetune: z
+    .strictObject({
+      epochs: z.number().int().min(0).max(MAX_FINETUNE_EPOCHS).default(DEFAULT_FINETUNE_EPOCHS).describe("Most epochs per phase (early stopping may end sooner); 0 forecasts with the pretrained model as is (zero-shot)."),
+      strategy: z.enum(["head", "full", "both"]).default("both").describe("`head`: train the quantile head only; `full`: every weight at a lower learning rate; `both`: head, then full."),
+    })
+    .optional()
+    .describe("Transformer only: fine-tune the pretrained model on this region's history up to asOf before forecasting (default { epochs: 10, strategy: both })."),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0).describe("Seed of the random streams (default 0)."),
 });
 
@@ -133,7 +142,7 @@ export const HealthSchema = z.object({
   status: z.literal("ok"),
   version: z.string(),
   queue: z.object({ queued: z.number().int(), running: z.number().int() }),
-  tfBackend: z.string().nullable().describe("The forecaster's tfjs backend; null until the forecaster is built."),
+  tfBackend: z.string().nullable().describe("The forecaster's tfjs backend (tensorflow, wasm or cpu); null while it loads or when the transformer is unavailable (then method \"transformer\" is refused)."),
   uptimeS: z.number(),
   limits: z.object({
     bodyBytes: z.union([z.string(), z.number()]),
@@ -300,8 +309,45 @@ export const ForecastResultSchema = z.object({
   median: z.array(z.number()).describe("The 0.5 quantile per horizon."),
   samples: z.number().int(),
   seed: z.number().int(),
+  model: z
+    .object({
+      checkpoint: z.object({ kind: z.string(), createdAt: z.string(), weightsSha256: z.string() }),
+      backend: z.string(),
+      context: z.number().int().describe("Weeks of history the network reads before asOf."),
+      finetune: z
+        .object({
+          strategy: z.string(),
+          epochs: z.number().int(),
+          trainedRows: z.number().int(),
+          validationRows: z.number().int(),
+          spread: z.number().describe("Interval spread about the median, calibrated on the early-stopping weeks."),
+          reports: z.array(z.unknown()),
+        })
+        .nullable()
+        .describe("null for a zero-shot forecast (finetune.epochs 0)."),
+    })
+    .optional()
+    .describe("Transformer only: which network made the forecast."),
+  scores: z
+    .object({
+      from: z.number().int(),
+      to: z.number().int(),
+      cells: z.number().int(),
+      wis: z.number(),
+      baselineWis: z.number(),
+      coverage50: z.number(),
+      coverage95: z.number(),
+    })
+    .nullable()
+    .optional()
+    .describe("Transformer only: a backtest on this region's last weeks up to asOf (rows [from, to), the fine-tune's early-stopping rows, which no gradient step saw): mean WIS, the hub baseline's mean WIS on the same cells, and 50% / 95% coverage."),
 });
 
 export const ForecastSchema = ForecastRowSchema.extend({
+  progress: z
+    .object({ phase: z.string(), epoch: z.number().int(), epochs: z.number().int(), loss: z.number().optional() })
+    .nullable()
+    .optional()
+    .describe("While a transformer forecast runs: the fine-tune's phase and epoch (null before the first epoch)."),
   result: ForecastResultSchema.optional().describe("Present once the forecast has succeeded."),
 });

@@ -1,7 +1,7 @@
 /**
  * `/v1/forecasts` through the API on the memory store (and once on SQLite): the hub baseline on a bundled
  * dataset and on uploaded CSVs, the result against the library called directly, every validation problem
- * with its status and path, the reserved transformer method, listing, deletion, cancellation, the queue's
+ * with its status and path, finetune refused for the baseline (the transformer has its own file), listing, deletion, cancellation, the queue's
  * bound, the time limit and shutdown.
  */
 import { afterAll, describe, expect, it } from "vitest";
@@ -245,11 +245,8 @@ describe("validation problems", () => {
     }
   });
 
-  it("method transformer is 422: not available yet", async () => {
-    const p = await problem({ dataset: "region785", region: "Region 1", method: "transformer" }, 422, "method-unavailable", "method");
-    expect(p.detail).toContain("not available yet");
-    // Checked before anything else is: even with an unknown dataset.
-    await problem({ dataset: "nope", region: "x", method: "transformer" }, 422, "method-unavailable", "method");
+  it("finetune is an option of the transformer only (422 with the baseline)", async () => {
+    await problem({ dataset: "region785", region: "Region 1", finetune: { epochs: 1 } }, 422, "finetune-unexpected", "finetune");
   });
 
   it("JSON only (415 otherwise); the body is limited to the upload size (413)", async () => {
