@@ -4,8 +4,15 @@
  * `worker-src 'self' blob:` for the dashboard's ForceAtlas2 worker), no CORS headers, no x-powered-by, an
  * optional bearer token on every non-GET request, rate limits on job-creating routes, body limits per route,
  * zod validation, and problem+json for every error (problems.ts).
+ *
+ * The dashboard (web/, built by `npm run build:web` into dist/web) is served at `/` as static files; the
+ * bundled scenario files (scenarios/*.yaml) are listed at `GET /v1/scenarios` as the dashboard's presets.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
@@ -21,6 +28,7 @@ import { networksRouter } from "./networks.js";
 import { runsRouter } from "./runs.js";
 import { eventsRouter } from "./events.js";
 import { forecastsRouter } from "./forecasts.js";
+import { forecasterBackend, forecasterRoute, startForecaster } from "./forecaster.js";
 import { packageVersion } from "./version.js";
 import type { ApiContext } from "./context.js";
 
@@ -31,6 +39,44 @@ export interface App {
   jobs: JobQueue;
   /** Stop the job queues, runs and forecasts (running jobs fail with "the server stopped"); the store stays open. */
   close(): Promise<void>;
+}
+
+/** The package root: the nearest folder above this module with a package.json (from src/ or dist/src/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export interface BundledScenario {
+  id: string;
+  name: string;
+  /** The file's leading comment, as prose. */
+  description: string;
+  scenario: Record<string, unknown>;
+}
+
+/** The scenario files in `dir` (YAML or JSON), parsed; files that do not parse are left out. */
+export function bundledScenarios(dir: string): BundledScenario[] {
+  if (!existsSync(dir)) return [];
+  const out: BundledScenario[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const match = /^(.+)\.(ya?ml|json)$/.exec(file);
+    if (!match) continue;
+    const text = readFileSync(join(dir, file), "utf8");
+    let scenario: unknown;
+    try {
+      scenario = parseYaml(text);
+    } catch {
+      continue;
+    }
+    if (typeof scenario !== "object" || scenario === null || Array.isArray(scenario)) continue;
+    const comment = /^(?:#.*\n)+/.exec(text)?.[0] ?? "";
+    const description = comment.split("\n").map((line) => line.replace(/^#\s?/, "").trim()).join(" ").trim();
+    const record = scenario as Record<string, unknown>;
+    out.push({ id: match[1], name: typeof record.name === "string" ? record.name : match[1], description, scenario: record });
+  }
+  return out;
 }
 
 const digest = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
@@ -50,7 +96,14 @@ function requireToken(token: string) {
   };
 }
 
-export function createApp(deps: { store: Store; options?: ServerOptions }): App {
+export function createApp(deps: {
+  store: Store;
+  options?: ServerOptions;
+  /** Built dashboard to serve at `/` (default dist/web of the package; null: none). */
+  webRoot?: string | null;
+  /** Scenario files listed at GET /v1/scenarios (default scenarios/ of the package). */
+  scenariosDir?: string;
+}): App {
   const options = resolveOptions(deps.options);
   const { store } = deps;
   const jobs = new JobQueue(store, {
@@ -83,6 +136,8 @@ export function createApp(deps: { store: Store; options?: ServerOptions }): App 
         })
       : (_req: Request, _res: Response, next: NextFunction) => next();
 
+  // Load the tfjs backend and the pretrained checkpoint in the background (tfBackend stays null until then).
+  void startForecaster(options.log);
   const ctx: ApiContext = { store, jobs, options, limitCreation, startedAt: Date.now(), version };
   const openapi = openApiDocument(version);
   const models = MODELS.map(({ run: _run, spec: _spec, ...model }) => model);
@@ -92,7 +147,7 @@ export function createApp(deps: { store: Store; options?: ServerOptions }): App 
       status: "ok",
       version,
       queue: jobs.counts(),
-      tfBackend: null,
+      tfBackend: forecasterBackend(),
       uptimeS: Math.round((Date.now() - ctx.startedAt) / 100) / 10,
       limits: {
         bodyBytes: options.bodyLimit,
@@ -106,6 +161,8 @@ export function createApp(deps: { store: Store; options?: ServerOptions }): App 
       },
     });
   });
+  // The transformer forecaster: its network, provenance and recorded evaluation.
+  app.get("/v1/forecaster", forecasterRoute);
   app.get("/v1/openapi.json", (_req, res) => {
     res.json(openapi);
   });
@@ -119,8 +176,21 @@ export function createApp(deps: { store: Store; options?: ServerOptions }): App 
   app.get("/v1/datasets", (_req, res) => {
     res.json(listDatasets());
   });
+  const scenarios = bundledScenarios(deps.scenariosDir ?? join(packageRoot(), "scenarios"));
+  app.get("/v1/scenarios", (_req, res) => {
+    res.json(scenarios);
+  });
   const forecasts = forecastsRouter(ctx);
   app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), forecasts.router);
+  const webRoot = deps.webRoot === undefined ? join(packageRoot(), "dist", "web") : deps.webRoot;
+  if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
+    // Hashed assets never change under their name; index.html is revalidated so a new build shows at once.
+    app.use(express.static(webRoot, { index: "index.html", setHeaders: (res, path) => res.setHeader("Cache-Control", path.endsWith(".html") ? "no-cache" : "public, max-age=31536000, immutable") }));
+  } else {
+    app.get("/", (_req, res) => {
+      res.status(503).type("text/plain").send("The dashboard is not built: run `npm run build:web` (or `npm run build`), then restart `spreadlab serve`. The API is at /v1.\n");
+    });
+  }
   app.use(notFoundRoute);
   app.use(errorHandler(options.log));
 

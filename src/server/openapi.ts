@@ -113,11 +113,44 @@ export function openApiDocument(version: string): Json {
     "/v1/openapi.json": { get: operation({ summary: "This document", responses: { 200: json({ type: "object" }, "OpenAPI 3.1 document.") }, problems: [] }, false) },
     "/v1/models": { get: operation({ summary: "The model registry", responses: { 200: json({ type: "array", items: ref("ModelInfo") }, "Every model.") }, problems: [] }, false) },
     "/v1/generators": { get: operation({ summary: "The network generators", responses: { 200: json({ type: "array", items: ref("GeneratorInfo") }, "Every generator.") }, problems: [] }, false) },
+    "/v1/forecaster": {
+      get: operation(
+        {
+          summary: "The transformer forecaster",
+          responses: {
+            200: json(
+              {
+                type: "object",
+                properties: {
+                  available: { type: "boolean" },
+                  backend: { type: ["string", "null"] },
+                  error: { type: ["string", "null"] },
+                  checkpoint: { type: ["object", "null"], description: "The bundled checkpoint's manifest: config, scaling, provenance, evaluation." },
+                },
+              },
+              "Whether the transformer is loaded, on which tfjs backend, and its checkpoint's manifest.",
+            ),
+          },
+          problems: [],
+        },
+        false,
+      ),
+    },
     "/v1/datasets": {
       get: operation(
         {
           summary: "The bundled real incidence series",
           responses: { 200: json({ type: "array", items: { type: "object", properties: { id: { type: "string" }, description: { type: "string" }, regions: { type: "array", items: { type: "string" } }, rows: { type: "integer" } } } }, "Every dataset, with its regions, span and provenance.") },
+          problems: [],
+        },
+        false,
+      ),
+    },
+    "/v1/scenarios": {
+      get: operation(
+        {
+          summary: "The bundled scenario files (presets)",
+          responses: { 200: json({ type: "array", items: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" }, scenario: ref("Scenario") } } }, "Every file in scenarios/, parsed: its id (file name), name, leading comment and scenario.") },
           problems: [],
         },
         false,

@@ -1,0 +1,60 @@
+/**
+ * The summary card of a run: R0 estimate, peak size and day, attack rate, final size with its interval.
+ *
+ * R0 on a network (SIR-like, continuous time, rates β per edge and γ): each transmission along an edge
+ * happens before recovery with probability T = β / (β + γ) (the transmissibility), and an infected node
+ * reached along an edge has on average ⟨k²⟩/⟨k⟩ − 1 other neighbours (the excess degree), so
+ * R0 = T · (⟨k²⟩ − ⟨k⟩) / ⟨k⟩ (Newman 2002, "Spread of epidemic disease on networks", Phys. Rev. E 66, 016128).
+ */
+export interface DegreeMoments {
+  meanDegree: number;
+  meanSquareDegree: number;
+}
+
+export function networkR0(params: Record<string, number>, stats: DegreeMoments): number | null {
+  const { beta, gamma } = params;
+  if (!(beta >= 0) || !(gamma > 0) || !(stats.meanDegree > 0)) return null;
+  const transmissibility = beta / (beta + gamma);
+  return (transmissibility * (stats.meanSquareDegree - stats.meanDegree)) / stats.meanDegree;
+}
+
+/** The q-quantile of values (linear interpolation between order statistics, as numpy's default). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export interface RunSummary {
+  r0: number | null;
+  peak: { mean: number; day: number };
+  attackRate: number;
+  finalSize: { mean: number; lo: number; hi: number };
+  n: number;
+  runs: number;
+}
+
+export function summarise(
+  result: { n: number; runs: number; finalSize: { mean: number; values: number[] }; peak: { mean: number; time: { mean: number } }; attackRate?: { mean: number } },
+  params: Record<string, number>,
+  stats: DegreeMoments | null,
+): RunSummary {
+  return {
+    r0: stats ? networkR0(params, stats) : null,
+    peak: { mean: result.peak.mean, day: result.peak.time.mean },
+    attackRate: result.attackRate?.mean ?? result.finalSize.mean / result.n,
+    finalSize: { mean: result.finalSize.mean, lo: quantile(result.finalSize.values, 0.025), hi: quantile(result.finalSize.values, 0.975) },
+    n: result.n,
+    runs: result.runs,
+  };
+}
+
+/** A number for the card: at most 3 significant digits below 1000, thousands grouped above. */
+export function formatNumber(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "—";
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US");
+  return Number(x.toPrecision(3)).toString();
+}

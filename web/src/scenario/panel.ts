@@ -1,0 +1,186 @@
+/**
+ * The scenario panel: a model from the registry (its form generated from the parameter schema, with units
+ * and defaults), seeds of infection (a strategy, or nodes clicked on the graph), interventions on a timeline
+ * (sliders for day and strength), runs and seed, and presets from scenarios/ (GET /v1/scenarios).
+ * `read()` gives the draft the forms describe; `write(draft)` fills them in.
+ */
+import type { BundledScenario, ModelInfo } from "../api.js";
+import { h, field, numberInput, select } from "../ui/dom.js";
+import { draftFromScenario, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+
+function slider(label: string, value: number, min: number, max: number, step: number, path: string, format: (v: number) => string): { el: HTMLElement; input: HTMLInputElement } {
+  const input = h("input", { type: "range", min, max, step, value: String(value) });
+  const out = h("output", { text: format(value) });
+  input.addEventListener("input", () => (out.textContent = format(Number(input.value))));
+  const wrapped = field(label, input, { path });
+  wrapped.classList.add("slider");
+  wrapped.querySelector("label")!.append(" ", out);
+  return { el: wrapped, input };
+}
+
+export class ScenarioPanel {
+  readonly el: HTMLElement;
+  private model: HTMLSelectElement;
+  private params = h("div", { class: "params" });
+  private tmax = numberInput(60, { min: 1 });
+  private record = numberInput(0.5, { min: 0.01 });
+  private strategy = select([
+    { value: "random", label: "random nodes" },
+    { value: "highest-degree", label: "highest-degree nodes" },
+    { value: "clicked", label: "nodes clicked on the graph" },
+  ]);
+  private count = numberInput(3, { min: 0, step: 1 });
+  private clicked = h("p", { class: "hint", "aria-live": "polite" });
+  private interventions = h("ol", { class: "interventions" });
+  private runs = numberInput(50, { min: 1, step: 1 });
+  private seed = numberInput(42, { min: 0, step: 1 });
+  private notes = h("p", { class: "note", "aria-live": "polite" });
+  private name = "dashboard";
+  /** The network of the draft, from the network panel. */
+  network: () => NetworkSource | null = () => null;
+  /** Seeds clicked on the graph (node keys), from the graph view. */
+  seeds: () => string[] = () => [];
+  onPreset: ((draft: ScenarioDraft) => void) | null = null;
+
+  constructor(
+    private readonly models: ModelInfo[],
+    presets: BundledScenario[],
+  ) {
+    this.model = select(models.map((m) => ({ value: m.id, label: `${m.id} — ${m.description}` })), "SIR");
+    const presetSelect = select([{ value: "", label: "— choose a preset —" }, ...presets.map((p) => ({ value: p.id, label: p.name }))]);
+    presetSelect.addEventListener("change", () => {
+      const preset = presets.find((p) => p.id === presetSelect.value);
+      if (!preset) return;
+      const { draft, notes } = draftFromScenario(preset.scenario, this.read());
+      if (!this.models.some((m) => m.id === draft.model)) {
+        notes.push(`model ${draft.model} is not one the dashboard runs; kept ${this.model.value}.`);
+        draft.model = this.model.value;
+      }
+      this.write(draft);
+      this.notes.textContent = [preset.description, ...notes].filter(Boolean).join(" ");
+      this.onPreset?.(draft);
+    });
+    this.model.addEventListener("change", () => this.renderParams());
+    this.strategy.addEventListener("change", () => this.updateSeeding());
+    const addScale = h("button", { type: "button", text: "+ Distancing (scale β)" });
+    const addVaccine = h("button", { type: "button", text: "+ Vaccination" });
+    addScale.addEventListener("click", () => this.addIntervention({ kind: "scale", at: 10, until: 30, by: 0.5 }));
+    addVaccine.addEventListener("click", () => this.addIntervention({ kind: "vaccinate", at: 5, fraction: 0.1, strategy: "highest-degree" }));
+    this.el = h(
+      "form",
+      { class: "panel", id: "scenario-form", "aria-label": "Scenario" },
+      field("Preset", presetSelect, { hint: "bundled scenario files (scenarios/)" }),
+      this.notes,
+      field("Model", this.model, { path: "model.preset" }),
+      this.params,
+      h("div", { class: "row" }, field("Days", this.tmax, { path: "time.tmax", unit: "days" }), field("Record every", this.record, { path: "time.record", unit: "days" })),
+      h("fieldset", {}, h("legend", { text: "Seeds of infection" }), h("div", { class: "row" }, field("Seed", this.strategy, { path: "initial" }), field("How many", this.count, { path: "initial.I.count" })), this.clicked),
+      h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions" }, addScale, addVaccine)),
+      h("div", { class: "row" }, field("Runs", this.runs, { path: "runs", hint: "ensemble size" }), field("Random seed", this.seed, { path: "seed", hint: "same seed, same result" })),
+      h("p", { class: "form-error", role: "alert" }),
+    );
+    this.el.addEventListener("submit", (e) => e.preventDefault());
+    this.renderParams();
+    this.updateSeeding();
+  }
+
+  get modelInfo(): ModelInfo {
+    return this.models.find((m) => m.id === this.model.value) ?? this.models[0];
+  }
+
+  private renderParams(values: Record<string, number> = {}): void {
+    this.params.replaceChildren(
+      ...this.modelInfo.parameters.map((p) => {
+        const input = numberInput(values[p.name] ?? p.default ?? 0, { min: p.min, max: p.max });
+        input.dataset.param = p.name;
+        return field(p.name === "beta" ? "β (transmission)" : p.name === "gamma" ? "γ (recovery)" : p.name === "sigma" ? "σ (onset)" : p.name === "omega" ? "ω (waning)" : p.name, input, {
+          path: `model.params.${p.name}`,
+          unit: p.unit,
+          hint: `${p.description ?? ""}${p.default !== undefined ? ` · default ${p.default}` : ""}`,
+        });
+      }),
+    );
+  }
+
+  /** Seed the clicked nodes (called when the analyst clicks a node). */
+  useClickedSeeds(): void {
+    this.strategy.value = "clicked";
+    this.updateSeeding();
+  }
+
+  /** Called when the clicked seeds change. */
+  updateSeeding(): void {
+    const clicked = this.strategy.value === "clicked";
+    this.count.disabled = clicked;
+    const seeds = this.seeds();
+    this.clicked.textContent = clicked ? (seeds.length ? `Seeds: ${seeds.join(", ")}. Click a node again to remove it.` : "Click nodes on the graph to seed them.") : "";
+  }
+
+  private addIntervention(iv: InterventionDraft): void {
+    const index = this.interventions.children.length;
+    const path = `interventions.${index}`;
+    const max = Math.max(Number(this.tmax.value) || 60, 1);
+    const day = (v: number) => `day ${v}`;
+    const remove = h("button", { type: "button", class: "link", "aria-label": "Remove this intervention", text: "Remove" });
+    let item: HTMLElement;
+    if (iv.kind === "scale") {
+      const at = slider("From", iv.at, 0, max, 1, `${path}.at`, day);
+      const until = slider("Until", iv.until ?? max, 0, max, 1, `${path}.until`, day);
+      const by = slider("Transmission kept", iv.by, 0, 1, 0.05, `${path}.by`, (v) => `${Math.round(v * 100)}%`);
+      item = h("li", { "data-kind": "scale", "data-path": path }, h("strong", { text: "Distancing" }), at.el, until.el, by.el, remove);
+    } else {
+      const at = slider("On", iv.at, 0, max, 1, `${path}.at`, day);
+      const fraction = slider("Vaccinated", iv.fraction, 0, 1, 0.01, `${path}.vaccinate.fraction`, (v) => `${Math.round(v * 100)}% of nodes`);
+      const strategy = select(["highest-degree", "random", "acquaintance"].map((v) => ({ value: v, label: v })), iv.strategy);
+      strategy.dataset.role = "strategy";
+      item = h("li", { "data-kind": "vaccinate", "data-path": path }, h("strong", { text: "Vaccination" }), at.el, fraction.el, field("Whom", strategy, { path: `${path}.vaccinate.strategy` }), remove);
+    }
+    item.id = `iv-${Date.now()}-${index}`;
+    item.append(h("span", { class: "field-error", role: "alert", "data-error-for": item.id }));
+    remove.addEventListener("click", () => item.remove());
+    this.interventions.append(item);
+  }
+
+  read(): ScenarioDraft {
+    const params: Record<string, number> = {};
+    this.params.querySelectorAll<HTMLInputElement>("[data-param]").forEach((i) => (params[i.dataset.param!] = Number(i.value)));
+    const ranges = (li: Element) => [...li.querySelectorAll<HTMLInputElement>("input[type=range]")].map((i) => Number(i.value));
+    const interventions: InterventionDraft[] = [...this.interventions.children].map((li) => {
+      const r = ranges(li);
+      if ((li as HTMLElement).dataset.kind === "scale") return { kind: "scale", at: r[0], until: r[1], by: r[2] };
+      const strategy = li.querySelector<HTMLSelectElement>("[data-role=strategy]")!.value as "random";
+      return { kind: "vaccinate", at: r[0], fraction: r[1], strategy };
+    });
+    const seeds = this.seeds();
+    return {
+      name: this.name,
+      network: this.network() ?? { generate: { type: "karate-club" }, seed: 0 },
+      model: this.model.value,
+      params,
+      tmax: Number(this.tmax.value),
+      record: Number(this.record.value),
+      seeding: this.strategy.value === "clicked" ? { nodes: seeds } : { count: Number(this.count.value), strategy: this.strategy.value as "random" },
+      interventions,
+      runs: Number(this.runs.value),
+      seed: Number(this.seed.value),
+    };
+  }
+
+  write(draft: ScenarioDraft): void {
+    this.name = draft.name;
+    this.model.value = draft.model;
+    this.renderParams(draft.params);
+    this.tmax.value = String(draft.tmax);
+    this.record.value = String(draft.record);
+    if ("nodes" in draft.seeding) this.strategy.value = "clicked";
+    else {
+      this.strategy.value = draft.seeding.strategy;
+      this.count.value = String(draft.seeding.count);
+    }
+    this.interventions.replaceChildren();
+    for (const iv of draft.interventions) this.addIntervention(iv);
+    this.runs.value = String(draft.runs);
+    this.seed.value = String(draft.seed);
+    this.updateSeeding();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The dashboard's scenario as plain data (what the forms edit and the URL carries), and its translation to a
+ * `POST /v1/runs` body in the scenario file format (DESIGN.md). Pure: no DOM, no fetch.
+ */
+export type NetworkSource =
+  | { generate: { type: string; [param: string]: unknown }; seed: number }
+  /** A network stored on the server (uploaded): a link reproduces the run while the server keeps it. */
+  | { id: string };
+
+export type Seeding = { count: number; strategy: "random" | "highest-degree" } | { nodes: string[] };
+
+export type InterventionDraft =
+  /** Scale the transmission rate from day `at` (until `until`, if given): a lockdown when by < 1. */
+  | { kind: "scale"; at: number; until?: number; by: number }
+  /** Vaccinate a fraction of the nodes on day `at` (they move to the recovered compartment). */
+  | { kind: "vaccinate"; at: number; fraction: number; strategy: "random" | "highest-degree" | "acquaintance" };
+
+export interface ScenarioDraft {
+  name: string;
+  network: NetworkSource;
+  /** A model id from GET /v1/models (a compartmental preset). */
+  model: string;
+  params: Record<string, number>;
+  tmax: number;
+  record: number;
+  seeding: Seeding;
+  interventions: InterventionDraft[];
+  runs: number;
+  seed: number;
+}
+
+export const DEFAULT_DRAFT: ScenarioDraft = {
+  name: "dashboard",
+  network: { generate: { type: "barabasi-albert", n: 500, m: 2 }, seed: 1 },
+  model: "SIR",
+  params: { beta: 0.3, gamma: 0.2 },
+  tmax: 60,
+  record: 0.5,
+  seeding: { count: 3, strategy: "random" },
+  interventions: [],
+  runs: 50,
+  seed: 42,
+};
+
+/** The compartment that seeds go into, for a model's compartments. */
+export function seedCompartment(compartments: readonly string[]): string {
+  return compartments.includes("I") ? "I" : compartments.includes("active") ? "active" : compartments[1] ?? compartments[0];
+}
+
+/** The compartment that vaccination moves nodes into. */
+export function immuneCompartment(compartments: readonly string[]): string | undefined {
+  return compartments.includes("R") ? "R" : undefined;
+}
+
+export interface RunRequest {
+  scenario: Record<string, unknown>;
+  networkId?: string;
+}
+
+/** The `POST /v1/runs` body for a draft; node states and history of the first run are kept for playback. */
+export function toRunRequest(draft: ScenarioDraft, compartments: readonly string[], networkId?: string): RunRequest {
+  const seeded = seedCompartment(compartments);
+  const interventions = draft.interventions.map((iv) => {
+    if (iv.kind === "scale") return { at: iv.at, ...(iv.until !== undefined ? { until: iv.until } : {}), scale: "beta", by: iv.by };
+    const to = immuneCompartment(compartments);
+    return { at: iv.at, vaccinate: { strategy: iv.strategy, fraction: iv.fraction }, ...(to ? { to } : {}) };
+  });
+  const scenario: Record<string, unknown> = {
+    name: draft.name,
+    seed: draft.seed,
+    model: { type: "compartmental", preset: draft.model, params: { ...draft.params } },
+    time: { mode: "continuous", tmax: draft.tmax, record: draft.record },
+    initial: { [seeded]: "nodes" in draft.seeding ? { nodes: [...draft.seeding.nodes] } : { count: draft.seeding.count, strategy: draft.seeding.strategy } },
+    ...(interventions.length > 0 ? { interventions } : {}),
+    runs: draft.runs,
+    output: { nodes: "first", history: true },
+  };
+  const id = networkId ?? ("id" in draft.network ? draft.network.id : undefined);
+  if (id === undefined && "generate" in draft.network) scenario.network = { generate: draft.network.generate, seed: draft.network.seed };
+  return id !== undefined ? { scenario, networkId: id } : { scenario };
+}
+
+/**
+ * A bundled scenario file (GET /v1/scenarios) as a draft, where the dashboard can edit it: compartmental
+ * presets with count/strategy/nodes seeding. Returns the draft and the notes on what was left out.
+ */
+export function draftFromScenario(s: Record<string, unknown>, base: ScenarioDraft = DEFAULT_DRAFT): { draft: ScenarioDraft; notes: string[] } {
+  const notes: string[] = [];
+  const draft: ScenarioDraft = structuredClone(base);
+  if (typeof s.name === "string") draft.name = s.name;
+  if (typeof s.seed === "number") draft.seed = s.seed;
+  if (typeof s.runs === "number") draft.runs = s.runs;
+  const model = (s.model ?? {}) as Record<string, unknown>;
+  if (typeof model.preset === "string") draft.model = model.preset;
+  else notes.push("the model is not a preset: the form keeps the current model.");
+  if (model.params && typeof model.params === "object") {
+    draft.params = {};
+    for (const [k, v] of Object.entries(model.params)) if (typeof v === "number") draft.params[k] = v;
+  }
+  const network = (s.network ?? {}) as Record<string, unknown>;
+  if (network.generate && typeof network.generate === "object") {
+    draft.network = { generate: network.generate as { type: string }, seed: typeof network.seed === "number" ? network.seed : 0 };
+  } else if (network.file) {
+    notes.push(`the network is a file (${String(network.file)}): upload it, or keep the current network.`);
+  }
+  const time = (s.time ?? {}) as Record<string, unknown>;
+  if (time.mode === "continuous" && typeof time.tmax === "number") {
+    draft.tmax = time.tmax;
+    draft.record = typeof time.record === "number" ? time.record : time.tmax / 100;
+  } else if (time.mode === "discrete" && typeof time.steps === "number") {
+    const dt = typeof time.dt === "number" ? time.dt : 1;
+    draft.tmax = time.steps * dt;
+    draft.record = dt;
+    notes.push("discrete time is shown as continuous time with the same horizon.");
+  }
+  const initial = (s.initial ?? {}) as Record<string, Record<string, unknown>>;
+  const first = Object.values(initial)[0];
+  if (first) {
+    if (Array.isArray(first.nodes)) draft.seeding = { nodes: first.nodes.map(String) };
+    else if (typeof first.count === "number") draft.seeding = { count: first.count, strategy: first.strategy === "highest-degree" ? "highest-degree" : "random" };
+  }
+  draft.interventions = [];
+  for (const iv of (s.interventions ?? []) as Record<string, unknown>[]) {
+    if (typeof iv.scale === "string" && typeof iv.by === "number") {
+      draft.interventions.push({ kind: "scale", at: Number(iv.at), ...(typeof iv.until === "number" ? { until: iv.until } : {}), by: iv.by });
+    } else if (iv.vaccinate && typeof iv.vaccinate === "object") {
+      const v = iv.vaccinate as Record<string, unknown>;
+      const strategy = v.strategy === "highest-degree" || v.strategy === "acquaintance" ? v.strategy : "random";
+      draft.interventions.push({ kind: "vaccinate", at: Number(iv.at), fraction: typeof v.fraction === "number" ? v.fraction : 0.1, strategy });
+    } else {
+      notes.push(`an intervention the form cannot edit was left out (${Object.keys(iv).join(", ")}).`);
+    }
+  }
+  return { draft, notes };
+}
