@@ -79,8 +79,10 @@ describe("forecast finetune", () => {
     const m = JSON.parse(readFileSync(join(TUNED, "manifest.json"), "utf8")) as CheckpointManifest;
     expect(m.kind).toBe("finetuned");
     expect(m.seed).toBe(3);
-    expect(m.config).toEqual(TINY);
-    expect(m.provenance).toEqual({ data: "tiny.csv", regions: ["north", "south"], rows: 120, strategy: "both" });
+    // The spread calibrated on the early-stopping weeks is measured and reported, not applied (fit.ts).
+    expect(m.config).toEqual({ ...TINY, spread: 1 });
+    expect(m.provenance).toMatchObject({ data: "tiny.csv", regions: ["north", "south"], rows: 120, strategy: "both" });
+    expect(m.provenance.calibration.applied).toBe(false);
     expect(m.base).toEqual({ kind: "pretrained", createdAt: base.createdAt, weightsSha256: base.weightsSha256 });
     expect(m.training).toHaveLength(2);
     expect(m.weightsSha256).not.toBe(base.weightsSha256);

@@ -81,10 +81,11 @@ describe("method transformer", () => {
   });
 
   it("shows the fine-tune's progress while it runs, and can be cancelled", async () => {
-    // Three seasons of a smooth seasonal series: an epoch takes a fraction of a second.
+    // Eleven seasons of a smooth seasonal series: an epoch takes about a second, and early stopping (patience 4)
+    // cannot end the job before the cancel arrives.
     let week = { year: 2015, week: 40 };
     const lines = ["year,week,north"];
-    for (let i = 0; i < 160; i++) {
+    for (let i = 0; i < 600; i++) {
       lines.push(`${week.year},${week.week},${Math.round(500 + 400 * Math.max(0, Math.cos((2 * Math.PI * i) / 52)) ** 3 + 10 * Math.sin(i))}`);
       week = nextWeek(week);
     }
