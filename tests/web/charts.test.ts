@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { alignSeries, bandData, recordIndex, type ResultLike } from "../../web/src/run/series.js";
 import { networkR0, quantile, summarise, formatNumber } from "../../web/src/run/summary.js";
-import { fanData, levelIndex, type ForecastResultLike } from "../../web/src/forecast/fan.js";
+import { fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
 import { degreeSummary, logBinned, nodeSize } from "../../web/src/network/degree.js";
 import { compartmentColours, hexToRgb, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
 
@@ -123,5 +123,33 @@ describe("palette", () => {
     expect(Object.values(OKABE_ITO)).toEqual(expect.arrayContaining(custom));
     expect(hexToRgb("#D55E00")).toEqual([213, 94, 0]);
     expect(withAlpha("#0072B2", 0.25)).toBe("rgba(0,114,178,0.25)");
+  });
+});
+
+describe("protocolLines", () => {
+  it("reads the checkpoint's recorded evaluation: RMSE per horizon, mean WIS relative to the hub baseline, 95% coverage", () => {
+    const info: ForecasterInfo = {
+      available: true,
+      backend: "wasm",
+      checkpoint: {
+        evaluation: {
+          protocol: "colagnn",
+          datasets: {
+            region785: {
+              horizons: [2, 15],
+              methods: {
+                transformer: { rmse: [448.4, 749.2], wis: [100, 300], coverage95: [0.991, 0.978] },
+                "hub-baseline": { rmse: [545, 1749], wis: [200, 600], coverage95: [0.94, 0.93] },
+                persistence: { rmse: [545, 1749], wis: [null, null], coverage95: [null, null] },
+              },
+            },
+            partial: { horizons: [2], methods: { persistence: { rmse: [1], wis: [null], coverage95: [null] } } },
+          },
+        },
+      },
+    };
+    expect(protocolLines(info)).toEqual([{ dataset: "region785", horizons: "2 / 15", rmse: "448 / 749", relativeWis: 0.5, coverage95: "0.99 / 0.98" }]);
+    expect(protocolLines(null)).toEqual([]);
+    expect(protocolLines({ available: false, backend: null, checkpoint: null })).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * field paths of its `errors`, so the forms can show each message next to the field that caused it.
  */
 import type { ResultLike } from "./run/series.js";
-import type { ForecastResultLike } from "./forecast/fan.js";
+import type { ForecastResultLike, ForecasterInfo } from "./forecast/fan.js";
 import type { SerializedGraph } from "graphology-types";
 
 export interface FieldIssue {
@@ -133,6 +133,7 @@ async function request<T>(method: string, path: string, body?: unknown, contentT
 
 export const api = {
   health: () => request<Health>("GET", "/v1/health"),
+  forecaster: () => request<ForecasterInfo>("GET", "/v1/forecaster"),
   models: () => request<ModelInfo[]>("GET", "/v1/models"),
   generators: () => request<GeneratorInfo[]>("GET", "/v1/generators"),
   scenarios: () => request<BundledScenario[]>("GET", "/v1/scenarios"),

@@ -66,3 +66,51 @@ export function fanData(result: ForecastResultLike, context = 104): FanData {
   });
   return data;
 }
+
+/** `GET /v1/forecaster`, as far as the dashboard reads it. */
+export interface ForecasterInfo {
+  available: boolean;
+  backend: string | null;
+  checkpoint: {
+    evaluation?: {
+      protocol: string;
+      datasets: Record<string, { horizons: number[]; methods: Record<string, { rmse: number[]; wis: (number | null)[]; coverage95: (number | null)[] }> }>;
+    } | null;
+  } | null;
+}
+
+/** One line per evaluated dataset: the fine-tuned transformer against the hub baseline under the protocol. */
+export interface ProtocolLine {
+  dataset: string;
+  horizons: string;
+  rmse: string;
+  relativeWis: number;
+  coverage95: string;
+}
+
+const mean = (xs: readonly (number | null)[]): number => {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.reduce((a, b) => a + b, 0) / v.length;
+};
+
+/**
+ * The checkpoint's recorded evaluation (`spreadlab forecast evaluate`) as lines for the scores card: RMSE per
+ * horizon, mean WIS relative to the hub baseline, 95% coverage. Empty when the manifest has none.
+ */
+export function protocolLines(info: ForecasterInfo | null): ProtocolLine[] {
+  const datasets = info?.checkpoint?.evaluation?.datasets ?? {};
+  return Object.entries(datasets).flatMap(([dataset, e]) => {
+    const model = e.methods.transformer;
+    const hub = e.methods["hub-baseline"];
+    if (!model || !hub) return [];
+    return [
+      {
+        dataset,
+        horizons: e.horizons.join(" / "),
+        rmse: model.rmse.map((v) => Math.round(v)).join(" / "),
+        relativeWis: Math.round((100 * mean(model.wis)) / mean(hub.wis)) / 100,
+        coverage95: model.coverage95.map((v) => (v === null ? "–" : v.toFixed(2))).join(" / "),
+      },
+    ];
+  });
+}

@@ -6,7 +6,7 @@
 import { api, type DatasetInfo, type ForecastRow } from "../api.js";
 import { h, byId, field, numberInput, select, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
 import { fanChart, type Chart } from "../charts/plots.js";
-import { fanData, type ForecastResultLike } from "./fan.js";
+import { fanData, protocolLines, type ForecastResultLike, type ProtocolLine } from "./fan.js";
 import { forecastCsv } from "../export/csv.js";
 import { formatNumber } from "../run/summary.js";
 
@@ -136,6 +136,29 @@ export class ForecastPanel {
       h("h3", { text: "Evaluation" }),
       h("dl", {}, ...rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
       s ? h("p", { class: "hint", text: "Weighted interval score on held-out final weeks (lower is better; relative WIS < 1 beats the baseline)." }) : h("p", { class: "hint", text: "The hub baseline is the reference model: no backtest scores." }),
+    );
+    if (result.method === "transformer") void this.showProtocol();
+  }
+
+  /** The checkpoint's recorded evaluation under the published protocol (GET /v1/forecaster), below the backtest. */
+  private async showProtocol(): Promise<void> {
+    let lines: ProtocolLine[];
+    try {
+      lines = protocolLines(await api.forecaster());
+    } catch {
+      return;
+    }
+    if (lines.length === 0) return;
+    this.scores.append(
+      h("h4", { text: "The model under the Cola-GNN protocol (test split)" }),
+      h(
+        "dl",
+        { class: "protocol" },
+        ...lines.flatMap((l) => [
+          h("dt", { text: l.dataset }),
+          h("dd", { text: `RMSE h=${l.horizons}: ${l.rmse}; mean WIS ×${l.relativeWis.toFixed(2)} of the hub baseline; 95% coverage ${l.coverage95}` }),
+        ]),
+      ),
     );
   }
 }

@@ -137,7 +137,14 @@ export class ScenarioPanel {
     }
     item.id = `iv-${Date.now()}-${index}`;
     item.append(h("span", { class: "field-error", role: "alert", "data-error-for": item.id }));
-    remove.addEventListener("click", () => item.remove());
+    // Re-render the rest so each row's data-path (interventions.<i>) matches its index in the request again,
+    // and an API error lands beside the right row.
+    remove.addEventListener("click", () => {
+      item.remove();
+      const rest = this.read().interventions;
+      this.interventions.replaceChildren();
+      for (const other of rest) this.addIntervention(other);
+    });
     this.interventions.append(item);
   }
 
