@@ -6,6 +6,7 @@
  *
  *   forecast pretrain [--series N] [--weeks W] [--epochs E] [--samples-per-epoch S] [--seed S] [--out DIR]
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
+ *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict --model DIR --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--json]
  *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] …
  *
@@ -35,6 +36,23 @@ function parseIntAtLeast(name: string, min: number) {
     const n = Number(value);
     if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new SpreadlabError(`--${name}: expected an integer ≥ ${min}, got "${value}".`);
     return n;
+  };
+}
+
+function parsePositive(name: string) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (value.trim() === "" || !Number.isFinite(x) || x <= 0) throw new SpreadlabError(`--${name}: expected a positive number such as 2e-4, got "${value}".`);
+    return x;
+  };
+}
+
+/** The fine-tuning rates and calibration given on the command line (library defaults otherwise). */
+function fitRates(o: RateCliOptions): RateCliOptions {
+  return {
+    ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {}),
+    ...(o.fullLearningRate !== undefined ? { fullLearningRate: o.fullLearningRate } : {}),
+    ...(o.calibrate ? { calibrate: true } : {}),
   };
 }
 
@@ -214,7 +232,14 @@ interface PretrainCliOptions {
   out: string;
 }
 
-interface FinetuneCliOptions {
+/** --learning-rate, --full-learning-rate, --calibrate (finetune and evaluate). */
+interface RateCliOptions {
+  learningRate?: number;
+  fullLearningRate?: number;
+  calibrate?: boolean;
+}
+
+interface FinetuneCliOptions extends RateCliOptions {
   data: string;
   regions: "all" | string[];
   base?: string;
@@ -233,7 +258,7 @@ interface PredictCliOptions {
   json?: boolean;
 }
 
-interface EvaluateCliOptions {
+interface EvaluateCliOptions extends RateCliOptions {
   data: string;
   protocol: string;
   window: number;
@@ -295,6 +320,9 @@ export function registerForecastCommands(program: Command): void {
     .option("--strategy <s>", "what learns: head, full or both (head, then full)", parseStrategy, "both" as FinetuneStrategy)
     .option("--epochs <n>", "maximum epochs per phase (early stopping on the last 20% of the rows)", parseIntAtLeast("epochs", 1))
     .option("--until <row>", "train on rows before this row index only (default: all rows)", parseIntAtLeast("until", 1))
+    .option("--learning-rate <r>", "learning rate of the head phase (default 2e-4)", parsePositive("learning-rate"))
+    .option("--full-learning-rate <r>", "learning rate of the all-weights phase (default 5e-5)", parsePositive("full-learning-rate"))
+    .option("--calibrate", "apply the interval spread calibrated on the early-stopping weeks (default: measured and reported only)")
     .option("--seed <s>", "seed of the shuffling", parseIntAtLeast("seed", 0), 0)
     .action(async (o: FinetuneCliOptions) => {
       const { table, name } = readTable(o.data);
@@ -308,6 +336,7 @@ export function registerForecastCommands(program: Command): void {
         until: o.until,
         seed: o.seed,
         epochs: o.epochs,
+        ...fitRates(o),
         source: o.data,
         onEpoch: (e) => stderrLine(`${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`),
       });
@@ -362,6 +391,9 @@ export function registerForecastCommands(program: Command): void {
     .option("--base <dir>", "pretrained checkpoint (default: the bundled models/ili-pretrained)")
     .option("--strategy <s>", "fine-tuning strategy: head, full or both", parseStrategy, "both" as FinetuneStrategy)
     .option("--epochs <n>", "maximum epochs per training phase", parseIntAtLeast("epochs", 1))
+    .option("--learning-rate <r>", "learning rate of the head phase (default 2e-4)", parsePositive("learning-rate"))
+    .option("--full-learning-rate <r>", "learning rate of the all-weights phase (default 5e-5)", parsePositive("full-learning-rate"))
+    .option("--calibrate", "apply the interval spread calibrated on the early-stopping weeks (default: measured and reported only)")
     .option("--no-transfer", "skip the transfer experiment (training histories cut to 104 weeks)")
     .option("--hub-samples <n>", "Monte Carlo samples per hub-baseline forecast (default 1000)", parseIntAtLeast("hub-samples", 1))
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0), 0)
@@ -385,7 +417,7 @@ export function registerForecastCommands(program: Command): void {
         horizons: o.horizons,
         window: o.window,
         strategy: o.strategy,
-        fit: o.epochs !== undefined ? { epochs: o.epochs } : undefined,
+        fit: { ...(o.epochs !== undefined ? { epochs: o.epochs } : {}), ...fitRates(o) },
         transfer: o.transfer,
         seed: o.seed,
         hubSamples: o.hubSamples,

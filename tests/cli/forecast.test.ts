@@ -87,6 +87,20 @@ describe("forecast finetune", () => {
     expect(m.training).toHaveLength(2);
     expect(m.weightsSha256).not.toBe(base.weightsSha256);
   });
+
+  it("--calibrate applies the spread chosen on the early-stopping weeks (and --learning-rate is accepted)", async () => {
+    const out = join(work, "calibrated");
+    const r = await cli(["finetune", "--data", "tiny.csv", "--base", "base", "--epochs", "1", "--strategy", "head", "--calibrate", "--learning-rate", "1e-2", "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as CheckpointManifest & { provenance: { calibration: { spread: number; applied: boolean; loss: number; lossAt1: number } } };
+    const c = m.provenance.calibration;
+    expect(c.applied).toBe(true);
+    expect(m.config.spread).toBe(c.spread);
+    expect(c.spread).toBeGreaterThanOrEqual(0.5);
+    expect(c.spread).toBeLessThanOrEqual(2);
+    // The chosen spread is the grid's best on validation: never worse than no recalibration.
+    expect(c.loss).toBeLessThanOrEqual(c.lossAt1);
+  });
 });
 
 describe("forecast predict", () => {
@@ -147,6 +161,8 @@ describe("forecast evaluate", () => {
   it("--protocol other, or horizons beyond the model's, are refused (exit 2)", async () => {
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--protocol", "other"]), /--protocol: unknown protocol "other"; the only one is colagnn/);
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--horizons", "2,5"]), /--horizons: 5 is beyond the model's 4 weeks; choose horizons 1…4/);
+    await invalid(cli(["finetune", "--data", "tiny.csv", "--base", "base", "--learning-rate", "-1"]), /--learning-rate: expected a positive number such as 2e-4, got "-1"/);
+    await invalid(cli(["evaluate", "--data", "tiny.csv", "--full-learning-rate", "fast"]), /--full-learning-rate: expected a positive number/);
   });
 });
 
