@@ -12,6 +12,8 @@ import forceAtlas2 from "graphology-layout-forceatlas2";
 import { downloadAsPNG } from "@sigma/export-image";
 import type { SerializedGraph } from "graphology-types";
 import { nodeSize } from "./degree.js";
+import { sampleIndices } from "./sample.js";
+export { sampleIndices } from "./sample.js";
 
 export const MAX_SHOWN = 50_000;
 const SAMPLE_SIZE = 20_000;
@@ -24,25 +26,6 @@ export interface LoadInfo {
   edgesShown: number;
   degrees: Int32Array;
   edges: number;
-}
-
-/** A deterministic uniform sample of k of n indices (a seeded partial Fisher–Yates; no Math.random). */
-export function sampleIndices(n: number, k: number, seed = 1): Int32Array {
-  const pool = Int32Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < k; i++) {
-    // xorshift32
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    const j = i + (s % (n - i));
-    const t = pool[i];
-    pool[i] = pool[j];
-    pool[j] = t;
-  }
-  return pool.slice(0, k);
 }
 
 export class GraphView {
