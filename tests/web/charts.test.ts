@@ -1,7 +1,7 @@
 /** Chart data shaping (bands, alignment, fan chart), the summary card, the degree distribution, palette. */
 import { describe, expect, it } from "vitest";
 import { alignSeries, bandData, recordIndex, type ResultLike } from "../../web/src/run/series.js";
-import { networkR0, quantile, summarise, formatNumber } from "../../web/src/run/summary.js";
+import { networkR0, quantile, summarise, summaryMetrics, formatNumber } from "../../web/src/run/summary.js";
 import { fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
 import { degreeSummary, logBinned, nodeSize } from "../../web/src/network/degree.js";
 import { compartmentColours, hexToRgb, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
@@ -68,6 +68,27 @@ describe("summary card", () => {
     expect(s.finalSize.lo).toBeCloseTo(5.05, 12);
     expect(s.finalSize.hi).toBeCloseTo(6.95, 12);
     expect([formatNumber(0.123456), formatNumber(12345.6), formatNumber(null), formatNumber(NaN)]).toEqual(["0.123", "12,346", "—", "—"]);
+  });
+
+  it("gives the card's figures: R₀ and peak for compartmental models; final active, reach and rounds for cascades", () => {
+    const stats = { meanDegree: 4, meanSquareDegree: 16 };
+    expect(summaryMetrics(result, false, { beta: 0.2, gamma: 0.2 }, stats).map(([label, value]) => [label, value])).toEqual([
+      ["R₀ (network estimate)", "1.5"],
+      ["Peak infectious", "3"],
+      ["Attack rate", "60%"],
+      ["Final size", "6"],
+    ]);
+    const cascade = summaryMetrics({ ...result, duration: { mean: 2.5, values: [2, 3] } }, true, { probability: 0.1 }, stats);
+    expect(cascade.map(([label, value]) => [label, value])).toEqual([
+      ["Final active", "6"],
+      ["Reach", "60%"],
+      ["Rounds", "2.5"],
+    ]);
+    expect(cascade[0][2]).toBe("95% of runs: 5.05–6.95 (seeds included)");
+    expect(cascade[2][2]).toBe("until no new activation; runs took 2–3");
+    expect(cascade.some(([label]) => /R₀|Peak/.test(label))).toBe(false);
+    // Without durations: rounds from the record times.
+    expect(summaryMetrics(result, true, {}, null)[2][1]).toBe(formatNumber(result.times.length - 1));
   });
 });
 

@@ -175,6 +175,22 @@ describe("the dashboard in Chromium", () => {
     await page.click("#tab-simulate");
   });
 
+  it("runs an independent cascade: no interventions, curves of inactive/active, a cascade summary", async () => {
+    await page.selectOption('#scenario-form select[data-path="model.preset"]', "independent-cascade");
+    expect(await page.isVisible("#interventions-note")).toBe(true);
+    await page.fill('#scenario-form input[data-path="model.params.probability"]', "0.3");
+    await page.fill('#scenario-form input[data-path="runs"]', "10");
+    await page.click("#run-button");
+    await page.waitForFunction(() => window.__spreadlab.runs.runs.length === 3, null, { timeout: 30_000 });
+    expect(await page.evaluate(() => window.__spreadlab.counts()?.length)).toBe(2);
+    expect(await page.textContent("#summary-card")).toMatch(/Final active[\s\S]*Rounds/);
+    expect(await page.textContent("#summary-card")).not.toMatch(/R₀|Peak/);
+    const [inactive, active] = await colourPixels(page, "#curves", [S, I], "curves-cascade.png");
+    expect(inactive, "chart pixels of inactive").toBeGreaterThan(100);
+    expect(active, "chart pixels of active").toBeGreaterThan(100);
+    expect(page.url()).toMatch(/#s=/);
+  });
+
   it("a shared URL reproduces the same result", async () => {
     const other = await openDashboard(shared);
     await other.waitForFunction(() => window.__spreadlab.runs.current !== null, null, { timeout: 30_000 });

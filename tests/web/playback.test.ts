@@ -1,6 +1,6 @@
 /** Playback: node states at any time from a run's history, forwards and backwards, reporting changed nodes. */
 import { describe, expect, it } from "vitest";
-import { Playback } from "../../web/src/run/playback.js";
+import { Playback, cascadeHistory } from "../../web/src/run/playback.js";
 
 // S=0, I=1, R=2. Node 0 infected at t=0 (initial), infects 1 at 1.5 and 2 at 2; 0 recovers at 3; 1 at 4.
 const history = { initial: [1, 0, 0, 0], time: [1.5, 2, 3, 4], node: [1, 2, 0, 1], to: [1, 1, 2, 2] };
@@ -39,5 +39,21 @@ describe("Playback", () => {
   it("refuses a history out of time order or naming unknown nodes", () => {
     expect(() => new Playback({ initial: [0, 0], time: [2, 1], node: [0, 1], to: [1, 1] })).toThrow(/must not decrease/);
     expect(() => new Playback({ initial: [0, 0], time: [1], node: [5], to: [1] })).toThrow(/node 5/);
+  });
+});
+
+describe("cascadeHistory (a cascade's activation rounds as a history)", () => {
+  it("starts the seeds (round 0) active and activates the others at their rounds, in round order", () => {
+    // inactive=0, active=1. Seeds 1 and 4; node 3 in round 2, nodes 0 and 5 in round 1; node 2 never.
+    const h = cascadeHistory([1, 0, null, 2, 0, 1]);
+    expect(h).toEqual({ initial: [0, 1, 0, 0, 1, 0], time: [1, 1, 2], node: [0, 5, 3], to: [1, 1, 1] });
+    const p = new Playback(h);
+    expect(p.counts(2)).toEqual([4, 2]);
+    p.seek(1.5);
+    expect(p.counts(2)).toEqual([2, 4]);
+    p.seek(2);
+    expect(Array.from(p.states)).toEqual([1, 1, 0, 1, 1, 1]);
+    p.seek(0);
+    expect(p.counts(2)).toEqual([4, 2]);
   });
 });

@@ -1,7 +1,20 @@
 /** The dashboard's scenario drafts: URL codec round trips, damaged links, and the POST /v1/runs body. */
 import { describe, expect, it } from "vitest";
 import { decodeDraft, encodeDraft, UrlStateError } from "../../web/src/state/url.js";
-import { DEFAULT_DRAFT, draftFromScenario, toRunRequest, type ScenarioDraft } from "../../web/src/state/scenario.js";
+import { DEFAULT_DRAFT, draftFromScenario, isCascadeFamily, isCascadeModel, runLabel, toRunRequest, type ScenarioDraft } from "../../web/src/state/scenario.js";
+
+const cascadeDraft: ScenarioDraft = {
+  ...DEFAULT_DRAFT,
+  name: "word of mouth",
+  network: { id: "net-7" },
+  model: "independent-cascade",
+  params: { probability: 0.15 },
+  tmax: 25,
+  seeding: { nodes: ["0", "33"] },
+  interventions: [],
+  runs: 200,
+  seed: 17,
+};
 
 const draft: ScenarioDraft = {
   ...DEFAULT_DRAFT,
@@ -24,6 +37,19 @@ describe("URL state codec", () => {
     expect(hash).toMatch(/^#s=[A-Za-z0-9_-]+$/);
     expect(decodeDraft(hash)).toEqual(draft);
     expect(decodeDraft(hash.slice(1))).toEqual(draft);
+  });
+
+  it("round-trips the cascade models (independent cascade with clicked seeds, linear threshold with a strategy)", () => {
+    expect(decodeDraft(encodeDraft(cascadeDraft))).toEqual(cascadeDraft);
+    const lt: ScenarioDraft = { ...cascadeDraft, model: "linear-threshold", params: {}, seeding: { count: 20, strategy: "highest-degree" } };
+    expect(decodeDraft(encodeDraft(lt))).toEqual(lt);
+  });
+
+  it("refuses a cascade link with interventions or a fractional number of rounds", () => {
+    expect(() => decodeDraft(encodeDraft({ ...cascadeDraft, interventions: [{ kind: "scale", at: 1, by: 0.5 }] }))).toThrow(/interventions \(independent-cascade takes none\)/);
+    expect(() => decodeDraft(encodeDraft({ ...cascadeDraft, model: "linear-threshold", tmax: 2.5 }))).toThrow(/whole number of rounds/);
+    // The same values stay valid for a compartmental model.
+    expect(decodeDraft(encodeDraft({ ...cascadeDraft, model: "SIR", params: { beta: 0.3, gamma: 0.2 }, tmax: 2.5 }))?.tmax).toBe(2.5);
   });
 
   it("returns null for a hash without a scenario", () => {
@@ -70,7 +96,57 @@ describe("toRunRequest", () => {
   });
 });
 
+describe("toRunRequest for cascades", () => {
+  it("builds an independent cascade: model type and probability, active seeds, rounds as discrete steps, activation rounds for playback", () => {
+    const withIvs = { ...cascadeDraft, record: 0.5, interventions: [{ kind: "scale" as const, at: 1, by: 0.5 }] };
+    expect(toRunRequest(withIvs, ["inactive", "active"])).toEqual({
+      networkId: "net-7",
+      scenario: {
+        name: "word of mouth",
+        seed: 17,
+        model: { type: "independent-cascade", params: { probability: 0.15 } },
+        time: { mode: "discrete", steps: 25 },
+        initial: { active: { nodes: ["0", "33"] } },
+        runs: 200,
+        output: { nodes: "first", infectionTimes: true },
+      },
+    });
+  });
+
+  it("builds a linear threshold without params, seeding by strategy on a generated network", () => {
+    const { scenario } = toRunRequest({ ...cascadeDraft, network: { generate: { type: "barabasi-albert", n: 300, m: 2 }, seed: 4 }, model: "linear-threshold", params: { probability: 0.2 }, tmax: 0.4, seeding: { count: 20, strategy: "highest-degree" } }, ["inactive", "active"]);
+    expect(scenario.model).toEqual({ type: "linear-threshold" });
+    expect(scenario.time).toEqual({ mode: "discrete", steps: 1 });
+    expect(scenario.initial).toEqual({ active: { count: 20, strategy: "highest-degree" } });
+    expect(scenario.network).toEqual({ generate: { type: "barabasi-albert", n: 300, m: 2 }, seed: 4 });
+  });
+
+  it("knows the cascade models and families of the registry, and labels their runs", () => {
+    expect(["independent-cascade", "linear-threshold", "SIR", "heat"].map(isCascadeModel)).toEqual([true, true, false, false]);
+    expect(["cascade", "independent-cascade", "linear-threshold", "compartmental", "reaction-diffusion"].map(isCascadeFamily)).toEqual([true, true, true, false, false]);
+    expect(runLabel(cascadeDraft, 3)).toBe("#3 independent-cascade (p 0.15)");
+    expect(runLabel({ ...cascadeDraft, model: "linear-threshold", params: {} }, 4)).toBe("#4 linear-threshold");
+    expect(runLabel(draft, 1)).toBe("#1 SEIR + vaccination + distancing (β 0.4)");
+  });
+});
+
 describe("draftFromScenario (presets from scenarios/)", () => {
+  it("reads the cascade presets: model type, probability, active seeds, rounds", () => {
+    const ic = draftFromScenario({
+      name: "Word of mouth in the karate club",
+      seed: 17,
+      network: { generate: { type: "karate-club" } },
+      model: { type: "independent-cascade", params: { probability: 0.15 } },
+      initial: { active: { nodes: ["0", "33"] } },
+      runs: 2000,
+    });
+    expect(ic.notes).toEqual([]);
+    expect(ic.draft).toMatchObject({ model: "independent-cascade", params: { probability: 0.15 }, seeding: { nodes: ["0", "33"] }, runs: 2000, interventions: [] });
+    const lt = draftFromScenario({ model: { type: "linear-threshold" }, initial: { active: { count: 20, strategy: "highest-degree" } }, time: { mode: "discrete", steps: 30 }, interventions: [{ at: 1, scale: "beta", by: 0.5 }] }, DEFAULT_DRAFT);
+    expect(lt.draft).toMatchObject({ model: "linear-threshold", params: {}, tmax: 30, seeding: { count: 20, strategy: "highest-degree" }, interventions: [] });
+    expect(lt.notes).toEqual([expect.stringMatching(/no interventions/)]);
+  });
+
   it("reads a bundled scenario's model, time, seeding and interventions", () => {
     const { draft: d, notes } = draftFromScenario({
       name: "SEIR with vaccination and a lockdown window",

@@ -12,7 +12,7 @@ import { RunPanel, type FinishedRun } from "./run/panel.js";
 import { ComparePanel } from "./run/compare.js";
 import { ForecastPanel } from "./forecast/panel.js";
 import { decodeDraft, encodeDraft } from "./state/url.js";
-import { DEFAULT_DRAFT, type ScenarioDraft } from "./state/scenario.js";
+import { DEFAULT_DRAFT, isCascadeFamily, type ScenarioDraft } from "./state/scenario.js";
 import { compartmentColours } from "./palette.js";
 
 function setupTabs(): void {
@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   setupTabs();
   const [health, models, generators, presets, datasets] = await Promise.all([api.health(), api.models(), api.generators(), api.scenarios().catch(() => []), api.datasets()]);
   byId("version").textContent = `v${health.version}`;
-  const runnable: ModelInfo[] = models.filter((m) => m.family === "compartmental" && m.compartments.length > 0);
+  // Compartmental presets and cascades (independent cascade, linear threshold); reaction–diffusion models
+  // (field output) are not offered: the model select's hint says so.
+  const runnable: ModelInfo[] = models.filter((m) => (m.family === "compartmental" || isCascadeFamily(m.family)) && m.compartments.length > 0);
 
   const view = new GraphView(byId("graph"));
   const network = new NetworkPanel(generators, view);

@@ -100,8 +100,8 @@ function bandsFor(first: number, colour: string, strength = 1): uPlot.Band[] {
  * Compartment curves (median, 50% and 95% bands). `cursor()` gives the timeline time; `onPick(t)` is called
  * when the analyst clicks the chart (scrubbing from the curves).
  */
-export function bandChart(el: HTMLElement, data: BandData, colours: string[], cursor: () => number | null, onPick?: (t: number) => void, title = "Nodes per compartment"): Chart {
-  const series: uPlot.Series[] = [{ label: "day" }];
+export function bandChart(el: HTMLElement, data: BandData, colours: string[], cursor: () => number | null, onPick?: (t: number) => void, title = "Nodes per compartment", unit = "day"): Chart {
+  const series: uPlot.Series[] = [{ label: unit }];
   const bands: uPlot.Band[] = [];
   const columns: (number | null)[][] = [data.times];
   data.compartments.forEach((c, i) => {
@@ -119,7 +119,7 @@ export function bandChart(el: HTMLElement, data: BandData, colours: string[], cu
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: false } },
     axes: [
-      { ...AXIS, label: "day" },
+      { ...AXIS, label: unit },
       { ...AXIS, label: "nodes", size: 56 },
     ],
     plugins: [verticalLine(cursor, OKABE_ITO.black)],

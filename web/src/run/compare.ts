@@ -35,7 +35,7 @@ export class ComparePanel {
     const names = new Set(this.runs.flatMap((r) => r.result.compartments));
     const keep = this.compartment.value;
     this.compartment.replaceChildren(...[...names].map((c) => h("option", { value: c, text: c })));
-    this.compartment.value = keep && names.has(keep) ? keep : names.has("I") ? "I" : [...names][0];
+    this.compartment.value = keep && names.has(keep) ? keep : names.has("I") ? "I" : names.has("active") ? "active" : [...names][0];
   }
 
   draw(): void {

@@ -7,11 +7,11 @@ import { api, followRun, type NetworkStats, type RunRow } from "../api.js";
 import { h, byId, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
 import { bandChart, type Chart } from "../charts/plots.js";
 import { compartmentColours } from "../palette.js";
-import { Playback } from "./playback.js";
+import { Playback, cascadeHistory } from "./playback.js";
 import { bandData, recordIndex, type ResultLike } from "./series.js";
-import { summarise, formatNumber } from "./summary.js";
+import { summaryMetrics, formatNumber } from "./summary.js";
 import { resultCsv } from "../export/csv.js";
-import { toRunRequest, type ScenarioDraft } from "../state/scenario.js";
+import { isCascadeModel, runLabel, toRunRequest, type ScenarioDraft } from "../state/scenario.js";
 import type { GraphView } from "../network/view.js";
 
 export interface FinishedRun {
@@ -33,6 +33,8 @@ export class RunPanel {
   /** JavaScript time of the last frames' recolouring (ms), for the performance figure. */
   readonly frameMs: number[] = [];
   private chart: Chart | null = null;
+  /** The timeline's unit: days, or rounds for a cascade. */
+  private unit = "day";
   private playing = false;
   private lastFrame = 0;
   private readonly button = byId<HTMLButtonElement>("run-button");
@@ -87,7 +89,7 @@ export class RunPanel {
       });
       if (done.status !== "succeeded") throw new Error(`the run ${done.status}${done.error ? `: ${done.error.message}` : "."}`);
       const result = await api.result(row.id);
-      const label = `#${this.runs.length + 1} ${draft.model}${draft.interventions.length ? ` + ${draft.interventions.map((i) => (i.kind === "scale" ? "distancing" : "vaccination")).join(" + ")}` : ""} (β ${draft.params.beta ?? "–"})`;
+      const label = runLabel(draft, this.runs.length + 1);
       const run: FinishedRun = { id: row.id, label, draft, result };
       this.runs.push(run);
       this.status.textContent = `Done: ${result.runs} runs in ${formatNumber((result as { elapsedMs?: number }).elapsedMs ?? 0)} ms.`;
@@ -107,26 +109,33 @@ export class RunPanel {
     this.current = run;
     const { result } = run;
     const colours = compartmentColours(result.compartments);
-    const history = result.nodes?.runs[0]?.history;
+    const cascade = isCascadeModel(run.draft.model);
+    // Cascades return activation rounds instead of a history: replay them as one.
+    const first = result.nodes?.runs[0];
+    const history = first?.history ?? (cascade && first?.infectionTime ? cascadeHistory(first.infectionTime) : undefined);
     this.playback = history ? new Playback(history) : null;
+    this.unit = cascade ? "round" : "day";
+    this.scrub.setAttribute("aria-label", `Timeline (${this.unit})`);
     this.view.showStates(this.playback?.states ?? null, colours, result.nodes?.nodeIds);
     const end = result.times[result.times.length - 1] ?? 0;
     this.scrub.min = "0";
     this.scrub.max = String(end);
-    this.scrub.step = String(result.times[1] - result.times[0] || 1);
+    this.scrub.step = String(result.times.length > 1 ? result.times[1] - result.times[0] || 1 : 1);
     this.chart?.destroy();
-    this.chart = bandChart(this.chartEl, bandData(result), colours, () => this.time, (t) => {
-      this.pause();
-      this.seek(t);
-    });
-    const s = summarise(result, run.draft.params, stats);
+    this.chart = bandChart(
+      this.chartEl,
+      bandData(result),
+      colours,
+      () => this.time,
+      (t) => {
+        this.pause();
+        this.seek(t);
+      },
+      undefined,
+      this.unit,
+    );
     this.card.replaceChildren(
-      ...[
-        ["R₀ (network estimate)", formatNumber(s.r0), "T·(⟨k²⟩−⟨k⟩)/⟨k⟩, T = β/(β+γ)"],
-        ["Peak infectious", formatNumber(s.peak.mean), `on day ${formatNumber(s.peak.day)} (mean of ${s.runs} runs)`],
-        ["Attack rate", `${formatNumber(s.attackRate * 100)}%`, `of ${formatNumber(s.n)} nodes`],
-        ["Final size", formatNumber(s.finalSize.mean), `95% of runs: ${formatNumber(s.finalSize.lo)}–${formatNumber(s.finalSize.hi)}`],
-      ].map(([k, v, note]) => h("div", { class: "metric" }, h("span", { class: "metric-label", text: k }), h("strong", { class: "metric-value", text: v }), h("span", { class: "metric-note", text: note }))),
+      ...summaryMetrics(result, cascade, run.draft.params, stats).map(([k, v, note]) => h("div", { class: "metric" }, h("span", { class: "metric-label", text: k }), h("strong", { class: "metric-value", text: v }), h("span", { class: "metric-note", text: note }))),
     );
     this.setControls(true);
     this.seek(0);
@@ -143,7 +152,7 @@ export class RunPanel {
     this.frameMs.push(performance.now() - started);
     if (this.frameMs.length > 600) this.frameMs.shift();
     this.scrub.value = String(this.time);
-    this.clock.textContent = `day ${this.time.toFixed(1)}`;
+    this.clock.textContent = this.unit === "round" ? `round ${Math.floor(this.time)}` : `day ${this.time.toFixed(1)}`;
     this.chart?.plot.redraw(false);
     const k = recordIndex(result.times, this.time);
     const live = this.playback ? this.playback.counts(result.compartments.length) : null;

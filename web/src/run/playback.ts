@@ -12,6 +12,21 @@ export interface StateHistory {
   to: number[];
 }
 
+/**
+ * The history of a cascade run from its nodes' activation rounds (the result's `infectionTime`, which
+ * cascades return instead of a history): seeds (round 0) start active (compartment 1), every other activated
+ * node changes to active at its round, in round order; nodes never activated (null) stay inactive.
+ */
+export function cascadeHistory(activation: readonly (number | null)[]): StateHistory {
+  const initial = activation.map((r) => (r === 0 ? 1 : 0));
+  const node: number[] = [];
+  activation.forEach((r, i) => {
+    if (r !== null && r > 0) node.push(i);
+  });
+  node.sort((a, b) => (activation[a] as number) - (activation[b] as number) || a - b);
+  return { initial, time: node.map((i) => activation[i] as number), node, to: node.map(() => 1) };
+}
+
 export class Playback {
   /** Current compartment index of every node. */
   readonly states: Uint8Array;

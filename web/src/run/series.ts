@@ -14,7 +14,18 @@ export interface ResultLike {
   finalSize: { mean: number; sd: number; values: number[] };
   peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
   attackRate?: { mean: number; sd: number };
-  nodes?: { nodeIds: string[]; runs: { run: number; state: string[]; history?: { initial: number[]; time: number[]; node: number[]; to: number[] } }[] };
+  /** Time of each run's last event (cascades: rounds). */
+  duration?: { mean: number; sd: number; values: number[] };
+  nodes?: {
+    nodeIds: string[];
+    runs: {
+      run: number;
+      state: string[];
+      /** Time each node left the susceptible compartment (cascades: activation round, 0 for seeds); null if never. */
+      infectionTime?: (number | null)[];
+      history?: { initial: number[]; time: number[]; node: number[]; to: number[] };
+    }[];
+  };
 }
 
 export interface CompartmentBands {

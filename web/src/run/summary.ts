@@ -1,5 +1,6 @@
 /**
- * The summary card of a run: R0 estimate, peak size and day, attack rate, final size with its interval.
+ * The summary card of a run: R0 estimate, peak size and day, attack rate, final size with its interval
+ * (cascades: final active count with its interval, reach and rounds; see summaryMetrics).
  *
  * R0 on a network (SIR-like, continuous time, rates β per edge and γ): each transmission along an edge
  * happens before recovery with probability T = β / (β + γ) (the transmissibility), and an infected node
@@ -57,4 +58,37 @@ export function formatNumber(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
   if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US");
   return Number(x.toPrecision(3)).toString();
+}
+
+/** One figure of the summary card: label, value, note. */
+export type Metric = [label: string, value: string, note: string];
+
+/**
+ * The summary card's figures for a result. Compartmental models: R₀ (network estimate), peak, attack rate,
+ * final size. Cascades (independent cascade, linear threshold) have no R₀ or infectious peak: final active
+ * count with its 95% interval, reach (the share of nodes ever active) and rounds until no node activated.
+ */
+export function summaryMetrics(
+  result: Parameters<typeof summarise>[0] & { duration?: { mean: number; values: number[] }; times: number[] },
+  cascade: boolean,
+  params: Record<string, number>,
+  stats: DegreeMoments | null,
+): Metric[] {
+  const s = summarise(result, params, stats);
+  const interval = `95% of runs: ${formatNumber(s.finalSize.lo)}–${formatNumber(s.finalSize.hi)}`;
+  if (cascade) {
+    const rounds = result.duration?.values ?? [];
+    const mean = result.duration?.mean ?? Math.max(0, result.times.length - 1);
+    return [
+      ["Final active", formatNumber(s.finalSize.mean), `${interval} (seeds included)`],
+      ["Reach", `${formatNumber(s.attackRate * 100)}%`, `of ${formatNumber(s.n)} nodes ever active`],
+      ["Rounds", formatNumber(mean), rounds.length ? `until no new activation; runs took ${formatNumber(rounds.reduce((a, b) => Math.min(a, b)))}–${formatNumber(rounds.reduce((a, b) => Math.max(a, b)))}` : `until no new activation (mean of ${s.runs} runs)`],
+    ];
+  }
+  return [
+    ["R₀ (network estimate)", formatNumber(s.r0), "T·(⟨k²⟩−⟨k⟩)/⟨k⟩, T = β/(β+γ)"],
+    ["Peak infectious", formatNumber(s.peak.mean), `on day ${formatNumber(s.peak.day)} (mean of ${s.runs} runs)`],
+    ["Attack rate", `${formatNumber(s.attackRate * 100)}%`, `of ${formatNumber(s.n)} nodes`],
+    ["Final size", formatNumber(s.finalSize.mean), interval],
+  ];
 }

@@ -2,11 +2,15 @@
  * The scenario panel: a model from the registry (its form generated from the parameter schema, with units
  * and defaults), seeds of infection (a strategy, or nodes clicked on the graph), interventions on a timeline
  * (sliders for day and strength), runs and seed, and presets from scenarios/ (GET /v1/scenarios).
+ * Cascade models (independent cascade, linear threshold) count rounds instead of days, seed "active" nodes
+ * and take no interventions: the form relabels itself and hides the interventions for them.
  * `read()` gives the draft the forms describe; `write(draft)` fills them in.
  */
 import type { BundledScenario, ModelInfo } from "../api.js";
 import { h, field, numberInput, select } from "../ui/dom.js";
-import { draftFromScenario, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+import { draftFromScenario, isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+
+const PARAM_LABELS: Record<string, string> = { beta: "β (transmission)", gamma: "γ (recovery)", sigma: "σ (onset)", omega: "ω (waning)", probability: "p (activation)" };
 
 function slider(label: string, value: number, min: number, max: number, step: number, path: string, format: (v: number) => string): { el: HTMLElement; input: HTMLInputElement } {
   const input = h("input", { type: "range", min, max, step, value: String(value) });
@@ -32,6 +36,11 @@ export class ScenarioPanel {
   private count = numberInput(3, { min: 0, step: 1 });
   private clicked = h("p", { class: "hint", "aria-live": "polite" });
   private interventions = h("ol", { class: "interventions" });
+  private tmaxField: HTMLDivElement;
+  private recordField: HTMLDivElement;
+  private seedLegend = h("legend", { text: "Seeds of infection" });
+  private interventionSet: HTMLFieldSetElement;
+  private interventionNote = h("p", { class: "hint", id: "interventions-note", text: "Interventions apply to compartmental models; cascades run without them.", hidden: true });
   private runs = numberInput(50, { min: 1, step: 1 });
   private seed = numberInput(42, { min: 0, step: 1 });
   private notes = h("p", { class: "note", "aria-live": "polite" });
@@ -60,28 +69,57 @@ export class ScenarioPanel {
       this.notes.textContent = [preset.description, ...notes].filter(Boolean).join(" ");
       this.onPreset?.(draft);
     });
-    this.model.addEventListener("change", () => this.renderParams());
+    this.model.addEventListener("change", () => {
+      this.renderParams();
+      this.updateModel();
+    });
     this.strategy.addEventListener("change", () => this.updateSeeding());
     const addScale = h("button", { type: "button", text: "+ Distancing (scale β)" });
     const addVaccine = h("button", { type: "button", text: "+ Vaccination" });
     addScale.addEventListener("click", () => this.addIntervention({ kind: "scale", at: 10, until: 30, by: 0.5 }));
     addVaccine.addEventListener("click", () => this.addIntervention({ kind: "vaccinate", at: 5, fraction: 0.1, strategy: "highest-degree" }));
+    this.tmaxField = field("Days", this.tmax, { path: "time.tmax", unit: "days" });
+    this.recordField = field("Record every", this.record, { path: "time.record", unit: "days" });
+    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions" }, addScale, addVaccine));
     this.el = h(
       "form",
       { class: "panel", id: "scenario-form", "aria-label": "Scenario" },
       field("Preset", presetSelect, { hint: "bundled scenario files (scenarios/)" }),
       this.notes,
-      field("Model", this.model, { path: "model.preset" }),
+      field("Model", this.model, { path: "model.preset", hint: "compartmental and cascade models; reaction–diffusion models (field output) are not offered here yet: run them from the CLI or the API" }),
       this.params,
-      h("div", { class: "row" }, field("Days", this.tmax, { path: "time.tmax", unit: "days" }), field("Record every", this.record, { path: "time.record", unit: "days" })),
-      h("fieldset", {}, h("legend", { text: "Seeds of infection" }), h("div", { class: "row" }, field("Seed", this.strategy, { path: "initial" }), field("How many", this.count, { path: "initial.I.count" })), this.clicked),
-      h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions" }, addScale, addVaccine)),
+      h("div", { class: "row" }, this.tmaxField, this.recordField),
+      h("fieldset", {}, this.seedLegend, h("div", { class: "row" }, field("Seed", this.strategy, { path: "initial" }), field("How many", this.count, { path: "initial.I.count" })), this.clicked),
+      this.interventionSet,
+      this.interventionNote,
       h("div", { class: "row" }, field("Runs", this.runs, { path: "runs", hint: "ensemble size" }), field("Random seed", this.seed, { path: "seed", hint: "same seed, same result" })),
       h("p", { class: "form-error", role: "alert" }),
     );
     this.el.addEventListener("submit", (e) => e.preventDefault());
     this.renderParams();
+    this.updateModel();
     this.updateSeeding();
+  }
+
+  /** Whether the chosen model is a cascade (rounds, active seeds, no interventions). */
+  get cascade(): boolean {
+    return isCascadeModel(this.model.value);
+  }
+
+  /** Relabel the form for the chosen model's family. */
+  private updateModel(): void {
+    const cascade = this.cascade;
+    const label = this.tmaxField.querySelector("label")!;
+    label.replaceChildren(cascade ? "Rounds at most" : "Days", h("span", { class: "unit", text: cascade ? " (rounds)" : " (days)" }));
+    this.tmax.dataset.path = cascade ? "time.steps" : "time.tmax";
+    this.tmax.step = cascade ? "1" : "any";
+    if (cascade) this.tmax.value = String(Math.max(1, Math.round(Number(this.tmax.value) || 1)));
+    this.recordField.hidden = cascade;
+    this.seedLegend.textContent = cascade ? "Seeds (active nodes)" : "Seeds of infection";
+    this.count.dataset.path = cascade ? "initial.active.count" : "initial.I.count";
+    // Intervention rows stay in the form (hidden), so that going back to a compartmental model keeps them.
+    this.interventionSet.hidden = cascade;
+    this.interventionNote.hidden = !cascade;
   }
 
   get modelInfo(): ModelInfo {
@@ -89,11 +127,16 @@ export class ScenarioPanel {
   }
 
   private renderParams(values: Record<string, number> = {}): void {
+    const info = this.modelInfo;
+    if (info.parameters.length === 0) {
+      this.params.replaceChildren(h("p", { class: "hint", text: `${info.id} has no parameters to set. ${info.description}` }));
+      return;
+    }
     this.params.replaceChildren(
-      ...this.modelInfo.parameters.map((p) => {
+      ...info.parameters.map((p) => {
         const input = numberInput(values[p.name] ?? p.default ?? 0, { min: p.min, max: p.max });
         input.dataset.param = p.name;
-        return field(p.name === "beta" ? "β (transmission)" : p.name === "gamma" ? "γ (recovery)" : p.name === "sigma" ? "σ (onset)" : p.name === "omega" ? "ω (waning)" : p.name, input, {
+        return field(PARAM_LABELS[p.name] ?? p.name, input, {
           path: `model.params.${p.name}`,
           unit: p.unit,
           hint: `${p.description ?? ""}${p.default !== undefined ? ` · default ${p.default}` : ""}`,
@@ -167,7 +210,7 @@ export class ScenarioPanel {
       tmax: Number(this.tmax.value),
       record: Number(this.record.value),
       seeding: this.strategy.value === "clicked" ? { nodes: seeds } : { count: Number(this.count.value), strategy: this.strategy.value as "random" },
-      interventions,
+      interventions: this.cascade ? [] : interventions,
       runs: Number(this.runs.value),
       seed: Number(this.seed.value),
     };
@@ -177,6 +220,7 @@ export class ScenarioPanel {
     this.name = draft.name;
     this.model.value = draft.model;
     this.renderParams(draft.params);
+    this.updateModel();
     this.tmax.value = String(draft.tmax);
     this.record.value = String(draft.record);
     if ("nodes" in draft.seeding) this.strategy.value = "clicked";

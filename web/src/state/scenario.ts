@@ -18,10 +18,12 @@ export type InterventionDraft =
 export interface ScenarioDraft {
   name: string;
   network: NetworkSource;
-  /** A model id from GET /v1/models (a compartmental preset). */
+  /** A model id from GET /v1/models: a compartmental preset, or a cascade model (see CASCADE_MODELS). */
   model: string;
   params: Record<string, number>;
+  /** Continuous-time horizon in days; for a cascade, the largest number of rounds. */
   tmax: number;
+  /** Record interval in days (cascades record every round and ignore it). */
   record: number;
   seeding: Seeding;
   interventions: InterventionDraft[];
@@ -42,6 +44,30 @@ export const DEFAULT_DRAFT: ScenarioDraft = {
   seed: 42,
 };
 
+/**
+ * Cascade models of the registry (GET /v1/models families "independent-cascade" and "linear-threshold"):
+ * compartments inactive/active, time in rounds, no interventions. Their scenario `model.type` is the id.
+ */
+export const CASCADE_MODELS = ["independent-cascade", "linear-threshold"] as const;
+
+export function isCascadeModel(id: string): boolean {
+  return (CASCADE_MODELS as readonly string[]).includes(id);
+}
+
+/** Whether a registry family (GET /v1/models) is one the dashboard runs as a cascade. */
+export function isCascadeFamily(family: string): boolean {
+  return family === "cascade" || isCascadeModel(family);
+}
+
+/** A short label for a finished run: model, interventions and its main parameter. */
+export function runLabel(draft: ScenarioDraft, index: number): string {
+  if (isCascadeModel(draft.model)) {
+    return `#${index} ${draft.model}${draft.params.probability !== undefined ? ` (p ${draft.params.probability})` : ""}`;
+  }
+  const ivs = draft.interventions.map((i) => (i.kind === "scale" ? "distancing" : "vaccination")).join(" + ");
+  return `#${index} ${draft.model}${ivs ? ` + ${ivs}` : ""} (β ${draft.params.beta ?? "–"})`;
+}
+
 /** The compartment that seeds go into, for a model's compartments. */
 export function seedCompartment(compartments: readonly string[]): string {
   return compartments.includes("I") ? "I" : compartments.includes("active") ? "active" : compartments[1] ?? compartments[0];
@@ -59,6 +85,35 @@ export interface RunRequest {
 
 /** The `POST /v1/runs` body for a draft; node states and history of the first run are kept for playback. */
 export function toRunRequest(draft: ScenarioDraft, compartments: readonly string[], networkId?: string): RunRequest {
+  const scenario = isCascadeModel(draft.model) ? cascadeScenario(draft) : compartmentalScenario(draft, compartments);
+  const id = networkId ?? ("id" in draft.network ? draft.network.id : undefined);
+  if (id === undefined && "generate" in draft.network) scenario.network = { generate: draft.network.generate, seed: draft.network.seed };
+  return id !== undefined ? { scenario, networkId: id } : { scenario };
+}
+
+function initialSeeds(seeding: Seeding): Record<string, unknown> {
+  return "nodes" in seeding ? { nodes: [...seeding.nodes] } : { count: seeding.count, strategy: seeding.strategy };
+}
+
+/**
+ * A cascade: `model.type` is the model id (params only when the model has any: linear threshold takes none),
+ * seeds in "active", at most `tmax` rounds (discrete time, one step per round), no interventions. Cascades
+ * keep no state history: the first run's activation rounds (`infectionTimes`) give the playback instead.
+ */
+function cascadeScenario(draft: ScenarioDraft): Record<string, unknown> {
+  const params = draft.model === "linear-threshold" ? {} : { ...draft.params };
+  return {
+    name: draft.name,
+    seed: draft.seed,
+    model: { type: draft.model, ...(Object.keys(params).length > 0 ? { params } : {}) },
+    time: { mode: "discrete", steps: Math.max(1, Math.round(draft.tmax)) },
+    initial: { active: initialSeeds(draft.seeding) },
+    runs: draft.runs,
+    output: { nodes: "first", infectionTimes: true },
+  };
+}
+
+function compartmentalScenario(draft: ScenarioDraft, compartments: readonly string[]): Record<string, unknown> {
   const seeded = seedCompartment(compartments);
   const interventions = draft.interventions.map((iv) => {
     if (iv.kind === "scale") return { at: iv.at, ...(iv.until !== undefined ? { until: iv.until } : {}), scale: "beta", by: iv.by };
@@ -70,14 +125,12 @@ export function toRunRequest(draft: ScenarioDraft, compartments: readonly string
     seed: draft.seed,
     model: { type: "compartmental", preset: draft.model, params: { ...draft.params } },
     time: { mode: "continuous", tmax: draft.tmax, record: draft.record },
-    initial: { [seeded]: "nodes" in draft.seeding ? { nodes: [...draft.seeding.nodes] } : { count: draft.seeding.count, strategy: draft.seeding.strategy } },
+    initial: { [seeded]: initialSeeds(draft.seeding) },
     ...(interventions.length > 0 ? { interventions } : {}),
     runs: draft.runs,
     output: { nodes: "first", history: true },
   };
-  const id = networkId ?? ("id" in draft.network ? draft.network.id : undefined);
-  if (id === undefined && "generate" in draft.network) scenario.network = { generate: draft.network.generate, seed: draft.network.seed };
-  return id !== undefined ? { scenario, networkId: id } : { scenario };
+  return scenario;
 }
 
 /**
@@ -91,8 +144,11 @@ export function draftFromScenario(s: Record<string, unknown>, base: ScenarioDraf
   if (typeof s.seed === "number") draft.seed = s.seed;
   if (typeof s.runs === "number") draft.runs = s.runs;
   const model = (s.model ?? {}) as Record<string, unknown>;
-  if (typeof model.preset === "string") draft.model = model.preset;
+  const cascade = typeof model.type === "string" && isCascadeModel(model.type);
+  if (cascade) draft.model = model.type as string;
+  else if (typeof model.preset === "string") draft.model = model.preset;
   else notes.push("the model is not a preset: the form keeps the current model.");
+  if (cascade) draft.params = {};
   if (model.params && typeof model.params === "object") {
     draft.params = {};
     for (const [k, v] of Object.entries(model.params)) if (typeof v === "number") draft.params[k] = v;
@@ -104,7 +160,12 @@ export function draftFromScenario(s: Record<string, unknown>, base: ScenarioDraf
     notes.push(`the network is a file (${String(network.file)}): upload it, or keep the current network.`);
   }
   const time = (s.time ?? {}) as Record<string, unknown>;
-  if (time.mode === "continuous" && typeof time.tmax === "number") {
+  if (cascade) {
+    // Rounds: a file's discrete steps limit them; without time a cascade runs until no node activates.
+    if (time.mode === "discrete" && typeof time.steps === "number") draft.tmax = time.steps;
+    else if (!isCascadeModel(base.model)) draft.tmax = 100;
+    draft.record = 1;
+  } else if (time.mode === "continuous" && typeof time.tmax === "number") {
     draft.tmax = time.tmax;
     draft.record = typeof time.record === "number" ? time.record : time.tmax / 100;
   } else if (time.mode === "discrete" && typeof time.steps === "number") {
@@ -120,6 +181,8 @@ export function draftFromScenario(s: Record<string, unknown>, base: ScenarioDraf
     else if (typeof first.count === "number") draft.seeding = { count: first.count, strategy: first.strategy === "highest-degree" ? "highest-degree" : "random" };
   }
   draft.interventions = [];
+  if (cascade && Array.isArray(s.interventions) && s.interventions.length > 0) notes.push("cascade models take no interventions: they were left out.");
+  if (cascade) return { draft, notes };
   for (const iv of (s.interventions ?? []) as Record<string, unknown>[]) {
     if (typeof iv.scale === "string" && typeof iv.by === "number") {
       draft.interventions.push({ kind: "scale", at: Number(iv.at), ...(typeof iv.until === "number" ? { until: iv.until } : {}), by: iv.by });

@@ -3,7 +3,7 @@
  * seeded: same scenario, same network, same seed → same result). Decoding validates the shape and says what
  * is wrong, so a damaged link gives a readable message instead of a broken page.
  */
-import type { ScenarioDraft } from "./scenario.js";
+import { isCascadeModel, type ScenarioDraft } from "./scenario.js";
 
 const VERSION = 1;
 const KEY = "s";
@@ -59,6 +59,11 @@ export function decodeDraft(hash: string): ScenarioDraft | null {
   const seeding = data.seeding;
   need(isObject(seeding) && ((finite(seeding.count) && typeof seeding.strategy === "string") || (Array.isArray(seeding.nodes) && seeding.nodes.every((n) => typeof n === "string"))), "seeding (count and strategy, or nodes)");
   need(Array.isArray(data.interventions) && data.interventions.every((iv) => isObject(iv) && (iv.kind === "scale" || iv.kind === "vaccinate") && finite(iv.at)), "interventions");
+  // Cascade models (independent cascade, linear threshold) count rounds and take no interventions.
+  if (typeof data.model === "string" && isCascadeModel(data.model)) {
+    need(!Array.isArray(data.interventions) || data.interventions.length === 0, `interventions (${data.model} takes none)`);
+    need(!finite(data.tmax) || Number.isInteger(data.tmax), "tmax (a whole number of rounds for a cascade)");
+  }
   need(Number.isInteger(data.runs) && (data.runs as number) > 0, "runs (a positive integer)");
   need(Number.isInteger(data.seed) && (data.seed as number) >= 0, "seed (a non-negative integer)");
   if (problems.length > 0) throw new UrlStateError(`the link's scenario is incomplete or damaged: check ${problems.join("; ")}.`);
