@@ -18,7 +18,7 @@ import type { Command } from "commander";
 import { NotFoundError, SpreadlabError } from "../errors.js";
 import { DataError } from "../forecast/errors.js";
 import { formatWeek, loadDataset, nextWeek, parseSeriesCsv, type SeriesTable } from "../forecast/data.js";
-import { COLA_GNN_PROTOCOL, splitBoundaries } from "../forecast/protocol.js";
+import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast/protocol.js";
 import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
 
@@ -162,17 +162,6 @@ async function loadBase(dir: string | undefined): Promise<LoadedCheckpoint> {
     if (!(e instanceof CheckpointError)) throw e;
     throw new CheckpointError(`${e.message} The pretrained checkpoint belongs at ${defaultCheckpointDir()}: run \`spreadlab forecast pretrain\`, or pass --base <checkpoint folder>.`);
   }
-}
-
-/** The evaluation protocol has no rule for missing cells; say so before training rather than after. */
-function requireComplete(table: SeriesTable): void {
-  table.values.forEach((v, r) => {
-    const t = v.findIndex((x) => !Number.isFinite(x));
-    if (t >= 0) {
-      const when = rowLabel(table, t);
-      throw new DataError(`region "${table.regions[r]}" has no value at row ${t}${when ? ` (${when})` : ""}; the evaluation protocol needs complete series`, { file: table.file });
-    }
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -155,8 +155,8 @@ export interface ProtocolOptions {
   split?: Split;
 }
 
-/** Throws unless every cell of the series is a number: the protocol has no rule for missing weeks. */
-function requireComplete(dataset: SeriesTable): void {
+/** Throws DataError unless every cell of the series is a number: the protocol has no rule for missing weeks. */
+export function requireComplete(dataset: SeriesTable): void {
   for (let r = 0; r < dataset.values.length; r++) {
     const t = dataset.values[r].findIndex((v) => !Number.isFinite(v));
     if (t >= 0) {

@@ -10,7 +10,7 @@
  *   - `baseline`: the forecast hubs' baseline (src/forecast/hub-baseline.ts) — median = the value at asOf,
  *     spread from every past week-to-week change; the same random stream per (region column, origin row,
  *     horizon) as the evaluation protocol uses, so a forecast at row t equals the evaluator's for that cell;
- *   - `transformer`: the pretrained transformer (models/ili-pretrained, src/forecast/transformer/), fine-tuned
+ *   - `transformer` (forecast-transformer.ts): the pretrained transformer (models/ili-pretrained), fine-tuned
  *     on this region's history up to asOf (`finetune: { epochs, strategy }`; epochs 0 = zero-shot), then
  *     forecast from asOf. Progress (phase, epoch) is on `GET /v1/forecasts/{id}` while it runs; the result
  *     names the network (`model`) and carries a backtest (`scores`) on the fine-tune's early-stopping weeks
@@ -35,24 +35,20 @@ import { didYouMean } from "../scenario/suggest.js";
 import type { ForecastRow, RunStatus, Store } from "../store/types.js";
 import { isTerminal, QueueFullError } from "./jobs.js";
 import { ForecastQueue, type ForecastProgress } from "./forecast-queue.js";
-import { currentTfBackend } from "../forecast/transformer/backend.js";
-import { backtestRegion, finetuneOnTable, forecastRegion, loadPretrained, minimumTrainingWeeks, type Backtest } from "../forecast/transformer/service.js";
-import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
-import { FIT_DEFAULTS } from "../forecast/transformer/fit.js";
-import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
+import type { Backtest } from "../forecast/transformer/service.js";
+import type { FinetuneStrategy } from "../forecast/transformer/train.js";
 import { forecasterBackend, transformerUnavailable } from "./forecaster.js";
+import { checkTransformerRequest, transformerForecast, type TransformerModelInfo } from "./forecast-transformer.js";
 export { ForecastQueue, type ForecastQueueOptions, type ForecastTask, type ForecastProgress } from "./forecast-queue.js";
-import { HttpProblem, validationProblem, type FieldIssue } from "./problems.js";
-import { DEFAULT_FINETUNE_EPOCHS, ForecastListQuerySchema, ForecastRequestSchema, MAX_FORECAST_HORIZON } from "./schemas.js";
+export { transformerForecast, type TransformerModelInfo } from "./forecast-transformer.js";
+import { fieldProblem, HttpProblem, validationProblem } from "./problems.js";
+import { DEFAULT_FINETUNE_EPOCHS, ForecastListQuerySchema, ForecastRequestSchema } from "./schemas.js";
 import { parseQuery, type ApiContext } from "./context.js";
 
 const RETRY_AFTER_S = 30;
 const DEFAULT_UPLOAD_NAME = "upload.csv";
 /** The baseline needs at least one week-to-week change up to asOf (two consecutive observed rows). */
 const BASELINE_MIN_CHANGES = 1;
-/** The bundled network's horizon and the history a fine-tune needs (model.ts, service.ts). */
-const TRANSFORMER_HORIZON = DEFAULT_CONFIG.horizon;
-const TRANSFORMER_MIN_WEEKS = minimumTrainingWeeks(DEFAULT_CONFIG);
 /** Region names listed in a "no such region" message, at most. */
 const LISTED_REGIONS = 60;
 
@@ -93,13 +89,6 @@ export interface ForecastResult {
   scores?: Backtest | null;
 }
 
-export interface TransformerModelInfo {
-  checkpoint: { kind: string; createdAt: string; weightsSha256: string };
-  backend: string;
-  context: number;
-  finetune: { strategy: string; epochs: number; trainedRows: number; validationRows: number; spread: number; reports: TrainReport[] } | null;
-}
-
 /** A request resolved against its series: what the job needs. */
 export interface PreparedForecast {
   spec: ForecastSpec;
@@ -116,16 +105,11 @@ export interface PreparedForecast {
 
 // ── validation ────────────────────────────────────────────────────────────────────────────────────────────
 
-function invalid(slug: string, title: string, path: string, message: string, line?: number): HttpProblem {
-  const issue: FieldIssue = { path, message, ...(line !== undefined ? { line } : {}) };
-  return new HttpProblem(422, slug, title, message, { errors: [issue] });
-}
-
 function resolveSeries(dataset: ForecastRequest["dataset"]): { table: SeriesTable; descriptor: ForecastDataset } {
   if (typeof dataset === "string") {
     const ids = listDatasets().map((d) => d.id as string);
     if (!ids.includes(dataset)) {
-      throw invalid("dataset-unknown", "Unknown dataset", "dataset", `no bundled dataset "${dataset}".${didYouMean(dataset, ids)} The bundled datasets are ${ids.join(", ")} (GET /v1/datasets); or upload a series as { "csv": "<text>" }.`);
+      throw fieldProblem("dataset-unknown", "Unknown dataset", "dataset", `no bundled dataset "${dataset}".${didYouMean(dataset, ids)} The bundled datasets are ${ids.join(", ")} (GET /v1/datasets); or upload a series as { "csv": "<text>" }.`);
     }
     return { table: loadDataset(dataset), descriptor: dataset };
   }
@@ -137,7 +121,7 @@ function resolveSeries(dataset: ForecastRequest["dataset"]): { table: SeriesTabl
   } catch (error) {
     const e = error as { name?: unknown; message?: unknown; line?: unknown };
     if (e?.name !== "DataError" || typeof e.message !== "string") throw error;
-    throw invalid("data-invalid", "The uploaded series is invalid", "dataset.csv", e.message, typeof e.line === "number" ? e.line : undefined);
+    throw fieldProblem("data-invalid", "The uploaded series is invalid", "dataset.csv", e.message, typeof e.line === "number" ? e.line : undefined);
   }
   return { table, descriptor: { csv: { name, rows: table.rows, regions: [...table.regions] } } };
 }
@@ -149,35 +133,35 @@ function rowLabel(table: SeriesTable, row: number): string {
 /** Validate a parsed request against its series. Throws HttpProblem (422) with the field path. */
 export function prepareForecast(request: ForecastRequest): PreparedForecast {
   if (request.method === "transformer" && forecasterBackend() === null) {
-    throw invalid("method-unavailable", "The forecast method is not available", "method", `the transformer forecaster is not loaded (${transformerUnavailable() ?? "still starting; retry in a few seconds"}); use method "baseline" meanwhile.`);
+    throw fieldProblem("method-unavailable", "The forecast method is not available", "method", `the transformer forecaster is not loaded (${transformerUnavailable() ?? "still starting; retry in a few seconds"}); use method "baseline" meanwhile.`);
   }
   if (request.method !== "transformer" && request.finetune !== undefined) {
-    throw invalid("finetune-unexpected", "finetune applies to the transformer only", "finetune", `"finetune" is an option of method "transformer"; this request asks for "${request.method}".`);
+    throw fieldProblem("finetune-unexpected", "finetune applies to the transformer only", "finetune", `"finetune" is an option of method "transformer"; this request asks for "${request.method}".`);
   }
   const { table, descriptor } = resolveSeries(request.dataset);
   const where = typeof descriptor === "string" ? `dataset ${descriptor}` : `the uploaded series ${descriptor.csv.name}`;
   const regionIndex = table.regions.indexOf(request.region);
   if (regionIndex < 0) {
     const shown = table.regions.slice(0, LISTED_REGIONS).map((r) => `"${r}"`).join(", ") + (table.regions.length > LISTED_REGIONS ? ", …" : "");
-    throw invalid("region-unknown", "Unknown region", "region", `${where} has no region "${request.region}".${didYouMean(request.region, table.regions)} Its regions: ${shown}.`);
+    throw fieldProblem("region-unknown", "Unknown region", "region", `${where} has no region "${request.region}".${didYouMean(request.region, table.regions)} Its regions: ${shown}.`);
   }
   const values = table.values[regionIndex];
   const last = table.rows - 1;
   const asOf = request.asOf ?? last;
   if (asOf > last) {
-    throw invalid("as-of-invalid", "asOf is outside the series", "asOf", `asOf ${asOf} is past the last row of ${where}: rows run from 0 to ${last} (${rowLabel(table, last)}).`);
+    throw fieldProblem("as-of-invalid", "asOf is outside the series", "asOf", `asOf ${asOf} is past the last row of ${where}: rows run from 0 to ${last} (${rowLabel(table, last)}).`);
   }
   if (!Number.isFinite(values[asOf])) {
     let observed = asOf;
     while (observed >= 0 && !Number.isFinite(values[observed])) observed--;
     const hint = observed >= 0 ? ` The last observed row before it is ${observed} (${rowLabel(table, observed)}); pass asOf: ${observed}.` : "";
-    throw invalid("as-of-invalid", "asOf is on a missing value", "asOf", `the value of "${request.region}" at row ${asOf} (${rowLabel(table, asOf)}) is missing; the forecast starts from the last observed value.${hint}`);
+    throw fieldProblem("as-of-invalid", "asOf is on a missing value", "asOf", `the value of "${request.region}" at row ${asOf} (${rowLabel(table, asOf)}) is missing; the forecast starts from the last observed value.${hint}`);
   }
   if (request.method === "transformer") checkTransformerRequest(request, values, asOf, where, (row) => rowLabel(table, row));
   let changes = 0;
   for (let t = 1; t <= asOf; t++) if (Number.isFinite(values[t] - values[t - 1])) changes++;
   if (changes < BASELINE_MIN_CHANGES) {
-    throw invalid(
+    throw fieldProblem(
       "series-too-short",
       "The series is too short",
       request.asOf !== undefined ? "asOf" : "dataset",
@@ -199,78 +183,6 @@ export function prepareForecast(request: ForecastRequest): PreparedForecast {
   const weeks = table.weeks?.slice(0, asOf + 1);
   const single: SeriesTable = { file: table.file, regions: [request.region], rows: asOf + 1, values: [history.slice()], ...(weeks ? { weeks } : {}), ...(table.dates ? { dates: table.dates.slice(0, asOf + 1) } : {}) };
   return { spec, regionIndex, history, times, weeks, table: single };
-}
-
-/** The transformer's own limits: horizons within the network's, enough observed history to fine-tune. */
-function checkTransformerRequest(request: ForecastRequest, values: Float64Array, asOf: number, where: string, label: (row: number) => string): void {
-  const H = TRANSFORMER_HORIZON;
-  const beyond = request.horizons.filter((h) => h > H);
-  if (beyond.length > 0) {
-    throw invalid("horizon-too-far", "Horizon beyond the transformer's", "horizons", `the transformer forecasts 1 to ${H} weeks ahead; ${beyond.join(", ")} ${beyond.length > 1 ? "are" : "is"} too far (method "baseline" goes to ${MAX_FORECAST_HORIZON}).`);
-  }
-  let observed = 0;
-  for (let t = 0; t <= asOf; t++) if (Number.isFinite(values[t])) observed++;
-  const epochs = request.finetune?.epochs ?? DEFAULT_FINETUNE_EPOCHS;
-  const need = epochs > 0 ? TRANSFORMER_MIN_WEEKS : 8;
-  if (observed < need) {
-    throw invalid(
-      "series-too-short",
-      "The series is too short",
-      request.asOf !== undefined ? "asOf" : "dataset",
-      `"${request.region}" of ${where} has ${observed} observed week(s) up to asOf (${label(asOf)}); the transformer needs at least ${need}${epochs > 0 ? " to fine-tune (or send finetune: { epochs: 0 } for a zero-shot forecast from 8 weeks)" : ""}.`,
-    );
-  }
-}
-
-/**
- * The transformer's quantiles for each horizon: the pretrained network fine-tuned on the region's history
- * up to asOf (unless epochs is 0), then one forward pass from asOf; and a backtest on the early-stopping
- * weeks. Training yields to the event loop between batches; cancellation stops it at the next batch.
- */
-export async function transformerForecast(
-  prepared: PreparedForecast,
-  signal?: AbortSignal,
-  progress: (p: ForecastProgress) => void = () => {},
-): Promise<{ rows: Float64Array[]; model: TransformerModelInfo; scores: Backtest | null }> {
-  const { spec, table } = prepared;
-  const base = await loadPretrained();
-  const { epochs, strategy } = spec.finetune ?? { epochs: DEFAULT_FINETUNE_EPOCHS, strategy: "both" as FinetuneStrategy };
-  let config = base.manifest.config;
-  let network = base.model;
-  let finetune: TransformerModelInfo["finetune"] = null;
-  let validationFrom = Math.max(0, table.rows - Math.max(config.horizon, Math.round(FIT_DEFAULTS.validationFraction * table.rows)));
-  if (epochs > 0) {
-    progress({ phase: "fine-tune", epoch: 0, epochs });
-    const tuned = await finetuneOnTable(base, table, {
-      strategy,
-      epochs,
-      seed: spec.seed,
-      shouldStop: () => signal?.aborted === true,
-      onEpoch: (e) => progress({ phase: e.phase, epoch: e.epoch, epochs: e.epochs, loss: e.validationLoss ?? e.loss }),
-    });
-    network = tuned.model;
-    config = tuned.config;
-    finetune = { strategy, epochs, trainedRows: validationFrom, validationRows: table.rows - validationFrom, spread: tuned.calibration.spread, reports: tuned.reports };
-  } else {
-    validationFrom = Math.max(0, table.rows - 52);
-  }
-  try {
-    if (signal?.aborted) throw signal.reason ?? new Error("stopped");
-    progress({ phase: "forecast", epoch: epochs, epochs });
-    const all = forecastRegion(network, config, table, spec.region, spec.asOf);
-    const rows = spec.horizons.map((h) => all[h - 1]);
-    await nextTurn();
-    const scores = backtestRegion(network, config, table, 0, validationFrom, table.rows, spec.horizons, { hubSamples: Math.min(spec.samples, 1000), seed: spec.seed });
-    const model: TransformerModelInfo = {
-      checkpoint: { kind: base.manifest.kind, createdAt: base.manifest.createdAt, weightsSha256: base.manifest.weightsSha256 },
-      backend: currentTfBackend() ?? "unknown",
-      context: config.context,
-      finetune,
-    };
-    return { rows, model, scores };
-  } finally {
-    if (network !== base.model) network.dispose();
-  }
 }
 
 // ── the computation ───────────────────────────────────────────────────────────────────────────────────────

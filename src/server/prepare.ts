@@ -20,7 +20,7 @@ import type { Store } from "../store/types.js";
 import { decodeGraph } from "./codec.js";
 import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
 import type { PreparedJob } from "./jobs.js";
-import { HttpProblem, scenarioIssues, validationProblem, type FieldIssue } from "./problems.js";
+import { fieldProblem, HttpProblem, scenarioIssues, validationProblem, type FieldIssue } from "./problems.js";
 import { RunEnvelopeSchema } from "./schemas.js";
 
 const FILE = "scenario";
@@ -80,10 +80,6 @@ export interface RunLimits extends SizeLimits {
   maxRecordValues: number;
 }
 
-function tooMuch(path: string, slug: string, title: string, message: string): HttpProblem {
-  return new HttpProblem(422, slug, title, message, { errors: [{ path, message }] });
-}
-
 /** Sweep points, counted before `resolveScenario` builds them (three sweeps of 1000 values are 10^9 points). */
 function sweepPoints(s: Scenario): number {
   let points = 1;
@@ -110,16 +106,16 @@ function checkJobSize(s: Scenario, nodes: number, limits: RunLimits): void {
   const total = runs * points;
   if (total > limits.maxRuns) {
     const message = `${runs} runs × ${points} sweep points = ${total} runs; this server runs at most ${limits.maxRuns} per job.`;
-    throw tooMuch(points > 1 ? "sweep" : "runs", "too-many-runs", "Too many runs", message);
+    throw fieldProblem("too-many-runs", "Too many runs", points > 1 ? "sweep" : "runs", message);
   }
   const compartments = s.model.compartments?.length ?? 4; // the presets have at most 4
   const values = total * recordTimes(s) * compartments;
   if (values > limits.maxRecordValues) {
-    throw tooMuch("time", "result-too-large", "The result would be too large", `${total} runs × ${recordTimes(s)} record times is more than this server records per job; record less often (time.record, time.recordEvery) or ask for fewer runs.`);
+    throw fieldProblem("result-too-large", "The result would be too large", "time", `${total} runs × ${recordTimes(s)} record times is more than this server records per job; record less often (time.record, time.recordEvery) or ask for fewer runs.`);
   }
   const perNode = s.output?.nodes === "all" ? total * nodes * (s.output.infectionTimes ? 2 : 1) : 0;
   if (perNode > limits.maxRecordValues) {
-    throw tooMuch("output.nodes", "result-too-large", "The result would be too large", `keeping every node's state in every run (${total} runs × ${nodes} nodes) is more than this server records per job; use output.nodes: first.`);
+    throw fieldProblem("result-too-large", "The result would be too large", "output.nodes", `keeping every node's state in every run (${total} runs × ${nodes} nodes) is more than this server records per job; use output.nodes: first.`);
   }
 }
 

@@ -88,6 +88,12 @@ export function scenarioIssues(issues: readonly ScenarioIssue[], withPosition: b
   }));
 }
 
+/** A 422 about one field: the message is both the detail and the field's error (with its line, for a file). */
+export function fieldProblem(slug: string, title: string, path: string, message: string, line?: number): HttpProblem {
+  const issue: FieldIssue = { path, message, ...(line !== undefined ? { line } : {}) };
+  return new HttpProblem(422, slug, title, message, { errors: [issue] });
+}
+
 /** A zod error at the HTTP level → 422 with every field path. */
 export function validationProblem(error: z.ZodError, prefix: string[] = [], detail = "The request does not match its schema."): HttpProblem {
   const errors = error.issues.map((issue) => ({

@@ -67,9 +67,8 @@ function concatWeights(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   return out;
 }
 
-/** Saves the model and manifest (minus the fields computed here) into `dir`, replacing it atomically. */
-export async function saveCheckpoint(model: tf.LayersModel, dir: string, manifest: Omit<CheckpointManifest, "format" | "weightsSha256" | "parameters" | "createdAt"> & { createdAt?: string }): Promise<CheckpointManifest> {
-  const target = resolve(dir);
+/** The model's topology and weights in memory, through a save handler (no file system, no tfjs-node). */
+export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -77,8 +76,15 @@ export async function saveCheckpoint(model: tf.LayersModel, dir: string, manifes
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
     }),
   );
-  const saved = artifacts as tf.io.ModelArtifacts | null;
-  if (!saved?.weightData || !saved.weightSpecs) throw new CheckpointError("the model produced no weights to save.");
+  if (artifacts === null) throw new CheckpointError("the model produced nothing to save.");
+  return artifacts;
+}
+
+/** Saves the model and manifest (minus the fields computed here) into `dir`, replacing it atomically. */
+export async function saveCheckpoint(model: tf.LayersModel, dir: string, manifest: Omit<CheckpointManifest, "format" | "weightsSha256" | "parameters" | "createdAt"> & { createdAt?: string }): Promise<CheckpointManifest> {
+  const target = resolve(dir);
+  const saved = await modelArtifacts(model);
+  if (!saved.weightData || !saved.weightSpecs) throw new CheckpointError("the model produced no weights to save.");
   const weights = concatWeights(saved.weightData as ArrayBuffer | ArrayBuffer[]);
   const full: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,

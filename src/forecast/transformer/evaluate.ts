@@ -15,7 +15,7 @@
  * by mean WIS on the test split.
  */
 import { evaluateBaselines } from "../evaluate.js";
-import { COLA_GNN_PROTOCOL, evaluateQuantileForecaster, splitBoundaries, type QuantileEvaluation } from "../protocol.js";
+import { COLA_GNN_PROTOCOL, evaluateQuantileForecaster, requireComplete, splitBoundaries, type QuantileEvaluation } from "../protocol.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
 import { tf } from "./backend.js";
@@ -132,10 +132,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const { config, pretrained } = options;
   const b = splitBoundaries(table.rows, window, Math.max(...horizons), table.file);
   // The protocol has no rule for missing weeks: refuse them before any training, not at scoring time.
-  table.values.forEach((v, r) => {
-    const t = v.findIndex((x) => !Number.isFinite(x));
-    if (t >= 0) throw new DataError(`region "${table.regions[r]}" has no value at row ${t}; the evaluation protocol needs complete series`, { file: table.file });
-  });
+  requireComplete(table);
   const beyond = horizons.filter((h) => h > config.horizon);
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks`);
   const limits = table.values.map(() => b.trainEnd);

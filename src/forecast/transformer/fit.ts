@@ -5,6 +5,7 @@
  */
 import { tf } from "./backend.js";
 import { buildModel, type TransformerConfig } from "./model.js";
+import { modelArtifacts } from "./checkpoint.js";
 import { splitForEarlyStopping, trainModel, type EpochInfo, type FinetuneStrategy, type SampleSet, type TrainReport } from "./train.js";
 import { FEATURES, makeBatch, type WeeklySeries } from "./windows.js";
 import { DataError } from "../errors.js";
@@ -39,6 +40,8 @@ export interface FitResult {
   reports: TrainReport[];
   calibration: Calibration;
   config: TransformerConfig;
+  /** Per series, the row where its early-stopping rows begin: gradient steps saw only the rows before it. */
+  trainLimits: number[];
 }
 
 /**
@@ -107,21 +110,15 @@ export function calibrateSpread(model: tf.LayersModel, config: TransformerConfig
     }
     return count > 0 ? sum / count : Infinity;
   });
-  let best = SPREADS.findIndex((c) => Math.abs(c - 1) < 1e-9);
+  const at1 = SPREADS.findIndex((c) => Math.abs(c - 1) < 1e-9);
+  let best = at1;
   for (let i = 0; i < SPREADS.length; i++) if (losses[i] < losses[best]) best = i;
-  return { spread: Math.round(SPREADS[best] * 100) / 100, lossAt1: losses[SPREADS.findIndex((c) => Math.abs(c - 1) < 1e-9)], loss: losses[best], windows: n, applied: apply };
+  return { spread: Math.round(SPREADS[best] * 100) / 100, lossAt1: losses[at1], loss: losses[best], windows: n, applied: apply };
 }
 
 /** A copy of a model with its own weights (the pretrained model stays untouched). */
 export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
+  return tf.loadLayersModel(tf.io.fromMemory(await modelArtifacts(model)));
 }
 
 function sets(series: readonly WeeklySeries[], limits: readonly number[], config: TransformerConfig, o: Required<Pick<FitOptions, "validationFraction">>) {
@@ -153,7 +150,7 @@ export async function finetuneModel(
     reports.push(await trainModel(model, config, train, validation, { ...common, phase: "fine-tune all", trainable: "all", learningRate: o.fullLearningRate, seed: o.seed + 1, keepInitial: true }));
   }
   const calibration = calibrateSpread(model, config, validation, o.calibrate);
-  return { model, reports, calibration, config: { ...config, spread: calibration.applied ? calibration.spread : 1 } };
+  return { model, reports, calibration, config: { ...config, spread: calibration.applied ? calibration.spread : 1 }, trainLimits: Array.from(train.limits) };
 }
 
 /** Trains a freshly initialised network (seeded) on the series: the no-transfer comparison. */
@@ -177,5 +174,5 @@ export async function trainFromScratch(
     learningRate: o.scratchLearningRate,
   });
   const calibration = calibrateSpread(model, config, validation, o.calibrate);
-  return { model, reports: [report], calibration, config: { ...config, spread: calibration.applied ? calibration.spread : 1 } };
+  return { model, reports: [report], calibration, config: { ...config, spread: calibration.applied ? calibration.spread : 1 }, trainLimits: Array.from(train.limits) };
 }

@@ -61,7 +61,11 @@ export function resolveRegions(table: SeriesTable, regions: "all" | readonly str
   });
 }
 
-function observedCount(values: Float64Array, rows: number): number {
+/** Fewest observed weeks up to the origin that a forecast reads. */
+export const MIN_FORECAST_WEEKS = 8;
+
+/** Observed (finite) values among rows [0, rows). */
+export function observedCount(values: Float64Array, rows: number): number {
   let n = 0;
   for (let t = 0; t < rows; t++) if (Number.isFinite(values[t])) n++;
   return n;
@@ -83,6 +87,8 @@ export interface FinetunedModel {
   calibration: Calibration;
   regions: string[];
   rows: number;
+  /** First early-stopping row: the gradient steps saw rows [0, validationFrom) only. */
+  validationFrom: number;
   strategy: FinetuneStrategy;
 }
 
@@ -107,7 +113,8 @@ export async function finetuneOnTable(base: LoadedCheckpoint, table: SeriesTable
   const all = seriesFromTable(table, rows);
   const series = indices.map((i) => all[i]);
   const fitted = await finetuneModel(base.model, config, series, series.map(() => rows), strategy, options);
-  return { model: fitted.model, config: fitted.config, reports: fitted.reports, calibration: fitted.calibration, regions: indices.map((i) => table.regions[i]), rows, strategy };
+  // Every series shares the same rows, hence the same start of its early-stopping rows.
+  return { model: fitted.model, config: fitted.config, reports: fitted.reports, calibration: fitted.calibration, regions: indices.map((i) => table.regions[i]), rows, validationFrom: fitted.trainLimits[0], strategy };
 }
 
 /** Saves a fine-tuned model as a checkpoint whose manifest names its base and its data. */
@@ -137,7 +144,7 @@ export function forecastRegion(model: tf.LayersModel, config: TransformerConfig,
   const series = seriesFromTable(table, asOf + 1);
   if (!Number.isFinite(series[r].values[asOf])) throw new DataError(`region "${region}" has no value at the forecast origin (row ${asOf}); forecast from a week with a value`, { file: table.file });
   const observed = observedCount(series[r].values, asOf + 1);
-  if (observed < 8) throw new DataError(`region "${region}" has ${observed} observed weeks up to row ${asOf}; a forecast needs at least 8`, { file: table.file });
+  if (observed < MIN_FORECAST_WEEKS) throw new DataError(`region "${region}" has ${observed} observed weeks up to row ${asOf}; a forecast needs at least ${MIN_FORECAST_WEEKS}`, { file: table.file });
   return predictQuantiles(model, config, series, [{ series: r, origin: asOf }])[0];
 }
 
@@ -183,6 +190,8 @@ export function backtestRegion(
   const origins = [...new Set(cells.map((c) => c.origin))].sort((a, b) => a - b);
   const forecasts = predictQuantiles(model, config, series, origins.map((origin) => ({ series: region, origin })));
   const byOrigin = new Map(origins.map((o, i) => [o, forecasts[i]]));
+  const i50 = intervalFor(0.5, config.levels);
+  const i95 = intervalFor(0.95, config.levels);
   let wis = 0;
   let base = 0;
   let in50 = 0;
@@ -192,8 +201,6 @@ export function backtestRegion(
     const hub = hubBaselineQuantiles(values.subarray(0, c.origin + 1), c.h, { samples: options.hubSamples ?? 1000, seed: options.seed ?? 0, stream: c.origin * 32 + c.h });
     wis += weightedIntervalScore(c.y, q, config.levels);
     base += weightedIntervalScore(c.y, hub, config.levels);
-    const i50 = intervalFor(0.5, config.levels);
-    const i95 = intervalFor(0.95, config.levels);
     if (q[i50.lower] <= c.y && c.y <= q[i50.upper]) in50++;
     if (q[i95.lower] <= c.y && c.y <= q[i95.upper]) in95++;
   }
