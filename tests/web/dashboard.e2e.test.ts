@@ -1,6 +1,7 @@
 /**
  * The dashboard end to end in a real browser: Debian's Chromium driven by playwright-core (software WebGL
- * through SwiftShader, DESIGN.md), against `startServer` on a free port with a temporary database.
+ * through SwiftShader; the npm-installed @sparticuz/chromium where Debian's is missing, see
+ * tests/helpers/browser.ts), against `startServer` on a free port with a temporary database.
  * Small graphs only (software rendering is slow); the timeline is stepped through the page's test hook
  * (`window.__spreadlab`) and node colours are read from the pixels of a screenshot of the graph canvas.
  * Screenshots are saved in test-artifacts/ (gitignored).
@@ -9,13 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../helpers/browser.js";
 import { startServer, type RunningServer } from "../../src/server/index.js";
 import { OKABE_ITO } from "../../web/src/palette.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
-const ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", ...(process.getuid?.() === 0 ? ["--no-sandbox"] : [])];
 
 let server: RunningServer;
 let browser: Browser;
@@ -84,19 +84,18 @@ async function colourPixels(p: Page, selector: string, colours: string[], file?:
 const frames = (p: Page) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "spreadlab-e2e-"));
   server = await startServer({ port: 0, dbPath: join(dir, "e2e.db"), handleSignals: false, log: () => {}, workers: 2 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ browser } = await launchChromium());
   page = await openDashboard(server.url);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browser?.close(); // about 13 s for the npm-installed Chromium
   await server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 const S = OKABE_ITO.blue;
 const I = OKABE_ITO.vermillion;
