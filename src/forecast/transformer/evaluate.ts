@@ -24,6 +24,7 @@ import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } fr
 import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
 import type { Pick, WeeklySeries } from "./windows.js";
+import { withDefaults } from "../../defaults.js";
 
 export interface MethodScores {
   rmse: number[];
@@ -137,8 +138,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks`);
   const limits = table.values.map(() => b.trainEnd);
   const fit: FitOptions = {
-    seed,
-    ...options.fit,
+    ...withDefaults({ seed }, options.fit ?? {}),
     onEpoch: (e) => log(`  ${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`),
   };
   const training: Record<string, TrainReport[]> = {};

@@ -9,6 +9,7 @@ import { modelArtifacts } from "./checkpoint.js";
 import { splitForEarlyStopping, trainModel, type EpochInfo, type FinetuneStrategy, type SampleSet, type TrainReport } from "./train.js";
 import { FEATURES, makeBatch, type WeeklySeries } from "./windows.js";
 import { DataError } from "../errors.js";
+import { withDefaults } from "../../defaults.js";
 
 export interface FitOptions {
   /** Maximum epochs (per phase for "both"). */
@@ -138,7 +139,7 @@ export async function finetuneModel(
   strategy: FinetuneStrategy,
   options: FitOptions = {},
 ): Promise<FitResult> {
-  const o = { ...FIT_DEFAULTS, ...options };
+  const o = withDefaults(FIT_DEFAULTS, options);
   const { train, validation } = sets(series, limits, config, o);
   const model = await cloneModel(base);
   const reports: TrainReport[] = [];
@@ -160,7 +161,7 @@ export async function trainFromScratch(
   limits: readonly number[],
   options: FitOptions = {},
 ): Promise<FitResult> {
-  const o = { ...FIT_DEFAULTS, ...options };
+  const o = withDefaults(FIT_DEFAULTS, options);
   const { train, validation } = sets(series, limits, config, o);
   const model = buildModel(config, o.seed);
   const report = await trainModel(model, config, train, validation, {

@@ -11,6 +11,7 @@ import { trainModel, type EpochInfo, type SampleSet, type TrainReport } from "./
 import { trainingPicks, type Pick, type WeeklySeries } from "./windows.js";
 import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
+import { withDefaults } from "../../defaults.js";
 
 export interface PretrainOptions {
   /** Corpus series (default 2000). */
@@ -62,8 +63,8 @@ export interface PretrainResult {
 
 /** Builds the corpus and trains a fresh network on it. */
 export async function pretrain(options: PretrainOptions = {}): Promise<PretrainResult> {
-  const o = { ...PRETRAIN_DEFAULTS, ...options };
-  const config: TransformerConfig = { ...DEFAULT_CONFIG, ...options.config };
+  const o = withDefaults(PRETRAIN_DEFAULTS, options);
+  const config: TransformerConfig = withDefaults(DEFAULT_CONFIG, options.config);
   const log = options.log ?? (() => {});
   log(`corpus: ${o.series} series × ${o.weeks} weeks, seed ${o.seed}`);
   let lastLog = performance.now();
