@@ -145,7 +145,7 @@ export function planSchedule(interventions: readonly Intervention[], ctx: Schedu
                 owed += perDay;
                 const k = Math.floor(owed);
                 owed -= k;
-                for (const v of chooseSusceptible(control, csr, S, k, strategy)) control.move(v, to);
+                for (const v of chooseSusceptible(control, csr, S, k, strategy)) control.move(v, to, "vaccination");
               },
             });
           }
@@ -154,7 +154,7 @@ export function planSchedule(interventions: readonly Intervention[], ctx: Schedu
       } else {
         const k = count ?? Math.round((fraction ?? 0) * csr.n);
         if (!(Number.isInteger(k) && k >= 0)) throw new SimulationError(`${where(i)}.vaccinate: expected a count ≥ 0 or a fraction in [0, 1].`);
-        builders.push(() => [{ at: iv.at, label: `vaccinate ${k}`, apply: (control) => chooseSusceptible(control, csr, S, k, strategy).forEach((v) => control.move(v, to)) }]);
+        builders.push(() => [{ at: iv.at, label: `vaccinate ${k}`, apply: (control) => chooseSusceptible(control, csr, S, k, strategy).forEach((v) => control.move(v, to, "vaccination")) }]);
       }
     } else if ("import" in iv) {
       const into = iv.import.into === undefined ? ctx.infectious[0] : compartmentIndex(ctx, iv.import.into, `${where(i)}.import.into`);
