@@ -11,6 +11,7 @@ import { GENERATORS } from "../graph/generators/index.js";
 import { SpreadlabError } from "../errors.js";
 import { writeResult } from "./output.js";
 import { summary } from "./summary.js";
+import { packageVersion } from "../server/version.js";
 import { progressBar } from "./progress.js";
 import { registerNetworkCommands } from "./network.js";
 import { registerServeCommand } from "./serve.js";
@@ -40,7 +41,11 @@ function parseIntAtLeast(name: string, min: number) {
 
 export function buildProgram(): Command {
   const program = new Command();
-  program.name("spreadlab").description("Simulate and forecast how epidemics and information spread over networks.").exitOverride();
+  program
+    .name("spreadlab")
+    .description("Simulate and forecast how epidemics and information spread over networks.")
+    .version(packageVersion(), "-V, --version", "print the version (from package.json)")
+    .exitOverride();
 
   program
     .command("run")
