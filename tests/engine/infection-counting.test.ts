@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { simulate, type SimulationSpec } from "../../src/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { estimate } from "../helpers/statistics.js";
+import { simulateEnsemble } from "../../src/ensemble/pool.js";
 
 const er = generateCSR({ type: "erdos-renyi", n: 1000, k: 6 }, 21);
 const sir = (beta: number): SimulationSpec["model"] => ({ preset: "SIR", params: { beta, gamma: 1 } });
@@ -61,6 +62,24 @@ describe("final size counts infections only", () => {
     expect(r.finalSize.values).toEqual([12, 12, 12]);
     expect(r.vaccinated!.values).toEqual([100, 100, 100]);
     expect(r.vaccinated!.curve).toEqual(r.times.map((t) => (t >= 4 ? 100 : 0)));
+  });
+
+  it("vaccinated and prevalence come through the worker pool unchanged", async () => {
+    const spec: SimulationSpec = {
+      model: { preset: "SIRS", params: { beta: 0.4, gamma: 1, omega: 0.5 } },
+      time: { mode: "continuous", tmax: 10, record: 0.5 },
+      initial: { I: { count: 5 } },
+      seed: 9,
+      runs: 6,
+      interventions: [{ at: 1, vaccinate: { perDay: 30 }, until: 6 }],
+      output: { nodes: "none" },
+    };
+    const serial = simulate(er, spec);
+    const pooled = await simulateEnsemble(er, spec, { workers: 2, progress: false });
+    expect(serial.vaccinated!.values.every((v) => v > 0)).toBe(true);
+    expect(pooled.vaccinated).toEqual(serial.vaccinated);
+    expect(pooled.prevalence).toEqual(serial.prevalence);
+    expect(pooled.finalSize).toEqual(serial.finalSize);
   });
 
   it("vaccinating never raises the mean final size of an SIR outbreak (beyond 4 standard errors)", () => {
