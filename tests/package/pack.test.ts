@@ -1,7 +1,8 @@
 /**
  * Spreadlab as a dependency (issue 12): `npm pack` the repository, install the tarball in a temporary
  * project outside it, and use it the way the README says — `import { simulate } from "spreadlab"` (with its
- * types), an ensemble on worker threads, and the `spreadlab` bin (`--version`, `validate`, `run`).
+ * types), an ensemble on worker threads, the `spreadlab` bin (`--version`, `validate`, `run`) and the
+ * server it starts (API, bundled scenarios, dashboard).
  *
  * Installing: the tarball is unpacked into <project>/node_modules/spreadlab and its `bin` entries linked into
  * node_modules/.bin — what `npm install <tarball> --ignore-scripts` does for the package itself — while its
@@ -13,7 +14,8 @@
  * ships (dist/, bin/, the data the commands read, not the tests or sources), that `exports`/`types` resolve
  * from outside the repository, and that the bin and the worker threads run from the installed copy.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,4 +118,35 @@ export { attack, vaccinated };
     expect(result.schemaVersion).toBe(1);
     expect(result.finalSize.values).toHaveLength(2);
   });
+
+  it("serves the API, the bundled scenarios and the dashboard from the installed copy", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const server = spawn(join(project, "node_modules", ".bin", "spreadlab"), ["serve", "--port", String(port), "--db", join(temp, "serve.db")], { cwd: project, stdio: "ignore" });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      let healthy = false;
+      for (let i = 0; i < 150 && !healthy; i++) {
+        healthy = await fetch(`${base}/v1/health`).then((r) => r.ok, () => false);
+        if (!healthy) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(healthy).toBe(true);
+      const scenarios = (await (await fetch(`${base}/v1/scenarios`)).json()) as { id: string }[] | { items: { id: string }[] };
+      const ids = (Array.isArray(scenarios) ? scenarios : scenarios.items).map((x) => x.id);
+      expect(ids).toContain("sir-scale-free");
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+    } finally {
+      await new Promise<void>((resolve) => {
+        if (server.exitCode !== null) return resolve();
+        server.once("exit", () => resolve());
+        server.kill("SIGTERM");
+      });
+    }
+  }, 60_000);
 });
