@@ -5,7 +5,8 @@
  *  - vaccinate: move susceptible nodes to a compartment (default R, else V), chosen at random, by highest
  *    degree, or by acquaintance (a random neighbour of a random node: Cohen, Havlin & ben-Avraham 2003,
  *    which finds hubs without knowing degrees); a count or fraction of all nodes at once, or `perDay` nodes
- *    per unit time from `at` until `until` (in batches at each whole time unit);
+ *    per unit time from `at` until `until` (in batches at each whole time unit). Vaccinated nodes are counted
+ *    apart (the engines' Tally: cause "vaccination"), never as infections;
  *  - import cases: move susceptible nodes into an infectious compartment;
  *  - quarantine: the arcs out of nodes in the given compartment at time `at` (default: the infectious ones)
  *    get their weight scaled (default 0) until `until`;

@@ -69,6 +69,15 @@ runs: 2
     expect(text).not.toMatch(/final size/);
   });
 
+  it("a cascade: nodes ever active, and the most new activations in one round", () => {
+    const r = cli("run", join(root, "scenarios", "ic-social.yaml"), "--out", join(work, "ic"));
+    expect(r.status).toBe(0);
+    const result = JSON.parse(readFileSync(join(work, "ic", "result.json"), "utf8"));
+    expect(r.stdout).toContain(`ever active (final size)  ${result.finalSize.mean.toFixed(1)} ± ${result.finalSize.sd.toFixed(1)} nodes`);
+    expect(r.stdout).toMatch(/most new activations\s+\d/);
+    expect(r.stdout).not.toMatch(/infections|vaccinated/);
+  });
+
   it("a metapopulation field: every number labelled, with units", () => {
     const r = cli("run", join(root, "scenarios", "metapop-regions.yaml"), "--out", join(work, "mp"));
     expect(r.status).toBe(0);
