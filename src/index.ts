@@ -49,6 +49,8 @@ export type { Scenario } from "./scenario/schema.js";
 export { createRandom, runStream, geometric, binomial } from "./random.js";
 export type { Random } from "./random.js";
 export { QUANTILE_LEVELS, quantileSorted, meanSd } from "./ensemble/summary.js";
+export { PREVALENCE_WINDOW } from "./ensemble/burden.js";
+export type { Prevalence, Vaccinated } from "./ensemble/burden.js";
 
 // Errors
 export { SpreadlabError, GraphFormatError, ModelError, SimulationError, GeneratorError, NotFoundError, ScenarioError } from "./errors.js";

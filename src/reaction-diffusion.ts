@@ -70,6 +70,10 @@ export interface FieldSolverReport {
   conservation: string;
   /** Largest round-off negative set to 0 (only for models that are non-negative by construction). */
   maxClipped: number;
+  /** The variables behind `finalSize` (final total over nodes) and `peak` (largest total), and their units. */
+  finalSizeVariable: string;
+  peakVariable: string;
+  units?: string;
 }
 
 /** The v1 result with the per-node field and the integrator's report. */
@@ -232,6 +236,7 @@ export function simulateField(network: Graph | CSR, spec: FieldSpec): FieldResul
   const finalSize = mean[model.variables[model.finalSizeVariable]].at(-1)!;
   const { steps, rejected, evaluations } = solver.stats;
   const conservation = conservationLaw(op);
+  const units = FIELD_PRESET_LIST.find((p) => p.id === id)?.units;
   const result: FieldResult = {
     schemaVersion: 1,
     scenario: spec.name ?? id,
@@ -253,7 +258,12 @@ export function simulateField(network: Graph | CSR, spec: FieldSpec): FieldResul
         `deterministic reaction–diffusion ODE du_v/dt = −D_v·L·u_v + f_v(u) at every node; L: ${model.laplacian} Laplacian (${conservation} by diffusion)` +
         (model.nonNegative ? "; round-off negatives clipped to 0 after each accepted step" : ""),
     },
-    solver: { rtol, atol, steps, rejected, evaluations, laplacian: model.laplacian, conservation, maxClipped },
+    solver: {
+      rtol, atol, steps, rejected, evaluations, laplacian: model.laplacian, conservation, maxClipped,
+      finalSizeVariable: model.variables[model.finalSizeVariable],
+      peakVariable: model.variables[peakVar],
+      ...(units === undefined ? {} : { units }),
+    },
   };
   if (keepField) result.field = field;
   result.elapsedMs = performance.now() - started;

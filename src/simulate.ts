@@ -176,6 +176,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
   const keepHistory = spec.output?.history ?? false;
+  const vaccination = (spec.interventions ?? []).some((iv) => "vaccinate" in iv);
   return {
     runs,
     meta: {
@@ -187,6 +188,8 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       engine: { name: engine, semantics: SEMANTICS[spec.time.mode] },
       nodeIds: csr.nodeIds,
       series: spec.output?.series,
+      ...(vaccination ? { vaccination } : {}),
+      ...(model.endemic ? { endemic: { infectious: [...model.infectious] } } : {}),
     },
     runOne(r: number): RunRecord {
       // The initial condition and then the dynamics draw from the run's own stream: (seed, r) alone.
@@ -199,6 +202,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
         times: out.times,
         counts: out.counts,
         finalSize: out.finalSize,
+        ...(out.vaccinationTimes.length > 0 || vaccination ? { vaccinated: out.vaccinated, vaccinationTimes: out.vaccinationTimes } : {}),
         peak: out.peak,
         peakTime: out.peakTime,
         events: out.events,
@@ -223,7 +227,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
  *   initial: { I: { count: 10 } },
  *   seed: 42, runs: 100,
  * });
- * result.finalSize.mean; // nodes ever infected, seeds included
+ * result.finalSize.mean; // infections (seeds included; vaccinated nodes are counted apart, in result.vaccinated)
  */
 export function simulate(network: Graph | CSR, spec: SimulationSpec): SimulationResult {
   const started = performance.now();

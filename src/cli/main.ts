@@ -10,6 +10,8 @@ import { MODELS } from "../models/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { SpreadlabError } from "../errors.js";
 import { writeResult } from "./output.js";
+import { summary } from "./summary.js";
+import { packageVersion } from "../server/version.js";
 import { progressBar } from "./progress.js";
 import { registerNetworkCommands } from "./network.js";
 import { registerServeCommand } from "./serve.js";
@@ -28,23 +30,6 @@ class InterruptedError extends Error {
 
 const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError"]);
 
-function summary(r: SimulationResult): string {
-  const last = r.times.length - 1;
-  const at = `  at t = ${r.times[last]}: ${r.compartments.map((c) => `${c} ${r.mean[c][last].toFixed(1)}`).join(", ")}`;
-  if ("solver" in r) {
-    // A deterministic field: totals over the nodes, not counts of nodes.
-    return [`${r.scenario}: ${r.model} on ${r.n} nodes (${r.engine.name})`, at, `  peak ${r.peak.mean.toPrecision(6)} at t = ${r.peak.time.mean}`, `  ${r.events.total} integrator steps in ${r.elapsedMs.toFixed(0)} ms`].join("\n");
-  }
-  const pct = (x: number) => `${((100 * x) / r.n).toFixed(2)}%`;
-  return [
-    `${r.scenario}: ${r.model} on ${r.n} nodes, ${r.runs} run${r.runs > 1 ? "s" : ""}, seed ${r.seed} (${r.engine.name})`,
-    `  final size  ${r.finalSize.mean.toFixed(1)} ± ${r.finalSize.sd.toFixed(1)} nodes (${pct(r.finalSize.mean)})`,
-    `  peak        ${r.peak.mean.toFixed(1)} ± ${r.peak.sd.toFixed(1)} nodes at t = ${r.peak.time.mean.toFixed(2)} ± ${r.peak.time.sd.toFixed(2)}`,
-    at,
-    `  ${r.events.total} events in ${r.elapsedMs.toFixed(0)} ms`,
-  ].join("\n");
-}
-
 /** An integer option ≥ `min`: `--runs` needs at least one run, `--seed` may be 0. */
 function parseIntAtLeast(name: string, min: number) {
   return (value: string): number => {
@@ -56,7 +41,11 @@ function parseIntAtLeast(name: string, min: number) {
 
 export function buildProgram(): Command {
   const program = new Command();
-  program.name("spreadlab").description("Simulate and forecast how epidemics and information spread over networks.").exitOverride();
+  program
+    .name("spreadlab")
+    .description("Simulate and forecast how epidemics and information spread over networks.")
+    .version(packageVersion(), "-V, --version", "print the version (from package.json)")
+    .exitOverride();
 
   program
     .command("run")

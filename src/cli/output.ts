@@ -34,10 +34,14 @@ export function curvesCsv(r: SimulationResult): string {
   return rows.join("\n") + "\n";
 }
 
-/** run,finalSize,peak,peakTime */
+/** run,finalSize[,vaccinated][,prevalence],peak,peakTime (finalSize: infections; see SimulationResult). */
 export function runsCsv(r: SimulationResult): string {
-  const rows = ["run,finalSize,peak,peakTime"];
-  r.finalSize.values.forEach((fs, i) => rows.push(`${i},${fs},${r.peak.values[i]},${r.peak.time.values[i]}`));
+  const extra = [...(r.vaccinated ? ["vaccinated"] : []), ...(r.prevalence ? ["prevalence"] : [])];
+  const rows = [["run", "finalSize", ...extra, "peak", "peakTime"].join(",")];
+  r.finalSize.values.forEach((fs, i) => {
+    const more = [...(r.vaccinated ? [r.vaccinated.values[i]] : []), ...(r.prevalence ? [r.prevalence.values[i]] : [])];
+    rows.push([i, fs, ...more, r.peak.values[i], r.peak.time.values[i]].join(","));
+  });
   return rows.join("\n") + "\n";
 }
 

@@ -19,7 +19,7 @@ import type { CSR } from "../graph/csr.js";
 import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
 import { SimulationError } from "../errors.js";
-import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import { Tally, TrajectoryRecorder, type MoveCause, type RunOptions, type RunOutput } from "./trajectory.js";
 import type { EngineControl } from "./schedule.js";
 
 /** Bin b holds propensities 2^(b − 1023) ≤ a < 2^(b − 1022): b is the IEEE-754 biased exponent. */
@@ -163,7 +163,7 @@ export function runCompositionRejection(
     for (let b = lowBin; b <= highBin; b++) total += binTotal[b];
   };
 
-  const tally = new Tally(state, nComp, model.susceptible, infectious, options.infectionTimes ?? false, options.history ?? false);
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false);
   const counts = tally.counts;
   /** (Re)build the bins from scratch, in node order: after a rate change the sampler is in exactly the
    * state a run started with those rates would have, so a change at t = 0 reproduces that run. */
@@ -189,9 +189,9 @@ export function runCompositionRejection(
   let t = 0;
   let sinceResum = 0;
 
-  const move = (v: number, from: number, to: number, te: number): void => {
+  const move = (v: number, from: number, to: number, te: number, cause?: MoveCause): void => {
     state[v] = to;
-    tally.move(v, from, to, te);
+    tally.move(v, from, to, te, true, cause);
     const a = propensityOf(v, to);
     if (a !== propensity[v]) {
       if (nodeBin[v] >= 0) remove(v);
@@ -227,9 +227,9 @@ export function runCompositionRejection(
     },
     state,
     rng,
-    move(v, to) {
+    move(v, to, cause) {
       const from = state[v];
-      if (from !== to) move(v, from, to, t);
+      if (from !== to) move(v, from, to, t, cause);
     },
     setRates(m) {
       ({ spontOffsets, spontTo, spontRate, spontTotal } = m);

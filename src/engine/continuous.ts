@@ -38,7 +38,7 @@ export function runContinuous(
   const heap = new IndexedMinHeap(n);
   const heapKeys = heap.keys;
   const heapItems = heap.items;
-  const tally = new Tally(state, nComp, model.susceptible, model.infectious, options.infectionTimes ?? false, options.history ?? false);
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false);
   const counts = tally.counts;
   const recorder = new TrajectoryRecorder(nComp, record, tmax);
 

@@ -62,7 +62,7 @@ export function runDiscrete(
 
   const state = initial.slice();
   const pressure = new Float64Array(n * Math.max(nSlots, 1));
-  const tally = new Tally(state, nComp, model.susceptible, model.infectious, options.infectionTimes ?? false, options.history ?? false);
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false);
   const counts = tally.counts;
   // The recorder works in step units (exact integers); times are scaled by dt at the end.
   const recorder = new TrajectoryRecorder(nComp, recordEvery, steps);
@@ -97,12 +97,12 @@ export function runDiscrete(
     },
     state,
     rng,
-    move(v, to) {
+    move(v, to, cause) {
       const from = state[v];
       if (from === to) return;
       moved = true;
       state[v] = to;
-      tally.move(v, from, to, step * dt, false);
+      tally.move(v, from, to, step * dt, false, cause);
     },
     setRates(m) {
       setHazards(m);

@@ -5,7 +5,8 @@
  *  - vaccinate: move susceptible nodes to a compartment (default R, else V), chosen at random, by highest
  *    degree, or by acquaintance (a random neighbour of a random node: Cohen, Havlin & ben-Avraham 2003,
  *    which finds hubs without knowing degrees); a count or fraction of all nodes at once, or `perDay` nodes
- *    per unit time from `at` until `until` (in batches at each whole time unit);
+ *    per unit time from `at` until `until` (in batches at each whole time unit). Vaccinated nodes are counted
+ *    apart (the engines' Tally: cause "vaccination"), never as infections;
  *  - import cases: move susceptible nodes into an infectious compartment;
  *  - quarantine: the arcs out of nodes in the given compartment at time `at` (default: the infectious ones)
  *    get their weight scaled (default 0) until `until`;
@@ -145,7 +146,7 @@ export function planSchedule(interventions: readonly Intervention[], ctx: Schedu
                 owed += perDay;
                 const k = Math.floor(owed);
                 owed -= k;
-                for (const v of chooseSusceptible(control, csr, S, k, strategy)) control.move(v, to);
+                for (const v of chooseSusceptible(control, csr, S, k, strategy)) control.move(v, to, "vaccination");
               },
             });
           }
@@ -154,7 +155,7 @@ export function planSchedule(interventions: readonly Intervention[], ctx: Schedu
       } else {
         const k = count ?? Math.round((fraction ?? 0) * csr.n);
         if (!(Number.isInteger(k) && k >= 0)) throw new SimulationError(`${where(i)}.vaccinate: expected a count ≥ 0 or a fraction in [0, 1].`);
-        builders.push(() => [{ at: iv.at, label: `vaccinate ${k}`, apply: (control) => chooseSusceptible(control, csr, S, k, strategy).forEach((v) => control.move(v, to)) }]);
+        builders.push(() => [{ at: iv.at, label: `vaccinate ${k}`, apply: (control) => chooseSusceptible(control, csr, S, k, strategy).forEach((v) => control.move(v, to, "vaccination")) }]);
       }
     } else if ("import" in iv) {
       const into = iv.import.into === undefined ? ctx.infectious[0] : compartmentIndex(ctx, iv.import.into, `${where(i)}.import.into`);

@@ -6,6 +6,7 @@
  */
 import type { CompiledModel } from "../models/compartmental.js";
 import type { Random } from "../random.js";
+import type { MoveCause } from "./trajectory.js";
 
 export interface EngineControl {
   /** Current time. */
@@ -14,8 +15,8 @@ export interface EngineControl {
   readonly state: Uint8Array;
   /** The run's random stream (actions that choose nodes draw from it). */
   readonly rng: Random;
-  /** Move node v to compartment `to` now. */
-  move(v: number, to: number): void;
+  /** Move node v to compartment `to` now (`cause` "vaccination": not an infection, counted apart). */
+  move(v: number, to: number, cause?: MoveCause): void;
   /** From now on use these rates (a model compiled from the same definition with other parameter values). */
   setRates(model: CompiledModel): void;
   /** Set the weight of the given arcs to base weight × `scale` (1 restores them; 0 removes them). */

@@ -94,13 +94,13 @@ export function runSIRFast(
   for (let v = 0; v < n; v++) {
     if (state[v] === I) seeds.push(v);
     counts[state[v]]++;
-    // As in every engine: nodes that start outside S (seeds, and nodes placed in R) have left it.
-    if (state[v] !== S && infectionTime !== null) infectionTime[v] = 0;
+    // As in every engine (Tally): seeds are infections at t = 0; nodes placed in R are immune, not infections.
+    if (state[v] === I && infectionTime !== null) infectionTime[v] = 0;
   }
   const history: StateHistory | null = options.history ? { initial: state.slice(), time: [], node: [], to: [] } : null;
   for (const v of seeds) spread(v, 0);
   let infected = seeds.length;
-  let finalSize = n - counts[S];
+  let finalSize = seeds.length;
   let peak = infected;
   let peakTime = 0;
   let events = 0;
@@ -150,6 +150,8 @@ export function runSIRFast(
     finalState: state,
     infectionTime,
     finalSize,
+    vaccinated: 0,
+    vaccinationTimes: [],
     peak,
     peakTime,
     events,

@@ -56,10 +56,14 @@ export interface RunOutput {
   counts: number[];
   /** Compartment index of every node at the end of the run. */
   finalState: Uint8Array;
-  /** Time each node first left the susceptible compartment (seeds: 0; never: NaN), when requested. */
+  /** Time each node was first infected (seeds: 0; never: NaN), when requested. */
   infectionTime: Float64Array | null;
-  /** Nodes that ever left the susceptible compartment, seeds included. */
+  /** Infections: nodes ever in an infected compartment, seeds included (see Tally). */
   finalSize: number;
+  /** Nodes moved out of S by vaccination, never infected before. */
+  vaccinated: number;
+  /** When each of those vaccinations happened, in order. */
+  vaccinationTimes: number[];
   /** Largest number of nodes in infectious (inducing) compartments at once, and when. */
   peak: number;
   peakTime: number;
@@ -91,40 +95,65 @@ export interface RunOptions {
   schedule?: readonly ScheduledAction[];
 }
 
+/** What the bookkeeping needs to know of a model (see CompiledModel). */
+export interface TallyModel {
+  nComp: number;
+  susceptible: number;
+  infectious: readonly number[];
+  infected: readonly number[];
+}
+
+/** Why a node moved, when the engine's own transitions are not the cause. */
+export type MoveCause = "vaccination";
+
 /**
- * The bookkeeping every compartmental engine shares: counts per compartment, who ever left the susceptible
- * compartment (final size, first-infection times) and the peak of the infectious compartments. Engines call
- * `move` for each state change; the synchronous discrete engine applies a step's changes one by one, so it
+ * The bookkeeping every compartmental engine shares: counts per compartment, infections (final size,
+ * first-infection times), vaccinations, and the peak of the infectious compartments. Engines call `move`
+ * for each state change; the synchronous discrete engine applies a step's changes one by one, so it
  * passes `trackPeak = false` and calls `notePeak` once the whole step is applied (partial states of a step
  * never existed).
+ *
+ * Infections, as epidemiologists count them: a node is infected the first time it is in an infected
+ * compartment (model.infected: the infectious ones and the targets of induced transitions) — the seeds
+ * at t = 0, nodes infected along edges, imported cases, breakthrough infections of vaccinated nodes.
+ * Nodes that start in R or V (immune) and nodes moved by vaccination are not infections; vaccinations of
+ * nodes never infected before are counted apart (`vaccinated`, with the time of each).
  */
 export class Tally {
   readonly counts: Float64Array;
   readonly infectionTime: Float64Array | null;
-  private readonly everLeft: Uint8Array;
+  /** Per node: bit 1 = ever infected, bit 2 = vaccinated. */
+  private readonly flags: Uint8Array;
   private readonly isInfectious: Uint8Array;
+  private readonly isInfected: Uint8Array;
   private readonly susceptible: number;
   finalSize = 0;
+  vaccinated = 0;
+  /** Times of the vaccinations counted in `vaccinated`, in order. */
+  readonly vaccinationTimes: number[] = [];
   infectiousNow = 0;
   peak = 0;
   peakTime = 0;
   events = 0;
   readonly history: StateHistory | null;
 
-  constructor(state: Uint8Array, nComp: number, susceptible: number, infectious: readonly number[], keepTimes: boolean, keepHistory = false) {
+  constructor(state: Uint8Array, model: TallyModel, keepTimes: boolean, keepHistory = false) {
     this.history = keepHistory ? { initial: state.slice(), time: [], node: [], to: [] } : null;
     const n = state.length;
+    const { nComp } = model;
     this.counts = new Float64Array(nComp);
-    this.everLeft = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
     this.infectionTime = keepTimes ? new Float64Array(n).fill(NaN) : null;
     this.isInfectious = new Uint8Array(nComp);
-    for (const c of infectious) this.isInfectious[c] = 1;
-    this.susceptible = susceptible;
+    for (const c of model.infectious) this.isInfectious[c] = 1;
+    this.isInfected = new Uint8Array(nComp);
+    for (const c of model.infected) this.isInfected[c] = 1;
+    this.susceptible = model.susceptible;
     for (let v = 0; v < n; v++) {
       const c = state[v];
       this.counts[c]++;
-      if (c !== susceptible) {
-        this.everLeft[v] = 1;
+      if (this.isInfected[c]) {
+        this.flags[v] = 1;
         this.finalSize++;
         if (this.infectionTime !== null) this.infectionTime[v] = 0;
       }
@@ -133,8 +162,8 @@ export class Tally {
     this.peak = this.infectiousNow;
   }
 
-  /** Node v moved from `from` to `to` at time t. */
-  move(v: number, from: number, to: number, t: number, trackPeak = true): void {
+  /** Node v moved from `from` to `to` at time t (`cause`: an intervention that is not an infection). */
+  move(v: number, from: number, to: number, t: number, trackPeak = true, cause?: MoveCause): void {
     if (this.history !== null) {
       this.history.time.push(t);
       this.history.node.push(v);
@@ -143,8 +172,15 @@ export class Tally {
     this.counts[from]--;
     this.counts[to]++;
     this.events++;
-    if (from === this.susceptible && this.everLeft[v] === 0) {
-      this.everLeft[v] = 1;
+    const flags = this.flags[v];
+    if (cause === "vaccination") {
+      if (from === this.susceptible && flags === 0) {
+        this.flags[v] = 2;
+        this.vaccinated++;
+        this.vaccinationTimes.push(t);
+      }
+    } else if (this.isInfected[to] && (flags & 1) === 0) {
+      this.flags[v] = flags | 1;
       this.finalSize++;
       if (this.infectionTime !== null) this.infectionTime[v] = t;
     }
@@ -173,6 +209,8 @@ export class Tally {
       finalState,
       infectionTime: this.infectionTime,
       finalSize: this.finalSize,
+      vaccinated: this.vaccinated,
+      vaccinationTimes: this.vaccinationTimes,
       peak: this.peak,
       peakTime: this.peakTime,
       events: this.events,

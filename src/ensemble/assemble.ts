@@ -5,6 +5,7 @@
  */
 import { bands, meanSd, type BandSummary } from "./summary.js";
 import type { StateHistory } from "../engine/trajectory.js";
+import { endemicPrevalence, vaccinatedSummary, type Prevalence, type Vaccinated } from "./burden.js";
 
 /** What one run contributes to an ensemble result. Plain data: it crosses worker boundaries. */
 export interface RunRecord {
@@ -13,7 +14,12 @@ export interface RunRecord {
   times: number[];
   /** Row-major counts: counts[k · nComp + c]. */
   counts: number[];
+  /** Infections (seeds included); cascades: nodes ever active. */
   finalSize: number;
+  /** Nodes moved out of S by vaccination, never infected before (compartmental runs with vaccination). */
+  vaccinated?: number;
+  /** When each of those vaccinations happened, in order. */
+  vaccinationTimes?: number[];
   peak: number;
   peakTime: number;
   events: number;
@@ -21,7 +27,7 @@ export interface RunRecord {
   duration?: number;
   /** Final compartment index per node, when node states are kept for this run. */
   state?: Uint8Array;
-  /** First time each node left the susceptible compartment (NaN: never), when requested. */
+  /** Time each node was first infected (NaN: never), when requested. */
   infectionTime?: Float64Array;
   /** Every state change, when requested. */
   history?: StateHistory;
@@ -31,7 +37,7 @@ export interface NodeRunOutput {
   run: number;
   /** Compartment name of every node at the end, in `nodeIds` order. */
   state: string[];
-  /** First time each node left the susceptible compartment (null if never). */
+  /** Time each node was first infected (null if never; vaccinated and initially immune nodes: null). */
   infectionTime?: (number | null)[];
   /**
    * Every state change in time order, when `output.history` is set: `initial[i]` is node i's compartment at
@@ -50,7 +56,15 @@ export interface SimulationResult extends BandSummary {
   model: string;
   compartments: string[];
   times: number[];
+  /**
+   * Infections per run: seeds, nodes infected along edges, imported cases (each node once). Vaccinated nodes
+   * and nodes that start immune are not infections. Cascades: nodes ever active, seeds included.
+   */
   finalSize: { mean: number; sd: number; values: number[] };
+  /** Nodes vaccinated (never infected before), per run, and the mean cumulative curve; only with vaccination. */
+  vaccinated?: Vaccinated;
+  /** Endemic models (infected nodes return to S): mean infectious count over the last fifth of the run. */
+  prevalence?: Prevalence;
   peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
   /** Final size as a fraction of the nodes. */
   attackRate?: { mean: number; sd: number };
@@ -74,6 +88,10 @@ export interface EnsembleMeta {
   nodeIds: string[];
   /** Also return every run's counts. */
   series?: boolean;
+  /** The scenario vaccinates: report `vaccinated`. */
+  vaccination?: boolean;
+  /** An endemic model: report `prevalence` over these (infectious) compartment indices. */
+  endemic?: { infectious: number[] };
 }
 
 function perRunSeries(records: RunRecord[], nTimes: number, compartments: string[]): Record<string, number[][]> {
@@ -120,6 +138,8 @@ export function assemble(meta: EnsembleMeta, unordered: RunRecord[], startedAt: 
     elapsedMs: 0,
     engine: meta.engine,
   };
+  if (meta.vaccination) result.vaccinated = vaccinatedSummary(records, longest);
+  if (meta.endemic) result.prevalence = endemicPrevalence(records.map((r) => r.counts), longest, meta.compartments.length, meta.endemic.infectious);
   if (records.every((r) => r.duration !== undefined)) {
     const durations = pick((r) => r.duration!);
     result.duration = { ...meanSd(durations), values: durations };

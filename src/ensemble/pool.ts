@@ -7,6 +7,7 @@
  * giving each task a batch of runs.
  */
 import { availableParallelism } from "node:os";
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Graph from "graphology";
@@ -17,12 +18,18 @@ import { interventionArcAttributes } from "../engine/interventions.js";
 import { assemble, type RunRecord, type SimulationResult } from "./assemble.js";
 import { prepareFamily, type EnsembleSpec } from "./families.js";
 import type { SharedNetwork, WorkerTask } from "./worker.js";
+import { defaultProgress } from "./progress.js";
 
 export interface EnsembleOptions {
   /** Worker threads (default: the machine's available parallelism). 1 still uses one worker thread. */
   workers?: number;
   /** Called after each finished batch with the number of runs done so far. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Without `onProgress`, an ensemble still running after 2 s shows a progress line on stderr when stderr is
+   * a terminal (never in pipes, CI logs or servers). `false` turns it off. Default true.
+   */
+  progress?: boolean;
   /** Abort: pending batches are cancelled, running workers are terminated, the promise rejects. */
   signal?: AbortSignal;
 }
@@ -82,6 +89,14 @@ function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
  * the number of workers.
  */
 export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec, options: EnsembleOptions = {}): Promise<SimulationResult> {
+  if (options.onProgress === undefined && options.progress !== false) {
+    const line = defaultProgress();
+    try {
+      return await simulateEnsemble(network, spec, { ...options, progress: false, onProgress: (done, total) => line.update(done, total) });
+    } finally {
+      line.finish();
+    }
+  }
   const started = performance.now();
   const arcAttributes = spec.family === "cascade" ? [] : interventionArcAttributes(spec.interventions);
   const csr = isCSR(network) ? network : compile(network, { weight: weightAttribute(spec), shared: true, arcAttributes });
@@ -115,6 +130,9 @@ export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec,
     if (options.signal?.aborted) throw new SimulationError("ensemble: cancelled before it started.");
     // About four batches per worker balances load without paying the task overhead per run.
     const batch = Math.max(1, Math.ceil(total / (workers * 4)));
+    // Every queued task listens on the one abort signal until it settles: that many listeners is by design,
+    // not a leak (Node warns past 10).
+    setMaxListeners(Math.ceil(total / batch) + 10, abort.signal);
     let done = 0;
     const tasks: Promise<RunRecord[]>[] = [];
     for (let from = 0; from < total; from += batch) {

@@ -17,7 +17,7 @@
  * was initially susceptible and none of its other edges has transmitted), θ' = −τφ_I, φ_R' = γφ_I, so
  * φ_R = (γ/τ)(1 − θ); eliminating φ_I gives θ'. Setting θ' = 0 gives the final state
  *     θ∞ = (1 − T) + T(1 − ρ)·ψ′(θ∞)/ψ′(1),  T = τ/(τ + γ),   r = 1 − (1 − ρ)·ψ(θ∞),
- * the message-passing final size of VALIDATION.md B (r counts the initially infected).
+ * the message-passing final size of docs/validation.md B (r counts the initially infected).
  */
 import type { RightHandSide } from "../engine/ode.js";
 import { checkFraction, checkRate, sampleCurves, type MeanFieldCurves } from "./homogeneous.js";

@@ -11,7 +11,7 @@
  *
  * Per-edge transmission rate τ, recovery rate γ, fractions per degree class k:
  *   SIS:  ρ_k' = −γ·ρ_k + τ·k·(1 − ρ_k)·Θ,      Θ = Σ_k k·P(k)·ρ_k / ⟨k⟩
- *         stationary ρ_k = λkΘ/(1 + λkΘ), λ = τ/γ, threshold λ_c = ⟨k⟩/⟨k²⟩ (VALIDATION.md C).
+ *         stationary ρ_k = λkΘ/(1 + λkΘ), λ = τ/γ, threshold λ_c = ⟨k⟩/⟨k²⟩ (docs/validation.md C).
  *   SIR:  s_k' = −τ·k·s_k·Θ,  i_k' = τ·k·s_k·Θ − γ·i_k,  r_k = 1 − s_k − i_k,
  *         Θ = Σ_k (k − 1)·P(k)·i_k / ⟨k⟩ by default: an infected node's edge to its infector cannot
  *         transmit again (threshold λ_c = ⟨k⟩/(⟨k²⟩ − ⟨k⟩)); `excludeInfector: false` uses k (λ_c = ⟨k⟩/⟨k²⟩).

@@ -64,6 +64,14 @@ export interface CompiledModel {
   readonly sensitive: Uint8Array;
   /** Compartments that induce transitions ("infectious"), in slot order. */
   readonly infectious: number[];
+  /**
+   * Compartments in which a node counts as infected: the infectious (inducing) ones and every target of an
+   * induced transition (e.g. E in SEIR). A node ever in one of them is an infection (final size); nodes that
+   * only ever sit in S or move elsewhere (R or V at the start, vaccination) are not.
+   */
+  readonly infected: number[];
+  /** An infected node can come back to the susceptible compartment (SIS, SIRS, SEIRS…): an endemic model. */
+  readonly endemic: boolean;
   /** Whether any transition is given as a probability (allowed in discrete time only). */
   readonly usesProbabilities: boolean;
 }
@@ -175,8 +183,36 @@ export function compileModel(def: CompartmentalModelDef): CompiledModel {
     slotOf,
     sensitive,
     infectious,
+    infected: infectedCompartments(nComp, infectious, induced),
+    endemic: reachesSusceptible(nComp, susceptible, infectious, spont, induced),
     usesProbabilities: spont.some((t) => t.prob) || induced.some((t) => t.prob),
   };
+}
+
+function infectedCompartments(nComp: number, infectious: readonly number[], induced: readonly { to: number }[]): number[] {
+  const flag = new Uint8Array(nComp);
+  for (const c of infectious) flag[c] = 1;
+  for (const t of induced) flag[t.to] = 1;
+  return Array.from({ length: nComp }, (_, c) => c).filter((c) => flag[c] === 1);
+}
+
+/** Whether the susceptible compartment can be reached from an infectious one along transitions. */
+function reachesSusceptible(nComp: number, susceptible: number, infectious: readonly number[], ...lists: { from: number; to: number }[][]): boolean {
+  const seen = new Uint8Array(nComp);
+  const stack = infectious.filter((c) => c !== susceptible);
+  for (const c of stack) seen[c] = 1;
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    for (const list of lists) {
+      for (const t of list) {
+        if (t.from !== c || seen[t.to]) continue;
+        if (t.to === susceptible) return true;
+        seen[t.to] = 1;
+        stack.push(t.to);
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -4,6 +4,7 @@
  * unknown name, the closest valid names. Defaults → validate → resolve, as in sigma's settings.
  */
 import { readFileSync } from "node:fs";
+import { COLLECTION_KEY_MESSAGE, collectionKeyOffsets } from "./yaml-keys.js";
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import type { z } from "zod";
 import { ScenarioError, type ScenarioIssue } from "../errors.js";
@@ -146,6 +147,10 @@ export function parseScenario(text: string, file = "<scenario>", dir = ".", opti
   for (const err of doc.errors) {
     const { line, col } = counter.linePos(err.pos[0]);
     issues.push({ path: "(syntax)", message: err.message.split("\n")[0], file, line, column: col });
+  }
+  for (const offset of collectionKeyOffsets(doc)) {
+    const { line, col } = counter.linePos(offset);
+    issues.push({ path: "(syntax)", message: COLLECTION_KEY_MESSAGE, file, line, column: col });
   }
   if (issues.length > 0) throw scenarioError(file, issues);
   let data: unknown;

@@ -12,6 +12,7 @@ import type Graph from "graphology";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
 import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
 import { parseScenario, type LoadedScenario } from "../scenario/load.js";
+import { collectionKeyOffsets } from "../scenario/yaml-keys.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import type { Scenario } from "../scenario/schema.js";
 import { NotFoundError, SimulationError, type ScenarioIssue } from "../errors.js";
@@ -42,7 +43,8 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 function scenarioData(envelope: { scenario?: Record<string, unknown>; scenarioText?: string }): Record<string, unknown> | undefined {
   if (envelope.scenario) return envelope.scenario;
   const doc = parseDocument(envelope.scenarioText!, { uniqueKeys: true });
-  if (doc.errors.length > 0) return undefined;
+  // Unparsable text, or a collection as a key: parseScenario reports it with its position.
+  if (doc.errors.length > 0 || collectionKeyOffsets(doc).length > 0) return undefined;
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });

@@ -251,6 +251,17 @@ export const SimulationResultSchema = z.looseObject({
   compartments: z.array(z.string()),
   times: z.array(z.number()),
   mean: z.record(z.string(), z.array(z.number())),
+  finalSize: z
+    .object({ mean: z.number(), sd: z.number(), values: z.array(z.number()) })
+    .describe("Infections per run: seeds, nodes infected along edges, imported cases; never vaccinated or initially immune nodes. Cascades: nodes ever active."),
+  vaccinated: z
+    .object({ mean: z.number(), sd: z.number(), values: z.array(z.number()), curve: z.array(z.number()) })
+    .optional()
+    .describe("Nodes moved out of S by vaccination (never infected before), per run; curve: mean cumulative count at each record time. Only when the scenario vaccinates."),
+  prevalence: z
+    .object({ mean: z.number(), sd: z.number(), values: z.array(z.number()), window: z.tuple([z.number(), z.number()]) })
+    .optional()
+    .describe("Endemic models (SIS, SIRS, SEIRS…): infectious count averaged over the record times in window = [0.8·T, T]; the headline instead of the final size."),
   elapsedMs: z.number(),
   engine: z.object({ name: z.string(), semantics: z.string() }),
 });

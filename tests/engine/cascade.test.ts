@@ -2,7 +2,7 @@
  * Independent cascade and linear threshold (src/engine/cascade.ts, src/cascade.ts) against exact expected
  * spreads σ(S) from live-edge enumeration (Kempe, Kleinberg & Tardos 2003; tests/reference/live-edge.ts),
  * seeds counted as activated:
- *   - VALIDATION.md D: IC on the Petersen graph from one seed, σ = 1.374477 / 2.936319 / 6.069092 at
+ *   - docs/validation.md D: IC on the Petersen graph from one seed, σ = 1.374477 / 2.936319 / 6.069092 at
  *     p = 0.1 / 0.3 / 0.5, R = 10⁵ runs each through the kernel with one reused workspace;
  *   - IC on a 7-node digraph with cycles and heterogeneous per-arc probabilities, two seed sets;
  *   - LT on a 7-node digraph with given weights (some in-sums < 1), on a 6-node digraph with the default
@@ -68,7 +68,7 @@ for (let v = 0; v < petersen.n; v++) {
   for (let a = petersen.offsets[v]; a < petersen.offsets[v + 1]; a++) if (petersen.targets[a] > v) petersenEdges.push([v, petersen.targets[a]]);
 }
 
-describe("independent cascade: exact expected spread (VALIDATION.md D)", () => {
+describe("independent cascade: exact expected spread (docs/validation.md D)", () => {
   for (const [p, published] of [[0.1, 1.374477], [0.3, 2.936319], [0.5, 6.069092]] as const) {
     it(`Petersen, one seed, p = ${p}: σ = ${published}, 10⁵ runs within 3 SE`, () => {
       const exact = icExpectedSpreadUndirected(petersen.n, petersenEdges.map(([u, v]) => [u, v, p] as const), [0]);

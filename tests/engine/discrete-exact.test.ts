@@ -1,8 +1,8 @@
 /**
  * The synchronous discrete-time engine against the exact chain (tests/reference/discrete-chain.ts): on
  * graphs of ≤ 6 nodes the distribution over all joint states is propagated step by step, giving exact
- * E[count of compartment c after k steps] and the exact distribution of the final size (nodes that ever
- * left the susceptible compartment, seeds included). The cases cover every code path of
+ * E[count of compartment c after k steps] and the exact distribution of the final size (nodes ever
+ * infected, seeds included; a node moved to V or D without infection is not one). The cases cover every code path of
  * src/engine/discrete.ts:
  *   - per-arc trials for "simple" compartments (one induced transition, nothing spontaneous): with geometric
  *     skipping on unweighted graphs (a, d, e1), with one trial per arc on weighted graphs (c, f1), and
@@ -104,7 +104,7 @@ function check(c: Case): void {
       compare(result.series![name].map((run) => run[k]), exact.expected[k][ci], `E[${name}(${k})]`);
     });
   }
-  const finalDist = exact.everLeft[c.steps];
+  const finalDist = exact.everInfected[c.steps];
   const meanFinal = finalDist.reduce((s, p, m) => s + p * m, 0);
   compare(result.finalSize.values, meanFinal, "E[final size]");
   const histogram = new Array<number>(c.graph.n + 1).fill(0);
@@ -242,11 +242,11 @@ describe("the exact discrete chain itself, on cases done by hand", () => {
     const r = discreteChainExact(model, edge, 1, Uint8Array.of(1, 0), 2);
     const want = [[1, 1, 0], [0.7, 0.7, 0.6], [0.616, 0.364, 1.02]];
     want.forEach((row, k) => row.forEach((x, c) => expect(r.expected[k][c]).toBeCloseTo(x, 12)));
-    expect(r.everLeft[2][1]).toBeCloseTo(0.616, 12);
-    expect(r.everLeft[2][2]).toBeCloseTo(0.384, 12);
+    expect(r.everInfected[2][1]).toBeCloseTo(0.616, 12);
+    expect(r.everInfected[2][2]).toBeCloseTo(0.384, 12);
   });
 
-  it("SIS: a node that returns to S still counts as having left it", () => {
+  it("SIS: a node that returns to S still counts as infected", () => {
     // S→I w.p. 0.5 per infectious neighbour, I→S surely. From (I, S): step 1 gives (S', I) or (S', S) w.p.
     // ½ each (S' = back in S); step 2: (S', I) → (I, S') or (S', S') w.p. ¼ each, (S', S) stays.
     const model = compileModel({
@@ -259,9 +259,9 @@ describe("the exact discrete chain itself, on cases done by hand", () => {
     const r = discreteChainExact(model, edge, 1, Uint8Array.of(1, 0), 2);
     expect(r.expected[1][1]).toBeCloseTo(0.5, 12);
     expect(r.expected[2][1]).toBeCloseTo(0.25, 12);
-    expect(r.everLeft[1]).toEqual([0, 0.5, 0.5]);
-    expect(r.everLeft[2][1]).toBeCloseTo(0.5, 12);
-    expect(r.everLeft[2][2]).toBeCloseTo(0.5, 12);
+    expect(r.everInfected[1]).toEqual([0, 0.5, 0.5]);
+    expect(r.everInfected[2][1]).toBeCloseTo(0.5, 12);
+    expect(r.everInfected[2][2]).toBeCloseTo(0.5, 12);
   });
 
   it("competing rates, competing certain transitions, and weighted pressure", () => {

@@ -1,5 +1,5 @@
 /**
- * The discrete-time engine against exact independent-cascade values (VALIDATION.md D). With dt = 1,
+ * The discrete-time engine against exact independent-cascade values (docs/validation.md D). With dt = 1,
  * transmission probability p per step and recovery probability 1, discrete SIR is the independent cascade
  * on the bidirected graph: σ from one seed on the Petersen graph is 1.374477 / 2.936319 / 6.069092 at
  * p = 0.1 / 0.3 / 0.5 (live-edge enumeration, tests/reference/live-edge.ts). Per-run sd ≈ 2.2 nodes:

@@ -1,5 +1,5 @@
 /**
- * SIR final sizes against theory (VALIDATION.md A and B).
+ * SIR final sizes against theory (docs/validation.md A and B).
  *  A. Complete graph K_1000, τ = R0·γ/(N−1), R0 = 2, ρ = 0.01: the well-mixed relation r = 1 − (1−ρ)e^(−R0·r)
  *     gives 0.800204; simulations at N = 1000 sit ≈ 0.008 lower (finite N), hence the stated ±0.02.
  *  B. Erdős–Rényi n = 10⁵, ⟨k⟩ = 10, ρ = 0.001, τ = 0.25, γ = 1 (T = 0.2): the message-passing final size
@@ -20,7 +20,7 @@ describe("A. well-mixed SIR final size on the complete graph K_1000", () => {
   const gamma = 1;
   const reference = wellMixedFinalSize(R0, 0.01);
   const complete = generateCSR({ type: "complete", n: N }, 0);
-  it("reference value is VALIDATION.md's 0.800204", () => expect(reference).toBeCloseTo(0.800204, 6));
+  it("reference value is docs/validation.md's 0.800204", () => expect(reference).toBeCloseTo(0.800204, 6));
   const cases: [EngineChoice, number][] = [["auto", 100], ["general", 40], ["next-reaction", 8]];
   for (const [engine, runs] of cases) {
     it(`engine "${engine}": mean attack rate within ±0.02 of ${reference.toFixed(6)} (${runs} runs)`, () => {
@@ -53,7 +53,7 @@ describe("B. SIR on an Erdős–Rényi network (configuration-model message pass
   const tau = 0.25;
   const T = tau / (tau + gamma);
   const expected = messagePassingFinalSize(degrees, T, rho);
-  it("reference ≈ 0.7966 (VALIDATION.md B)", () => expect(Math.abs(expected - 0.7966)).toBeLessThan(0.002));
+  it("reference ≈ 0.7966 (docs/validation.md B)", () => expect(Math.abs(expected - 0.7966)).toBeLessThan(0.002));
 
   for (const engine of ["auto", "general", "next-reaction"] as EngineChoice[]) {
     it(`engine "${engine}": one run within ±0.006, the 5-run mean within ±0.003 of ${expected.toFixed(4)}`, () => {

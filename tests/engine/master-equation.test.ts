@@ -1,5 +1,5 @@
 /**
- * The sharpest test of Markovian semantics (VALIDATION.md C, last item): on a 10-node graph the full
+ * The sharpest test of Markovian semantics (docs/validation.md C, last item): on a 10-node graph the full
  * master equation is solved exactly (tests/reference/master-equation.ts: 3¹⁰ SIR / 2¹⁰ SIS states,
  * uniformization and the embedded jump chain) and every continuous-time engine must reproduce
  *  - E[S(t)], E[I(t)] (SIR) and E[I(t)] (SIS) at several times, within 3.5 standard errors of the mean over

@@ -1,5 +1,5 @@
 /**
- * Mean-field companions against the exact references of VALIDATION.md A–C (tests/reference/final-size.ts).
+ * Mean-field companions against the exact references of docs/validation.md A–C (tests/reference/final-size.ts).
  * Every curve is integrated with the Dormand–Prince pair at rtol 1e-10, atol 1e-14, and run long enough for
  * the epidemic to be over (I < 1e-12) or the endemic state reached: the remaining error is the integrator's,
  * ~1e-10, so the tolerances below (1e-6 … 1e-8) test the equations, not the numerics.

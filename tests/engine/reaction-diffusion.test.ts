@@ -1,9 +1,9 @@
 /**
- * Reaction–diffusion on networks (VALIDATION.md F): the Dormand–Prince integrator, the Laplacians, and
+ * Reaction–diffusion on networks (docs/validation.md F): the Dormand–Prince integrator, the Laplacians, and
  * `simulateField` against exact references.
  *  - Heat on C₂₀ and P_n against the closed-form kernels of tests/reference/heat.ts (eigen-sums / Bessel
  *    image sums), at rtol 1e-10, atol 1e-14: the integrator's global error is then ~1e-11, far inside the
- *    1e-6 absolute asked by VALIDATION.md F; the test demands 1e-9.
+ *    1e-6 absolute asked by docs/validation.md F; the test demands 1e-9.
  *  - Conservation: each Laplacian kind conserves its stated linear quantity to round-off (≤ 1e-12 relative).
  *  - Fisher–KPP front speed on a 400-node path against the lattice dispersion relation (pulled front).
  *  - Metapopulation SIR without mobility equals independent well-mixed SIR per region (fine RK4).
@@ -163,7 +163,7 @@ describe("Laplacians on CSR", () => {
   });
 });
 
-describe("heat equation du/dt = −D·L·u (VALIDATION.md F)", () => {
+describe("heat equation du/dt = −D·L·u (docs/validation.md F)", () => {
   const tolerance = { rtol: 1e-10, atol: 1e-14 };
 
   it("C₂₀ from δ₀ at t = 0.5, 1, 5 matches the exact kernel to 1e-9 (and the printed table)", () => {

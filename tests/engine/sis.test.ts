@@ -1,5 +1,5 @@
 /**
- * SIS endemic prevalence (VALIDATION.md C). Erdős–Rényi n = 2·10⁴, ⟨k⟩ = 10, τ = 0.2, γ = 1: the stationary
+ * SIS endemic prevalence (docs/validation.md C). Erdős–Rényi n = 2·10⁴, ⟨k⟩ = 10, τ = 0.2, γ = 1: the stationary
  * prevalence averaged over t ∈ [15, 30] is 0.473 (sd of one run ≈ 0.003; the compact pairwise ODE gives
  * 0.4753), tolerance ±0.01. The heterogeneous mean field of the realised degrees ignores dynamical
  * correlations and overshoots (0.4988 for Poisson(10)): a loose ±10% relative check. Below the HMF

@@ -13,10 +13,10 @@
  * (h_j/H)(1 − e^(−H)); if some hazards are +∞ it leaves surely, uniformly among those. Given x, nodes
  * decide independently, so P(x → y) = Π_v P_v(x_v → y_v | x), which we enumerate as a product.
  *
- * "Ever left the susceptible compartment" (the engine's final size: seeds outside S count from the start)
- * is tracked by giving each node one extra symbol, `nComp`, meaning "in S but has left S before". A node
- * outside S has necessarily left it (or started elsewhere), so no other symbol is needed; the alphabet has
- * nComp + 1 letters and the state space (nComp + 1)ⁿ ≤ 5⁶ = 15,625 for four compartments on six nodes.
+ * "Ever infected" (the engine's final size: a node counts once it has been in an infected compartment —
+ * model.infected, the inducers and the targets of induced transitions —, seeds at t = 0 included) is
+ * tracked by giving each node a symbol c + nComp·f, f = 1 once it has been infected; the alphabet has
+ * 2·nComp letters and the state space (2·nComp)ⁿ ≤ 8⁶ = 262,144 for four compartments on six nodes.
  * Only states with positive probability are expanded.
  */
 import type { CompiledModel } from "../../src/models/compartmental.js";
@@ -32,8 +32,8 @@ export interface ChainGraph {
 export interface DiscreteChainResult {
   /** expected[k][c] = E[number of nodes in compartment c after k steps], k = 0..K. */
   expected: number[][];
-  /** everLeft[k][m] = P(exactly m nodes have ever left the susceptible compartment after k steps). */
-  everLeft: number[][];
+  /** everInfected[k][m] = P(exactly m nodes have ever been infected after k steps). */
+  everInfected: number[][];
   /** Total probability after each step (1 up to rounding): a self-check. */
   mass: number[];
 }
@@ -89,20 +89,20 @@ function nextCompartment(model: CompiledModel, dt: number, c: number, pressure: 
 }
 
 /**
- * Exact E[count of each compartment] and the distribution of the number of nodes that ever left the
- * susceptible compartment, after each of the steps 0..K, for the synchronous chain started from `initial`.
+ * Exact E[count of each compartment] and the distribution of the number of nodes ever infected, after each of the steps 0..K, for the synchronous chain started from `initial`.
  */
 export function discreteChainExact(model: CompiledModel, graph: ChainGraph, dt: number, initial: ArrayLike<number>, K: number): DiscreteChainResult {
   const { n } = graph;
   const nComp = model.nComp;
-  const S = model.susceptible;
+  const infected = new Uint8Array(nComp);
+  for (const c of model.infected) infected[c] = 1;
   if (n < 1 || n > MAX_CHAIN_NODES) throw new Error(`discreteChainExact: n must be in 1..${MAX_CHAIN_NODES}, got ${n}.`);
   if (initial.length !== n) throw new Error("discreteChainExact: initial state must have one entry per node.");
-  const A = nComp + 1; // alphabet: compartments, plus "S, having left S before"
-  const RETURNED = nComp;
+  const A = 2 * nComp; // alphabet: compartment c, never infected (c) or ever infected (c + nComp)
   const size = A ** n;
   const place = Array.from({ length: n }, (_, v) => A ** v);
-  const comp = (sym: number) => (sym === RETURNED ? S : sym);
+  const comp = (sym: number) => sym % nComp;
+  const wasInfected = (sym: number) => sym >= nComp;
 
   // Incoming arcs of each node: [source, weight].
   const incoming: [number, number][][] = Array.from({ length: n }, () => []);
@@ -117,12 +117,12 @@ export function discreteChainExact(model: CompiledModel, graph: ChainGraph, dt: 
   for (let v = 0; v < n; v++) {
     const c = initial[v];
     if (!(Number.isInteger(c) && c >= 0 && c < nComp)) throw new Error(`discreteChainExact: bad compartment ${c} at node ${v}.`);
-    index0 += c * place[v];
+    index0 += (c + (infected[c] ? nComp : 0)) * place[v];
   }
   dist[index0] = 1;
 
   const expected: number[][] = [];
-  const everLeft: number[][] = [];
+  const everInfected: number[][] = [];
   const mass: number[] = [];
   const syms = new Int32Array(n);
   const decode = (x: number) => {
@@ -133,7 +133,7 @@ export function discreteChainExact(model: CompiledModel, graph: ChainGraph, dt: 
   };
   const summarize = (d: Float64Array) => {
     const e = new Array<number>(nComp).fill(0);
-    const left = new Array<number>(n + 1).fill(0);
+    const ever = new Array<number>(n + 1).fill(0);
     let total = 0;
     for (let x = 0; x < size; x++) {
       const p = d[x];
@@ -143,12 +143,12 @@ export function discreteChainExact(model: CompiledModel, graph: ChainGraph, dt: 
       let m = 0;
       for (let v = 0; v < n; v++) {
         e[comp(syms[v])] += p;
-        if (syms[v] !== S) m++;
+        if (wasInfected(syms[v])) m++;
       }
-      left[m] += p;
+      ever[m] += p;
     }
     expected.push(e);
-    everLeft.push(left);
+    everInfected.push(ever);
     mass.push(total);
   };
   summarize(dist);
@@ -169,9 +169,8 @@ export function discreteChainExact(model: CompiledModel, graph: ChainGraph, dt: 
         const c = comp(sym);
         const opts: [number, number][] = [];
         for (const [to, prob] of nextCompartment(model, dt, c, pressure)) {
-          // The ever-left bit: set once the node has left S (or if it is already set).
-          let nextSym = to;
-          if (to === S && (sym === RETURNED || c !== S)) nextSym = RETURNED;
+          // The ever-infected bit: set once the node is in an infected compartment, kept from then on.
+          const nextSym = to + (wasInfected(sym) || infected[to] ? nComp : 0);
           opts.push([nextSym * place[v], prob]);
         }
         options.push(opts);
@@ -189,5 +188,5 @@ export function discreteChainExact(model: CompiledModel, graph: ChainGraph, dt: 
     dist = next;
     summarize(dist);
   }
-  return { expected, everLeft, mass };
+  return { expected, everInfected, mass };
 }

@@ -1,5 +1,5 @@
 /**
- * Validation of the final-size and prevalence references against VALIDATION.md A, B and C. The published
+ * Validation of the final-size and prevalence references against docs/validation.md A, B and C. The published
  * values have six decimals, so they carry up to 5e-7 of rounding: tolerances 1e-6 (A, B) and 1e-5 (C,
  * as briefed). Internal consistency checks (closed forms, two routes to one number) use 1e-12.
  */

@@ -1,5 +1,5 @@
 /**
- * Closed-form and fixed-point references for epidemic final size and SIS prevalence (VALIDATION.md A–C).
+ * Closed-form and fixed-point references for epidemic final size and SIS prevalence (docs/validation.md A–C).
  *
  *  - Well-mixed SIR final size r = 1 − (1−ρ)·exp(−R0·r) (Kermack & McKendrick 1927); for ρ → 0,
  *    r = 1 + W0(−R0·e^(−R0))/R0 with the principal Lambert W branch (Corless et al., "On the Lambert W

@@ -1,5 +1,5 @@
 /**
- * Validation of the exact heat kernels against VALIDATION.md F.
+ * Validation of the exact heat kernels against docs/validation.md F.
  *
  * The C₂₀ table is printed to six significant figures, so its entries carry up to half a unit in the last
  * printed digit of rounding — up to 4e-6 relative for entries starting with 1 (e.g. 0.127833 vs the exact
@@ -25,7 +25,7 @@ describe("heat kernel on the cycle C_n", () => {
   ];
   const nodes = [0, 1, 2, 5, 10];
 
-  it("reproduces the C₂₀ table of VALIDATION.md F to every printed digit", () => {
+  it("reproduces the C₂₀ table of docs/validation.md F to every printed digit", () => {
     for (const [t, row] of table) {
       const u = heatKernelCycle(20, t);
       row.forEach((printed, i) => {

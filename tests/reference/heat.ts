@@ -1,6 +1,6 @@
 /**
  * Exact heat kernels du/dt = −D·L·u (L = D_deg − A, the combinatorial graph Laplacian) on the cycle C_n and
- * the path P_n, with all mass initially on one node (VALIDATION.md F). Both use the Laplacian's closed-form
+ * the path P_n, with all mass initially on one node (docs/validation.md F). Both use the Laplacian's closed-form
  * eigenpairs (Chung, "Spectral Graph Theory", 1997, §1.4; the path's eigenvectors are the DCT-II basis):
  *  - C_n: λ_k = 2 − 2cos(2πk/n), u_j(t) = (1/n)·Σ_k e^(−Dtλ_k)·cos(2πk(j − s)/n);
  *  - P_n: λ_k = 2 − 2cos(πk/n), v_k(i) = cos(πk(i + ½)/n), ‖v_0‖² = n, ‖v_k‖² = n/2 (k ≥ 1).

@@ -1,5 +1,5 @@
 /**
- * Validation of the live-edge references (VALIDATION.md D). All values are exact: tolerances are
+ * Validation of the live-edge references (docs/validation.md D). All values are exact: tolerances are
  * round-off (1e-12) or the rounding of the published six-decimal values (≤ 5e-7, tested at 1e-6).
  */
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ const bothArcs = (edges: [number, number][], p: number): Arc[] =>
   edges.flatMap(([u, v]): Arc[] => [[u, v, p], [v, u, p]]);
 
 describe("independent cascade, exact σ(S)", () => {
-  it("reproduces the Petersen table of VALIDATION.md D (edge enumeration and lazy arc version)", () => {
+  it("reproduces the Petersen table of docs/validation.md D (edge enumeration and lazy arc version)", () => {
     const table: [number, number][] = [[0.1, 1.374477], [0.3, 2.936319], [0.5, 6.069092]];
     for (const [p, sigma] of table) {
       const byEdges = icExpectedSpreadUndirected(10, withProbability(PETERSEN_EDGES, p), [0]);

@@ -2,7 +2,7 @@
  * Exact expected spread σ(S) of the independent cascade (IC) and linear threshold (LT) models by live-edge
  * enumeration (Kempe, Kleinberg & Tardos, "Maximizing the spread of influence through a social network",
  * KDD 2003, claims 2.3 and 2.6): σ(S) = Σ_X Pr[X]·|reach_X(S)| over live-edge graphs X. Seeds count as
- * activated (VALIDATION.md D). No sampling: the results are exact up to floating-point round-off.
+ * activated (docs/validation.md D). No sampling: the results are exact up to floating-point round-off.
  *
  *  - IC: each arc u→v is live independently with probability p_uv.
  *  - LT with uniform random thresholds: each node v independently keeps at most one in-arc, u→v with

@@ -1,5 +1,5 @@
 /**
- * Validation of the exact master-equation references (VALIDATION.md C, "Small graphs can be checked
+ * Validation of the exact master-equation references (docs/validation.md C, "Small graphs can be checked
  * exactly"). Every check is deterministic; tolerances are round-off plus the < 1e-12 uniformization
  * truncation, not Monte Carlo error.
  */

@@ -11,7 +11,7 @@
  *    (S→I or I→R), so it adds 3ⁱ to the state index: processing states in increasing index order is a
  *    topological order and one pass of probability propagation is exact.
  *
- * Semantics (VALIDATION.md C, "contact process"): a susceptible node v is infected at rate
+ * Semantics (docs/validation.md C, "contact process"): a susceptible node v is infected at rate
  * τ·Σ_{u ∈ N(v) infected} w_uv (w = 1 unless the edge is given as [u, v, w]); an infected node recovers at
  * rate γ. This is the reference an event-driven engine must reproduce; see Kiss, Miller & Simon,
  * "Mathematics of Epidemics on Networks" (2017), ch. 2.
