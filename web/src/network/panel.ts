@@ -153,6 +153,13 @@ export class NetworkPanel {
     return this.show(await api.network(source.id), source);
   }
 
+  /** Build a bundled scenario's own network on the server (a file such as networks/kite.csv) and show it. */
+  async loadPreset(id: string): Promise<LoadedNetwork> {
+    clearErrors(this.el);
+    const row = await api.presetNetwork(id);
+    return this.show(row, { id: row.id });
+  }
+
   private async show(row: NetworkRow, source: NetworkSource): Promise<LoadedNetwork> {
     const graph = await api.graph(row.id);
     const info = this.view.load(graph);

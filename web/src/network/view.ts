@@ -184,6 +184,13 @@ export class GraphView {
     this.renderer.refresh({ partialGraph: { nodes: [key] }, skipIndexation: true });
   }
 
+  /** Seed exactly these nodes (a preset's seeds). */
+  setSeeds(keys: readonly string[]): void {
+    this.seeds.clear();
+    for (const key of keys) this.seeds.add(key);
+    this.renderer.refresh({ skipIndexation: true });
+  }
+
   clearSeeds(): void {
     this.seeds.clear();
     this.renderer.refresh({ skipIndexation: true });

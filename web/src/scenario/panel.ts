@@ -8,7 +8,8 @@
  */
 import type { BundledScenario, ModelInfo } from "../api.js";
 import { h, field, numberInput, select } from "../ui/dom.js";
-import { draftFromScenario, isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+import { isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+import { presetPlan, type PresetPlan } from "../state/preset.js";
 
 const PARAM_LABELS: Record<string, string> = { beta: "β (transmission)", gamma: "γ (recovery)", sigma: "σ (onset)", omega: "ω (waning)", probability: "p (activation)" };
 
@@ -45,30 +46,41 @@ export class ScenarioPanel {
   private seed = numberInput(42, { min: 0, step: 1 });
   private notes = h("p", { class: "note", "aria-live": "polite" });
   private name = "dashboard";
+  /** The loaded preset's scenario, run as written while the form is not edited (see presetPlan). */
+  private verbatim: Record<string, unknown> | undefined;
   /** The network of the draft, from the network panel. */
   network: () => NetworkSource | null = () => null;
   /** Seeds clicked on the graph (node keys), from the graph view. */
   seeds: () => string[] = () => [];
-  onPreset: ((draft: ScenarioDraft) => void) | null = null;
+  /** Called when a preset is loaded: load its network (and seeds) next. */
+  onPreset: ((plan: PresetPlan, preset: BundledScenario) => void) | null = null;
 
   constructor(
     private readonly models: ModelInfo[],
     presets: BundledScenario[],
   ) {
     this.model = select(models.map((m) => ({ value: m.id, label: `${m.id} — ${m.description}` })), "SIR");
-    const presetSelect = select([{ value: "", label: "— choose a preset —" }, ...presets.map((p) => ({ value: p.id, label: p.name }))]);
+    const plans = new Map(presets.map((p) => [p.id, presetPlan(p.scenario, models)]));
+    const presetSelect = select([{ value: "", label: "— choose a preset —" }, ...presets.map((p) => ({ value: p.id, label: `${p.name}${plans.get(p.id)!.runnable ? "" : " (CLI only)"}` }))]);
+    presetSelect.dataset.role = "preset";
     presetSelect.addEventListener("change", () => {
       const preset = presets.find((p) => p.id === presetSelect.value);
       if (!preset) return;
-      const { draft, notes } = draftFromScenario(preset.scenario, this.read());
-      if (!this.models.some((m) => m.id === draft.model)) {
-        notes.push(`model ${draft.model} is not one the dashboard runs; kept ${this.model.value}.`);
-        draft.model = this.model.value;
+      const plan = presetPlan(preset.scenario, this.models, this.read());
+      if (!plan.runnable) {
+        this.notes.textContent = plan.notes.join(" ");
+        return;
       }
-      this.write(draft);
-      this.notes.textContent = [preset.description, ...notes].filter(Boolean).join(" ");
-      this.onPreset?.(draft);
+      this.write(plan.draft);
+      this.verbatim = plan.draft.verbatim;
+      this.notes.textContent = [preset.description, ...plan.notes].filter(Boolean).join(" ");
+      this.onPreset?.(plan, preset);
     });
+    // Editing the form after loading a preset that it cannot express: the run follows the form from then on.
+    const edited = (e: Event) => {
+      if (e.target === presetSelect || this.verbatim === undefined) return;
+      this.dropVerbatim();
+    };
     this.model.addEventListener("change", () => {
       this.renderParams();
       this.updateModel();
@@ -96,6 +108,8 @@ export class ScenarioPanel {
       h("p", { class: "form-error", role: "alert" }),
     );
     this.el.addEventListener("submit", (e) => e.preventDefault());
+    this.el.addEventListener("input", edited);
+    this.el.addEventListener("change", edited);
     this.renderParams();
     this.updateModel();
     this.updateSeeding();
@@ -145,8 +159,20 @@ export class ScenarioPanel {
     );
   }
 
+  /** Whether Run sends a preset's file as written (the form cannot express all of it). */
+  get runsVerbatim(): boolean {
+    return this.verbatim !== undefined;
+  }
+
+  private dropVerbatim(): void {
+    if (this.verbatim === undefined) return;
+    this.verbatim = undefined;
+    this.notes.textContent = "You edited the form: Run now uses what the form shows, not the preset's file as written.";
+  }
+
   /** Seed the clicked nodes (called when the analyst clicks a node). */
   useClickedSeeds(): void {
+    this.dropVerbatim();
     this.strategy.value = "clicked";
     this.updateSeeding();
   }
@@ -213,11 +239,13 @@ export class ScenarioPanel {
       interventions: this.cascade ? [] : interventions,
       runs: Number(this.runs.value),
       seed: Number(this.seed.value),
+      ...(this.verbatim ? { verbatim: this.verbatim } : {}),
     };
   }
 
   write(draft: ScenarioDraft): void {
     this.name = draft.name;
+    this.verbatim = draft.verbatim;
     this.model.value = draft.model;
     this.renderParams(draft.params);
     this.updateModel();
