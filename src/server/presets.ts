@@ -32,7 +32,12 @@ export interface BundledScenario {
 }
 
 /** The scenario files in `dir` (YAML or JSON), parsed; files that do not parse are left out. */
-export function bundledScenarios(dir: string): (BundledScenario & { file: string })[] {
+export function bundledScenarios(dir: string): BundledScenario[] {
+  return scenarioFiles(dir).map(({ file: _file, ...rest }) => rest);
+}
+
+/** bundledScenarios with each file's path. */
+function scenarioFiles(dir: string): (BundledScenario & { file: string })[] {
   if (!existsSync(dir)) return [];
   const out: (BundledScenario & { file: string })[] = [];
   for (const file of readdirSync(dir).sort()) {
@@ -71,7 +76,7 @@ export function presetGraph(file: string, ctx: Pick<ApiContext, "options">): { g
 
 export function presetsRouter(ctx: ApiContext, dir: string): Router {
   const router = express.Router();
-  const scenarios = bundledScenarios(dir);
+  const scenarios = scenarioFiles(dir);
   const list = scenarios.map(({ file: _file, ...rest }) => rest);
   router.get("/scenarios", (_req, res) => {
     res.json(list);
