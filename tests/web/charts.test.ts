@@ -1,7 +1,7 @@
 /** Chart data shaping (bands, alignment, fan chart), the summary card, the degree distribution, palette. */
 import { describe, expect, it } from "vitest";
 import { alignSeries, bandData, recordIndex, type ResultLike } from "../../web/src/run/series.js";
-import { networkR0, quantile, summarise, summaryMetrics, formatNumber } from "../../web/src/run/summary.js";
+import { networkR0, quantile, summarise, summaryMetrics, formatNumber, thresholdLine } from "../../web/src/run/summary.js";
 import { fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
 import { degreeSummary, logBinned, nodeSize } from "../../web/src/network/degree.js";
 import { compartmentColours, hexToRgb, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
@@ -89,6 +89,35 @@ describe("summary card", () => {
     expect(cascade.some(([label]) => /R₀|Peak/.test(label))).toBe(false);
     // Without durations: rounds from the record times.
     expect(summaryMetrics(result, true, {}, null)[2][1]).toBe(formatNumber(result.times.length - 1));
+  });
+});
+
+describe("vaccinated, endemic prevalence and the epidemic threshold on the card", () => {
+  const stats = { meanDegree: 4, meanSquareDegree: 16 };
+  it("reports vaccinated nodes beside the attack rate, which counts infections only", () => {
+    const metrics = summaryMetrics({ ...result, attackRate: { mean: 0.9, sd: 0 }, vaccinated: { mean: 2, sd: 0 } }, false, { beta: 0.2, gamma: 0.2 }, stats);
+    // Attack rate = finalSize / n (6 / 10), whatever a stale attackRate field says.
+    expect(metrics.find(([l]) => l === "Attack rate")?.[1]).toBe("60%");
+    expect(metrics.find(([l]) => l === "Vaccinated")).toEqual(["Vaccinated", "2", "20% of nodes, moved out of S without infection"]);
+    expect(summaryMetrics(result, false, {}, null).some(([l]) => l === "Vaccinated")).toBe(false);
+  });
+
+  it("shows endemic prevalence instead of attack rate and final size for endemic models", () => {
+    const labels = summaryMetrics({ ...result, prevalence: { mean: 2.5, sd: 0.1, window: [25, 50] } }, false, { beta: 0.1, gamma: 0.4 }, stats);
+    expect(labels.map(([l]) => l)).toEqual(["R₀ (network estimate)", "Peak infectious", "Endemic prevalence"]);
+    expect(labels[2][1]).toBe("25%");
+    expect(labels[2][2]).toMatch(/days 25–50/);
+  });
+
+  it("compares T = β/(β+γ) with T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩) and names the side", () => {
+    // ⟨k⟩ = 4, ⟨k²⟩ = 16: T_c = 4 / 12 = 1/3.
+    const above = thresholdLine({ beta: 0.2, gamma: 0.2 }, stats)!;
+    expect(above.tc).toBeCloseTo(1 / 3, 12);
+    expect(above.t).toBeCloseTo(0.5, 12);
+    expect(above.text).toMatch(/^T = β\/\(β\+γ\) = 0\.5, above the epidemic threshold T_c = ⟨k⟩\/\(⟨k²⟩−⟨k⟩\) = 0\.333$/);
+    expect(thresholdLine({ beta: 0.1, gamma: 0.4 }, stats)!.text).toMatch(/below/);
+    expect(thresholdLine({ probability: 0.1 }, stats)).toBeNull();
+    expect(thresholdLine({ beta: 0.1, gamma: 0.4 }, { meanDegree: 2, meanSquareDegree: 2 })).toBeNull();
   });
 });
 

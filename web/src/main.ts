@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   byId("scenario-panel").append(scenario.el);
   scenario.network = () => network.current?.source ?? null;
   scenario.seeds = () => [...view.seeds];
+  scenario.stats = () => network.current?.row.stats ?? null;
 
   // Graph toolbar: layout, search, PNG.
   const layoutButton = byId<HTMLButtonElement>("layout-toggle");
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   };
 
   network.onLoaded = (net) => {
+    scenario.updateThreshold();
     byId("graph-note").textContent = net.info.shown < net.info.total ? `Sample: ${net.info.shown.toLocaleString("en-US")} of ${net.info.total.toLocaleString("en-US")} nodes shown` : `${net.row.name}: ${net.row.n} nodes, ${net.row.m} edges`;
     // Lay out small and medium networks at once for a few seconds; big ones on request.
     if (net.info.shown <= 5000) {

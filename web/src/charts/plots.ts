@@ -96,11 +96,18 @@ function bandsFor(first: number, colour: string, strength = 1): uPlot.Band[] {
   ];
 }
 
+/** A dashed line drawn over the compartment curves (e.g. the cumulative vaccinated count). */
+export interface ExtraLine {
+  label: string;
+  colour: string;
+  values: number[];
+}
+
 /**
  * Compartment curves (median, 50% and 95% bands). `cursor()` gives the timeline time; `onPick(t)` is called
  * when the analyst clicks the chart (scrubbing from the curves).
  */
-export function bandChart(el: HTMLElement, data: BandData, colours: string[], cursor: () => number | null, onPick?: (t: number) => void, title = "Nodes per compartment", unit = "day"): Chart {
+export function bandChart(el: HTMLElement, data: BandData, colours: string[], cursor: () => number | null, onPick?: (t: number) => void, title = "Nodes per compartment", unit = "day", extra: ExtraLine[] = []): Chart {
   const series: uPlot.Series[] = [{ label: unit }];
   const bands: uPlot.Band[] = [];
   const columns: (number | null)[][] = [data.times];
@@ -109,6 +116,10 @@ export function bandChart(el: HTMLElement, data: BandData, colours: string[], cu
     series.push(...bandSeries(c.name, colours[i]));
     columns.push(c.median, c.outer[0], c.outer[1], c.inner[0], c.inner[1]);
   });
+  for (const line of extra) {
+    series.push({ label: line.label, stroke: line.colour, width: 2, dash: [8, 5], points: { show: false } });
+    columns.push(line.values);
+  }
   const opts: uPlot.Options = {
     title,
     width: widthOf(el),
@@ -124,7 +135,7 @@ export function bandChart(el: HTMLElement, data: BandData, colours: string[], cu
     ],
     plugins: [verticalLine(cursor, OKABE_ITO.black)],
   };
-  const chart = mount(el, opts, columns as uPlot.AlignedData, legend([...data.compartments.map((c, i) => ({ label: `${c.name} median`, colour: colours[i] })), { label: "50% / 95% of runs", colour: "#6b7280", band: true }]));
+  const chart = mount(el, opts, columns as uPlot.AlignedData, legend([...data.compartments.map((c, i) => ({ label: `${c.name} median`, colour: colours[i] })), ...extra.map((l) => ({ label: l.label, colour: l.colour, dashed: true })), { label: "50% / 95% of runs", colour: "#6b7280", band: true }]));
   if (onPick) chart.plot.over.addEventListener("click", (e) => onPick(chart.plot.posToVal(e.offsetX, "x")));
   return chart;
 }

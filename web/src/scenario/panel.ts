@@ -10,6 +10,7 @@ import type { BundledScenario, ModelInfo } from "../api.js";
 import { h, field, numberInput, select } from "../ui/dom.js";
 import { isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
 import { presetPlan, type PresetPlan } from "../state/preset.js";
+import { thresholdLine, type DegreeMoments } from "../run/summary.js";
 
 const PARAM_LABELS: Record<string, string> = { beta: "β (transmission)", gamma: "γ (recovery)", sigma: "σ (onset)", omega: "ω (waning)", probability: "p (activation)" };
 
@@ -45,11 +46,14 @@ export class ScenarioPanel {
   private runs = numberInput(50, { min: 1, step: 1 });
   private seed = numberInput(42, { min: 0, step: 1 });
   private notes = h("p", { class: "note", "aria-live": "polite" });
+  private threshold = h("p", { class: "hint", id: "threshold-line", "aria-live": "polite" });
   private name = "dashboard";
   /** The loaded preset's scenario, run as written while the form is not edited (see presetPlan). */
   private verbatim: Record<string, unknown> | undefined;
   /** The network of the draft, from the network panel. */
   network: () => NetworkSource | null = () => null;
+  /** Degree moments of the shown network, for the epidemic-threshold line. */
+  stats: () => DegreeMoments | null = () => null;
   /** Seeds clicked on the graph (node keys), from the graph view. */
   seeds: () => string[] = () => [];
   /** Called when a preset is loaded: load its network (and seeds) next. */
@@ -84,6 +88,7 @@ export class ScenarioPanel {
     this.model.addEventListener("change", () => {
       this.renderParams();
       this.updateModel();
+      this.updateThreshold();
     });
     this.strategy.addEventListener("change", () => this.updateSeeding());
     const addScale = h("button", { type: "button", text: "+ Distancing (scale β)" });
@@ -100,6 +105,7 @@ export class ScenarioPanel {
       this.notes,
       field("Model", this.model, { path: "model.preset", hint: "compartmental and cascade models; reaction–diffusion models (field output) are not offered here yet: run them from the CLI or the API" }),
       this.params,
+      this.threshold,
       h("div", { class: "row" }, this.tmaxField, this.recordField),
       h("fieldset", {}, this.seedLegend, h("div", { class: "row" }, field("Seed", this.strategy, { path: "initial" }), field("How many", this.count, { path: "initial.I.count" })), this.clicked),
       this.interventionSet,
@@ -109,6 +115,7 @@ export class ScenarioPanel {
     );
     this.el.addEventListener("submit", (e) => e.preventDefault());
     this.el.addEventListener("input", edited);
+    this.params.addEventListener("input", () => this.updateThreshold());
     this.el.addEventListener("change", edited);
     this.renderParams();
     this.updateModel();
@@ -157,6 +164,12 @@ export class ScenarioPanel {
         });
       }),
     );
+  }
+
+  /** The scenario's T = β/(β+γ) against the shown network's epidemic threshold T_c (compartmental models with β, γ). */
+  updateThreshold(): void {
+    const line = this.cascade ? null : thresholdLine(this.read().params, this.stats());
+    this.threshold.textContent = line ? `${line.text}: ${line.t > line.tc ? "a large outbreak is possible" : "large outbreaks are unlikely"}.` : "";
   }
 
   /** Whether Run sends a preset's file as written (the form cannot express all of it). */
@@ -261,5 +274,6 @@ export class ScenarioPanel {
     this.runs.value = String(draft.runs);
     this.seed.value = String(draft.seed);
     this.updateSeeding();
+    this.updateThreshold();
   }
 }
