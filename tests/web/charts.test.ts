@@ -4,7 +4,7 @@ import { alignSeries, bandData, recordIndex, type ResultLike } from "../../web/s
 import { networkR0, quantile, summarise, summaryMetrics, formatNumber, thresholdLine } from "../../web/src/run/summary.js";
 import { fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
 import { degreeSummary, logBinned, nodeSize } from "../../web/src/network/degree.js";
-import { compartmentColours, hexToRgb, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
+import { compartmentColours, graphLegend, hexToRgb, IDLE_COLOUR, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
 
 const result: ResultLike = {
   scenario: "t",
@@ -201,5 +201,18 @@ describe("protocolLines", () => {
     expect(protocolLines(info)).toEqual([{ dataset: "region785", horizons: "2 / 15", rmse: "448 / 749", relativeWis: 0.5, coverage95: "0.99 / 0.98" }]);
     expect(protocolLines(null)).toEqual([]);
     expect(protocolLines({ available: false, backend: null, checkpoint: null })).toEqual([]);
+  });
+});
+
+describe("graphLegend", () => {
+  it("names each compartment of the shown run with the colour the graph uses for it", () => {
+    const items = graphLegend(["S", "E", "I", "R"]);
+    expect(items.map((i) => i.colour)).toEqual(compartmentColours(["S", "E", "I", "R"]));
+    expect(items.map((i) => i.label)).toEqual(["S — susceptible", "E — exposed", "I — infectious", "R — recovered / removed"]);
+    expect(graphLegend(["inactive", "active"]).map((i) => i.colour)).toEqual([OKABE_ITO.blue, OKABE_ITO.vermillion]);
+    expect(graphLegend(["X"])[0].label).toBe("X");
+  });
+  it("before a run, shows the idle grey", () => {
+    expect(graphLegend(null)).toEqual([{ label: expect.stringMatching(/run an ensemble/), colour: IDLE_COLOUR }]);
   });
 });

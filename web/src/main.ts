@@ -14,6 +14,7 @@ import { ForecastPanel } from "./forecast/panel.js";
 import { decodeDraft, encodeDraft } from "./state/url.js";
 import { DEFAULT_DRAFT, isCascadeFamily, type ScenarioDraft } from "./state/scenario.js";
 import { compartmentColours } from "./palette.js";
+import { renderGraphLegend } from "./network/legend.js";
 
 function setupTabs(): void {
   const tabs = [...document.querySelectorAll<HTMLButtonElement>("[role=tab]")];
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
 
   network.onLoaded = (net) => {
     scenario.updateThreshold();
+    renderGraphLegend(null);
     byId("graph-note").textContent = net.info.shown < net.info.total ? `Sample: ${net.info.shown.toLocaleString("en-US")} of ${net.info.total.toLocaleString("en-US")} nodes shown` : `${net.row.name}: ${net.row.n} nodes, ${net.row.m} edges`;
     // Lay out small and medium networks at once for a few seconds; big ones on request.
     if (net.info.shown <= 5000) {

@@ -10,6 +10,7 @@ import { withAlpha, OKABE_ITO } from "../palette.js";
 import type { BandData } from "../run/series.js";
 import type { FanData } from "../forecast/fan.js";
 import { h } from "../ui/dom.js";
+import { formatLogTick, logTicks } from "./ticks.js";
 
 export interface Chart {
   plot: uPlot;
@@ -201,9 +202,10 @@ export function degreeChart(el: HTMLElement, degree: number[], density: number[]
     series: [{ label: "degree" }, { label: "P(k)", stroke: OKABE_ITO.blue, width: 1.5, points: { show: true, size: 6, fill: OKABE_ITO.blue } }],
     legend: { show: false },
     scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+    // Log axes: decades (no 0 tick, no rounded-away small powers), labelled exactly (ticks.ts).
     axes: [
-      { ...AXIS, label: "degree k", labelSize: 18 },
-      { ...AXIS, label: "P(k)", size: 56, labelSize: 18 },
+      { ...AXIS, label: "degree k", labelSize: 18, splits: (_u, _i, lo, hi) => logTicks(lo, hi), values: (_u, ticks) => ticks.map(formatLogTick) },
+      { ...AXIS, label: "P(k)", size: 56, labelSize: 18, splits: (_u, _i, lo, hi) => logTicks(lo, hi), values: (_u, ticks) => ticks.map(formatLogTick) },
     ],
   };
   return mount(el, opts, [degree, density], null);

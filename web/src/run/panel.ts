@@ -5,6 +5,7 @@
  */
 import { api, ApiError, followRun, type NetworkStats, type RunRow } from "../api.js";
 import { statusLine } from "../ui/messages.js";
+import { renderGraphLegend } from "../network/legend.js";
 import { h, byId, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
 import { bandChart, type Chart } from "../charts/plots.js";
 import { compartmentColours, OKABE_ITO } from "../palette.js";
@@ -124,6 +125,7 @@ export class RunPanel {
     this.unit = cascade ? "round" : "day";
     this.scrub.setAttribute("aria-label", `Timeline (${this.unit})`);
     this.view.showStates(this.playback?.states ?? null, colours, result.nodes?.nodeIds);
+    renderGraphLegend(this.playback ? result.compartments : null);
     const end = result.times[result.times.length - 1] ?? 0;
     this.scrub.min = "0";
     this.scrub.max = String(end);
