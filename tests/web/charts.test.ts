@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { alignSeries, bandData, recordIndex, type ResultLike } from "../../web/src/run/series.js";
 import { networkR0, quantile, summarise, summaryMetrics, formatNumber, thresholdLine } from "../../web/src/run/summary.js";
-import { fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
+import { defaultFanContext, fanWindowOptions, fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
 import { degreeSummary, logBinned, nodeSize } from "../../web/src/network/degree.js";
 import { compartmentColours, graphLegend, hexToRgb, IDLE_COLOUR, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
 
@@ -214,5 +214,32 @@ describe("graphLegend", () => {
   });
   it("before a run, shows the idle grey", () => {
     expect(graphLegend(null)).toEqual([{ label: expect.stringMatching(/run an ensemble/), colour: IDLE_COLOUR }]);
+  });
+});
+
+describe("the fan chart's window", () => {
+  it("zooms by default so that a 4-week fan takes at least a fifth of the x axis", () => {
+    const weeks = 400;
+    const levels = [0.025, 0.25, 0.5, 0.75, 0.975];
+    const result: ForecastResultLike = {
+      region: "r",
+      method: "baseline",
+      observed: { times: Array.from({ length: weeks }, (_, i) => `w${i}`), values: Array.from({ length: weeks }, (_, i) => i) },
+      horizons: [1, 2, 3, 4],
+      targets: null,
+      levels,
+      quantiles: [1, 2, 3, 4].map(() => levels.map((q) => q * 10)),
+      median: [5, 5, 5, 5],
+    };
+    const context = defaultFanContext(4);
+    const zoomed = fanData(result, context);
+    const fanShare = (d: ReturnType<typeof fanData>) => (d.x.length - 1 - d.asOfX) / (d.x.length - 1);
+    expect(fanShare(zoomed)).toBeGreaterThanOrEqual(0.2);
+    // The old default (two years) left the fan about 4% of the axis.
+    expect(fanShare(fanData(result, 104))).toBeLessThan(0.05);
+    expect(defaultFanContext(1)).toBe(16);
+    expect(defaultFanContext(13)).toBe(52);
+    expect(fanWindowOptions(60).map((o) => o.value)).toEqual([16, 26, 52, 60]);
+    expect(fanWindowOptions(60).at(-1)!.label).toBe("all 60 weeks");
   });
 });
