@@ -124,7 +124,7 @@ export function bandChart(el: HTMLElement, data: BandData, colours: string[], cu
   const opts: uPlot.Options = {
     title,
     width: widthOf(el),
-    height: 260,
+    height: 220,
     series,
     bands,
     legend: { show: false },

@@ -112,7 +112,7 @@ export function summaryMetrics(
   }
   const threshold = thresholdLine(params, stats);
   const out: Metric[] = [
-    ["R₀ (network estimate)", formatNumber(s.r0), threshold ? `${threshold.text}; R₀ = T·(⟨k²⟩−⟨k⟩)/⟨k⟩` : "T·(⟨k²⟩−⟨k⟩)/⟨k⟩, T = β/(β+γ)"],
+    ["R₀ (network estimate)", formatNumber(s.r0), threshold ? `T = β/(β+γ) = ${formatNumber(threshold.t)} ${threshold.t > threshold.tc ? ">" : threshold.t < threshold.tc ? "<" : "="} T_c = ${formatNumber(threshold.tc)}` : "T·(⟨k²⟩−⟨k⟩)/⟨k⟩, T = β/(β+γ)"],
     ["Peak infectious", formatNumber(s.peak.mean), `on day ${formatNumber(s.peak.day)} (mean of ${s.runs} runs)`],
   ];
   if (result.prevalence) {

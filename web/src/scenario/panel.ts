@@ -91,19 +91,19 @@ export class ScenarioPanel {
       this.updateThreshold();
     });
     this.strategy.addEventListener("change", () => this.updateSeeding());
-    const addScale = h("button", { type: "button", text: "+ Distancing (scale β)" });
+    const addScale = h("button", { type: "button", text: "+ Distancing", title: "Scale the transmission rate β over a window of days" });
     const addVaccine = h("button", { type: "button", text: "+ Vaccination" });
     addScale.addEventListener("click", () => this.addIntervention({ kind: "scale", at: 10, until: 30, by: 0.5 }));
     addVaccine.addEventListener("click", () => this.addIntervention({ kind: "vaccinate", at: 5, fraction: 0.1, strategy: "highest-degree" }));
     this.tmaxField = field("Days", this.tmax, { path: "time.tmax", unit: "days" });
     this.recordField = field("Record every", this.record, { path: "time.record", unit: "days" });
-    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions" }, addScale, addVaccine));
+    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions compact" }, addScale, addVaccine));
     this.el = h(
       "form",
       { class: "panel", id: "scenario-form", "aria-label": "Scenario" },
-      field("Preset", presetSelect, { hint: "bundled scenario files (scenarios/)" }),
+      field("Preset", presetSelect),
       this.notes,
-      field("Model", this.model, { path: "model.preset", hint: "compartmental and cascade models; reaction–diffusion models (field output) are not offered here yet: run them from the CLI or the API" }),
+      field("Model", this.model, { path: "model.preset", hint: "reaction–diffusion models run from the CLI or the API" }),
       this.params,
       this.threshold,
       h("div", { class: "row" }, this.tmaxField, this.recordField),
