@@ -234,6 +234,8 @@ describe("the dashboard in Chromium", () => {
     const t0 = Date.now();
     await perf.evaluate(() => window.__spreadlab.network.load({ generate: { type: "barabasi-albert", n: 10_000, m: 2 }, seed: 1 }));
     await perf.evaluate(() => window.__spreadlab.stopLayout());
+    // β well above the threshold, so that most nodes change state around the peak (the registry default is milder).
+    await perf.fill('#scenario-form input[data-path="model.params.beta"]', "0.3");
     await perf.fill('#scenario-form input[data-path="runs"]', "1");
     await perf.click("#run-button");
     await perf.waitForFunction(() => window.__spreadlab.runs.current?.result.n === 10_000, null, { timeout: 60_000 });

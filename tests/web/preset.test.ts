@@ -1,6 +1,6 @@
 /** Presets (bundled scenario files) as form state: what maps to the form, what is said, what runs as written. */
 import { describe, expect, it } from "vitest";
-import { presetPlan, OPEN_HORIZON, type PresetModel } from "../../web/src/state/preset.js";
+import { presetPlan, runParams, OPEN_HORIZON, type PresetModel } from "../../web/src/state/preset.js";
 import { DEFAULT_DRAFT, toRunRequest } from "../../web/src/state/scenario.js";
 
 const MODELS: PresetModel[] = [
@@ -76,5 +76,16 @@ describe("presetPlan", () => {
     expect(plan.draft).toBe(base);
     expect(plan.notes[0]).toMatch(/reaction–diffusion.*spreadlab run/);
     expect(presetPlan({ model: { preset: "SEIRS" } }, MODELS).runnable).toBe(false);
+  });
+});
+
+describe("runParams", () => {
+  it("gives the rates the run used: the form's, or a verbatim file's numeric ones (none for inline transitions)", () => {
+    const plain = presetPlan({ network: { generate: { type: "karate-club" } }, model: { preset: "SIR", params: { beta: 0.1, gamma: 0.3 } } }, MODELS).draft;
+    expect(runParams(plain)).toEqual({ beta: 0.1, gamma: 0.3 });
+    const seasonal = presetPlan({ network: { generate: { type: "karate-club" } }, model: { preset: "SIRS", params: { beta: "0.06 * cos(t)", gamma: 0.2, omega: 0.01 } } }, MODELS).draft;
+    expect(runParams(seasonal)).toEqual({ gamma: 0.2, omega: 0.01 });
+    const custom = presetPlan({ network: { file: "k.csv" }, model: { compartments: ["S", "I", "R"], params: { beta: 0.3, gamma: 0.5 }, transitions: [] } }, MODELS).draft;
+    expect(runParams(custom)).toEqual({});
   });
 });

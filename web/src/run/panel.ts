@@ -6,6 +6,7 @@
 import { api, ApiError, followRun, type NetworkStats, type RunRow } from "../api.js";
 import { statusLine } from "../ui/messages.js";
 import { renderGraphLegend } from "../network/legend.js";
+import { runParams } from "../state/preset.js";
 import { h, byId, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
 import { bandChart, type Chart } from "../charts/plots.js";
 import { compartmentColours, OKABE_ITO } from "../palette.js";
@@ -146,7 +147,7 @@ export class RunPanel {
       result.vaccinated?.curve?.length === result.times.length ? [{ label: "vaccinated (cumulative mean)", colour: OKABE_ITO.skyBlue, values: result.vaccinated.curve }] : [],
     );
     this.card.replaceChildren(
-      ...summaryMetrics(result, cascade, run.draft.params, stats).map(([k, v, note]) => h("div", { class: "metric" }, h("span", { class: "metric-label", text: k }), h("strong", { class: "metric-value", text: v }), h("span", { class: "metric-note", text: note }))),
+      ...summaryMetrics(result, cascade, runParams(run.draft), stats).map(([k, v, note]) => h("div", { class: "metric" }, h("span", { class: "metric-label", text: k }), h("strong", { class: "metric-value", text: v }), h("span", { class: "metric-note", text: note }))),
     );
     this.setControls(true);
     this.seek(0);

@@ -9,7 +9,7 @@
 import type { BundledScenario, ModelInfo } from "../api.js";
 import { h, field, numberInput, select } from "../ui/dom.js";
 import { isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
-import { presetPlan, type PresetPlan } from "../state/preset.js";
+import { presetPlan, runParams, type PresetPlan } from "../state/preset.js";
 import { thresholdLine, type DegreeMoments } from "../run/summary.js";
 
 const PARAM_LABELS: Record<string, string> = { beta: "β (transmission)", gamma: "γ (recovery)", sigma: "σ (onset)", omega: "ω (waning)", probability: "p (activation)" };
@@ -168,7 +168,7 @@ export class ScenarioPanel {
 
   /** The scenario's T = β/(β+γ) against the shown network's epidemic threshold T_c (compartmental models with β, γ). */
   updateThreshold(): void {
-    const line = this.cascade ? null : thresholdLine(this.read().params, this.stats());
+    const line = this.cascade ? null : thresholdLine(runParams(this.read()), this.stats());
     this.threshold.textContent = line ? `${line.text}: ${line.t > line.tc ? "a large outbreak is possible" : "large outbreaks are unlikely"}.` : "";
   }
 
@@ -181,6 +181,7 @@ export class ScenarioPanel {
     if (this.verbatim === undefined) return;
     this.verbatim = undefined;
     this.notes.textContent = "You edited the form: Run now uses what the form shows, not the preset's file as written.";
+    this.updateThreshold();
   }
 
   /** Seed the clicked nodes (called when the analyst clicks a node). */

@@ -150,3 +150,17 @@ function intervention(iv: Record<string, unknown>): InterventionDraft | null {
   }
   return null;
 }
+
+/**
+ * The rates a run actually used, for the threshold line and R₀: the form's, or, when the run sends a preset's
+ * file as written, that file's numeric parameters (none for transitions written inline; an expression is
+ * left out), so the card never reports R₀ from form values the run did not use.
+ */
+export function runParams(draft: ScenarioDraft): Record<string, number> {
+  if (!draft.verbatim) return draft.params;
+  const model = isObject(draft.verbatim.model) ? draft.verbatim.model : {};
+  if (!("preset" in model)) return {};
+  const out: Record<string, number> = {};
+  if (isObject(model.params)) for (const [k, v] of Object.entries(model.params)) if (typeof v === "number") out[k] = v;
+  return out;
+}
