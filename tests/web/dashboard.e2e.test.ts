@@ -315,6 +315,8 @@ describe("the dashboard in Chromium", () => {
     await p.goto(server.url);
     await p.waitForFunction(() => window.__spreadlab !== undefined, null, { timeout: 30_000 });
     await p.evaluate(() => window.__spreadlab.ready);
+    // Let the start-up ForceAtlas2 run (it stops itself after 3 s at 500 nodes).
+    await p.waitForTimeout(3500);
     await p.evaluate(() => window.__spreadlab.stopLayout());
     // Defaults come from the registry: β is the SIR default of GET /v1/models, and its hint says the same.
     const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { id: string; parameters: { name: string; default: number }[] }[];
@@ -323,9 +325,13 @@ describe("the dashboard in Chromium", () => {
     expect(await p.textContent('#scenario-form input[data-path="model.params.beta"] ~ .hint')).toContain(`default ${betaDefault}`);
     expect(await p.textContent("#threshold-line")).toMatch(/T = β\/\(β\+γ\) = [\d.]+, (above|below) the epidemic threshold T_c/);
     expect(await p.textContent("#network-form .stats")).toContain("epidemic threshold T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩)");
-    await p.fill('#scenario-form input[data-path="runs"]', "5");
+    await p.fill('#scenario-form input[data-path="model.params.beta"]', "0.2");
+    await p.fill('#scenario-form input[data-path="runs"]', "20");
     await p.click("#run-button");
     await p.waitForFunction(() => window.__spreadlab.runs.current !== null, null, { timeout: 60_000 });
+    // Show the run at its peak, as an analyst would look at it.
+    await p.evaluate(() => window.__spreadlab.seek(window.__spreadlab.runs.current!.result.peak.time.mean));
+    await frames(p);
     await p.screenshot({ path: join(ARTIFACTS, "layout-1400x900.png") });
     for (const selector of ["#scenario-form", "#graph", "#graph-legend", "#curves canvas", "#run-button"]) {
       const box = (await p.locator(selector).first().boundingBox())!;
