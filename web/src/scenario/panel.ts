@@ -168,7 +168,9 @@ export class ScenarioPanel {
 
   /** The scenario's T = β/(β+γ) against the shown network's epidemic threshold T_c (compartmental models with β, γ). */
   updateThreshold(): void {
-    const line = this.cascade ? null : thresholdLine(runParams(this.read()), this.stats());
+    // T_c is the SIR (bond percolation) threshold: models with waning or no immunity have another one.
+    const endemic = ["SIS", "SIRS", "SEIRS"].includes(this.model.value);
+    const line = this.cascade || endemic ? null : thresholdLine(runParams(this.read()), this.stats());
     this.threshold.textContent = line ? `${line.text}: ${line.t > line.tc ? "a large outbreak is possible" : "large outbreaks are unlikely"}.` : "";
   }
 
