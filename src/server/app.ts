@@ -6,13 +6,13 @@
  * zod validation, and problem+json for every error (problems.ts).
  *
  * The dashboard (web/, built by `npm run build:web` into dist/web) is served at `/` as static files; the
- * bundled scenario files (scenarios/*.yaml) are listed at `GET /v1/scenarios` as the dashboard's presets.
+ * bundled scenario files (scenarios/*.yaml) are the dashboard's presets (presets.ts: `GET /v1/scenarios`, and
+ * `POST /v1/scenarios/{id}/network` to build a preset's network as the CLI builds it).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
@@ -24,6 +24,7 @@ import { JobQueue } from "./jobs.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { errorHandler, HttpProblem, notFoundRoute } from "./problems.js";
 import { openApiDocument } from "./openapi.js";
+import { presetsRouter } from "./presets.js";
 import { networksRouter } from "./networks.js";
 import { runsRouter } from "./runs.js";
 import { eventsRouter } from "./events.js";
@@ -48,36 +49,7 @@ function packageRoot(): string {
   return dir;
 }
 
-export interface BundledScenario {
-  id: string;
-  name: string;
-  /** The file's leading comment, as prose. */
-  description: string;
-  scenario: Record<string, unknown>;
-}
-
-/** The scenario files in `dir` (YAML or JSON), parsed; files that do not parse are left out. */
-export function bundledScenarios(dir: string): BundledScenario[] {
-  if (!existsSync(dir)) return [];
-  const out: BundledScenario[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    const match = /^(.+)\.(ya?ml|json)$/.exec(file);
-    if (!match) continue;
-    const text = readFileSync(join(dir, file), "utf8");
-    let scenario: unknown;
-    try {
-      scenario = parseYaml(text);
-    } catch {
-      continue;
-    }
-    if (typeof scenario !== "object" || scenario === null || Array.isArray(scenario)) continue;
-    const comment = /^(?:#.*\n)+/.exec(text)?.[0] ?? "";
-    const description = comment.split("\n").map((line) => line.replace(/^#\s?/, "").trim()).join(" ").trim();
-    const record = scenario as Record<string, unknown>;
-    out.push({ id: match[1], name: typeof record.name === "string" ? record.name : match[1], description, scenario: record });
-  }
-  return out;
-}
+export { bundledScenarios, type BundledScenario } from "./presets.js";
 
 const digest = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
@@ -176,10 +148,7 @@ export function createApp(deps: {
   app.get("/v1/datasets", (_req, res) => {
     res.json(listDatasets());
   });
-  const scenarios = bundledScenarios(deps.scenariosDir ?? join(packageRoot(), "scenarios"));
-  app.get("/v1/scenarios", (_req, res) => {
-    res.json(scenarios);
-  });
+  app.use("/v1", presetsRouter(ctx, deps.scenariosDir ?? join(packageRoot(), "scenarios")));
   const forecasts = forecastsRouter(ctx);
   app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), forecasts.router);
   const webRoot = deps.webRoot === undefined ? join(packageRoot(), "dist", "web") : deps.webRoot;

@@ -156,6 +156,18 @@ export function openApiDocument(version: string): Json {
         false,
       ),
     },
+    "/v1/scenarios/{id}/network": {
+      post: operation(
+        {
+          summary: "Build a bundled scenario's network",
+          description: "Builds and stores the network the scenario file names, as `spreadlab run` builds it: its generator with the file's parameters and seed (network.seed, else the scenario seed), or its bundled network file. A run on the returned id gives the file's result. Rate limited.",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The scenario's id (file name), from GET /v1/scenarios." }],
+          responses: { 201: { ...json(ref("NetworkSummary"), "Stored."), headers: location } },
+          problems: [404, 413, 429],
+        },
+        true,
+      ),
+    },
     "/v1/networks": {
       post: operation(
         {

@@ -52,6 +52,7 @@ describe("GET /v1/openapi.json", () => {
     ["get", "/v1/generators"],
     ["get", "/v1/datasets"],
     ["get", "/v1/scenarios"],
+    ["post", "/v1/scenarios/{id}/network"],
     ["get", "/v1/forecaster"],
     ["post", "/v1/networks"],
     ["get", "/v1/networks"],

@@ -1,10 +1,10 @@
 /** Chart data shaping (bands, alignment, fan chart), the summary card, the degree distribution, palette. */
 import { describe, expect, it } from "vitest";
 import { alignSeries, bandData, recordIndex, type ResultLike } from "../../web/src/run/series.js";
-import { networkR0, quantile, summarise, summaryMetrics, formatNumber } from "../../web/src/run/summary.js";
-import { fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
+import { networkR0, quantile, summarise, summaryMetrics, formatNumber, thresholdLine } from "../../web/src/run/summary.js";
+import { defaultFanContext, fanWindowOptions, fanData, levelIndex, protocolLines, type ForecastResultLike, type ForecasterInfo } from "../../web/src/forecast/fan.js";
 import { degreeSummary, logBinned, nodeSize } from "../../web/src/network/degree.js";
-import { compartmentColours, hexToRgb, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
+import { compartmentColours, graphLegend, hexToRgb, IDLE_COLOUR, OKABE_ITO, withAlpha } from "../../web/src/palette.js";
 
 const result: ResultLike = {
   scenario: "t",
@@ -92,6 +92,35 @@ describe("summary card", () => {
   });
 });
 
+describe("vaccinated, endemic prevalence and the epidemic threshold on the card", () => {
+  const stats = { meanDegree: 4, meanSquareDegree: 16 };
+  it("reports vaccinated nodes beside the attack rate, which counts infections only", () => {
+    const metrics = summaryMetrics({ ...result, attackRate: { mean: 0.9, sd: 0 }, vaccinated: { mean: 2, sd: 0 } }, false, { beta: 0.2, gamma: 0.2 }, stats);
+    // Attack rate = finalSize / n (6 / 10), whatever a stale attackRate field says.
+    expect(metrics.find(([l]) => l === "Attack rate")?.[1]).toBe("60%");
+    expect(metrics.find(([l]) => l === "Vaccinated")).toEqual(["Vaccinated", "2", "20% of nodes, moved out of S without infection"]);
+    expect(summaryMetrics(result, false, {}, null).some(([l]) => l === "Vaccinated")).toBe(false);
+  });
+
+  it("shows endemic prevalence instead of attack rate and final size for endemic models", () => {
+    const labels = summaryMetrics({ ...result, prevalence: { mean: 2.5, sd: 0.1, window: [25, 50] } }, false, { beta: 0.1, gamma: 0.4 }, stats);
+    expect(labels.map(([l]) => l)).toEqual(["R₀ (network estimate)", "Peak infectious", "Endemic prevalence"]);
+    expect(labels[2][1]).toBe("25%");
+    expect(labels[2][2]).toMatch(/days 25–50/);
+  });
+
+  it("compares T = β/(β+γ) with T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩) and names the side", () => {
+    // ⟨k⟩ = 4, ⟨k²⟩ = 16: T_c = 4 / 12 = 1/3.
+    const above = thresholdLine({ beta: 0.2, gamma: 0.2 }, stats)!;
+    expect(above.tc).toBeCloseTo(1 / 3, 12);
+    expect(above.t).toBeCloseTo(0.5, 12);
+    expect(above.text).toMatch(/^T = β\/\(β\+γ\) = 0\.5, above the epidemic threshold T_c = ⟨k⟩\/\(⟨k²⟩−⟨k⟩\) = 0\.333$/);
+    expect(thresholdLine({ beta: 0.1, gamma: 0.4 }, stats)!.text).toMatch(/below/);
+    expect(thresholdLine({ probability: 0.1 }, stats)).toBeNull();
+    expect(thresholdLine({ beta: 0.1, gamma: 0.4 }, { meanDegree: 2, meanSquareDegree: 2 })).toBeNull();
+  });
+});
+
 describe("fanData", () => {
   const levels = [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99];
   const q = (m: number) => levels.map((l) => m + (l - 0.5) * 10);
@@ -172,5 +201,45 @@ describe("protocolLines", () => {
     expect(protocolLines(info)).toEqual([{ dataset: "region785", horizons: "2 / 15", rmse: "448 / 749", relativeWis: 0.5, coverage95: "0.99 / 0.98" }]);
     expect(protocolLines(null)).toEqual([]);
     expect(protocolLines({ available: false, backend: null, checkpoint: null })).toEqual([]);
+  });
+});
+
+describe("graphLegend", () => {
+  it("names each compartment of the shown run with the colour the graph uses for it", () => {
+    const items = graphLegend(["S", "E", "I", "R"]);
+    expect(items.map((i) => i.colour)).toEqual(compartmentColours(["S", "E", "I", "R"]));
+    expect(items.map((i) => i.label)).toEqual(["S — susceptible", "E — exposed", "I — infectious", "R — recovered / removed"]);
+    expect(graphLegend(["inactive", "active"]).map((i) => i.colour)).toEqual([OKABE_ITO.blue, OKABE_ITO.vermillion]);
+    expect(graphLegend(["X"])[0].label).toBe("X");
+  });
+  it("before a run, shows the idle grey", () => {
+    expect(graphLegend(null)).toEqual([{ label: expect.stringMatching(/run an ensemble/), colour: IDLE_COLOUR }]);
+  });
+});
+
+describe("the fan chart's window", () => {
+  it("zooms by default so that a 4-week fan takes at least a fifth of the x axis", () => {
+    const weeks = 400;
+    const levels = [0.025, 0.25, 0.5, 0.75, 0.975];
+    const result: ForecastResultLike = {
+      region: "r",
+      method: "baseline",
+      observed: { times: Array.from({ length: weeks }, (_, i) => `w${i}`), values: Array.from({ length: weeks }, (_, i) => i) },
+      horizons: [1, 2, 3, 4],
+      targets: null,
+      levels,
+      quantiles: [1, 2, 3, 4].map(() => levels.map((q) => q * 10)),
+      median: [5, 5, 5, 5],
+    };
+    const context = defaultFanContext(4);
+    const zoomed = fanData(result, context);
+    const fanShare = (d: ReturnType<typeof fanData>) => (d.x.length - 1 - d.asOfX) / (d.x.length - 1);
+    expect(fanShare(zoomed)).toBeGreaterThanOrEqual(0.2);
+    // The old default (two years) left the fan about 4% of the axis.
+    expect(fanShare(fanData(result, 104))).toBeLessThan(0.05);
+    expect(defaultFanContext(1)).toBe(16);
+    expect(defaultFanContext(13)).toBe(52);
+    expect(fanWindowOptions(60).map((o) => o.value)).toEqual([16, 26, 52, 60]);
+    expect(fanWindowOptions(60).at(-1)!.label).toBe("all 60 weeks");
   });
 });

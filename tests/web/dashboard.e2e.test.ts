@@ -14,6 +14,10 @@ import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../helpers/browser.js";
 import { startServer, type RunningServer } from "../../src/server/index.js";
 import { OKABE_ITO } from "../../web/src/palette.js";
+import { formatNumber } from "../../web/src/run/summary.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { resolveScenario } from "../../src/scenario/resolve.js";
+import { runModel } from "../../src/run.js";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 
@@ -27,6 +31,8 @@ type Hook = {
   ready: Promise<boolean>;
   runs: { current: { id: string; result: { n: number; times: number[]; peak: { time: { mean: number } } } } | null; runs: unknown[] };
   network: { current: { row: { n: number; id: string } } | null; load(source: unknown): Promise<unknown> };
+  view: { seeds: Set<string>; clearSeeds(): void };
+  presetLoaded(): Promise<unknown>;
   forecast: { result: { method: string; horizons: number[] } | null };
   stopLayout(): void;
   seek(t: number): void;
@@ -228,6 +234,8 @@ describe("the dashboard in Chromium", () => {
     const t0 = Date.now();
     await perf.evaluate(() => window.__spreadlab.network.load({ generate: { type: "barabasi-albert", n: 10_000, m: 2 }, seed: 1 }));
     await perf.evaluate(() => window.__spreadlab.stopLayout());
+    // β well above the threshold, so that most nodes change state around the peak (the registry default is milder).
+    await perf.fill('#scenario-form input[data-path="model.params.beta"]', "0.3");
     await perf.fill('#scenario-form input[data-path="runs"]', "1");
     await perf.click("#run-button");
     await perf.waitForFunction(() => window.__spreadlab.runs.current?.result.n === 10_000, null, { timeout: 60_000 });
@@ -247,6 +255,92 @@ describe("the dashboard in Chromium", () => {
     // Generous: the figure is reported, not tuned against a flaky bound (software WebGL, shared CPUs).
     expect(bench.update.median).toBeLessThan(50);
     await perf.close();
+  }, 120_000);
+
+  it("loads a preset with its own network and seeds, and runs to the CLI's result", async () => {
+    const p = await openDashboard(server.url);
+    // The CLI's run of the file, here in the test process.
+    const cli = (id: string) => {
+      const resolved = resolveScenario(loadScenario(join(process.cwd(), "scenarios", `${id}.yaml`)));
+      return (runModel(resolved.network(), resolved.spec) as unknown as { finalSize: { mean: number; values: number[] } }).finalSize;
+    };
+    const metric = (label: string) => p.locator(".metric", { hasText: label }).locator(".metric-value").textContent();
+
+    // SIR on a scale-free network: the file's 10⁴-node Barabási–Albert graph, not the one on screen.
+    await p.selectOption("#scenario-form select[data-role=preset]", "sir-scale-free");
+    await p.evaluate(() => window.__spreadlab.presetLoaded());
+    expect(await p.evaluate(() => window.__spreadlab.network.current!.row.n)).toBe(10_000);
+    expect(await p.textContent("#network-form .stats")).toContain("10,000");
+    await p.evaluate(() => window.__spreadlab.stopLayout());
+    await p.click("#run-button");
+    await p.waitForFunction(() => window.__spreadlab.runs.current?.result.n === 10_000, null, { timeout: 90_000 });
+    const sir = cli("sir-scale-free");
+    expect(await p.evaluate(() => window.__spreadlab.finalSizes())).toEqual(sir.values);
+    expect(await metric("Attack rate")).toBe(`${formatNumber((sir.mean / 10_000) * 100)}%`);
+
+    // Word of mouth: the karate club with the file's two seeds; it runs (no "Too small" message anywhere).
+    await p.selectOption("#scenario-form select[data-role=preset]", "ic-social");
+    await p.evaluate(() => window.__spreadlab.presetLoaded());
+    expect(await p.evaluate(() => window.__spreadlab.network.current!.row.n)).toBe(34);
+    expect(await p.evaluate(() => [...window.__spreadlab.view.seeds].sort())).toEqual(["0", "33"]);
+    await p.click("#run-button");
+    await p.waitForFunction(() => window.__spreadlab.runs.current?.result.n === 34, null, { timeout: 60_000 });
+    expect(await p.evaluate(() => window.__spreadlab.finalSizes())).toEqual(cli("ic-social").values);
+
+    // The discrete-time kite: a bundled network file and a model the form cannot show, said on screen.
+    await p.selectOption("#scenario-form select[data-role=preset]", "discrete-sir-kite");
+    await p.evaluate(() => window.__spreadlab.presetLoaded());
+    expect(await p.evaluate(() => window.__spreadlab.network.current!.row.n)).toBe(10);
+    expect(await p.textContent("#scenario-form .note")).toMatch(/cannot show all of this preset[\s\S]*discrete time/);
+    await p.click("#run-button");
+    await p.waitForFunction(() => window.__spreadlab.runs.current?.result.n === 10, null, { timeout: 60_000 });
+    const kite = cli("discrete-sir-kite");
+    expect(await p.evaluate(() => window.__spreadlab.finalSizes())).toEqual(kite.values);
+    expect(await metric("Attack rate")).toBe(`${formatNumber((kite.mean / 10) * 100)}%`);
+    await p.screenshot({ path: join(ARTIFACTS, "preset-kite.png") });
+
+    // No seeds: the status line by the Run button says so in words, as does the field.
+    await p.selectOption("#scenario-form select[data-role=preset]", "ic-social");
+    await p.evaluate(() => window.__spreadlab.presetLoaded());
+    await p.evaluate(() => window.__spreadlab.view.clearSeeds());
+    await p.click("#run-button");
+    await expect.poll(() => p.textContent("#run-status")).toMatch(/^Run failed — Seeds: choose at least 1 seed/);
+    expect(await p.textContent("body")).not.toMatch(/Too small|expected array/);
+    await p.close();
+  }, 240_000);
+
+  it("fits the scenario form, the graph with its legend and the curves in a 1400×900 window", async () => {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    p.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    await p.goto(server.url);
+    await p.waitForFunction(() => window.__spreadlab !== undefined, null, { timeout: 30_000 });
+    await p.evaluate(() => window.__spreadlab.ready);
+    // Let the start-up ForceAtlas2 run (it stops itself after 3 s at 500 nodes).
+    await p.waitForTimeout(3500);
+    await p.evaluate(() => window.__spreadlab.stopLayout());
+    // Defaults come from the registry: β is the SIR default of GET /v1/models, and its hint says the same.
+    const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { id: string; parameters: { name: string; default: number }[] }[];
+    const betaDefault = models.find((m) => m.id === "SIR")!.parameters.find((q) => q.name === "beta")!.default;
+    expect(Number(await p.inputValue('#scenario-form input[data-path="model.params.beta"]'))).toBe(betaDefault);
+    expect(await p.textContent('#scenario-form input[data-path="model.params.beta"] ~ .hint')).toContain(`default ${betaDefault}`);
+    expect(await p.textContent("#threshold-line")).toMatch(/T = β\/\(β\+γ\) = [\d.]+, (above|below) the epidemic threshold T_c/);
+    expect(await p.textContent("#network-form .stats")).toContain("epidemic threshold T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩)");
+    await p.fill('#scenario-form input[data-path="model.params.beta"]', "0.2");
+    await p.fill('#scenario-form input[data-path="runs"]', "20");
+    await p.click("#run-button");
+    await p.waitForFunction(() => window.__spreadlab.runs.current !== null, null, { timeout: 60_000 });
+    // Show the run at its peak, as an analyst would look at it.
+    await p.evaluate(() => window.__spreadlab.seek(window.__spreadlab.runs.current!.result.peak.time.mean));
+    await frames(p);
+    await p.screenshot({ path: join(ARTIFACTS, "layout-1400x900.png") });
+    for (const selector of ["#scenario-form", "#graph", "#graph-legend", "#curves canvas", "#run-button"]) {
+      const box = (await p.locator(selector).first().boundingBox())!;
+      expect(box, selector).not.toBeNull();
+      expect(box.y + box.height, `${selector} ends inside the window`).toBeLessThanOrEqual(900);
+      expect(box.x + box.width, `${selector} ends inside the window`).toBeLessThanOrEqual(1400);
+    }
+    expect(await p.textContent("#graph-legend")).toMatch(/S — susceptible[\s\S]*I — infectious[\s\S]*R — recovered/);
+    await p.close();
   }, 120_000);
 
   it("logged no page errors", () => {

@@ -62,3 +62,16 @@ describe("GET /v1/scenarios", () => {
     expect(bundledScenarios(folder)).toEqual([{ id: "ok", name: "ok", description: "A comment", scenario: { name: "ok", runs: 2 } }]);
   });
 });
+
+describe("POST /v1/scenarios/{id}/network", () => {
+  it("builds a preset's bundled network file and answers its row; an unknown preset is a 404", async () => {
+    const t = app(null);
+    const row = (await t.http.post("/v1/scenarios/discrete-sir-kite/network").expect(201)).body as { id: string; n: number; m: number };
+    // The Krackhardt kite: 10 people, 18 friendships.
+    expect([row.n, row.m]).toEqual([10, 18]);
+    expect((await t.http.get(`/v1/networks/${row.id}`).expect(200)).body.n).toBe(10);
+    const missing = await t.http.post("/v1/scenarios/no-such-file/network").expect(404);
+    expect(missing.headers["content-type"]).toMatch(/problem\+json/);
+    await t.close();
+  });
+});

@@ -1,7 +1,7 @@
 /** The dashboard's scenario drafts: URL codec round trips, damaged links, and the POST /v1/runs body. */
 import { describe, expect, it } from "vitest";
 import { decodeDraft, encodeDraft, UrlStateError } from "../../web/src/state/url.js";
-import { DEFAULT_DRAFT, draftFromScenario, isCascadeFamily, isCascadeModel, runLabel, toRunRequest, type ScenarioDraft } from "../../web/src/state/scenario.js";
+import { DEFAULT_DRAFT, isCascadeFamily, isCascadeModel, runLabel, toRunRequest, type ScenarioDraft } from "../../web/src/state/scenario.js";
 
 const cascadeDraft: ScenarioDraft = {
   ...DEFAULT_DRAFT,
@@ -127,43 +127,5 @@ describe("toRunRequest for cascades", () => {
     expect(runLabel(cascadeDraft, 3)).toBe("#3 independent-cascade (p 0.15)");
     expect(runLabel({ ...cascadeDraft, model: "linear-threshold", params: {} }, 4)).toBe("#4 linear-threshold");
     expect(runLabel(draft, 1)).toBe("#1 SEIR + vaccination + distancing (β 0.4)");
-  });
-});
-
-describe("draftFromScenario (presets from scenarios/)", () => {
-  it("reads the cascade presets: model type, probability, active seeds, rounds", () => {
-    const ic = draftFromScenario({
-      name: "Word of mouth in the karate club",
-      seed: 17,
-      network: { generate: { type: "karate-club" } },
-      model: { type: "independent-cascade", params: { probability: 0.15 } },
-      initial: { active: { nodes: ["0", "33"] } },
-      runs: 2000,
-    });
-    expect(ic.notes).toEqual([]);
-    expect(ic.draft).toMatchObject({ model: "independent-cascade", params: { probability: 0.15 }, seeding: { nodes: ["0", "33"] }, runs: 2000, interventions: [] });
-    const lt = draftFromScenario({ model: { type: "linear-threshold" }, initial: { active: { count: 20, strategy: "highest-degree" } }, time: { mode: "discrete", steps: 30 }, interventions: [{ at: 1, scale: "beta", by: 0.5 }] }, DEFAULT_DRAFT);
-    expect(lt.draft).toMatchObject({ model: "linear-threshold", params: {}, tmax: 30, seeding: { count: 20, strategy: "highest-degree" }, interventions: [] });
-    expect(lt.notes).toEqual([expect.stringMatching(/no interventions/)]);
-  });
-
-  it("reads a bundled scenario's model, time, seeding and interventions", () => {
-    const { draft: d, notes } = draftFromScenario({
-      name: "SEIR with vaccination and a lockdown window",
-      seed: 11,
-      network: { generate: { type: "barabasi-albert", n: 5000, m: 3 } },
-      model: { preset: "SEIR", params: { beta: 0.08, sigma: 0.33, gamma: 0.2 } },
-      time: { mode: "continuous", tmax: 150, record: 1 },
-      initial: { I: { count: 10 } },
-      interventions: [{ at: 10, vaccinate: { strategy: "highest-degree", fraction: 0.1 } }, { at: 20, until: 50, scale: "beta", by: 0.4 }, { at: 3, import: { count: 2 } }],
-      runs: 20,
-    });
-    expect(d).toMatchObject({ model: "SEIR", seed: 11, runs: 20, tmax: 150, record: 1, seeding: { count: 10, strategy: "random" } });
-    expect(d.network).toEqual({ generate: { type: "barabasi-albert", n: 5000, m: 3 }, seed: 0 });
-    expect(d.interventions).toEqual([
-      { kind: "vaccinate", at: 10, fraction: 0.1, strategy: "highest-degree" },
-      { kind: "scale", at: 20, until: 50, by: 0.4 },
-    ]);
-    expect(notes).toEqual([expect.stringMatching(/cannot edit.*import/)]);
   });
 });

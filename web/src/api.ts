@@ -138,6 +138,8 @@ export const api = {
   generators: () => request<GeneratorInfo[]>("GET", "/v1/generators"),
   scenarios: () => request<BundledScenario[]>("GET", "/v1/scenarios"),
   datasets: () => request<DatasetInfo[]>("GET", "/v1/datasets"),
+  /** Build a bundled scenario's network as `spreadlab run` builds it (its generator and seed, or its file). */
+  presetNetwork: (id: string) => request<NetworkRow>("POST", `/v1/scenarios/${encodeURIComponent(id)}/network`),
   generateNetwork: (generate: Record<string, unknown>, seed: number) => request<NetworkRow>("POST", "/v1/networks", { generate, seed }),
   uploadNetwork: (text: string, format: string, name: string) => request<NetworkRow>("POST", `/v1/networks?format=${encodeURIComponent(format)}&name=${encodeURIComponent(name)}`, text, "text/plain"),
   network: (id: string) => request<NetworkRow>("GET", `/v1/networks/${encodeURIComponent(id)}`),

@@ -14,6 +14,7 @@ import { ForecastPanel } from "./forecast/panel.js";
 import { decodeDraft, encodeDraft } from "./state/url.js";
 import { DEFAULT_DRAFT, isCascadeFamily, type ScenarioDraft } from "./state/scenario.js";
 import { compartmentColours } from "./palette.js";
+import { renderGraphLegend } from "./network/legend.js";
 
 function setupTabs(): void {
   const tabs = [...document.querySelectorAll<HTMLButtonElement>("[role=tab]")];
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   byId("scenario-panel").append(scenario.el);
   scenario.network = () => network.current?.source ?? null;
   scenario.seeds = () => [...view.seeds];
+  scenario.stats = () => network.current?.row.stats ?? null;
 
   // Graph toolbar: layout, search, PNG.
   const layoutButton = byId<HTMLButtonElement>("layout-toggle");
@@ -80,7 +82,22 @@ async function main(): Promise<void> {
     scenario.useClickedSeeds();
   };
 
+  let presetLoading: Promise<unknown> = Promise.resolve();
+  // A preset loads its own network (the file's generator and seed, or its bundled file), then its seeds.
+  scenario.onPreset = (plan, preset) => {
+    const loading = "generate" in plan.network ? network.load(plan.network) : network.loadPreset(preset.id);
+    void loading
+      .then(() => {
+        if ("nodes" in plan.draft.seeding) view.setSeeds(plan.draft.seeding.nodes);
+        scenario.updateSeeding();
+      })
+      .catch((error) => showError(network.el, error));
+    presetLoading = loading;
+  };
+
   network.onLoaded = (net) => {
+    scenario.updateThreshold();
+    renderGraphLegend(null);
     byId("graph-note").textContent = net.info.shown < net.info.total ? `Sample: ${net.info.shown.toLocaleString("en-US")} of ${net.info.total.toLocaleString("en-US")} nodes shown` : `${net.row.name}: ${net.row.n} nodes, ${net.row.m} edges`;
     // Lay out small and medium networks at once for a few seconds; big ones on request.
     if (net.info.shown <= 5000) {
@@ -90,6 +107,7 @@ async function main(): Promise<void> {
   };
 
   const runs = new RunPanel(view, scenario.el, async () => {
+    await presetLoading.catch(() => undefined);
     const draft = scenario.read();
     if (!network.current) await network.load(draft.network);
     const current = network.current!;
@@ -165,6 +183,8 @@ async function main(): Promise<void> {
     runs,
     forecast,
     colours: (compartments: string[]) => compartmentColours(compartments),
+    /** Resolves when the last preset's network (and seeds) have loaded. */
+    presetLoaded: () => presetLoading,
     stopLayout: () => view.stopLayout(),
     seek: (t: number) => runs.seek(t),
     step: (d: 1 | -1) => runs.step(d),

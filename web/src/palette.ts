@@ -14,6 +14,22 @@ export const OKABE_ITO = {
   reddishPurple: "#CC79A7",
 } as const;
 
+/** Nodes on the graph before a run is shown (grey: no state yet). */
+export const IDLE_COLOUR = "#7a8794";
+
+/** Compartment names as the graph legend says them. */
+const NAMES: Record<string, string> = { S: "susceptible", E: "exposed", I: "infectious", R: "recovered / removed", H: "hospitalised", D: "dead", V: "vaccinated", inactive: "inactive", active: "active" };
+
+/**
+ * The graph's colour legend: each compartment of the shown run with its colour (in the order of the
+ * result's compartments), or, before a run, the idle grey.
+ */
+export function graphLegend(compartments: readonly string[] | null): { label: string; colour: string }[] {
+  if (!compartments) return [{ label: "node (run an ensemble to colour by state)", colour: IDLE_COLOUR }];
+  const colours = compartmentColours(compartments);
+  return compartments.map((c, i) => ({ label: NAMES[c] ? `${c} — ${NAMES[c]}` : c, colour: colours[i] }));
+}
+
 const FIXED: Record<string, string> = {
   S: OKABE_ITO.blue,
   inactive: OKABE_ITO.blue,

@@ -10,6 +10,7 @@ import { withAlpha, OKABE_ITO } from "../palette.js";
 import type { BandData } from "../run/series.js";
 import type { FanData } from "../forecast/fan.js";
 import { h } from "../ui/dom.js";
+import { formatLogTick, logTicks } from "./ticks.js";
 
 export interface Chart {
   plot: uPlot;
@@ -96,11 +97,18 @@ function bandsFor(first: number, colour: string, strength = 1): uPlot.Band[] {
   ];
 }
 
+/** A dashed line drawn over the compartment curves (e.g. the cumulative vaccinated count). */
+export interface ExtraLine {
+  label: string;
+  colour: string;
+  values: number[];
+}
+
 /**
  * Compartment curves (median, 50% and 95% bands). `cursor()` gives the timeline time; `onPick(t)` is called
  * when the analyst clicks the chart (scrubbing from the curves).
  */
-export function bandChart(el: HTMLElement, data: BandData, colours: string[], cursor: () => number | null, onPick?: (t: number) => void, title = "Nodes per compartment", unit = "day"): Chart {
+export function bandChart(el: HTMLElement, data: BandData, colours: string[], cursor: () => number | null, onPick?: (t: number) => void, title = "Nodes per compartment", unit = "day", extra: ExtraLine[] = []): Chart {
   const series: uPlot.Series[] = [{ label: unit }];
   const bands: uPlot.Band[] = [];
   const columns: (number | null)[][] = [data.times];
@@ -109,10 +117,14 @@ export function bandChart(el: HTMLElement, data: BandData, colours: string[], cu
     series.push(...bandSeries(c.name, colours[i]));
     columns.push(c.median, c.outer[0], c.outer[1], c.inner[0], c.inner[1]);
   });
+  for (const line of extra) {
+    series.push({ label: line.label, stroke: line.colour, width: 2, dash: [8, 5], points: { show: false } });
+    columns.push(line.values);
+  }
   const opts: uPlot.Options = {
     title,
     width: widthOf(el),
-    height: 260,
+    height: 220,
     series,
     bands,
     legend: { show: false },
@@ -124,7 +136,7 @@ export function bandChart(el: HTMLElement, data: BandData, colours: string[], cu
     ],
     plugins: [verticalLine(cursor, OKABE_ITO.black)],
   };
-  const chart = mount(el, opts, columns as uPlot.AlignedData, legend([...data.compartments.map((c, i) => ({ label: `${c.name} median`, colour: colours[i] })), { label: "50% / 95% of runs", colour: "#6b7280", band: true }]));
+  const chart = mount(el, opts, columns as uPlot.AlignedData, legend([...data.compartments.map((c, i) => ({ label: `${c.name} median`, colour: colours[i] })), ...extra.map((l) => ({ label: l.label, colour: l.colour, dashed: true })), { label: "50% / 95% of runs", colour: "#6b7280", band: true }]));
   if (onPick) chart.plot.over.addEventListener("click", (e) => onPick(chart.plot.posToVal(e.offsetX, "x")));
   return chart;
 }
@@ -190,9 +202,10 @@ export function degreeChart(el: HTMLElement, degree: number[], density: number[]
     series: [{ label: "degree" }, { label: "P(k)", stroke: OKABE_ITO.blue, width: 1.5, points: { show: true, size: 6, fill: OKABE_ITO.blue } }],
     legend: { show: false },
     scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+    // Log axes: decades (no 0 tick, no rounded-away small powers), labelled exactly (ticks.ts).
     axes: [
-      { ...AXIS, label: "degree k", labelSize: 18 },
-      { ...AXIS, label: "P(k)", size: 56, labelSize: 18 },
+      { ...AXIS, label: "degree k", labelSize: 18, splits: (_u, _i, lo, hi) => logTicks(lo, hi), values: (_u, ticks) => ticks.map(formatLogTick) },
+      { ...AXIS, label: "P(k)", size: 56, labelSize: 18, splits: (_u, _i, lo, hi) => logTicks(lo, hi), values: (_u, ticks) => ticks.map(formatLogTick) },
     ],
   };
   return mount(el, opts, [degree, density], null);

@@ -67,6 +67,22 @@ export function fanData(result: ForecastResultLike, context = 104): FanData {
   return data;
 }
 
+/** Weeks of observed history the fan chart can show before "as of" (plus "all of it"). */
+export const FAN_WINDOWS = [16, 26, 52, 104] as const;
+
+/**
+ * Weeks of history shown by default: the recent season, at least 4× the longest horizon, so the fan takes a
+ * fifth or more of the chart's width (a 4-week fan after two years of history would be ~4% of it).
+ */
+export function defaultFanContext(lastHorizon: number): number {
+  return FAN_WINDOWS.find((w) => w >= 4 * lastHorizon) ?? FAN_WINDOWS[FAN_WINDOWS.length - 1];
+}
+
+/** The window choices for a series of `observed` weeks: the windows shorter than it, then the whole series. */
+export function fanWindowOptions(observed: number): { value: number; label: string }[] {
+  return [...FAN_WINDOWS.filter((w) => w < observed).map((w) => ({ value: w, label: `last ${w} weeks` })), { value: observed, label: `all ${observed} weeks` }];
+}
+
 /** `GET /v1/forecaster`, as far as the dashboard reads it. */
 export interface ForecasterInfo {
   available: boolean;

@@ -6,7 +6,7 @@
 import { api, type DatasetInfo, type ForecastRow } from "../api.js";
 import { h, byId, field, numberInput, select, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
 import { fanChart, type Chart } from "../charts/plots.js";
-import { fanData, protocolLines, type ForecastResultLike, type ProtocolLine } from "./fan.js";
+import { defaultFanContext, fanData, fanWindowOptions, protocolLines, type ForecastResultLike, type ProtocolLine } from "./fan.js";
 import { forecastCsv } from "../export/csv.js";
 import { formatNumber } from "../run/summary.js";
 
@@ -113,8 +113,19 @@ export class ForecastPanel {
   show(result: ForecastResultLike): void {
     this.result = result;
     const units = this.datasets.find((d) => d.id === this.dataset.value)?.units ?? "value";
-    this.chart?.destroy();
-    this.chart = fanChart(this.chartEl, fanData(result), units);
+    // Zoom to the recent season and the horizon by default; the select widens the window.
+    const windowSelect = byId<HTMLSelectElement>("fan-window");
+    const last = result.horizons.length ? result.horizons[result.horizons.length - 1] : 1;
+    const options = fanWindowOptions(result.observed.values.length);
+    const chosen = Math.min(defaultFanContext(last), result.observed.values.length);
+    windowSelect.replaceChildren(...options.map((o) => h("option", { value: String(o.value), text: o.label })));
+    windowSelect.value = String(options.find((o) => o.value >= chosen)?.value ?? chosen);
+    const draw = () => {
+      this.chart?.destroy();
+      this.chart = fanChart(this.chartEl, fanData(result, Number(windowSelect.value)), units);
+    };
+    windowSelect.onchange = draw;
+    draw();
     const s = result.scores;
     // Backtest spans are row indices of the series (rows [from, to)).
     const label = (row: string | number) => (typeof row === "number" ? (result.observed.times[row] ?? `row ${row}`) : row);

@@ -153,6 +153,13 @@ export class NetworkPanel {
     return this.show(await api.network(source.id), source);
   }
 
+  /** Build a bundled scenario's own network on the server (a file such as networks/kite.csv) and show it. */
+  async loadPreset(id: string): Promise<LoadedNetwork> {
+    clearErrors(this.el);
+    const row = await api.presetNetwork(id);
+    return this.show(row, { id: row.id });
+  }
+
   private async show(row: NetworkRow, source: NetworkSource): Promise<LoadedNetwork> {
     const graph = await api.graph(row.id);
     const info = this.view.load(graph);
@@ -170,7 +177,8 @@ export class NetworkPanel {
           ["edges", formatNumber(row.m)],
           ["mean degree", formatNumber(s.meanDegree)],
           ["max degree", formatNumber(s.maxDegree)],
-          ["SIR threshold β/(β+γ)", formatNumber(s.sirThreshold ?? null)],
+          // The HMF / bond-percolation threshold on the transmissibility T = β/(β+γ) (the scenario form compares).
+          ["epidemic threshold T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩)", formatNumber(s.sirThreshold ?? null)],
         ].flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]),
       ),
       info.shown < info.total ? h("p", { class: "note", text: `Large network: showing a uniform sample of ${formatNumber(info.shown)} of ${formatNumber(info.total)} nodes with their edges. Runs, curves and numbers use the whole network.` }) : null,

@@ -13,11 +13,11 @@ import { downloadAsPNG } from "@sigma/export-image";
 import type { SerializedGraph } from "graphology-types";
 import { nodeSize } from "./degree.js";
 import { sampleIndices } from "./sample.js";
+import { IDLE_COLOUR } from "../palette.js";
 export { sampleIndices } from "./sample.js";
 
 export const MAX_SHOWN = 50_000;
 const SAMPLE_SIZE = 20_000;
-const IDLE_COLOUR = "#7a8794";
 const FADED = "#dde3e8";
 
 export interface LoadInfo {
@@ -182,6 +182,13 @@ export class GraphView {
     if (this.seeds.has(key)) this.seeds.delete(key);
     else this.seeds.add(key);
     this.renderer.refresh({ partialGraph: { nodes: [key] }, skipIndexation: true });
+  }
+
+  /** Seed exactly these nodes (a preset's seeds). */
+  setSeeds(keys: readonly string[]): void {
+    this.seeds.clear();
+    for (const key of keys) this.seeds.add(key);
+    this.renderer.refresh({ skipIndexation: true });
   }
 
   clearSeeds(): void {

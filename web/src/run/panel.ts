@@ -3,10 +3,13 @@
  * (play, pause, step, scrub) with the ensemble's curves and bands linked to the timeline cursor, and a
  * summary card. Finished runs are kept for the comparison view.
  */
-import { api, followRun, type NetworkStats, type RunRow } from "../api.js";
+import { api, ApiError, followRun, type NetworkStats, type RunRow } from "../api.js";
+import { statusLine } from "../ui/messages.js";
+import { renderGraphLegend } from "../network/legend.js";
+import { runParams } from "../state/preset.js";
 import { h, byId, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
 import { bandChart, type Chart } from "../charts/plots.js";
-import { compartmentColours } from "../palette.js";
+import { compartmentColours, OKABE_ITO } from "../palette.js";
 import { Playback, cascadeHistory } from "./playback.js";
 import { bandData, recordIndex, type ResultLike } from "./series.js";
 import { summaryMetrics, formatNumber } from "./summary.js";
@@ -73,10 +76,14 @@ export class RunPanel {
   async submit(): Promise<FinishedRun | null> {
     clearErrors(this.form);
     this.status.textContent = "";
+    this.status.classList.remove("error");
     this.button.disabled = true;
     this.pause();
     try {
       const { draft, compartments, networkId, stats } = await this.prepare();
+      if (!draft.verbatim && "nodes" in draft.seeding && draft.seeding.nodes.length === 0) {
+        throw new ApiError(422, "No seeds", "no seeds chosen.", [{ path: isCascadeModel(draft.model) ? "initial.active.nodes" : "initial.I.nodes", message: "choose at least 1 seed node: click nodes on the graph, or seed random or highest-degree nodes." }]);
+      }
       const body = toRunRequest(draft, compartments, networkId);
       const row = await api.submitRun(body);
       this.progress.value = 0;
@@ -97,8 +104,10 @@ export class RunPanel {
       this.onFinished?.(run);
       return run;
     } catch (error) {
-      this.status.textContent = "";
       showError(this.form, error, "scenario.");
+      // The field messages may be far from the Run button: say it here too.
+      this.status.textContent = error instanceof ApiError ? statusLine("Run", error.errors, error.detail || error.title) : `Run failed: ${(error as Error).message}`;
+      this.status.classList.add("error");
       return null;
     } finally {
       this.button.disabled = false;
@@ -117,6 +126,7 @@ export class RunPanel {
     this.unit = cascade ? "round" : "day";
     this.scrub.setAttribute("aria-label", `Timeline (${this.unit})`);
     this.view.showStates(this.playback?.states ?? null, colours, result.nodes?.nodeIds);
+    renderGraphLegend(this.playback ? result.compartments : null);
     const end = result.times[result.times.length - 1] ?? 0;
     this.scrub.min = "0";
     this.scrub.max = String(end);
@@ -133,9 +143,11 @@ export class RunPanel {
       },
       undefined,
       this.unit,
+      // Vaccinated nodes are not infections: their own dashed series, not part of any compartment's curve.
+      result.vaccinated?.curve?.length === result.times.length ? [{ label: "vaccinated (cumulative mean)", colour: OKABE_ITO.skyBlue, values: result.vaccinated.curve }] : [],
     );
     this.card.replaceChildren(
-      ...summaryMetrics(result, cascade, run.draft.params, stats).map(([k, v, note]) => h("div", { class: "metric" }, h("span", { class: "metric-label", text: k }), h("strong", { class: "metric-value", text: v }), h("span", { class: "metric-note", text: note }))),
+      ...summaryMetrics(result, cascade, runParams(run.draft), stats).map(([k, v, note]) => h("div", { class: "metric" }, h("span", { class: "metric-label", text: k }), h("strong", { class: "metric-value", text: v }), h("span", { class: "metric-note", text: note }))),
     );
     this.setControls(true);
     this.seek(0);

@@ -14,6 +14,10 @@ export interface ResultLike {
   finalSize: { mean: number; sd: number; values: number[] };
   peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
   attackRate?: { mean: number; sd: number };
+  /** Present when the scenario vaccinates: nodes moved out of S without infection; `curve` is the mean cumulative count at each record time. */
+  vaccinated?: { mean: number; sd: number; values: number[]; curve: number[] };
+  /** Endemic models (SIS, SIRS…): infectious count averaged over a late window. */
+  prevalence?: { mean: number; sd: number; window: [number, number] };
   /** Time of each run's last event (cascades: rounds). */
   duration?: { mean: number; sd: number; values: number[] };
   nodes?: {

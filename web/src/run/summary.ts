@@ -12,6 +12,23 @@ export interface DegreeMoments {
   meanSquareDegree: number;
 }
 
+/**
+ * The scenario's transmissibility T = β/(β+γ) against the network's epidemic threshold
+ * T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩), the heterogeneous mean-field (bond percolation) threshold of SIR on an uncorrelated
+ * network (Newman 2002): a large outbreak is possible only when T > T_c (equivalently R₀ > 1).
+ * Null when the model has no β and γ or the network no excess degree.
+ */
+export function thresholdLine(params: Record<string, number>, stats: DegreeMoments | null): { t: number; tc: number; text: string } | null {
+  const { beta, gamma } = params;
+  if (!stats || !(beta >= 0) || !(gamma > 0)) return null;
+  const excess = stats.meanSquareDegree - stats.meanDegree;
+  if (!(excess > 0)) return null;
+  const t = beta / (beta + gamma);
+  const tc = stats.meanDegree / excess;
+  const side = t > tc ? "above" : t < tc ? "below" : "at";
+  return { t, tc, text: `T = β/(β+γ) = ${formatNumber(t)}, ${side} the epidemic threshold T_c = ⟨k⟩/(⟨k²⟩−⟨k⟩) = ${formatNumber(tc)}` };
+}
+
 export function networkR0(params: Record<string, number>, stats: DegreeMoments): number | null {
   const { beta, gamma } = params;
   if (!(beta >= 0) || !(gamma > 0) || !(stats.meanDegree > 0)) return null;
@@ -39,14 +56,15 @@ export interface RunSummary {
 }
 
 export function summarise(
-  result: { n: number; runs: number; finalSize: { mean: number; values: number[] }; peak: { mean: number; time: { mean: number } }; attackRate?: { mean: number } },
+  result: { n: number; runs: number; finalSize: { mean: number; values: number[] }; peak: { mean: number; time: { mean: number } } },
   params: Record<string, number>,
   stats: DegreeMoments | null,
 ): RunSummary {
   return {
     r0: stats ? networkR0(params, stats) : null,
     peak: { mean: result.peak.mean, day: result.peak.time.mean },
-    attackRate: result.attackRate?.mean ?? result.finalSize.mean / result.n,
+    // Infections only (seeds, induced infections, imports): finalSize never counts vaccinated nodes.
+    attackRate: result.finalSize.mean / result.n,
     finalSize: { mean: result.finalSize.mean, lo: quantile(result.finalSize.values, 0.025), hi: quantile(result.finalSize.values, 0.975) },
     n: result.n,
     runs: result.runs,
@@ -69,7 +87,14 @@ export type Metric = [label: string, value: string, note: string];
  * count with its 95% interval, reach (the share of nodes ever active) and rounds until no node activated.
  */
 export function summaryMetrics(
-  result: Parameters<typeof summarise>[0] & { duration?: { mean: number; values: number[] }; times: number[] },
+  result: Parameters<typeof summarise>[0] & {
+    duration?: { mean: number; values: number[] };
+    times: number[];
+    /** Nodes vaccinated (out of S without infection): never counted in the final size. */
+    vaccinated?: { mean: number; sd: number };
+    /** Endemic models (SIS, SIRS…): mean infectious share over a late window, instead of a final size. */
+    prevalence?: { mean: number; sd: number; window: [number, number] };
+  },
   cascade: boolean,
   params: Record<string, number>,
   stats: DegreeMoments | null,
@@ -85,10 +110,18 @@ export function summaryMetrics(
       ["Rounds", formatNumber(mean), rounds.length ? `until no new activation; runs took ${formatNumber(rounds.reduce((a, b) => Math.min(a, b)))}–${formatNumber(rounds.reduce((a, b) => Math.max(a, b)))}` : `until no new activation (mean of ${s.runs} runs)`],
     ];
   }
-  return [
-    ["R₀ (network estimate)", formatNumber(s.r0), "T·(⟨k²⟩−⟨k⟩)/⟨k⟩, T = β/(β+γ)"],
+  const threshold = thresholdLine(params, stats);
+  const out: Metric[] = [
+    ["R₀ (network estimate)", formatNumber(s.r0), threshold ? `T = β/(β+γ) = ${formatNumber(threshold.t)} ${threshold.t > threshold.tc ? ">" : threshold.t < threshold.tc ? "<" : "="} T_c = ${formatNumber(threshold.tc)}` : "T·(⟨k²⟩−⟨k⟩)/⟨k⟩, T = β/(β+γ)"],
     ["Peak infectious", formatNumber(s.peak.mean), `on day ${formatNumber(s.peak.day)} (mean of ${s.runs} runs)`],
-    ["Attack rate", `${formatNumber(s.attackRate * 100)}%`, `of ${formatNumber(s.n)} nodes`],
-    ["Final size", formatNumber(s.finalSize.mean), interval],
   ];
+  if (result.prevalence) {
+    const { mean, window } = result.prevalence;
+    out.push(["Endemic prevalence", `${formatNumber((mean / s.n) * 100)}%`, `${formatNumber(mean)} of ${formatNumber(s.n)} nodes infectious, mean over days ${formatNumber(window[0])}–${formatNumber(window[1])}`]);
+  } else {
+    out.push(["Attack rate", `${formatNumber(s.attackRate * 100)}%`, `of ${formatNumber(s.n)} nodes infected (vaccinated not counted)`]);
+    out.push(["Final size", formatNumber(s.finalSize.mean), interval]);
+  }
+  if (result.vaccinated) out.push(["Vaccinated", formatNumber(result.vaccinated.mean), `${formatNumber((result.vaccinated.mean / s.n) * 100)}% of nodes, moved out of S without infection`]);
+  return out;
 }

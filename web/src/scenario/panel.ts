@@ -8,7 +8,9 @@
  */
 import type { BundledScenario, ModelInfo } from "../api.js";
 import { h, field, numberInput, select } from "../ui/dom.js";
-import { draftFromScenario, isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+import { isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
+import { presetPlan, runParams, type PresetPlan } from "../state/preset.js";
+import { thresholdLine, type DegreeMoments } from "../run/summary.js";
 
 const PARAM_LABELS: Record<string, string> = { beta: "β (transmission)", gamma: "γ (recovery)", sigma: "σ (onset)", omega: "ω (waning)", probability: "p (activation)" };
 
@@ -44,50 +46,66 @@ export class ScenarioPanel {
   private runs = numberInput(50, { min: 1, step: 1 });
   private seed = numberInput(42, { min: 0, step: 1 });
   private notes = h("p", { class: "note", "aria-live": "polite" });
+  private threshold = h("p", { class: "hint", id: "threshold-line", "aria-live": "polite" });
   private name = "dashboard";
+  /** The loaded preset's scenario, run as written while the form is not edited (see presetPlan). */
+  private verbatim: Record<string, unknown> | undefined;
   /** The network of the draft, from the network panel. */
   network: () => NetworkSource | null = () => null;
+  /** Degree moments of the shown network, for the epidemic-threshold line. */
+  stats: () => DegreeMoments | null = () => null;
   /** Seeds clicked on the graph (node keys), from the graph view. */
   seeds: () => string[] = () => [];
-  onPreset: ((draft: ScenarioDraft) => void) | null = null;
+  /** Called when a preset is loaded: load its network (and seeds) next. */
+  onPreset: ((plan: PresetPlan, preset: BundledScenario) => void) | null = null;
 
   constructor(
     private readonly models: ModelInfo[],
     presets: BundledScenario[],
   ) {
     this.model = select(models.map((m) => ({ value: m.id, label: `${m.id} — ${m.description}` })), "SIR");
-    const presetSelect = select([{ value: "", label: "— choose a preset —" }, ...presets.map((p) => ({ value: p.id, label: p.name }))]);
+    const plans = new Map(presets.map((p) => [p.id, presetPlan(p.scenario, models)]));
+    const presetSelect = select([{ value: "", label: "— choose a preset —" }, ...presets.map((p) => ({ value: p.id, label: `${p.name}${plans.get(p.id)!.runnable ? "" : " (CLI only)"}` }))]);
+    presetSelect.dataset.role = "preset";
     presetSelect.addEventListener("change", () => {
       const preset = presets.find((p) => p.id === presetSelect.value);
       if (!preset) return;
-      const { draft, notes } = draftFromScenario(preset.scenario, this.read());
-      if (!this.models.some((m) => m.id === draft.model)) {
-        notes.push(`model ${draft.model} is not one the dashboard runs; kept ${this.model.value}.`);
-        draft.model = this.model.value;
+      const plan = presetPlan(preset.scenario, this.models, this.read());
+      if (!plan.runnable) {
+        this.notes.textContent = plan.notes.join(" ");
+        return;
       }
-      this.write(draft);
-      this.notes.textContent = [preset.description, ...notes].filter(Boolean).join(" ");
-      this.onPreset?.(draft);
+      this.write(plan.draft);
+      this.verbatim = plan.draft.verbatim;
+      this.notes.textContent = [preset.description, ...plan.notes].filter(Boolean).join(" ");
+      this.onPreset?.(plan, preset);
     });
+    // Editing the form after loading a preset that it cannot express: the run follows the form from then on.
+    const edited = (e: Event) => {
+      if (e.target === presetSelect || this.verbatim === undefined) return;
+      this.dropVerbatim();
+    };
     this.model.addEventListener("change", () => {
       this.renderParams();
       this.updateModel();
+      this.updateThreshold();
     });
     this.strategy.addEventListener("change", () => this.updateSeeding());
-    const addScale = h("button", { type: "button", text: "+ Distancing (scale β)" });
+    const addScale = h("button", { type: "button", text: "+ Distancing", title: "Scale the transmission rate β over a window of days" });
     const addVaccine = h("button", { type: "button", text: "+ Vaccination" });
     addScale.addEventListener("click", () => this.addIntervention({ kind: "scale", at: 10, until: 30, by: 0.5 }));
     addVaccine.addEventListener("click", () => this.addIntervention({ kind: "vaccinate", at: 5, fraction: 0.1, strategy: "highest-degree" }));
     this.tmaxField = field("Days", this.tmax, { path: "time.tmax", unit: "days" });
     this.recordField = field("Record every", this.record, { path: "time.record", unit: "days" });
-    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions" }, addScale, addVaccine));
+    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions compact" }, addScale, addVaccine));
     this.el = h(
       "form",
       { class: "panel", id: "scenario-form", "aria-label": "Scenario" },
-      field("Preset", presetSelect, { hint: "bundled scenario files (scenarios/)" }),
+      field("Preset", presetSelect),
       this.notes,
-      field("Model", this.model, { path: "model.preset", hint: "compartmental and cascade models; reaction–diffusion models (field output) are not offered here yet: run them from the CLI or the API" }),
+      field("Model", this.model, { path: "model.preset", hint: "reaction–diffusion models run from the CLI or the API" }),
       this.params,
+      this.threshold,
       h("div", { class: "row" }, this.tmaxField, this.recordField),
       h("fieldset", {}, this.seedLegend, h("div", { class: "row" }, field("Seed", this.strategy, { path: "initial" }), field("How many", this.count, { path: "initial.I.count" })), this.clicked),
       this.interventionSet,
@@ -96,6 +114,9 @@ export class ScenarioPanel {
       h("p", { class: "form-error", role: "alert" }),
     );
     this.el.addEventListener("submit", (e) => e.preventDefault());
+    this.el.addEventListener("input", edited);
+    this.params.addEventListener("input", () => this.updateThreshold());
+    this.el.addEventListener("change", edited);
     this.renderParams();
     this.updateModel();
     this.updateSeeding();
@@ -145,8 +166,29 @@ export class ScenarioPanel {
     );
   }
 
+  /** The scenario's T = β/(β+γ) against the shown network's epidemic threshold T_c (compartmental models with β, γ). */
+  updateThreshold(): void {
+    // T_c is the SIR (bond percolation) threshold: models with waning or no immunity have another one.
+    const endemic = ["SIS", "SIRS", "SEIRS"].includes(this.model.value);
+    const line = this.cascade || endemic ? null : thresholdLine(runParams(this.read()), this.stats());
+    this.threshold.textContent = line ? `${line.text}: ${line.t > line.tc ? "a large outbreak is possible" : "large outbreaks are unlikely"}.` : "";
+  }
+
+  /** Whether Run sends a preset's file as written (the form cannot express all of it). */
+  get runsVerbatim(): boolean {
+    return this.verbatim !== undefined;
+  }
+
+  private dropVerbatim(): void {
+    if (this.verbatim === undefined) return;
+    this.verbatim = undefined;
+    this.notes.textContent = "You edited the form: Run now uses what the form shows, not the preset's file as written.";
+    this.updateThreshold();
+  }
+
   /** Seed the clicked nodes (called when the analyst clicks a node). */
   useClickedSeeds(): void {
+    this.dropVerbatim();
     this.strategy.value = "clicked";
     this.updateSeeding();
   }
@@ -213,11 +255,13 @@ export class ScenarioPanel {
       interventions: this.cascade ? [] : interventions,
       runs: Number(this.runs.value),
       seed: Number(this.seed.value),
+      ...(this.verbatim ? { verbatim: this.verbatim } : {}),
     };
   }
 
   write(draft: ScenarioDraft): void {
     this.name = draft.name;
+    this.verbatim = draft.verbatim;
     this.model.value = draft.model;
     this.renderParams(draft.params);
     this.updateModel();
@@ -233,5 +277,6 @@ export class ScenarioPanel {
     this.runs.value = String(draft.runs);
     this.seed.value = String(draft.seed);
     this.updateSeeding();
+    this.updateThreshold();
   }
 }

@@ -29,13 +29,19 @@ export interface ScenarioDraft {
   interventions: InterventionDraft[];
   runs: number;
   seed: number;
+  /**
+   * A preset's scenario (its file without network and output) that the form cannot express (custom
+   * transitions, expressions…): the run sends it as written. The form drops it when the analyst edits it.
+   */
+  verbatim?: Record<string, unknown>;
 }
 
 export const DEFAULT_DRAFT: ScenarioDraft = {
   name: "dashboard",
   network: { generate: { type: "barabasi-albert", n: 500, m: 2 }, seed: 1 },
   model: "SIR",
-  params: { beta: 0.3, gamma: 0.2 },
+  /** Empty: the form fills each parameter with its registry default (GET /v1/models), the one source. */
+  params: {},
   tmax: 60,
   record: 0.5,
   seeding: { count: 3, strategy: "random" },
@@ -85,10 +91,17 @@ export interface RunRequest {
 
 /** The `POST /v1/runs` body for a draft; node states and history of the first run are kept for playback. */
 export function toRunRequest(draft: ScenarioDraft, compartments: readonly string[], networkId?: string): RunRequest {
-  const scenario = isCascadeModel(draft.model) ? cascadeScenario(draft) : compartmentalScenario(draft, compartments);
+  const scenario = draft.verbatim ? verbatimScenario(draft.verbatim) : isCascadeModel(draft.model) ? cascadeScenario(draft) : compartmentalScenario(draft, compartments);
   const id = networkId ?? ("id" in draft.network ? draft.network.id : undefined);
   if (id === undefined && "generate" in draft.network) scenario.network = { generate: draft.network.generate, seed: draft.network.seed };
   return id !== undefined ? { scenario, networkId: id } : { scenario };
+}
+
+/** A preset's scenario as written, with the output the playback needs (first run's history or activation rounds). */
+function verbatimScenario(verbatim: Record<string, unknown>): Record<string, unknown> {
+  const model = (verbatim.model ?? {}) as { type?: unknown };
+  const cascade = typeof model.type === "string" && isCascadeModel(model.type);
+  return { ...structuredClone(verbatim), output: cascade ? { nodes: "first", infectionTimes: true } : { nodes: "first", history: true } };
 }
 
 function initialSeeds(seeding: Seeding): Record<string, unknown> {
@@ -131,68 +144,4 @@ function compartmentalScenario(draft: ScenarioDraft, compartments: readonly stri
     output: { nodes: "first", history: true },
   };
   return scenario;
-}
-
-/**
- * A bundled scenario file (GET /v1/scenarios) as a draft, where the dashboard can edit it: compartmental
- * presets with count/strategy/nodes seeding. Returns the draft and the notes on what was left out.
- */
-export function draftFromScenario(s: Record<string, unknown>, base: ScenarioDraft = DEFAULT_DRAFT): { draft: ScenarioDraft; notes: string[] } {
-  const notes: string[] = [];
-  const draft: ScenarioDraft = structuredClone(base);
-  if (typeof s.name === "string") draft.name = s.name;
-  if (typeof s.seed === "number") draft.seed = s.seed;
-  if (typeof s.runs === "number") draft.runs = s.runs;
-  const model = (s.model ?? {}) as Record<string, unknown>;
-  const cascade = typeof model.type === "string" && isCascadeModel(model.type);
-  if (cascade) draft.model = model.type as string;
-  else if (typeof model.preset === "string") draft.model = model.preset;
-  else notes.push("the model is not a preset: the form keeps the current model.");
-  if (cascade) draft.params = {};
-  if (model.params && typeof model.params === "object") {
-    draft.params = {};
-    for (const [k, v] of Object.entries(model.params)) if (typeof v === "number") draft.params[k] = v;
-  }
-  const network = (s.network ?? {}) as Record<string, unknown>;
-  if (network.generate && typeof network.generate === "object") {
-    draft.network = { generate: network.generate as { type: string }, seed: typeof network.seed === "number" ? network.seed : 0 };
-  } else if (network.file) {
-    notes.push(`the network is a file (${String(network.file)}): upload it, or keep the current network.`);
-  }
-  const time = (s.time ?? {}) as Record<string, unknown>;
-  if (cascade) {
-    // Rounds: a file's discrete steps limit them; without time a cascade runs until no node activates.
-    if (time.mode === "discrete" && typeof time.steps === "number") draft.tmax = time.steps;
-    else if (!isCascadeModel(base.model)) draft.tmax = 100;
-    draft.record = 1;
-  } else if (time.mode === "continuous" && typeof time.tmax === "number") {
-    draft.tmax = time.tmax;
-    draft.record = typeof time.record === "number" ? time.record : time.tmax / 100;
-  } else if (time.mode === "discrete" && typeof time.steps === "number") {
-    const dt = typeof time.dt === "number" ? time.dt : 1;
-    draft.tmax = time.steps * dt;
-    draft.record = dt;
-    notes.push("discrete time is shown as continuous time with the same horizon.");
-  }
-  const initial = (s.initial ?? {}) as Record<string, Record<string, unknown>>;
-  const first = Object.values(initial)[0];
-  if (first) {
-    if (Array.isArray(first.nodes)) draft.seeding = { nodes: first.nodes.map(String) };
-    else if (typeof first.count === "number") draft.seeding = { count: first.count, strategy: first.strategy === "highest-degree" ? "highest-degree" : "random" };
-  }
-  draft.interventions = [];
-  if (cascade && Array.isArray(s.interventions) && s.interventions.length > 0) notes.push("cascade models take no interventions: they were left out.");
-  if (cascade) return { draft, notes };
-  for (const iv of (s.interventions ?? []) as Record<string, unknown>[]) {
-    if (typeof iv.scale === "string" && typeof iv.by === "number") {
-      draft.interventions.push({ kind: "scale", at: Number(iv.at), ...(typeof iv.until === "number" ? { until: iv.until } : {}), by: iv.by });
-    } else if (iv.vaccinate && typeof iv.vaccinate === "object") {
-      const v = iv.vaccinate as Record<string, unknown>;
-      const strategy = v.strategy === "highest-degree" || v.strategy === "acquaintance" ? v.strategy : "random";
-      draft.interventions.push({ kind: "vaccinate", at: Number(iv.at), fraction: typeof v.fraction === "number" ? v.fraction : 0.1, strategy });
-    } else {
-      notes.push(`an intervention the form cannot edit was left out (${Object.keys(iv).join(", ")}).`);
-    }
-  }
-  return { draft, notes };
 }

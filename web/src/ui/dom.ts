@@ -1,5 +1,6 @@
 /** Small DOM helpers: element creation, labelled fields, API errors shown beside their fields, downloads. */
 import { ApiError } from "../api.js";
+import { fieldName, friendlyMessage } from "./messages.js";
 
 type Child = Node | string | null | undefined | false;
 
@@ -67,7 +68,8 @@ export function showError(container: HTMLElement, error: unknown, prefix = ""): 
   const general = container.querySelector<HTMLElement>(".form-error");
   const unplaced: string[] = [];
   if (error instanceof ApiError) {
-    for (const issue of error.errors) {
+    for (const raw of error.errors) {
+      const issue = { ...raw, message: friendlyMessage(raw.path, raw.message) };
       let path = issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
       let control: HTMLElement | null = null;
       while (path && !(control = container.querySelector(`[data-path="${CSS.escape(path)}"]`))) path = path.includes(".") ? path.slice(0, path.lastIndexOf(".")) : "";
@@ -75,7 +77,7 @@ export function showError(container: HTMLElement, error: unknown, prefix = ""): 
       if (control && slot) {
         control.setAttribute("aria-invalid", "true");
         slot.textContent = slot.textContent ? `${slot.textContent} ${issue.message}` : issue.message;
-      } else unplaced.push(`${issue.path}: ${issue.message}`);
+      } else unplaced.push(`${fieldName(issue.path)}: ${issue.message}`);
     }
     if (error.errors.length === 0 || unplaced.length > 0) unplaced.unshift(error.errors.length === 0 ? error.detail || error.title : "");
   } else {
