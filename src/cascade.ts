@@ -13,6 +13,8 @@
  *    its activation); `peak.time` is that round, the earliest on ties.
  *  - `events` = activations after the seeds.
  */
+import { checkResultSize, resolveCaps, type ResultCaps } from "./ensemble/caps.js";
+import { recordBudgetError } from "./engine/budget.js";
 import type Graph from "graphology";
 import { compile, isCSR, type CSR } from "./graph/csr.js";
 import { compileModel } from "./models/compartmental.js";
@@ -54,6 +56,8 @@ export interface CascadeSpec {
     /** Also return every run's counts per round (`series`). */
     series?: boolean;
   };
+  /** Result-size caps (defaults in ensemble/caps.ts): checked before the first run, enforced while running. */
+  limits?: Partial<ResultCaps>;
 }
 
 const COMPARTMENTS = ["inactive", "active"];
@@ -178,6 +182,13 @@ export function prepareCascade(network: Graph | CSR, spec: CascadeSpec): Prepare
   const fixedSeeds = plan.entries.every((e) => e.nodes !== null || e.strategy === "highest-degree");
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
+  const keptRuns = keepNodes === "all" ? runs : keepNodes === "first" ? 1 : 0;
+  // Rounds: at most maxRounds + 1, and without maxRounds unknown in advance (each round activates someone,
+  // so at most n + 1): an open-ended run gets a budget, checked after each run (one run holds O(n) anyway).
+  const budget = checkResultSize(
+    { runs, recordTimes: Number.isFinite(maxRounds) ? maxRounds + 1 : Infinity, recordPath: "maxRounds", compartments: 2, n: csr.n, keptRuns, perNode: keepTimes ? 2 : 1, fieldVariables: 0, history: false },
+    resolveCaps(spec.limits),
+  );
   const ws = createCascadeWorkspace(csr.n);
   let seeds: Int32Array | null = null;
   return {
@@ -197,6 +208,7 @@ export function prepareCascade(network: Graph | CSR, spec: CascadeSpec): Prepare
       if (seeds === null || !fixedSeeds) seeds = seedIndices(drawInitial(plan, csr, SEEDING_MODEL, rng));
       const out = kernel(seeds, rng, ws);
       const rounds = out.perRound.length;
+      if (rounds > budget.maxRecordTimes) throw recordBudgetError(budget.maxRecordTimes, rounds - 1);
       const counts = new Array<number>(2 * rounds);
       let peak = 0;
       let peakRound = 0;

@@ -72,3 +72,19 @@ export interface ScenarioIssue {
   line?: number;
   column?: number;
 }
+
+/**
+ * A run would produce (or, at run time, has produced) more output than a limit allows: record values,
+ * record times of an open-ended run, history events. `path` is the field to change, `limit` the limit's
+ * name (see ensemble/caps.ts); the message gives the formula and how to fix it.
+ */
+export class LimitError extends SpreadlabError {
+  override name = "LimitError";
+  readonly path: string;
+  readonly limit: string;
+  constructor(message: string, path: string, limit: string) {
+    super(message);
+    this.path = path;
+    this.limit = limit;
+  }
+}

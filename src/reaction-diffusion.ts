@@ -8,6 +8,7 @@
  * right-hand side sees per-variable subarray views, built once per buffer the integrator uses (it cycles
  * through a fixed handful), so an evaluation allocates nothing.
  */
+import { checkResultSize, resolveCaps, type ResultCaps } from "./ensemble/caps.js";
 import type Graph from "graphology";
 import { compile, isCSR, type CSR } from "./graph/csr.js";
 import { DormandPrince, recordTimes, type RightHandSide } from "./engine/ode.js";
@@ -50,6 +51,8 @@ export interface FieldSpec {
   weight?: string;
   /** Keep the per-node field (default true); without it only totals are returned. */
   output?: { field?: boolean };
+  /** Result-size caps (defaults in ensemble/caps.ts), checked before integrating. */
+  limits?: Partial<ResultCaps>;
 }
 
 /** Per-node values: `field[variable][k][i]` is the variable at node nodeIds[i] at record time k. */
@@ -185,9 +188,11 @@ export function simulateField(network: Graph | CSR, spec: FieldSpec): FieldResul
   const times = recordTimes(time.tmax, time.record ?? time.tmax / 100, "simulateField");
   const V = model.variables.length;
   const keepField = spec.output?.field ?? true;
-  if (keepField && n * V * times.length > 5e7) {
-    throw new SimulationError(`time.record: ${times.length} record times × ${n} nodes × ${V} variables is more than 5·10^7 values; use a coarser record interval or output.field = false.`);
-  }
+  // One deterministic run: totals per variable (C = V) and, with output.field, every node's values.
+  checkResultSize(
+    { runs: 1, recordTimes: times.length, recordPath: "time.record", compartments: V, n, keptRuns: 0, perNode: 1, fieldVariables: keepField ? V : 0, history: false },
+    resolveCaps(spec.limits),
+  );
   const y0 = initialState(csr, model, spec.initial);
   const rtol = spec.tolerance?.rtol ?? 1e-6;
   const atol = spec.tolerance?.atol ?? 1e-9;

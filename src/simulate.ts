@@ -19,6 +19,7 @@ import type { RunOutput } from "./engine/trajectory.js";
 import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
 import { checkSeed, runStream, type Random } from "./random.js";
 import { ModelError, SimulationError } from "./errors.js";
+import { checkResultSize, resolveCaps, type ResultCaps, type RunBudget } from "./ensemble/caps.js";
 
 /** `rateStep`: grid on which time-varying parameters are re-evaluated (default 0.1 time units; discrete: dt). */
 export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number; rateStep?: number };
@@ -61,6 +62,8 @@ export interface SimulationSpec {
     /** Also keep every state change of the runs whose node states are kept (for animation: node states at any time). */
     history?: boolean;
   };
+  /** Result-size caps (defaults in ensemble/caps.ts): checked before the first run, enforced while running. */
+  limits?: Partial<ResultCaps>;
 }
 
 export type { NodeRunOutput, SimulationResult } from "./ensemble/assemble.js";
@@ -86,7 +89,8 @@ const SEMANTICS = {
 };
 
 /** A run function bound to one network, model and time setting. */
-type Runner = (initial: Uint8Array, rng: Random, keep: { infectionTimes: boolean; history: boolean }) => RunOutput;
+type Runner = (initial: Uint8Array, rng: Random, keep: Keep) => RunOutput;
+type Keep = { infectionTimes: boolean; history: boolean; historyLimit: number; maxRecordTimes: number };
 
 function makeRunner(
   csr: CSR,
@@ -112,13 +116,15 @@ function makeRunner(
           rateStep: time.mode === "continuous" ? time.rateStep : time.dt ?? 1,
         })
       : null;
-  const options = (keep: { infectionTimes: boolean; history: boolean }) => ({ ...keep, schedule: schedule?.() });
+  const options = (keep: Keep) => ({ ...keep, schedule: schedule?.() });
   if (time.mode === "continuous") {
     const { tmax } = time;
     if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
     const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
     if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
-    if (Number.isFinite(tmax) && tmax / record > 1e6) throw new SimulationError(`time.record: ${record} gives more than 10^6 record times up to tmax = ${tmax}; use a coarser record interval.`);
+    if (!Number.isFinite(tmax) && model.endemic) {
+      throw new SimulationError(`time.tmax: an endemic model (${model.compartments.join(", ")}: infected nodes return to ${model.compartments[model.susceptible]}) may never run out of events; give a finite tmax.`);
+    }
     if ((spec.engine ?? "auto") === "auto" && isPlainSIR(model) && schedule === null) {
       const S = model.susceptible;
       const I = model.infectious[0];
@@ -154,6 +160,33 @@ function makeRunner(
   throw new SimulationError(`time.mode: expected "continuous" or "discrete", got ${JSON.stringify((time as { mode?: unknown }).mode)}.`);
 }
 
+/** Record times per run (Infinity when tmax is), as the engines make them; then the caps check. */
+function checkCompartmentalSize(spec: SimulationSpec, n: number, compartments: number, runs: number, caps: ResultCaps): RunBudget {
+  const time = spec.time;
+  const recordTimes =
+    time.mode === "discrete"
+      ? Math.floor(time.steps / (time.recordEvery ?? 1)) + 1
+      : Number.isFinite(time.tmax)
+        ? Math.floor((time.tmax / (time.record ?? time.tmax / 100)) * (1 + 1e-9)) + 1
+        : Infinity;
+  const nodes = spec.output?.nodes ?? "first";
+  const keptRuns = nodes === "all" ? runs : nodes === "first" ? 1 : 0;
+  return checkResultSize(
+    {
+      runs,
+      recordTimes,
+      recordPath: time.mode === "discrete" ? "time.recordEvery" : "time.record",
+      compartments,
+      n,
+      keptRuns,
+      perNode: spec.output?.infectionTimes ? 2 : 1,
+      fieldVariables: 0,
+      history: (spec.output?.history ?? false) && keptRuns > 0,
+    },
+    caps,
+  );
+}
+
 /** A simulation made ready to run: everything validated and compiled once, runs made one at a time. */
 export interface PreparedSimulation {
   meta: EnsembleMeta;
@@ -176,6 +209,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
   const keepHistory = spec.output?.history ?? false;
+  const budget = checkCompartmentalSize(spec, csr.n, model.compartments.length, runs, resolveCaps(spec.limits));
   const vaccination = (spec.interventions ?? []).some((iv) => "vaccinate" in iv);
   return {
     runs,
@@ -196,7 +230,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       const rng = runStream(seed, r);
       const initial = drawInitial(plan, csr, model, rng);
       const keep = keepNodes === "all" || (keepNodes === "first" && r === 0);
-      const out = runner(initial, rng, { infectionTimes: keep && keepTimes, history: keep && keepHistory });
+      const out = runner(initial, rng, { infectionTimes: keep && keepTimes, history: keep && keepHistory, ...budget });
       const record: RunRecord = {
         run: r,
         times: out.times,

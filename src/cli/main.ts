@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { loadScenario } from "../scenario/load.js";
-import { resolveScenario } from "../scenario/resolve.js";
+import { resolveScenario, type ResolvedScenario } from "../scenario/resolve.js";
+import { DEFAULT_CAPS, shareCaps, type ResultCaps } from "../ensemble/caps.js";
 import { simulate, type SimulationResult } from "../simulate.js";
 import { MODELS } from "../models/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
@@ -28,7 +29,28 @@ class InterruptedError extends Error {
   }
 }
 
-const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError"]);
+const INVALID_INPUT = new Set(["LimitError", "ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError"]);
+
+interface RunOptions {
+  runs?: number;
+  seed?: number;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  allowOutside?: boolean;
+  workers?: number;
+  maxRecordValues?: number;
+  maxRecordTimes?: number;
+  maxHistoryEvents?: number;
+}
+
+/** Give every spec the result-size caps; a sweep's points share them (each point gets 1/points). */
+function withLimits(resolved: ResolvedScenario, caps: ResultCaps): ResolvedScenario {
+  const limit = (spec: AnySpec, share: ResultCaps): AnySpec => ({ ...spec, limits: share }) as AnySpec;
+  if (!resolved.points) return { ...resolved, spec: limit(resolved.spec, caps) };
+  const share = shareCaps(caps, resolved.points.length);
+  return { ...resolved, points: resolved.points.map((p) => ({ ...p, spec: limit(p.spec, share) })) };
+}
 
 /** An integer option ≥ `min`: `--runs` needs at least one run, `--seed` may be 0. */
 function parseIntAtLeast(name: string, min: number) {
@@ -57,10 +79,14 @@ export function buildProgram(): Command {
     .option("--json", "print the result JSON on stdout")
     .option("--quiet", "print nothing but errors")
     .option("--workers <w>", "worker threads for ensembles (default: all cores; results do not depend on it)", parseIntAtLeast("workers", 1))
-    .option("--allow-outside", "allow network files outside the scenario's folder")
-    .action(async (file: string, opts: { runs?: number; seed?: number; out?: string; json?: boolean; quiet?: boolean; allowOutside?: boolean; workers?: number }) => {
+    .option("--allow-outside", "allow network files and output folders outside the scenario's folder")
+    .option("--max-record-values <n>", `result-size cap: numbers recorded in all (default ${DEFAULT_CAPS.maxRecordValues})`, parseIntAtLeast("max-record-values", 1))
+    .option("--max-record-times <n>", `result-size cap: record times per run (default ${DEFAULT_CAPS.maxRecordTimes})`, parseIntAtLeast("max-record-times", 1))
+    .option("--max-history-events <n>", `result-size cap: output.history state changes (default ${DEFAULT_CAPS.maxHistoryEvents})`, parseIntAtLeast("max-history-events", 1))
+    .action(async (file: string, opts: RunOptions) => {
       const loaded = loadScenario(file, { allowOutside: opts.allowOutside });
-      const resolved = resolveScenario(loaded, { runs: opts.runs, seed: opts.seed });
+      const caps = { maxRecordValues: opts.maxRecordValues ?? DEFAULT_CAPS.maxRecordValues, maxRecordTimes: opts.maxRecordTimes ?? DEFAULT_CAPS.maxRecordTimes, maxHistoryEvents: opts.maxHistoryEvents ?? DEFAULT_CAPS.maxHistoryEvents };
+      const resolved = withLimits(resolveScenario(loaded, { runs: opts.runs, seed: opts.seed }), caps);
       const network = resolved.network();
       const formats = loaded.scenario.output?.formats ?? ["json", "csv"];
       const dir = opts.out ?? loaded.scenario.output?.dir;

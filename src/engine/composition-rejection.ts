@@ -163,7 +163,7 @@ export function runCompositionRejection(
     for (let b = lowBin; b <= highBin; b++) total += binTotal[b];
   };
 
-  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false);
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false, options.historyLimit);
   const counts = tally.counts;
   /** (Re)build the bins from scratch, in node order: after a rate change the sampler is in exactly the
    * state a run started with those rates would have, so a change at t = 0 reproduces that run. */
@@ -185,7 +185,7 @@ export function runCompositionRejection(
   };
   rebuild();
 
-  const recorder = new TrajectoryRecorder(nComp, record, tmax);
+  const recorder = new TrajectoryRecorder(nComp, record, tmax, options.maxRecordTimes);
   let t = 0;
   let sinceResum = 0;
 

@@ -38,9 +38,9 @@ export function runContinuous(
   const heap = new IndexedMinHeap(n);
   const heapKeys = heap.keys;
   const heapItems = heap.items;
-  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false);
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false, options.historyLimit);
   const counts = tally.counts;
-  const recorder = new TrajectoryRecorder(nComp, record, tmax);
+  const recorder = new TrajectoryRecorder(nComp, record, tmax, options.maxRecordTimes);
 
   const hazardOf = (v: number, c: number): number => {
     let h = spontTotal[c];

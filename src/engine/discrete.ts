@@ -62,7 +62,7 @@ export function runDiscrete(
 
   const state = initial.slice();
   const pressure = new Float64Array(n * Math.max(nSlots, 1));
-  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false);
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false, options.historyLimit);
   const counts = tally.counts;
   // The recorder works in step units (exact integers); times are scaled by dt at the end.
   const recorder = new TrajectoryRecorder(nComp, recordEvery, steps);

@@ -18,6 +18,7 @@
 import type { CSR } from "../graph/csr.js";
 import type { Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
+import { historyBudgetError } from "./budget.js";
 import { TrajectoryRecorder, type RunOptions, type RunOutput, type StateHistory } from "./trajectory.js";
 
 export interface SIRRates {
@@ -48,7 +49,7 @@ export function runSIRFast(
   const state = initial.slice();
   const counts = new Float64Array(3);
   const infectionTime = options.infectionTimes ? new Float64Array(n).fill(NaN) : null;
-  const recorder = new TrajectoryRecorder(3, record, tmax);
+  const recorder = new TrajectoryRecorder(3, record, tmax, options.maxRecordTimes);
 
   const heapKeys = heap.keys;
   const heapItems = heap.items;
@@ -98,6 +99,7 @@ export function runSIRFast(
     if (state[v] === I && infectionTime !== null) infectionTime[v] = 0;
   }
   const history: StateHistory | null = options.history ? { initial: state.slice(), time: [], node: [], to: [] } : null;
+  const historyLimit = options.historyLimit ?? Infinity;
   for (const v of seeds) spread(v, 0);
   let infected = seeds.length;
   let finalSize = seeds.length;
@@ -124,6 +126,7 @@ export function runSIRFast(
       }
       if (infectionTime !== null) infectionTime[v] = te;
       if (history !== null) {
+        if (history.time.length >= historyLimit) throw historyBudgetError(historyLimit, te);
         history.time.push(te);
         history.node.push(v);
         history.to.push(I);
@@ -136,6 +139,7 @@ export function runSIRFast(
       infected--;
       heap.pop();
       if (history !== null) {
+        if (history.time.length >= historyLimit) throw historyBudgetError(historyLimit, te);
         history.time.push(te);
         history.node.push(v);
         history.to.push(R);

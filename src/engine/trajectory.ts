@@ -4,6 +4,8 @@
  * record times until the run ends, and closes with one record at or after the last event.
  */
 export class TrajectoryRecorder {
+  /** Record times allowed when tmax is infinite (the run's budget, see ensemble/caps.ts); unbounded otherwise. */
+  private readonly maxTimes: number;
   readonly times: number[] = [];
   /** Row-major counts: counts[k * nComp + c]. */
   readonly counts: number[] = [];
@@ -13,7 +15,10 @@ export class TrajectoryRecorder {
     private readonly nComp: number,
     private readonly interval: number,
     private readonly tmax: number,
-  ) {}
+    maxTimes = Infinity,
+  ) {
+    this.maxTimes = Number.isFinite(tmax) ? Infinity : maxTimes;
+  }
 
   private get nextTime(): number {
     return this.nextIndex * this.interval;
@@ -40,6 +45,7 @@ export class TrajectoryRecorder {
   }
 
   private push(current: ArrayLike<number>): void {
+    if (this.times.length >= this.maxTimes) throw recordBudgetError(this.maxTimes, this.nextTime);
     this.times.push(this.nextTime);
     for (let c = 0; c < this.nComp; c++) this.counts.push(current[c]);
     this.nextIndex++;
@@ -47,6 +53,7 @@ export class TrajectoryRecorder {
 }
 
 import type { ScheduledAction } from "./schedule.js";
+import { historyBudgetError, recordBudgetError } from "./budget.js";
 
 /** What one run of an engine returns. */
 export interface RunOutput {
@@ -91,6 +98,10 @@ export interface RunOptions {
   infectionTimes?: boolean;
   /** Keep every state change (see StateHistory). */
   history?: boolean;
+  /** Most state changes kept in `history`; past it the run stops with LimitError (default unbounded). */
+  historyLimit?: number;
+  /** Most record times when tmax is infinite; past it the run stops with LimitError (default unbounded). */
+  maxRecordTimes?: number;
   /** Interventions and rate changes, sorted by time (see schedule.ts). */
   schedule?: readonly ScheduledAction[];
 }
@@ -137,7 +148,10 @@ export class Tally {
   events = 0;
   readonly history: StateHistory | null;
 
-  constructor(state: Uint8Array, model: TallyModel, keepTimes: boolean, keepHistory = false) {
+  private readonly historyLimit: number;
+
+  constructor(state: Uint8Array, model: TallyModel, keepTimes: boolean, keepHistory = false, historyLimit = Infinity) {
+    this.historyLimit = historyLimit;
     this.history = keepHistory ? { initial: state.slice(), time: [], node: [], to: [] } : null;
     const n = state.length;
     const { nComp } = model;
@@ -165,6 +179,7 @@ export class Tally {
   /** Node v moved from `from` to `to` at time t (`cause`: an intervention that is not an infection). */
   move(v: number, from: number, to: number, t: number, trackPeak = true, cause?: MoveCause): void {
     if (this.history !== null) {
+      if (this.history.time.length >= this.historyLimit) throw historyBudgetError(this.historyLimit, t);
       this.history.time.push(t);
       this.history.node.push(v);
       this.history.to.push(to);

@@ -13,11 +13,11 @@ import { fileURLToPath } from "node:url";
 import type Graph from "graphology";
 import { Piscina } from "piscina";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
-import { SimulationError } from "../errors.js";
+import { LimitError, SimulationError, SpreadlabError } from "../errors.js";
 import { interventionArcAttributes } from "../engine/interventions.js";
 import { assemble, type RunRecord, type SimulationResult } from "./assemble.js";
 import { prepareFamily, type EnsembleSpec } from "./families.js";
-import type { SharedNetwork, WorkerTask } from "./worker.js";
+import type { SharedNetwork, WorkerFailure, WorkerTask } from "./worker.js";
 import { defaultProgress } from "./progress.js";
 
 export interface EnsembleOptions {
@@ -88,6 +88,14 @@ function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
  * Run an ensemble over a worker pool. Same result as `simulate(network, spec)` for the same spec, whatever
  * the number of workers.
  */
+/** A worker's named error, rebuilt with its name (and, for a LimitError, its field and limit). */
+function rebuildError({ failed }: WorkerFailure): Error {
+  if (failed.name === "LimitError") return new LimitError(failed.message, failed.path ?? "", failed.limit ?? "");
+  const error = new SpreadlabError(failed.message);
+  error.name = failed.name;
+  return error;
+}
+
 export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec, options: EnsembleOptions = {}): Promise<SimulationResult> {
   if (options.onProgress === undefined && options.progress !== false) {
     const line = defaultProgress();
@@ -138,7 +146,8 @@ export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec,
     for (let from = 0; from < total; from += batch) {
       const task: WorkerTask = { spec: workerSpec, from, to: Math.min(total, from + batch) };
       tasks.push(
-        (pool.run(task, { signal: abort.signal }) as Promise<RunRecord[]>).then((records) => {
+        (pool.run(task, { signal: abort.signal }) as Promise<RunRecord[] | WorkerFailure>).then((records) => {
+          if (!Array.isArray(records)) throw rebuildError(records);
           done += records.length;
           options.onProgress?.(done, total);
           return records;

@@ -5,6 +5,7 @@
  * per run. Run r's randomness comes from (seed, r) alone, so the split over workers changes nothing.
  */
 import { workerData } from "node:worker_threads";
+import { SpreadlabError } from "../errors.js";
 import { withLazyIndex, type CSR } from "../graph/csr.js";
 import type { RunRecord } from "./assemble.js";
 import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "./families.js";
@@ -44,7 +45,27 @@ function networkFromShared(shared: SharedNetwork): CSR {
 const csr = networkFromShared((workerData as { network: SharedNetwork }).network);
 const prepared = new Map<string, PreparedFamily>();
 
-export default function runTask(task: WorkerTask): RunRecord[] {
+/**
+ * A named library error thrown in a run (a LimitError when a run passes its budget). Errors crossing a
+ * worker boundary keep only the standard names, so the worker returns it as data and the pool rethrows it.
+ */
+export interface WorkerFailure {
+  failed: { name: string; message: string; path?: string; limit?: string };
+}
+
+export default function runTask(task: WorkerTask): RunRecord[] | WorkerFailure {
+  try {
+    return runRange(task);
+  } catch (e) {
+    const error = e as { name?: unknown; message?: unknown; path?: unknown; limit?: unknown };
+    if (e instanceof SpreadlabError && typeof error.name === "string") {
+      return { failed: { name: error.name, message: String(error.message), ...(typeof error.path === "string" ? { path: error.path } : {}), ...(typeof error.limit === "string" ? { limit: error.limit } : {}) } };
+    }
+    throw e;
+  }
+}
+
+function runRange(task: WorkerTask): RunRecord[] {
   const key = JSON.stringify(task.spec);
   let p = prepared.get(key);
   if (p === undefined) {

@@ -4,7 +4,8 @@
  * scenario's folder. Every problem is returned (with its path), not only the first. Each section is checked
  * when it is present, so the loader can still check the sections that passed the schema when another did not.
  */
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { SpreadlabError } from "../errors.js";
 import { compileModel, type TransitionDef } from "../models/compartmental.js";
 import { PRESETS, presetModel, type PresetId } from "../models/presets.js";
@@ -24,7 +25,7 @@ export interface PathIssue {
 }
 
 /** The sections the checks read; a full `Scenario` is one, and absent sections are skipped. */
-export type ScenarioSections = Partial<Pick<Scenario, "network" | "model" | "time" | "initial" | "interventions" | "sweep">> & {
+export type ScenarioSections = Partial<Pick<Scenario, "network" | "model" | "time" | "initial" | "interventions" | "sweep" | "output">> & {
   /** The file has no `time` at all (as opposed to a `time` that failed the schema). */
   timeAbsent?: boolean;
 };
@@ -58,12 +59,40 @@ function splitPrefixed(message: string, fallback: Path): PathIssue {
   return { path, message: m[2] };
 }
 
-/** True when `file`, taken relative to `dir`, leaves it (`..` segments, or an absolute path). */
-function outsideFolder(dir: string, file: string): boolean {
+/** `path` with symbolic links resolved: the real path of its longest existing prefix, then the rest. */
+function realPath(path: string): string {
+  const rest: string[] = [];
+  let head = resolve(path);
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...rest);
+    } catch {
+      const parent = dirname(head);
+      if (parent === head) return resolve(path);
+      rest.unshift(basename(head));
+      head = parent;
+    }
+  }
+}
+
+const leaves = (rel: string): boolean => rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+
+/**
+ * True when `file`, taken relative to `dir`, leaves it: `..` segments, an absolute path, or a symbolic link
+ * (anywhere along the path) that points out of the folder.
+ */
+export function outsideFolder(dir: string, file: string): boolean {
   if (isAbsolute(file)) return true;
-  const rel = relative(resolve(dir), resolve(dir, file));
   // "..data.csv" is a file name, not a way up: compare whole segments.
-  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  if (leaves(relative(resolve(dir), resolve(dir, file)))) return true;
+  return leaves(relative(realPath(dir), realPath(resolve(dir, file))));
+}
+
+/** output.dir is relative to the working folder (where spreadlab runs) and must stay inside it. */
+function outputIssues(output: Scenario["output"], options: { allowOutside?: boolean }): PathIssue[] {
+  if (output?.dir === undefined || options.allowOutside) return [];
+  if (!outsideFolder(process.cwd(), output.dir)) return [];
+  return [{ path: ["output", "dir"], message: `"${output.dir}" is outside the working folder (output folders are relative to where spreadlab runs, and may not climb out of it or through a symbolic link); choose a folder inside it, use --out, or pass --allow-outside.` }];
 }
 
 function networkIssues(net: Scenario["network"], dir: string, options: { allowOutside?: boolean }): PathIssue[] {
@@ -296,6 +325,7 @@ function sweepIssues(s: ScenarioSections): PathIssue[] {
 export function semanticIssues(s: ScenarioSections, dir: string, options: { allowOutside?: boolean }): PathIssue[] {
   const issues: PathIssue[] = [];
   if (s.network) issues.push(...networkIssues(s.network, dir, options));
+  issues.push(...outputIssues(s.output, options));
   let compartments: string[] = [];
   if (s.model) {
     const checked = modelIssues(s.model, s.time, s.timeAbsent ?? false);

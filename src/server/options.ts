@@ -3,6 +3,8 @@
  * and `spreadlab serve` agree. Every limit is a guard against one request taking the whole server down.
  */
 
+import { DEFAULT_CAPS } from "../ensemble/caps.js";
+
 export interface ServerOptions {
   /** JSON body limit for ordinary requests (body-parser syntax). Default "1mb". */
   bodyLimit?: string | number;
@@ -19,10 +21,14 @@ export interface ServerOptions {
   /** Runs per job (runs × sweep points). Default 10,000. */
   maxRuns?: number;
   /**
-   * Numbers a job may record: runs × record times × compartments, and runs × nodes when every run's node
-   * states are kept (output.nodes: all). Default 5·10^7 (the engine's own bound for fields).
+   * Numbers a job may record (the formula is in ensemble/caps.ts: record times × compartments × (runs + 6),
+   * per-run summaries, kept node states, field values). Default 2·10^7, the library's.
    */
   maxRecordValues?: number;
+  /** Record times per run. Default 10^6. */
+  maxRecordTimes?: number;
+  /** State changes kept by output.history, per job. Default 5·10^6. */
+  maxHistoryEvents?: number;
   /** Wall-clock limit of a job in milliseconds; past it the job fails with "time limit". Default 10 minutes. */
   maxWallMs?: number;
   /** Worker threads per job (default: the machine's available parallelism). */
@@ -50,7 +56,9 @@ export const DEFAULTS = {
   maxQueued: 32,
   concurrency: 1,
   maxRuns: 10_000,
-  maxRecordValues: 50_000_000,
+  maxRecordValues: DEFAULT_CAPS.maxRecordValues,
+  maxRecordTimes: DEFAULT_CAPS.maxRecordTimes,
+  maxHistoryEvents: DEFAULT_CAPS.maxHistoryEvents,
   maxWallMs: 10 * 60 * 1000,
   rateLimit: 60,
   heartbeatMs: 15_000,
@@ -67,6 +75,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     concurrency: Math.max(1, options.concurrency ?? DEFAULTS.concurrency),
     maxRuns: options.maxRuns ?? DEFAULTS.maxRuns,
     maxRecordValues: options.maxRecordValues ?? DEFAULTS.maxRecordValues,
+    maxRecordTimes: options.maxRecordTimes ?? DEFAULTS.maxRecordTimes,
+    maxHistoryEvents: options.maxHistoryEvents ?? DEFAULTS.maxHistoryEvents,
     maxWallMs: options.maxWallMs ?? DEFAULTS.maxWallMs,
     workers: options.workers,
     rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,

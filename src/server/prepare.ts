@@ -15,7 +15,9 @@ import { parseScenario, type LoadedScenario } from "../scenario/load.js";
 import { collectionKeyOffsets } from "../scenario/yaml-keys.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import type { Scenario } from "../scenario/schema.js";
-import { NotFoundError, SimulationError, type ScenarioIssue } from "../errors.js";
+import { LimitError, NotFoundError, SimulationError, type ScenarioIssue } from "../errors.js";
+import { checkResultSize, shareCaps, type ResultCaps, type ResultShape } from "../ensemble/caps.js";
+import { PRESETS, type PresetId } from "../models/presets.js";
 import type { AnySpec } from "../run.js";
 import type { Store } from "../store/types.js";
 import { decodeGraph } from "./codec.js";
@@ -77,9 +79,8 @@ function withoutSeries(spec: AnySpec): AnySpec {
   return spec.family === "field" ? spec : ({ ...spec, output: { ...spec.output, series: false } } as AnySpec);
 }
 
-export interface RunLimits extends SizeLimits {
+export interface RunLimits extends SizeLimits, ResultCaps {
   maxRuns: number;
-  maxRecordValues: number;
 }
 
 /** Sweep points, counted before `resolveScenario` builds them (three sweeps of 1000 values are 10^9 points). */
@@ -89,18 +90,29 @@ function sweepPoints(s: Scenario): number {
   return points;
 }
 
-/** Record times per run, where they are known in advance (NaN for an unbounded continuous run). */
-function recordTimes(s: Scenario): number {
+/** Record times per run as the engines make them (Infinity for an open-ended run), and the field to change. */
+function recordTimes(s: Scenario): { times: number; path: string } {
   const time = s.time;
-  if (time === undefined) return 1;
-  if (time.mode === "discrete") return Math.floor(time.steps / (time.recordEvery ?? 1)) + 1;
-  if (!Number.isFinite(time.tmax)) return NaN;
-  return Math.floor(time.tmax / (time.record ?? time.tmax / 100)) + 1;
+  const cascade = s.model.type === "independent-cascade" || s.model.type === "linear-threshold";
+  if (time === undefined) return { times: cascade ? Infinity : 1, path: "time" };
+  if (time.mode === "discrete") return cascade ? { times: time.steps + 1, path: "time.steps" } : { times: Math.floor(time.steps / (time.recordEvery ?? 1)) + 1, path: "time.recordEvery" };
+  if (cascade || !Number.isFinite(time.tmax)) return { times: Infinity, path: "time.tmax" };
+  return { times: Math.floor((time.tmax / (time.record ?? time.tmax / 100)) * (1 + 1e-9)) + 1, path: "time.record" };
+}
+
+/** Compartments (or field variables) of the scenario's model, before it is compiled. */
+function compartmentCount(s: Scenario): number {
+  const m = s.model;
+  if (m.type === "independent-cascade" || m.type === "linear-threshold") return 2;
+  if (m.compartments) return m.compartments.length;
+  if (m.type === "compartmental" && typeof m.preset === "string" && Object.hasOwn(PRESETS, m.preset)) return PRESETS[m.preset as PresetId].definition.compartments.length;
+  return 4; // field presets and compartmental presets have at most 4
 }
 
 /**
- * Refuse jobs that would exhaust the server before they start: too many runs (with sweep points), or more
- * recorded numbers than `maxRecordValues` (counts per record time, or every node's state in every run).
+ * Refuse jobs that would exhaust the server before they start: too many runs (with sweep points), or a
+ * result over the caps of ensemble/caps.ts (each sweep point checked with its share). The engines check the
+ * same caps again on the built network and enforce the run-time budgets.
  */
 function checkJobSize(s: Scenario, nodes: number, limits: RunLimits): void {
   const points = sweepPoints(s);
@@ -110,15 +122,32 @@ function checkJobSize(s: Scenario, nodes: number, limits: RunLimits): void {
     const message = `${runs} runs × ${points} sweep points = ${total} runs; this server runs at most ${limits.maxRuns} per job.`;
     throw fieldProblem("too-many-runs", "Too many runs", points > 1 ? "sweep" : "runs", message);
   }
-  const compartments = s.model.compartments?.length ?? 4; // the presets have at most 4
-  const values = total * recordTimes(s) * compartments;
-  if (values > limits.maxRecordValues) {
-    throw fieldProblem("result-too-large", "The result would be too large", "time", `${total} runs × ${recordTimes(s)} record times is more than this server records per job; record less often (time.record, time.recordEvery) or ask for fewer runs.`);
+  const field = s.model.type === "reaction-diffusion";
+  const { times, path } = recordTimes(s);
+  const keep = s.output?.nodes ?? "first";
+  const keptRuns = field ? 0 : keep === "all" ? runs : keep === "first" ? 1 : 0;
+  const shape: ResultShape = {
+    runs,
+    recordTimes: times,
+    recordPath: path,
+    compartments: compartmentCount(s),
+    n: nodes,
+    keptRuns,
+    perNode: s.output?.infectionTimes ? 2 : 1,
+    fieldVariables: field && (s.output as { field?: boolean } | undefined)?.field !== false ? compartmentCount(s) : 0,
+    history: s.output?.history === true && keptRuns > 0,
+  };
+  try {
+    checkResultSize(shape, shareCaps(limits, points));
+  } catch (error) {
+    if (!(error instanceof LimitError)) throw error;
+    throw fieldProblem("result-too-large", "The result would be too large", error.path, `${error.message}${points > 1 ? ` (each of the ${points} sweep points has 1/${points} of this server's limits)` : ""}`);
   }
-  const perNode = s.output?.nodes === "all" ? total * nodes * (s.output.infectionTimes ? 2 : 1) : 0;
-  if (perNode > limits.maxRecordValues) {
-    throw fieldProblem("result-too-large", "The result would be too large", "output.nodes", `keeping every node's state in every run (${total} runs × ${nodes} nodes) is more than this server records per job; use output.nodes: first.`);
-  }
+}
+
+/** The caps every spec of the job carries into the engines (a sweep's points share them). */
+function withLimits(spec: AnySpec, caps: ResultCaps): AnySpec {
+  return { ...spec, limits: { maxRecordValues: caps.maxRecordValues, maxRecordTimes: caps.maxRecordTimes, maxHistoryEvents: caps.maxHistoryEvents } } as AnySpec;
 }
 
 export function prepareRun(body: unknown, store: Store, limits: RunLimits): PreparedRun {
@@ -173,8 +202,9 @@ export function prepareRun(body: unknown, store: Store, limits: RunLimits): Prep
   checkJobSize(scenario, Number.isFinite(nodes) ? nodes : 0, limits);
 
   const resolved = resolveScenario(loaded);
-  const spec = withoutSeries(resolved.spec);
-  const points = resolved.points?.map((p) => ({ ...p, spec: withoutSeries(p.spec) }));
+  const share = shareCaps(limits, resolved.points?.length ?? 1);
+  const spec = withLimits(withoutSeries(resolved.spec), share);
+  const points = resolved.points?.map((p) => ({ ...p, spec: withLimits(withoutSeries(p.spec), share) }));
   const runsPerPoint = spec.family === "field" ? 1 : (spec.runs ?? 1);
   const job: PreparedJob = {
     name: resolved.name,

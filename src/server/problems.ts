@@ -64,6 +64,7 @@ const LIBRARY: Record<string, [number, string, string]> = {
   ExpressionError: [422, "expression-invalid", "An expression is invalid"],
   GraphFormatError: [422, "graph-format-invalid", "The network data is malformed"],
   SpreadlabError: [422, "invalid-input", "The input is invalid"],
+  LimitError: [422, "result-too-large", "The result would be too large"],
   NotFoundError: [404, "not-found", "Not found"],
   InvalidCursorError: [400, "invalid-cursor", "Invalid paging cursor"],
 };
@@ -118,7 +119,7 @@ export function toProblem(error: unknown): ProblemAnswer {
     unexpected: status >= 500,
   });
   if (error instanceof HttpProblem) return make(error.status, error.slug, error.title, error.message, error.errors, error.headers);
-  const e = error as { name?: unknown; message?: unknown; type?: unknown; status?: unknown; issues?: unknown; line?: unknown } | null;
+  const e = error as { name?: unknown; message?: unknown; type?: unknown; status?: unknown; issues?: unknown; line?: unknown; path?: unknown } | null;
   const name = typeof e?.name === "string" ? e.name : "";
   const message = typeof e?.message === "string" ? e.message : "";
   if (e && typeof e.type === "string" && e.type in BODY_PARSER) {
@@ -131,6 +132,7 @@ export function toProblem(error: unknown): ProblemAnswer {
     let errors: FieldIssue[] | undefined;
     if (name === "ScenarioError" && Array.isArray(e?.issues)) errors = scenarioIssues(e.issues as ScenarioIssue[], true);
     if (name === "GraphFormatError" && typeof e?.line === "number") errors = [{ path: "(body)", message, line: e.line }];
+    if (name === "LimitError" && typeof e?.path === "string") errors = [{ path: e.path, message }];
     return make(status, slug, title, message, errors);
   }
   // Other http-errors with a client status (e.g. from express itself).
