@@ -20,6 +20,7 @@ import { MODELS } from "../models/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { listDatasets } from "../forecast/data.js";
 import type { Store } from "../store/types.js";
+import { requeueStored } from "./recover.js";
 import { JobQueue } from "./jobs.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { errorHandler, HttpProblem, notFoundRoute } from "./problems.js";
@@ -38,6 +39,11 @@ export type { ServerOptions } from "./options.js";
 export interface App {
   app: express.Express;
   jobs: JobQueue;
+  /**
+   * Queue again the runs and forecasts a previous process left queued (recover.ts); call once at start-up,
+   * after `store.recoverInterrupted(reason, { keepQueued: true })`.
+   */
+  recover(): { requeued: number; failed: number };
   /** Stop the job queues, runs and forecasts (running jobs fail with "the server stopped"); the store stays open. */
   close(): Promise<void>;
 }
@@ -169,6 +175,7 @@ export function createApp(deps: {
   return {
     app,
     jobs,
+    recover: () => requeueStored(store, jobs, forecasts.queue, options),
     close: async () => {
       await Promise.all([jobs.close(), forecasts.queue.close()]);
     },

@@ -77,6 +77,11 @@ export class ForecastQueue {
     return row;
   }
 
+  /** Schedule a forecast already stored as queued (left by a previous process, see recover.ts). */
+  resume(id: string, task: ForecastTask): void {
+    this.scheduler.enqueue(id, task);
+  }
+
   /** Cancel a queued (at once) or running (at its next horizon) forecast; false when it is neither here. */
   cancel(id: string): boolean {
     return this.scheduler.cancel(id);

@@ -36,9 +36,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { port = 8080, host = "127.0.0.1", dbPath = "./.spreadlab/spreadlab.db", handleSignals = true, ...appOptions } = options;
   const log = appOptions.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const store = openStore(dbPath);
-  const recovered = store.recoverInterrupted("the server restarted before the run finished");
-  if (recovered > 0) log(`spreadlab server: marked ${recovered} unfinished run${recovered === 1 ? "" : "s"} from a previous process as failed.`);
-  const { app, close: closeApp } = createApp({ store, options: { ...appOptions, log } });
+  // Jobs that were running when a previous process died fail (they may be what killed it); queued ones
+  // never started and are queued again, keeping their ids (recover.ts).
+  const recovered = store.recoverInterrupted("the server restarted before the run finished", { keepQueued: true });
+  if (recovered > 0) log(`spreadlab server: marked ${recovered} interrupted job${recovered === 1 ? "" : "s"} from a previous process as failed.`);
+  const { app, close: closeApp, recover } = createApp({ store, options: { ...appOptions, log } });
+  const { requeued, failed } = recover();
+  if (requeued + failed > 0) log(`spreadlab server: re-queued ${requeued} job${requeued === 1 ? "" : "s"} left queued by a previous process${failed > 0 ? `; ${failed} could not be (failed)` : ""}.`);
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));

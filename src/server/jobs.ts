@@ -118,6 +118,17 @@ export class JobQueue {
   }
 
   /**
+   * Schedule a run that is already stored as queued (left by a previous process, see recover.ts), or, when
+   * it can no longer be prepared, fail it with that error.
+   */
+  resume(id: string, job: PreparedJob | { error: { name: string; message: string } }): void {
+    const events = this.store.runEvents(id, 0);
+    this.lastSeq.set(id, events.length > 0 ? events[events.length - 1].seq : 0);
+    if ("error" in job) this.finish(id, "failed", job.error);
+    else this.scheduler.enqueue(id, job);
+  }
+
+  /**
    * Cancel a job: a queued one is removed and marked cancelled at once; a running one has its workers
    * aborted and is marked cancelled when they have stopped. Returns false when the job is not queued or
    * running here.

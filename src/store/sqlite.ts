@@ -12,10 +12,11 @@
  * seq is MAX(seq) + 1 per run, allocated by the INSERT itself.
  * Forecasts: rows of the `forecasts` table (migrations 2 and 3), their result gzipped in the same row; no
  * events. Listing reads every column but the result blob.
- * Recovery: runs and forecasts left queued or running by a dead process are marked failed, not re-queued —
- * re-running silently could surprise a client that holds the run id and already saw it start (and would
- * double the work if that client resubmits); a failed run with an explicit InterruptedError is unambiguous
- * and can simply be resubmitted from its stored spec.
+ * Recovery: runs and forecasts left running by a dead process are marked failed, not re-run — the job that
+ * was running when the process died may be what killed it (memory), and re-running it at every start would
+ * crash-loop the server; a failed run with an explicit InterruptedError is unambiguous, and resubmitting its
+ * stored spec gives the same result (runs are deterministic from their seed). Queued ones never started:
+ * with `keepQueued` they stay queued for the server to re-queue (server/recover.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -352,11 +353,12 @@ class SqliteStore implements Store {
 
   // ── recovery ───────────────────────────────────────────────────────────────────────────────────────────
 
-  recoverInterrupted(reason: string): number {
+  recoverInterrupted(reason: string, options: { keepQueued?: boolean } = {}): number {
+    const keep = (r: { status: string }) => !(options.keepQueued && r.status === "queued");
     return this.db
       .transaction(() => {
-        const staleForecasts = this.sql.interruptedForecasts.all() as ForecastRecord[];
-        const stale = this.sql.interruptedRuns.all() as RunRecord[];
+        const staleForecasts = (this.sql.interruptedForecasts.all() as ForecastRecord[]).filter(keep);
+        const stale = (this.sql.interruptedRuns.all() as RunRecord[]).filter(keep);
         const error = { name: "InterruptedError", message: reason };
         const t = now();
         for (const r of stale) {

@@ -111,8 +111,9 @@ export interface Store {
   deleteForecast(id: string): boolean;
 
   /**
-   * On start-up: runs and forecasts left queued or running by a previous process are marked failed
-   * (InterruptedError) with this reason. Returns how many were marked, runs and forecasts together.
+   * On start-up: runs and forecasts left running by a previous process are marked failed (InterruptedError)
+   * with this reason, and so are queued ones unless `keepQueued` (the server re-queues those: they never
+   * started). Returns how many were marked, runs and forecasts together.
    */
-  recoverInterrupted(reason: string): number;
+  recoverInterrupted(reason: string, options?: { keepQueued?: boolean }): number;
 }

@@ -181,17 +181,17 @@ export class MemoryStore implements Store {
     return this.forecasts.delete(id);
   }
 
-  recoverInterrupted(reason: string): number {
+  recoverInterrupted(reason: string, options: { keepQueued?: boolean } = {}): number {
     let count = 0;
     const error = { name: "InterruptedError", message: reason };
     for (const e of this.runs.values()) {
-      if (e.row.status === "queued" || e.row.status === "running") {
+      if ((e.row.status === "queued" && !options.keepQueued) || e.row.status === "running") {
         this.updateRun(e.row.id, { status: "failed", error, finishedAt: this.now() });
         count++;
       }
     }
     for (const e of this.forecasts.values()) {
-      if (e.row.status === "queued" || e.row.status === "running") {
+      if ((e.row.status === "queued" && !options.keepQueued) || e.row.status === "running") {
         this.updateForecast(e.row.id, { status: "failed", error, finishedAt: this.now() });
         count++;
       }
