@@ -135,7 +135,10 @@ export interface LoadedScenario {
 }
 
 export interface LoadOptions {
-  /** Allow network files outside the scenario's folder (absolute paths, `..`). */
+  /**
+   * Allow network files outside the scenario's folder and output folders outside the working folder
+   * (absolute paths, `..`, symbolic links that point out of the folder).
+   */
   allowOutside?: boolean;
 }
 
