@@ -10,7 +10,8 @@ import { simulate, type SimulationResult } from "../simulate.js";
 import { MODELS } from "../models/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { SpreadlabError } from "../errors.js";
-import { writeResult } from "./output.js";
+import { resultFiles, writeResult } from "./output.js";
+import { writeOutputSet } from "./output-set.js";
 import { summary } from "./summary.js";
 import { packageVersion } from "../server/version.js";
 import { progressBar } from "./progress.js";
@@ -18,8 +19,7 @@ import { registerNetworkCommands } from "./network.js";
 import { registerServeCommand } from "./serve.js";
 import { registerForecastCommands } from "./forecast.js";
 import { runModelParallel, type AnySpec } from "../run.js";
-import { join } from "node:path";
-import { sweepTable, writeSweepSummary } from "./sweep.js";
+import { sweepCsv, sweepTable } from "./sweep.js";
 
 /** The user pressed Ctrl-C. */
 class InterruptedError extends Error {
@@ -110,8 +110,10 @@ export function buildProgram(): Command {
           const results: { label: string; values: Record<string, number>; result: SimulationResult }[] = [];
           for (const point of resolved.points) results.push({ label: point.label, values: point.values, result: await runOne(point.spec, point.label) });
           if (dir) {
-            const written = results.flatMap(({ label, result }) => writeResult(result, join(dir, label.replace(/[^\w.=,-]/g, "_")), formats));
-            written.push(writeSweepSummary(results, dir));
+            // One set for the whole sweep: a folder per point and sweep.csv, under one manifest.
+            const files = results.flatMap(({ label, result }) => resultFiles(result, formats, `${label.replace(/[^\w.=,-]/g, "_")}/`));
+            files.push({ path: "sweep.csv", render: () => sweepCsv(results) });
+            const written = writeOutputSet(dir, files, { scenario: resolved.name, seed: results[0]?.result.seed ?? 0 });
             if (!opts.quiet && !opts.json) process.stderr.write(`wrote ${written.length} files under ${dir}\n`);
           }
           if (opts.json) {

@@ -1,23 +1,11 @@
 /**
  * Writing results: JSON (the v1 schema), a tidy CSV of the curves with their bands, a per-run summary CSV
- * and the per-node final states. Every file is written to a temporary name in the same folder and renamed,
- * so an interrupted run never leaves a half-written file.
+ * and the per-node final states. The files of one run are written as one set with a manifest (output-set.ts),
+ * so an interrupted run never leaves a half-written file nor a mix of two runs.
  */
-import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { QUANTILE_LEVELS } from "../ensemble/summary.js";
 import type { SimulationResult } from "../simulate.js";
-
-export function writeAtomic(path: string, content: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+import { writeOutputSet, type OutputFile } from "./output-set.js";
 
 function csvField(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -71,23 +59,27 @@ export function nodesCsv(r: SimulationResult): string {
   return rows.join("\n") + "\n";
 }
 
-/** Write the chosen formats into `dir`; returns the paths written. */
-export function writeResult(r: SimulationResult, dir: string, formats: ("json" | "csv")[]): string[] {
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  const put = (name: string, content: string) => {
-    const path = join(dir, name);
-    writeAtomic(path, content);
-    written.push(path);
-  };
+/** The files of one result in the chosen formats, under `prefix` (a sweep point's folder). */
+export function resultFiles(r: SimulationResult, formats: ("json" | "csv")[], prefix = ""): OutputFile[] {
+  const files: OutputFile[] = [];
+  const put = (name: string, render: () => string) => files.push({ path: prefix + name, render });
   // The per-run series go to series.csv; result.json keeps the v1 schema (bands, summaries, node states).
-  const { series: _series, ...schema } = r;
-  if (formats.includes("json")) put("result.json", JSON.stringify(schema) + "\n");
-  if (formats.includes("csv")) {
-    put("curves.csv", curvesCsv(r));
-    put("runs.csv", runsCsv(r));
-    if (r.series) put("series.csv", seriesCsv(r));
-    if (r.nodes) put("nodes.csv", nodesCsv(r));
+  if (formats.includes("json")) {
+    put("result.json", () => {
+      const { series: _series, ...schema } = r;
+      return JSON.stringify(schema) + "\n";
+    });
   }
-  return written;
+  if (formats.includes("csv")) {
+    put("curves.csv", () => curvesCsv(r));
+    put("runs.csv", () => runsCsv(r));
+    if (r.series) put("series.csv", () => seriesCsv(r));
+    if (r.nodes) put("nodes.csv", () => nodesCsv(r));
+  }
+  return files;
+}
+
+/** Write the chosen formats into `dir` as one set (with manifest.json); returns the paths written. */
+export function writeResult(r: SimulationResult, dir: string, formats: ("json" | "csv")[]): string[] {
+  return writeOutputSet(dir, resultFiles(r, formats), { scenario: r.scenario, seed: r.seed });
 }

@@ -1,8 +1,5 @@
 /** Parameter sweeps on the command line: a summary table (printed and as sweep.csv). */
-import { join } from "node:path";
-import { mkdirSync } from "node:fs";
 import type { SimulationResult } from "../ensemble/assemble.js";
-import { writeAtomic } from "./output.js";
 
 export interface SweepResult {
   label: string;
@@ -45,13 +42,6 @@ export function sweepCsv(results: SweepResult[]): string {
   const lines = [[...params, ...cols.map((c) => c.name)].join(",")];
   for (const r of results) lines.push([...params.map((p) => r.values[p]), ...cols.map((c) => c.value(r.result) ?? "")].join(","));
   return lines.join("\n") + "\n";
-}
-
-export function writeSweepSummary(results: SweepResult[], dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, "sweep.csv");
-  writeAtomic(path, sweepCsv(results));
-  return path;
 }
 
 /** A text table for the terminal. */

@@ -114,7 +114,7 @@ describe("spreadlab run", () => {
     const r = cli("run", GOOD, "--out", out, "--quiet");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
-    expect(readdirSync(out).sort()).toEqual(["curves.csv", "nodes.csv", "result.json", "runs.csv", "series.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["curves.csv", "manifest.json", "nodes.csv", "result.json", "runs.csv", "series.csv"]);
     const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
     expect(result.schemaVersion).toBe(1);
     expect(result.series).toBeUndefined();
