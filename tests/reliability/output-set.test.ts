@@ -63,7 +63,8 @@ describe("spreadlab run output folder, killed with SIGKILL during the writes", (
 
     let hits = 0;
     const outcomes: string[] = [];
-    const delays = [0, 2, 5, 10, 20, 40, 80, 160];
+    // Longest first, so the last kill lands early in the writes and leaves a staging folder for the next run to clean.
+    const delays = [1280, 640, 320, 160, 80, 40, 20, 10, 5, 2, 0];
     for (const [i, delay] of delays.entries()) {
       const seed = 100 + i;
       const { hitWrites } = await killDuringWrites(seed, delay);
