@@ -67,7 +67,7 @@ export type { NodeRunOutput, SimulationResult } from "./ensemble/assemble.js";
 
 function resolveModelSpec(spec: ModelSpec): { def: ModelDefWithExpressions; id: string } {
   if ("preset" in spec) {
-    if (!(spec.preset in PRESETS)) {
+    if (!Object.hasOwn(PRESETS, spec.preset)) {
       throw new ModelError(`model.preset: unknown preset "${String(spec.preset)}"; presets are ${Object.keys(PRESETS).join(", ")}.`);
     }
     const known = new Set(PRESETS[spec.preset].parameters.map((p) => p.name));

@@ -79,7 +79,7 @@ export interface CompiledModel {
 function resolveRate(ref: RateRef | undefined, params: Record<string, number>, where: string, kind: "rate" | "probability"): number {
   let value: number;
   if (typeof ref === "string") {
-    if (!(ref in params)) {
+    if (!Object.hasOwn(params, ref)) {
       const known = Object.keys(params);
       throw new ModelError(`${where}: ${kind} refers to unknown parameter "${ref}"; known parameters: ${known.length ? known.join(", ") : "(none)"}.`);
     }

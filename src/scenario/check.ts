@@ -38,8 +38,8 @@ export function scenarioModelDef(model: Scenario["model"]): ModelDefWithExpressi
   return { compartments: model.compartments ?? [], transitions: model.transitions ?? [], params: model.params ?? {}, susceptible: model.susceptible };
 }
 
-const isPreset = (id: string): id is PresetId => id in PRESETS;
-const isFieldPreset = (id: string): id is FieldPresetId => id in FIELD_PRESETS;
+const isPreset = (id: string): id is PresetId => Object.hasOwn(PRESETS, id); // own keys only: never "constructor", "__proto__"…
+const isFieldPreset = (id: string): id is FieldPresetId => Object.hasOwn(FIELD_PRESETS, id);
 
 /** Fields of `model` each type reads (others are reported as not used by that type). */
 const MODEL_FIELDS: Record<Scenario["model"]["type"], string[]> = {
