@@ -72,3 +72,11 @@ export interface ScenarioIssue {
   line?: number;
   column?: number;
 }
+
+/**
+ * A run's expected work (events, node-steps, rate re-evaluations) is over the documented bound: refused before
+ * it starts, with the estimate and its formula in the message (engine/work.ts).
+ */
+export class WorkLimitError extends SpreadlabError {
+  override name = "WorkLimitError";
+}

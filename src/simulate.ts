@@ -19,6 +19,7 @@ import type { RunOutput } from "./engine/trajectory.js";
 import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
 import { checkSeed, runStream, type Random } from "./random.js";
 import { ModelError, SimulationError } from "./errors.js";
+import { checkWork, continuousWork, discreteWork, type NetworkSize } from "./engine/work.js";
 
 /** `rateStep`: grid on which time-varying parameters are re-evaluated (default 0.1 time units; discrete: dt). */
 export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number; rateStep?: number };
@@ -85,6 +86,26 @@ const SEMANTICS = {
   discrete: "discrete-time synchronous: each step of length dt a node leaves with probability 1 − exp(−H·dt), H its total hazard from the previous state",
 };
 
+/** What the work bound reads of a network: sizes, total and largest out-weight (engine/work.ts). */
+function networkSize(csr: CSR): NetworkSize {
+  const { n, m, offsets, weights } = csr;
+  let totalWeight = m;
+  let maxOutWeight = 0;
+  for (let v = 0; v < n; v++) {
+    let w = offsets[v + 1] - offsets[v];
+    if (weights !== null) {
+      w = 0;
+      for (let a = offsets[v]; a < offsets[v + 1]; a++) w += weights[a];
+    }
+    if (w > maxOutWeight) maxOutWeight = w;
+  }
+  if (weights !== null) {
+    totalWeight = 0;
+    for (let a = 0; a < m; a++) totalWeight += weights[a];
+  }
+  return { n, m, totalWeight, maxOutWeight };
+}
+
 /** A run function bound to one network, model and time setting. */
 type Runner = (initial: Uint8Array, rng: Random, keep: { infectionTimes: boolean; history: boolean }) => RunOutput;
 
@@ -119,7 +140,9 @@ function makeRunner(
     const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
     if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
     if (Number.isFinite(tmax) && tmax / record > 1e6) throw new SimulationError(`time.record: ${record} gives more than 10^6 record times up to tmax = ${tmax}; use a coarser record interval.`);
-    if ((spec.engine ?? "auto") === "auto" && isPlainSIR(model) && schedule === null) {
+    const eventDriven = (spec.engine ?? "auto") === "auto" && isPlainSIR(model) && schedule === null;
+    checkWork(continuousWork(networkSize(csr), schedule?.rateModels.length ? schedule.rateModels : [model], tmax, eventDriven), "time.tmax");
+    if (eventDriven) {
       const S = model.susceptible;
       const I = model.infectious[0];
       const rates = { beta: model.inducedRate[0], gamma: model.spontRate[0], S, I, R: 3 - S - I };
@@ -146,6 +169,7 @@ function makeRunner(
     if (!(Number.isInteger(time.steps) && time.steps >= 1)) throw new SimulationError(`time.steps: expected an integer ≥ 1, got ${time.steps}.`);
     if (!(dt > 0 && Number.isFinite(dt))) throw new SimulationError(`time.dt: expected a finite number > 0, got ${dt}.`);
     if (!(Number.isInteger(every) && every >= 1)) throw new SimulationError(`time.recordEvery: expected an integer ≥ 1, got ${every}.`);
+    checkWork(discreteWork(csr.n, time.steps), "time.steps");
     return {
       engine: "synchronous discrete-time (chain binomial)",
       runner: (initial, rng, keep) => runDiscrete(csr, model, initial, time.steps, dt, every, rng, options(keep)),

@@ -19,6 +19,7 @@ import { registerForecastCommands } from "./forecast.js";
 import { runModelParallel, type AnySpec } from "../run.js";
 import { join } from "node:path";
 import { sweepTable, writeSweepSummary } from "./sweep.js";
+import { prepareScenario } from "./prepare.js";
 
 /** The user pressed Ctrl-C. */
 class InterruptedError extends Error {
@@ -28,7 +29,7 @@ class InterruptedError extends Error {
   }
 }
 
-const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError"]);
+const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError", "ExpressionError", "WorkLimitError"]);
 
 /** An integer option ≥ `min`: `--runs` needs at least one run, `--seed` may be 0. */
 function parseIntAtLeast(name: string, min: number) {
@@ -115,8 +116,12 @@ export function buildProgram(): Command {
     .description("check a scenario file without running it")
     .argument("<scenario>", "scenario file (YAML or JSON)")
     .option("--allow-outside", "allow network files outside the scenario's folder")
-    .action((file: string, opts: { allowOutside?: boolean }) => {
-      loadScenario(file, { allowOutside: opts.allowOutside });
+    .option("--no-prepare", "check the file only: do not build the network and prepare the runs")
+    .action((file: string, opts: { allowOutside?: boolean; prepare: boolean }) => {
+      const loaded = loadScenario(file, { allowOutside: opts.allowOutside });
+      // As strong as running (issue 15): build the network and prepare every run set — generator values,
+      // seeds, the work bound, rate expressions over the whole horizon — without running anything.
+      if (opts.prepare) prepareScenario(loaded);
       process.stdout.write(`${file}: ok\n`);
     });
 
