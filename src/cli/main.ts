@@ -72,7 +72,8 @@ export function buildProgram(): Command {
       const runOne = async (spec: AnySpec, label: string): Promise<SimulationResult> => {
         const bar = progressBar(label, !opts.quiet);
         try {
-          return await runModelParallel(network, spec, { workers: opts.workers, signal: controller.signal, onProgress: (d, t) => bar.update(d, t) });
+          // Off this thread, so that Ctrl-C stops even one long run promptly.
+          return await runModelParallel(network, spec, { workers: opts.workers, signal: controller.signal, offThread: true, onProgress: (d, t) => bar.update(d, t) });
         } catch (e) {
           if (controller.signal.aborted) throw new InterruptedError();
           throw e;
