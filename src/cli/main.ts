@@ -29,7 +29,7 @@ class InterruptedError extends Error {
   }
 }
 
-const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError", "ExpressionError", "WorkLimitError"]);
+export const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError", "ExpressionError", "WorkLimitError"]);
 
 /** An integer option ≥ `min`: `--runs` needs at least one run, `--seed` may be 0. */
 function parseIntAtLeast(name: string, min: number) {
