@@ -1,6 +1,7 @@
 /**
- * Issue 15, item 6: validation as strong as running. `spreadlab validate` prepares what `run` would run, so
- * generator values the generator refuses (`n: -1`, `m: false`, `n: 1.5`, `k: "x"`), rates whose work is over
+ * Issue 15, item 6: validation as strong as running. Generator values of the wrong type or sign (`n: -1`,
+ * `m: false`, `n: 1.5`, `k: "x"`) are scenario checks (with the line; 422 at submission); `spreadlab validate`
+ * prepares what `run` would run, so the ranges the generator refuses, rates whose work is over
  * the bound (1e21, 1e308), and rate expressions that overflow within the horizon (`exp(t)` at t ≈ 710) fail
  * validation with a named error (exit 2), as they fail the run. Through the API the same errors end the job
  * as a failed run carrying the error's name, never a 500.
@@ -28,13 +29,12 @@ function prepareError(text: string): { name?: string; message?: string } {
   return {};
 }
 
-describe("generator values are checked by the generator at validation", () => {
+describe("ranges that depend on other values are checked by the generator itself at validation", () => {
   const cases = [
-    "{ type: erdos-renyi, n: -1, k: 4 }",
-    "{ type: barabasi-albert, n: 100, m: false }",
-    "{ type: erdos-renyi, n: 1.5, k: 4 }",
-    '{ type: erdos-renyi, n: 100, k: "x" }',
     "{ type: watts-strogatz, n: 100, k: 3 }",
+    "{ type: barabasi-albert, n: 100, m: 100 }",
+    "{ type: erdos-renyi, n: 10, k: 50 }",
+    "{ type: erdos-renyi, n: 100, p: 2 }",
   ];
   for (const network of cases) {
     it(network, () => {
@@ -85,7 +85,7 @@ describe("CLI and API", () => {
     writeFileSync(join(work, "big.yaml"), base("{ type: erdos-renyi, n: 200, k: 4 }", "{ preset: SEIR, params: { beta: 1e21 } }"));
     writeFileSync(join(work, "exp.yaml"), base("{ type: path, n: 10 }", '{ preset: SIR, params: { beta: "0.1 * exp(t)" } }', "{ mode: continuous, tmax: 800, record: 10 }"));
     for (const [args, pattern] of [
-      [["validate", "n.yaml"], /network\.generate: erdos-renyi: n must be/],
+      [["validate", "n.yaml"], /n\.yaml:1:\d+ +network\.generate\.n: erdos-renyi: n must be/],
       [["validate", "big.yaml"], /more than the bound/],
       [["run", "exp.yaml"], /evaluated to Infinity/],
     ] as const) {
@@ -113,6 +113,33 @@ describe("CLI and API", () => {
         } else {
           expect(res.headers["content-type"]).toMatch(/problem\+json/);
         }
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("generator value types are scenario checks: the file's line, and 422 at submission", () => {
+  it("n: -1, m: false, n: 1.5, k: \"x\" fail parseScenario at network.generate.<name>", () => {
+    for (const network of ["{ type: erdos-renyi, n: -1, k: 4 }", "{ type: barabasi-albert, n: 100, m: false }", "{ type: erdos-renyi, n: 1.5, k: 4 }", '{ type: erdos-renyi, n: 100, k: "x" }']) {
+      let error: { name?: string; issues?: { path: string; line?: number }[] } = {};
+      try {
+        parseScenario(base(network), "s.yaml");
+      } catch (e) {
+        error = e as typeof error;
+      }
+      expect(error.name).toBe("ScenarioError");
+      expect(error.issues?.[0].path).toMatch(/^network\.generate\.(n|m|k)$/);
+      expect(error.issues?.[0].line).toBe(1);
+    }
+  });
+  it("POST /v1/runs answers 422 for them at submission", async () => {
+    const t = makeApp({ rateLimit: 0 });
+    try {
+      for (const generate of [{ type: "erdos-renyi", n: -1, k: 4 }, { type: "barabasi-albert", n: 100, m: false }, { type: "erdos-renyi", n: 1.5, k: 4 }, { type: "erdos-renyi", n: 100, k: "x" }]) {
+        const res = await t.http.post("/v1/runs").send({ scenario: sirScenario({ network: { generate } }) });
+        expect(res.status, JSON.stringify(generate)).toBe(422);
       }
     } finally {
       await t.close();
