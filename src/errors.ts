@@ -88,3 +88,11 @@ export class LimitError extends SpreadlabError {
     this.limit = limit;
   }
 }
+
+/**
+ * A run's expected work (events, node-steps, rate re-evaluations) is over the documented bound: refused before
+ * it starts, with the estimate and its formula in the message (engine/work.ts).
+ */
+export class WorkLimitError extends SpreadlabError {
+  override name = "WorkLimitError";
+}

@@ -3,6 +3,7 @@
  * (independent cascade, linear threshold) or a reaction–diffusion field, chosen by `spec.family`, and
  * returns the v1 result. The CLI and (later) the REST API call this; the families stay independent.
  */
+import { availableParallelism } from "node:os";
 import type Graph from "graphology";
 import type { CSR } from "./graph/csr.js";
 import { simulate, type SimulationResult, type SimulationSpec } from "./simulate.js";
@@ -33,7 +34,10 @@ export function runModel(network: Graph | CSR, spec: AnySpec): SimulationResult 
  */
 export async function runModelParallel(network: Graph | CSR, spec: AnySpec, options: EnsembleOptions = {}): Promise<SimulationResult> {
   const runs = spec.family === "field" ? 1 : spec.runs ?? 1;
-  if (runs === 1 || options.workers === 1 || spec.family === "field") return runModel(network, spec);
+  if (spec.family === "field") return runModel(network, spec);
   if (spec.family === "cascade" && spec.model.type === "linear-threshold" && spec.model.thresholds) return runModel(network, spec);
+  // Off this thread: a worker can be terminated mid-run; naming `workers` skips the pool's in-thread shortcut.
+  if (options.offThread) return simulateEnsemble(network, spec, { ...options, workers: Math.min(runs, options.workers ?? availableParallelism()) });
+  if (runs === 1 || options.workers === 1) return runModel(network, spec);
   return simulateEnsemble(network, spec, options);
 }

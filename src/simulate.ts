@@ -20,6 +20,7 @@ import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } fr
 import { checkSeed, runStream, type Random } from "./random.js";
 import { ModelError, SimulationError } from "./errors.js";
 import { checkResultSize, resolveCaps, type ResultCaps, type RunBudget } from "./ensemble/caps.js";
+import { checkWork, continuousWork, discreteWork, type NetworkSize } from "./engine/work.js";
 
 /** `rateStep`: grid on which time-varying parameters are re-evaluated (default 0.1 time units; discrete: dt). */
 export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number; rateStep?: number };
@@ -70,7 +71,7 @@ export type { NodeRunOutput, SimulationResult } from "./ensemble/assemble.js";
 
 function resolveModelSpec(spec: ModelSpec): { def: ModelDefWithExpressions; id: string } {
   if ("preset" in spec) {
-    if (!(spec.preset in PRESETS)) {
+    if (!Object.hasOwn(PRESETS, spec.preset)) {
       throw new ModelError(`model.preset: unknown preset "${String(spec.preset)}"; presets are ${Object.keys(PRESETS).join(", ")}.`);
     }
     const known = new Set(PRESETS[spec.preset].parameters.map((p) => p.name));
@@ -87,6 +88,26 @@ const SEMANTICS = {
   continuous: "continuous-time Markov: per-edge transmission as a Poisson process of rate β·w while the edge joins an inducer to a susceptible node; spontaneous transitions at their rates",
   discrete: "discrete-time synchronous: each step of length dt a node leaves with probability 1 − exp(−H·dt), H its total hazard from the previous state",
 };
+
+/** What the work bound reads of a network: sizes, total and largest out-weight (engine/work.ts). */
+function networkSize(csr: CSR): NetworkSize {
+  const { n, m, offsets, weights } = csr;
+  let totalWeight = m;
+  let maxOutWeight = 0;
+  for (let v = 0; v < n; v++) {
+    let w = offsets[v + 1] - offsets[v];
+    if (weights !== null) {
+      w = 0;
+      for (let a = offsets[v]; a < offsets[v + 1]; a++) w += weights[a];
+    }
+    if (w > maxOutWeight) maxOutWeight = w;
+  }
+  if (weights !== null) {
+    totalWeight = 0;
+    for (let a = 0; a < m; a++) totalWeight += weights[a];
+  }
+  return { n, m, totalWeight, maxOutWeight };
+}
 
 /** A run function bound to one network, model and time setting. */
 type Runner = (initial: Uint8Array, rng: Random, keep: Keep) => RunOutput;
@@ -125,7 +146,9 @@ function makeRunner(
     if (!Number.isFinite(tmax) && model.endemic) {
       throw new SimulationError(`time.tmax: an endemic model (${model.compartments.join(", ")}: infected nodes return to ${model.compartments[model.susceptible]}) may never run out of events; give a finite tmax.`);
     }
-    if ((spec.engine ?? "auto") === "auto" && isPlainSIR(model) && schedule === null) {
+    const eventDriven = (spec.engine ?? "auto") === "auto" && isPlainSIR(model) && schedule === null;
+    checkWork(continuousWork(networkSize(csr), schedule?.rateModels.length ? schedule.rateModels : [model], tmax, eventDriven), "time.tmax");
+    if (eventDriven) {
       const S = model.susceptible;
       const I = model.infectious[0];
       const rates = { beta: model.inducedRate[0], gamma: model.spontRate[0], S, I, R: 3 - S - I };
@@ -152,6 +175,7 @@ function makeRunner(
     if (!(Number.isInteger(time.steps) && time.steps >= 1)) throw new SimulationError(`time.steps: expected an integer ≥ 1, got ${time.steps}.`);
     if (!(dt > 0 && Number.isFinite(dt))) throw new SimulationError(`time.dt: expected a finite number > 0, got ${dt}.`);
     if (!(Number.isInteger(every) && every >= 1)) throw new SimulationError(`time.recordEvery: expected an integer ≥ 1, got ${every}.`);
+    checkWork(discreteWork(csr.n, time.steps), "time.steps");
     return {
       engine: "synchronous discrete-time (chain binomial)",
       runner: (initial, rng, keep) => runDiscrete(csr, model, initial, time.steps, dt, every, rng, options(keep)),

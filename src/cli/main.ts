@@ -20,6 +20,7 @@ import { registerServeCommand } from "./serve.js";
 import { registerForecastCommands } from "./forecast.js";
 import { runModelParallel, type AnySpec } from "../run.js";
 import { sweepCsv, sweepTable } from "./sweep.js";
+import { prepareScenario } from "./prepare.js";
 
 /** The user pressed Ctrl-C. */
 class InterruptedError extends Error {
@@ -29,7 +30,7 @@ class InterruptedError extends Error {
   }
 }
 
-const INVALID_INPUT = new Set(["LimitError", "ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError"]);
+export const INVALID_INPUT = new Set(["LimitError", "ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError", "DataError", "CheckpointError", "ForecastError", "ExpressionError", "WorkLimitError"]);
 
 interface RunOptions {
   runs?: number;
@@ -97,7 +98,8 @@ export function buildProgram(): Command {
       const runOne = async (spec: AnySpec, label: string): Promise<SimulationResult> => {
         const bar = progressBar(label, !opts.quiet);
         try {
-          return await runModelParallel(network, spec, { workers: opts.workers, signal: controller.signal, onProgress: (d, t) => bar.update(d, t) });
+          // Off this thread, so that Ctrl-C stops even one long run promptly.
+          return await runModelParallel(network, spec, { workers: opts.workers, signal: controller.signal, offThread: true, onProgress: (d, t) => bar.update(d, t) });
         } catch (e) {
           if (controller.signal.aborted) throw new InterruptedError();
           throw e;
@@ -143,8 +145,12 @@ export function buildProgram(): Command {
     .description("check a scenario file without running it")
     .argument("<scenario>", "scenario file (YAML or JSON)")
     .option("--allow-outside", "allow network files outside the scenario's folder")
-    .action((file: string, opts: { allowOutside?: boolean }) => {
-      loadScenario(file, { allowOutside: opts.allowOutside });
+    .option("--no-prepare", "check the file only: do not build the network and prepare the runs")
+    .action((file: string, opts: { allowOutside?: boolean; prepare: boolean }) => {
+      const loaded = loadScenario(file, { allowOutside: opts.allowOutside });
+      // As strong as running (issue 15): build the network and prepare every run set — generator values,
+      // seeds, the work bound, rate expressions over the whole horizon — without running anything.
+      if (opts.prepare) prepareScenario(loaded);
       process.stdout.write(`${file}: ok\n`);
     });
 

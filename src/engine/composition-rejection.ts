@@ -124,6 +124,9 @@ export function runCompositionRejection(
   let total = 0;
 
   const insert = (v: number, a: number): void => {
+    // An infinite propensity (rates near 1e308 times a degree) has no bin and would make the rejection
+    // step below spin forever: refuse it. (The work bound of engine/work.ts refuses such specs earlier.)
+    if (a === Infinity) throw new SimulationError(`node ${v}: its total event rate overflows to Infinity; rates this large cannot be simulated, lower them.`);
     const b = binOf(a);
     let list = binNodes[b];
     if (list === undefined) list = binNodes[b] = new Int32Array(16);
@@ -343,5 +346,5 @@ export function runCompositionRejection(
       resum();
     }
   }
-  return tally.output(recorder, state, total > 1e-300 ? tmax : t);
+  return tally.output(recorder, state, total > 1e-300 && tmax !== Infinity ? tmax : t);
 }

@@ -65,7 +65,8 @@ export function runContinuous(
   let t = 0;
   while (heap.size > 0) {
     const te = heapKeys[0];
-    if (te > tmax) break;
+    // An event at +∞ never happens (a vanishing hazard), even when tmax = ∞.
+    if (te > tmax || te === Infinity) break;
     const v = heapItems[0];
     recorder.advanceTo(te, counts);
     t = te;
@@ -122,5 +123,6 @@ export function runContinuous(
       }
     }
   }
-  return tally.output(recorder, state, heap.size > 0 ? tmax : t);
+  // Events left at +∞ (hazard 0) never happen: with tmax = ∞ the run ends at its last event.
+  return tally.output(recorder, state, heap.size > 0 && tmax !== Infinity ? tmax : t);
 }

@@ -32,7 +32,8 @@ export function runDiscrete(
   const { nComp, nSlots, slotOf, spontOffsets, spontTo, inducedOffsets, inducedTo, inducedSlot } = model;
 
   // Per-step hazards (rate × dt, or −ln(1 − p)); Infinity for p = 1.
-  const toStepHazard = (value: number, isProbability: number): number => (isProbability ? (value >= 1 ? Infinity : -Math.log(1 - value)) : value * dt);
+  // `+ 0` turns −0 into +0 (a hazard of −0 would make the geometric skips below −∞).
+  const toStepHazard = (value: number, isProbability: number): number => (isProbability ? (value >= 1 ? Infinity : -Math.log(1 - value) + 0) : value * dt + 0);
   const spontH = new Float64Array(model.spontRate.length);
   const inducedH = new Float64Array(model.inducedRate.length);
   const setHazards = (m: CompiledModel): void => {
@@ -142,6 +143,7 @@ export function runDiscrete(
       const end = offsets[v + 1];
       for (const { from, to, j } of slotSimple[s]) {
         const h = inducedH[j];
+        if (!(h > 0)) continue; // p = 0 or rate 0: no arc transmits (and a skip of x / 0 must never be taken)
         if (weights === null && h !== Infinity) {
           let a = start + Math.floor(-Math.log(1 - rng.next()) / h);
           while (a < end) {

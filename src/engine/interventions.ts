@@ -18,7 +18,8 @@
  */
 import type { CSR } from "../graph/csr.js";
 import { compileModel, type CompartmentalModelDef, type CompiledModel } from "../models/compartmental.js";
-import { SimulationError } from "../errors.js";
+import { SimulationError, WorkLimitError } from "../errors.js";
+import { MAX_RATE_POINTS } from "./work.js";
 import type { EngineControl, ScheduledAction } from "./schedule.js";
 import { sortSchedule } from "./schedule.js";
 
@@ -108,7 +109,9 @@ function chooseSusceptible(control: EngineControl, csr: CSR, S: number, count: n
  * Validate interventions and return a factory of per-run schedules (actions may keep state within a run,
  * e.g. which arcs a quarantine closed, so every run gets fresh ones).
  */
-export function planSchedule(interventions: readonly Intervention[], ctx: ScheduleContext): () => ScheduledAction[] {
+export function planSchedule(interventions: readonly Intervention[], ctx: ScheduleContext): (() => ScheduledAction[]) & { rateModels: CompiledModel[] } {
+  /** Every model of the rate timeline (for the work bound: the largest rates a run will see). */
+  const rateModels: CompiledModel[] = [];
   const { csr } = ctx;
   const baseParams = { ...(ctx.def.params ?? {}) };
   const paramNames = Object.keys(baseParams);
@@ -219,6 +222,9 @@ export function planSchedule(interventions: readonly Intervention[], ctx: Schedu
       const step = ctx.rateStep ?? 0.1;
       if (!(step > 0)) throw new SimulationError(`rate step: expected a number > 0, got ${step}.`);
       if (!Number.isFinite(ctx.horizon)) throw new SimulationError("time-varying parameters need a finite tmax (or discrete steps).");
+      if (ctx.horizon / step > MAX_RATE_POINTS) {
+        throw new WorkLimitError(`time.rateStep: time-varying rates would be re-evaluated ${Math.floor(ctx.horizon / step) + 1} times (tmax / rateStep = ${ctx.horizon} / ${step}), more than ${MAX_RATE_POINTS}; use a coarser rateStep.`);
+      }
       for (let k = 0; k * step <= ctx.horizon; k++) breakpoints.add(k * step);
     }
     const modelAt = (t: number): CompiledModel => {
@@ -231,6 +237,7 @@ export function planSchedule(interventions: readonly Intervention[], ctx: Schedu
     // Compiled once for all runs: the timeline does not depend on the run.
     const models = times.map(modelAt);
     builders.push(() => times.map((at, k) => ({ at, label: "rates", apply: (control) => control.setRates(models[k]) })));
+    rateModels.push(...models);
   }
-  return () => sortSchedule(builders.flatMap((b) => b()));
+  return Object.assign(() => sortSchedule(builders.flatMap((b) => b())), { rateModels });
 }

@@ -64,6 +64,8 @@ export function runSIRFast(
       // Geometric skipping (Batagelj & Brandes 2005): the gaps between transmitting arcs are geometric with
       // ln(1 − p) = −β·D, so we jump from hit to hit and touch only the arcs that transmit.
       const scale = beta * duration;
+      // β = 0 or D = 0: no arc transmits. (Also keeps −0 and NaN out of the skip: a gap of −∞ never ends.)
+      if (!(scale > 0)) return;
       const pTransmit = -Math.expm1(-scale);
       let a = offsets[v] + Math.floor(-Math.log(1 - rng.next()) / scale);
       while (a < end) {
@@ -81,6 +83,7 @@ export function runSIRFast(
         const u = targets[a];
         if (state[u] !== S) continue;
         const rate = beta * weights[a];
+        if (!(rate > 0)) continue; // a rate of 0 never transmits (and 0 · ∞ would be NaN when γ = 0)
         const x = rng.next();
         if (x >= 1 - Math.exp(-rate * duration)) continue;
         const ti = te - Math.log(1 - x) / rate;
@@ -110,7 +113,8 @@ export function runSIRFast(
 
   while (heap.size > 0) {
     const te = heapKeys[0];
-    if (te > tmax) break;
+    // A rate of 0 puts its event at +∞: "never", even when tmax = ∞.
+    if (te > tmax || te === Infinity) break;
     const v = heapItems[0];
     recorder.advanceTo(te, counts);
     t = te;
@@ -146,7 +150,8 @@ export function runSIRFast(
       }
     }
   }
-  const endTime = heap.size > 0 ? tmax : t;
+  // Events left at +∞ (rate 0) never happen: with tmax = ∞ the run ends at its last event.
+  const endTime = heap.size > 0 && tmax !== Infinity ? tmax : t;
   recorder.finish(counts, endTime);
   return {
     times: recorder.times,

@@ -32,6 +32,11 @@ export interface EnsembleOptions {
   progress?: boolean;
   /** Abort: pending batches are cancelled, running workers are terminated, the promise rejects. */
   signal?: AbortSignal;
+  /**
+   * runModelParallel: run even a single run in a worker thread, so that `signal` stops it at once (a run in
+   * this thread blocks the event loop, and with it Ctrl-C). Costs a worker start (tens of ms).
+   */
+  offThread?: boolean;
 }
 
 /** Below this many node-and-arc visits (runs × (n + m)) an ensemble runs in the calling thread. */

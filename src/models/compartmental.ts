@@ -79,7 +79,7 @@ export interface CompiledModel {
 function resolveRate(ref: RateRef | undefined, params: Record<string, number>, where: string, kind: "rate" | "probability"): number {
   let value: number;
   if (typeof ref === "string") {
-    if (!(ref in params)) {
+    if (!Object.hasOwn(params, ref)) {
       const known = Object.keys(params);
       throw new ModelError(`${where}: ${kind} refers to unknown parameter "${ref}"; known parameters: ${known.length ? known.join(", ") : "(none)"}.`);
     }
@@ -95,7 +95,9 @@ function resolveRate(ref: RateRef | undefined, params: Record<string, number>, w
   if (kind === "probability" && !(value >= 0 && value <= 1)) {
     throw new ModelError(`${where}: probability must be in [0, 1], got ${value}${typeof ref === "string" ? ` (parameter "${ref}")` : ""}.`);
   }
-  return value;
+  // −0 (from `beta: -0`, "0*-1", "log(1, 0)") is a rate of zero: +0, so that no kernel divides by −0
+  // (x / −0 = −Infinity, a geometric skip that never ends). Every engine's rates pass through here.
+  return value === 0 ? 0 : value;
 }
 
 /** Validate a model definition and compile it to flat arrays. Throws `ModelError` naming the problem. */

@@ -37,7 +37,7 @@ export function resolveParameters(def: ModelDefWithExpressions): ResolvedParamet
     const out = { ...tr };
     for (const kind of ["rate", "probability"] as const) {
       const ref = tr[kind];
-      if (typeof ref === "string" && !(ref in given)) {
+      if (typeof ref === "string" && !Object.hasOwn(given, ref)) {
         const name = rateParameter(i, kind);
         expressions[name] = ref;
         out[kind] = name;

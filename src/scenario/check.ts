@@ -12,7 +12,7 @@ import { PRESETS, presetModel, type PresetId } from "../models/presets.js";
 import { FIELD_PRESETS, type FieldPresetId } from "../models/reaction-diffusion.js";
 import { resolveParameters, type ModelDefWithExpressions } from "../models/parameters.js";
 import { compileExpression } from "./expressions.js";
-import { GENERATORS } from "../graph/generators/index.js";
+import { GENERATORS, type GeneratorParameter } from "../graph/generators/index.js";
 import type { Scenario } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 
@@ -39,8 +39,8 @@ export function scenarioModelDef(model: Scenario["model"]): ModelDefWithExpressi
   return { compartments: model.compartments ?? [], transitions: model.transitions ?? [], params: model.params ?? {}, susceptible: model.susceptible };
 }
 
-const isPreset = (id: string): id is PresetId => id in PRESETS;
-const isFieldPreset = (id: string): id is FieldPresetId => id in FIELD_PRESETS;
+const isPreset = (id: string): id is PresetId => Object.hasOwn(PRESETS, id); // own keys only: never "constructor", "__proto__"…
+const isFieldPreset = (id: string): id is FieldPresetId => Object.hasOwn(FIELD_PRESETS, id);
 
 /** Fields of `model` each type reads (others are reported as not used by that type). */
 const MODEL_FIELDS: Record<Scenario["model"]["type"], string[]> = {
@@ -95,6 +95,29 @@ function outputIssues(output: Scenario["output"], options: { allowOutside?: bool
   return [{ path: ["output", "dir"], message: `"${output.dir}" is outside the working folder (output folders are relative to where spreadlab runs, and may not climb out of it or through a symbolic link); choose a folder inside it, use --out, or pass --allow-outside.` }];
 }
 
+/** What is wrong with a generator parameter's value, by its declared type (undefined: nothing, or absent). */
+function generatorValueProblem(kind: GeneratorParameter["type"], value: unknown, values?: readonly string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const shown = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : String(value);
+  const count = (x: unknown) => typeof x === "number" && Number.isInteger(x) && x >= 0;
+  switch (kind) {
+    case "integer":
+      return count(value) ? undefined : `must be an integer ≥ 0, got ${shown}.`;
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) && value >= 0 ? undefined : `must be a finite number ≥ 0, got ${shown}.`;
+    case "boolean":
+      return typeof value === "boolean" ? undefined : `must be true or false, got ${shown}.`;
+    case "enum":
+      return typeof value === "string" && (values ?? []).includes(value) ? undefined : `must be one of ${(values ?? []).join(", ")}, got ${shown}.`;
+    case "integer[]":
+      return Array.isArray(value) && value.every(count) ? undefined : `must be a list of integers ≥ 0, got ${shown}.`;
+    case "number[][]":
+      return Array.isArray(value) && value.every((row) => Array.isArray(row) && row.every((x) => typeof x === "number" && Number.isFinite(x))) ? undefined : `must be a list of lists of numbers, got ${shown}.`;
+    default:
+      return value !== null && typeof value === "object" && !Array.isArray(value) ? undefined : `must be a mapping, got ${shown}.`;
+  }
+}
+
 function networkIssues(net: Scenario["network"], dir: string, options: { allowOutside?: boolean }): PathIssue[] {
   const issues: PathIssue[] = [];
   if ((net.generate === undefined) === (net.file === undefined)) {
@@ -107,8 +130,14 @@ function networkIssues(net: Scenario["network"], dir: string, options: { allowOu
       const ids = GENERATORS.map((g) => g.id);
       issues.push({ path: ["network", "generate", "type"], message: `unknown generator "${type}".${didYouMean(type, ids)} Generators: ${ids.join(", ")}.` });
     } else {
-      // Parameter values are checked by the generator itself when the network is built.
+      // Value types and signs from the generator registry, here, so that the file (and a REST body, at
+      // submission) is refused with the field's line; ranges that depend on other values (m < n, k even…)
+      // are checked by the generator itself, which `validate` runs too.
       const known = info.parameters.map((p) => p.name);
+      for (const p of info.parameters) {
+        const problem = generatorValueProblem(p.type, (net.generate as Record<string, unknown>)[p.name], p.values);
+        if (problem) issues.push({ path: ["network", "generate", p.name], message: `${type}: ${p.name} ${problem}` });
+      }
       for (const key of Object.keys(net.generate)) {
         if (key !== "type" && !known.includes(key)) {
           const list = known.length ? ` Parameters: ${known.join(", ")}.` : " It takes no parameters.";

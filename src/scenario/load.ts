@@ -11,6 +11,7 @@ import { ScenarioError, type ScenarioIssue } from "../errors.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 import { semanticIssues, type PathIssue, type ScenarioSections } from "./check.js";
+import { MAX_DEPTH, bracketDepthExceeds, structureIssues } from "./structure.js";
 
 type Path = (string | number)[];
 
@@ -144,8 +145,18 @@ export interface LoadOptions {
 
 /** Parse and validate scenario text. Throws ScenarioError listing every issue with path, line and column. */
 export function parseScenario(text: string, file = "<scenario>", dir = ".", options: LoadOptions = {}): LoadedScenario {
+  if (bracketDepthExceeds(text)) {
+    throw scenarioError(file, [{ path: "(root)", message: `nested more than ${MAX_DEPTH} levels deep; a scenario is a few levels of mappings and lists.`, file }]);
+  }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    // Deep block-style nesting can exhaust the parser's stack: an input problem, not a crash.
+    if (!(e instanceof RangeError)) throw e;
+    throw scenarioError(file, [{ path: "(root)", message: `cannot be parsed (${e.message}); scenarios nest at most ${MAX_DEPTH} levels.`, file }]);
+  }
   const issues: ScenarioIssue[] = [];
   for (const err of doc.errors) {
     const { line, col } = counter.linePos(err.pos[0]);
@@ -165,6 +176,10 @@ export function parseScenario(text: string, file = "<scenario>", dir = ".", opti
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw scenarioError(file, [{ path: "(root)", message: "expected a mapping with network, model, time and initial.", file, line: 1, column: 1 }]);
+  }
+  const structure = structureIssues(data);
+  if (structure.length > 0) {
+    throw scenarioError(file, structure.map(({ path, message }) => ({ path: formatPath(path), message, file, ...positionOf(doc, counter, path, true) })));
   }
   const parsed = ScenarioSchema.safeParse(data);
   const found = parsed.success

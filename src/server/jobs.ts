@@ -58,7 +58,7 @@ export class TooManyRunsError extends Error {
 const TERMINAL: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
 export const isTerminal = (status: RunStatus): boolean => TERMINAL.includes(status);
 
-const LIBRARY_ERRORS = new Set(["LimitError", "ScenarioError", "ModelError", "SimulationError", "GeneratorError", "ExpressionError", "GraphFormatError", "NotFoundError", "SpreadlabError"]);
+const LIBRARY_ERRORS = new Set(["LimitError", "ScenarioError", "ModelError", "SimulationError", "GeneratorError", "ExpressionError", "GraphFormatError", "NotFoundError", "SpreadlabError", "WorkLimitError"]);
 
 const now = (): string => new Date().toISOString();
 

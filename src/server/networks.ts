@@ -78,7 +78,7 @@ export function networksRouter(ctx: ApiContext): Router {
   router.post("/networks", ctx.limitCreation, raw, (req: Request, res: Response) => {
     const query = parseQuery(NetworkUploadQuerySchema, req);
     const contentType = req.headers["content-type"]?.split(";")[0].trim().toLowerCase();
-    const format = (query.format as NetworkFormat | undefined) ?? (contentType ? CONTENT_TYPES[contentType] : undefined);
+    const format = (query.format as NetworkFormat | undefined) ?? (contentType && Object.hasOwn(CONTENT_TYPES, contentType) ? CONTENT_TYPES[contentType] : undefined);
     if (format === undefined) throw unsupported(contentType);
     const text = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
     let made: { graph: Graph; name: string; source: unknown };

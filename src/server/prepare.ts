@@ -11,7 +11,8 @@ import { parseDocument } from "yaml";
 import type Graph from "graphology";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
 import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
-import { parseScenario, type LoadedScenario } from "../scenario/load.js";
+import { formatPath, parseScenario, type LoadedScenario } from "../scenario/load.js";
+import { MAX_DEPTH, structureIssues } from "../scenario/structure.js";
 import { collectionKeyOffsets } from "../scenario/yaml-keys.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -151,6 +152,9 @@ function withLimits(spec: AnySpec, caps: ResultCaps): AnySpec {
 }
 
 export function prepareRun(body: unknown, store: Store, limits: RunLimits): PreparedRun {
+  // Before any validator walks it: 10,000 levels of nesting overflowed their stacks (a 500).
+  const structure = structureIssues(body, MAX_DEPTH + 1);
+  if (structure.length > 0) throw invalid(structure.map(({ path, message }) => ({ path: formatPath(path), message })));
   const parsed = RunEnvelopeSchema.safeParse(body);
   if (!parsed.success) throw validationProblem(parsed.error, [], "The body must be { scenario } or { scenarioText }, with an optional networkId.");
   const envelope = parsed.data;

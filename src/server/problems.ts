@@ -62,6 +62,7 @@ const LIBRARY: Record<string, [number, string, string]> = {
   SimulationError: [422, "simulation-invalid", "The simulation request is invalid"],
   GeneratorError: [422, "generator-invalid", "The network generator parameters are invalid"],
   ExpressionError: [422, "expression-invalid", "An expression is invalid"],
+  WorkLimitError: [422, "work-limit", "The run would take too long"],
   GraphFormatError: [422, "graph-format-invalid", "The network data is malformed"],
   SpreadlabError: [422, "invalid-input", "The input is invalid"],
   LimitError: [422, "result-too-large", "The result would be too large"],
@@ -122,12 +123,12 @@ export function toProblem(error: unknown): ProblemAnswer {
   const e = error as { name?: unknown; message?: unknown; type?: unknown; status?: unknown; issues?: unknown; line?: unknown; path?: unknown } | null;
   const name = typeof e?.name === "string" ? e.name : "";
   const message = typeof e?.message === "string" ? e.message : "";
-  if (e && typeof e.type === "string" && e.type in BODY_PARSER) {
+  if (e && typeof e.type === "string" && Object.hasOwn(BODY_PARSER, e.type)) {
     const [status, slug, title] = BODY_PARSER[e.type];
     const detail = status === 413 ? `${message}; send less data (the limits are listed in the API documentation).` : status === 500 ? "An unexpected error occurred." : message;
     return make(status, slug, title, detail);
   }
-  if (name in LIBRARY && message) {
+  if (Object.hasOwn(LIBRARY, name) && message) {
     const [status, slug, title] = LIBRARY[name];
     let errors: FieldIssue[] | undefined;
     if (name === "ScenarioError" && Array.isArray(e?.issues)) errors = scenarioIssues(e.issues as ScenarioIssue[], true);
