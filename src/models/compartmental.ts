@@ -199,7 +199,7 @@ function infectedCompartments(nComp: number, infectious: readonly number[], indu
 }
 
 /** Whether the susceptible compartment can be reached from an infectious one along transitions. */
-function reachesSusceptible(nComp: number, susceptible: number, infectious: readonly number[], ...lists: { from: number; to: number }[][]): boolean {
+function reachesSusceptible(nComp: number, susceptible: number, infectious: readonly number[], ...lists: { from: number; to: number; rate: number }[][]): boolean {
   const seen = new Uint8Array(nComp);
   const stack = infectious.filter((c) => c !== susceptible);
   for (const c of stack) seen[c] = 1;
@@ -207,7 +207,8 @@ function reachesSusceptible(nComp: number, susceptible: number, infectious: read
     const c = stack.pop()!;
     for (const list of lists) {
       for (const t of list) {
-        if (t.from !== c || seen[t.to]) continue;
+        // A rate (or probability) of 0 never fires: that transition cannot bring a node back.
+        if (t.from !== c || seen[t.to] || !(t.rate > 0)) continue;
         if (t.to === susceptible) return true;
         seen[t.to] = 1;
         stack.push(t.to);
