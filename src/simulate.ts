@@ -203,7 +203,7 @@ function nonMarkovRunner(csr: CSR, model: CompiledModel, timeVarying: Record<str
   if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: "${spec.engine}" runs exponential periods only; with model.durations use engine "auto".`);
   if ((spec.interventions ?? []).length > 0) throw new SimulationError("interventions: not supported together with model.durations (non-exponential periods) yet.");
   const varying = Object.keys(timeVarying);
-  if (varying.length > 0) throw new SimulationError(`model.params.${varying[0]}: changes with t, which model.durations does not support yet; give a constant.`);
+  if (varying.length > 0) throw new SimulationError(`model.${varying[0].startsWith("transitions[") ? "" : "params."}${varying[0]}: changes with t, which model.durations does not support yet; give a constant.`);
   const problem = nonMarkovProblem(model);
   if (problem !== null) throw new ModelError(`model.durations: ${problem}.`);
   const { tmax } = time;

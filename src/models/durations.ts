@@ -62,6 +62,8 @@ export interface DurationProblem {
   /** Below `model.durations`: [compartment] or [compartment, field]. */
   path: string[];
   message: string;
+  /** The last path segment is a key that is itself wrong (a compartment or field name). */
+  atKey?: boolean;
 }
 
 const MIN_POSITIVE: Record<string, boolean> = { value: false, mean: true, shape: true, sd: true, scale: true };
@@ -84,18 +86,18 @@ export function durationProblems(
   for (const [name, d] of Object.entries(spec as Record<string, unknown>)) {
     const c = names.indexOf(name);
     if (c < 0) {
-      problems.push({ path: [name], message: `unknown compartment "${name}"; compartments are ${names.join(", ")}.` });
+      problems.push({ path: [name], atKey: true, message: `unknown compartment "${name}"; compartments are ${names.join(", ")}.` });
       continue;
     }
     if (c === model.susceptible) {
-      problems.push({ path: [name], message: `nodes leave "${name}" by infection, not after a period; a duration is for a compartment with one spontaneous exit.` });
+      problems.push({ path: [name], atKey: true, message: `nodes leave "${name}" by infection, not after a period; a duration is for a compartment with one spontaneous exit.` });
       continue;
     }
     const spont = model.spontOffsets[c + 1] - model.spontOffsets[c];
     const induced = model.inducedOffsets[c + 1] - model.inducedOffsets[c];
     if (spont !== 1 || induced !== 0) {
       const what = induced > 0 ? `${spont} spontaneous and ${induced} induced exit(s)` : `${spont} spontaneous exits`;
-      problems.push({ path: [name], message: `"${name}" has ${what}; a duration replaces exactly one spontaneous exit (and no induced ones).` });
+      problems.push({ path: [name], atKey: true, message: `"${name}" has ${what}; a duration replaces exactly one spontaneous exit (and no induced ones).` });
       continue;
     }
     if (d === null || typeof d !== "object" || Array.isArray(d)) {
@@ -111,7 +113,7 @@ export function durationProblems(
     for (const key of Object.keys(d)) {
       if (key !== "dist" && !fields.includes(key)) {
         const list = fields.length ? `its fields are ${fields.join(", ")}` : "it takes no fields (the rate comes from the model's params)";
-        problems.push({ path: [name, key], message: `${dist} has no field "${key}"; ${list}.` });
+        problems.push({ path: [name, key], atKey: true, message: `${dist} has no field "${key}"; ${list}.` });
       }
     }
     for (const field of fields) {
