@@ -230,6 +230,19 @@ describe("E. determinism and the exponential case", () => {
     expect(expo.series).toEqual(plain.series);
     expect(expo.nodes).toEqual(plain.nodes);
   });
+  it("history replays to the final states, and infection times are set exactly for the infected", () => {
+    const r = simulate(csr, { ...spec(gammaI), output: { nodes: "first", infectionTimes: true, history: true } });
+    const run = r.nodes!.runs[0];
+    const h = run.history!;
+    const replay = [...h.initial];
+    for (let i = 0; i < h.time.length; i++) {
+      if (i > 0) expect(h.time[i]).toBeGreaterThanOrEqual(h.time[i - 1]);
+      replay[h.node[i]] = h.to[i];
+    }
+    expect(replay.map((c) => r.compartments[c])).toEqual(run.state);
+    const infected = run.state.filter((c) => c !== "S").length;
+    expect(run.infectionTime!.filter((x) => x !== null).length).toBe(infected);
+  });
   it("counts sum to n at every record time; with a finite tmax the run stops there", () => {
     const r = simulate(csr, { ...spec(gammaI), time: { mode: "continuous", tmax: 5, record: 1 } });
     expect(r.times).toEqual([0, 1, 2, 3, 4, 5]);
