@@ -52,7 +52,7 @@ const plan = planInitial({ I: { fraction: RHO } }, csr, model);
 type Engine = { label: string; run: (init: Uint8Array, r: number) => RunOutput };
 const nonMarkov = (label: string, spec: DurationsSpec): Engine => {
   const durations = compileDurations(spec, model, def.params!);
-  return { label, run: (init, r) => runNonMarkov(csr, model, durations, init, Infinity, 1, runStream(SEED, r)) };
+  return { label, run: (init, r) => runNonMarkov(csr, model, durations, null, init, Infinity, 1, runStream(SEED, r)) };
 };
 const engines: Engine[] = [
   { label: "Markovian event-driven SIR (exponential period)", run: (init, r) => runSIRFast(csr, { beta: tau, gamma: GAMMA, S: 0, I: 1, R: 2 }, init, Infinity, 1, runStream(SEED, r)) },

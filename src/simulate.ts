@@ -37,6 +37,8 @@ export type EngineChoice = "auto" | "general" | "next-reaction";
 export type ModelSpec = (ModelDefWithExpressions | { preset: PresetId; params?: Record<string, number | string> }) & {
   /** Non-exponential periods per compartment (models/durations.ts); all exponential: the Markovian engines. */
   durations?: DurationsSpec;
+  /** Transmission-delay laws per infectious compartment, instead of the rate β (models/durations.ts). */
+  delays?: DurationsSpec;
 };
 
 export interface SimulationSpec {
@@ -90,7 +92,7 @@ function resolveModelSpec(spec: ModelSpec): { def: ModelDefWithExpressions; id: 
 }
 
 const SEMANTICS = {
-  durations: "continuous time, exact: a node stays in a compartment with a duration for a period drawn from it, then takes its single spontaneous exit; per-edge transmission as a Poisson process of rate β·w while the source is infectious, so one node's transmissions are correlated through its period",
+  durations: "continuous time, exact: a node stays in a compartment with a duration for a period drawn from it, then takes its single spontaneous exit; per-edge transmission as a Poisson process of rate β·w while the source is infectious, so one node's transmissions are correlated through its period; with model.delays, each arc to a susceptible node transmits after its own delay if that is shorter than the stay",
   continuous: "continuous-time Markov: per-edge transmission as a Poisson process of rate β·w while the edge joins an inducer to a susceptible node; spontaneous transitions at their rates",
   discrete: "discrete-time synchronous: each step of length dt a node leaves with probability 1 − exp(−H·dt), H its total hazard from the previous state",
 };
@@ -126,8 +128,9 @@ function makeRunner(
   timeVarying: Record<string, TimeVaryingParameter>,
   spec: SimulationSpec,
   durations: CompiledDurations,
+  delays: CompiledDurations,
 ): { runner: Runner; engine: string } {
-  if (!durations.exponentialOnly) return nonMarkovRunner(csr, model, timeVarying, spec, durations);
+  if (!durations.exponentialOnly || !delays.exponentialOnly) return nonMarkovRunner(csr, model, timeVarying, spec, durations, delays);
   const time = spec.time;
   const horizon = time.mode === "continuous" ? time.tmax : time.steps * (time.dt ?? 1);
   const interventions = spec.interventions ?? [];
@@ -197,23 +200,31 @@ function makeRunner(
  * here with the field to change (a model whose durations are all exponential never comes here: it keeps
  * the Markovian engines, bit for bit).
  */
-function nonMarkovRunner(csr: CSR, model: CompiledModel, timeVarying: Record<string, TimeVaryingParameter>, spec: SimulationSpec, durations: CompiledDurations): { runner: Runner; engine: string } {
+function nonMarkovRunner(
+  csr: CSR,
+  model: CompiledModel,
+  timeVarying: Record<string, TimeVaryingParameter>,
+  spec: SimulationSpec,
+  durations: CompiledDurations,
+  delays: CompiledDurations,
+): { runner: Runner; engine: string } {
   const time = spec.time;
-  if (time.mode !== "continuous") throw new SimulationError("time.mode: durations (model.durations) run in continuous time; use { mode: continuous, tmax }.");
-  if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: "${spec.engine}" runs exponential periods only; with model.durations use engine "auto".`);
-  if ((spec.interventions ?? []).length > 0) throw new SimulationError("interventions: not supported together with model.durations (non-exponential periods) yet.");
+  if (time.mode !== "continuous") throw new SimulationError("time.mode: durations and delays (model.durations, model.delays) run in continuous time; use { mode: continuous, tmax }.");
+  if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: "${spec.engine}" runs exponential periods only; with model.durations or model.delays use engine "auto".`);
+  if ((spec.interventions ?? []).length > 0) throw new SimulationError("interventions: not supported together with model.durations or model.delays (non-exponential laws) yet.");
   const varying = Object.keys(timeVarying);
-  if (varying.length > 0) throw new SimulationError(`model.${varying[0].startsWith("transitions[") ? "" : "params."}${varying[0]}: changes with t, which model.durations does not support yet; give a constant.`);
+  if (varying.length > 0) throw new SimulationError(`model.${varying[0].startsWith("transitions[") ? "" : "params."}${varying[0]}: changes with t, which model.durations and model.delays do not support yet; give a constant.`);
   const problem = nonMarkovProblem(model);
-  if (problem !== null) throw new ModelError(`model.durations: ${problem}.`);
+  if (problem !== null) throw new ModelError(`model.${durations.exponentialOnly ? "delays" : "durations"}: ${problem}.`);
+  if (!delays.exponentialOnly && csr.weights !== null) throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
   const { tmax } = time;
   if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
   const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
   if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
   checkWork(nonMarkovWork(csr.n, csr.m, model), "time.tmax");
   return {
-    engine: `event-driven, non-exponential periods (one heap entry per node; ${durations.description})`,
-    runner: (initial, rng, keep) => runNonMarkov(csr, model, durations, initial, tmax, record, rng, keep),
+    engine: `event-driven, non-exponential periods (one heap entry per node; ${[durations.description, delays.exponentialOnly ? "" : `transmission delays ${delays.description}`].filter(Boolean).join("; ")})`,
+    runner: (initial, rng, keep) => runNonMarkov(csr, model, durations, delays.exponentialOnly ? null : delays, initial, tmax, record, rng, keep),
   };
 }
 
@@ -262,8 +273,9 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
   const runs = spec.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
   const durations = compileDurations(spec.model.durations, model, def.params ?? {}, Object.keys(timeVarying));
+  const delays = compileDurations(spec.model.delays, model, def.params ?? {}, Object.keys(timeVarying), "delays");
   const plan = planInitial(spec.initial, csr, model);
-  const { runner, engine } = makeRunner(csr, model, def, timeVarying, spec, durations);
+  const { runner, engine } = makeRunner(csr, model, def, timeVarying, spec, durations, delays);
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
   const keepHistory = spec.output?.history ?? false;
@@ -277,7 +289,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       n: csr.n,
       model: id,
       compartments: [...model.compartments],
-      engine: { name: engine, semantics: durations.exponentialOnly ? SEMANTICS[spec.time.mode] : SEMANTICS.durations },
+      engine: { name: engine, semantics: durations.exponentialOnly && delays.exponentialOnly ? SEMANTICS[spec.time.mode] : SEMANTICS.durations },
       nodeIds: csr.nodeIds,
       series: spec.output?.series,
       ...(vaccination ? { vaccination } : {}),

@@ -13,6 +13,10 @@
  * visited by geometric skipping (only the arcs that transmit cost random numbers); weighted arcs draw one
  * uniform each. Typed arrays throughout; every draw comes from the run's stream.
  *
+ * Transmission delays (`model.delays`, per infectious compartment): instead of rate β, each out-arc draws its
+ * own delay τ from the node's entry there and transmits at that time if τ is shorter than the stay (one draw
+ * per arc to a susceptible node; unweighted networks only).
+ *
  * Supported models (`nonMarkovProblem` says why not otherwise): induced transitions only out of the
  * susceptible compartment, one per inducing compartment; the susceptible compartment has no spontaneous
  * exit; no path leads back to an earlier compartment (so a node enters each compartment at most once and a
@@ -24,6 +28,7 @@ import type { CompiledModel } from "../models/compartmental.js";
 import { EXPONENTIAL, FIXED, GAMMA, LOGNORMAL, type CompiledDurations } from "../models/durations.js";
 import { gammaVariate, lognormal, weibull, type Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
+import { SimulationError } from "../errors.js";
 import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 
 /** Why the kernel cannot run this model (null: it can). */
@@ -66,6 +71,7 @@ export function runNonMarkov(
   csr: CSR,
   model: CompiledModel,
   durations: CompiledDurations,
+  delays: CompiledDurations | null,
   initial: Uint8Array,
   tmax: number,
   record: number,
@@ -73,6 +79,9 @@ export function runNonMarkov(
   options: RunOptions = {},
 ): RunOutput {
   const { n, offsets, targets, weights } = csr;
+  if (delays !== null && !delays.exponentialOnly && weights !== null) {
+    throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
+  }
   const { nComp, spontOffsets, spontTo, spontRate, spontTotal } = model;
   const { kind, a: da, b: db } = durations;
   const S = model.susceptible;
@@ -94,6 +103,28 @@ export function runNonMarkov(
   const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false, options.historyLimit);
   const counts = tally.counts;
   const recorder = new TrajectoryRecorder(nComp, record, tmax, options.maxRecordTimes);
+
+  const delayKind = delays?.kind ?? new Uint8Array(nComp);
+  const delayA = delays?.a ?? new Float64Array(nComp);
+  const delayB = delays?.b ?? new Float64Array(nComp);
+  /** Infectious with a transmission-delay law: each arc to a susceptible node draws its delay. */
+  const spreadDelayed = (v: number, te: number, duration: number, c: number, to: number): void => {
+    const k = delayKind[c];
+    const a1 = delayA[c];
+    const b1 = delayB[c];
+    for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+      const u = targets[a];
+      if (state[u] !== S) continue;
+      const delay = k === FIXED ? a1 : k === GAMMA ? gammaVariate(rng, a1, b1) : k === LOGNORMAL ? lognormal(rng, a1, b1) : weibull(rng, a1, b1);
+      if (!(delay < duration)) continue;
+      const ti = te + delay;
+      const slot = heapSlot[u];
+      if (slot < 0 || ti < heapKeys[slot]) {
+        heap.set(u, ti);
+        nextTo[u] = to;
+      }
+    }
+  };
 
   /** Node v infectious in a compartment from te for `duration`: the arcs that transmit before it leaves. */
   const spread = (v: number, te: number, duration: number, beta: number, to: number): void => {
@@ -166,8 +197,8 @@ export function runNonMarkov(
       heap.set(v, t + stay);
       nextTo[v] = to;
     }
-    const beta = spreadRate[c];
-    if (beta > 0) spread(v, t, stay, beta, spreadTo[c]);
+    if (delayKind[c] !== EXPONENTIAL) spreadDelayed(v, t, stay, c, spreadTo[c]);
+    else if (spreadRate[c] > 0) spread(v, t, stay, spreadRate[c], spreadTo[c]);
   };
 
   // Seeds (and nodes placed elsewhere) start a fresh stay at t = 0; every state is set before anyone spreads.

@@ -9,6 +9,11 @@
  *   weibull      { shape, scale } P(D > x) = exp(−(x/scale)^shape)
  *   exponential  {}               rate from the model's transition (params)
  *
+ * `model.delays` (same laws) gives, per infectious compartment, the time from a node's entry there to
+ * transmission along each of its arcs (NEXTNet's transmission-time law): the arc transmits if that time is
+ * shorter than the node's stay, independently per arc given the stay. `exponential` there is the model's
+ * Markovian rate β.
+ *
  * Values are numbers or names of (numeric, constant) model parameters, so a sweep can vary them.
  * `durationProblems` lists everything wrong, with paths below `model.durations`; `compileDurations`
  * throws the first as a ModelError prefixed with its path.
@@ -26,8 +31,11 @@ export type DurationSpec =
   | { dist: "weibull"; shape: NumberRef; scale: NumberRef }
   | { dist: "exponential" };
 
-/** Compartment name → duration of a stay there. */
+/** Compartment name → duration of a stay there (or, for `model.delays`, the transmission delay). */
 export type DurationsSpec = Record<string, DurationSpec>;
+
+/** What a law is for: a stay in a compartment (`model.durations`) or a transmission delay (`model.delays`). */
+export type DurationRole = "durations" | "delays";
 
 export const DISTRIBUTIONS = ["fixed", "gamma", "lognormal", "weibull", "exponential"] as const;
 
@@ -52,7 +60,7 @@ export interface CompiledDurations {
   readonly kind: Uint8Array;
   readonly a: Float64Array;
   readonly b: Float64Array;
-  /** No compartment has a non-exponential duration: the Markovian engines run the model unchanged. */
+  /** No compartment has a non-exponential law: the Markovian engines run the model unchanged. */
   readonly exponentialOnly: boolean;
   /** "E: fixed 2; I: gamma(mean 5, shape 2)" */
   readonly description: string;
@@ -74,9 +82,10 @@ const MIN_POSITIVE: Record<string, boolean> = { value: false, mean: true, shape:
  */
 export function durationProblems(
   spec: unknown,
-  model: Pick<CompiledModel, "compartments" | "susceptible" | "spontOffsets" | "inducedOffsets">,
+  model: Pick<CompiledModel, "compartments" | "susceptible" | "spontOffsets" | "inducedOffsets" | "slotOf">,
   params: Record<string, number>,
   timeVarying: readonly string[] = [],
+  role: DurationRole = "durations",
 ): DurationProblem[] {
   const problems: DurationProblem[] = [];
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
@@ -89,13 +98,18 @@ export function durationProblems(
       problems.push({ path: [name], atKey: true, message: `unknown compartment "${name}"; compartments are ${names.join(", ")}.` });
       continue;
     }
-    if (c === model.susceptible) {
+    if (role === "delays") {
+      if (model.slotOf[c] < 0) {
+        problems.push({ path: [name], atKey: true, message: `"${name}" induces no transition; a transmission delay is for an infectious compartment (one that appears as "by").` });
+        continue;
+      }
+    } else if (c === model.susceptible) {
       problems.push({ path: [name], atKey: true, message: `nodes leave "${name}" by infection, not after a period; a duration is for a compartment with one spontaneous exit.` });
       continue;
     }
     const spont = model.spontOffsets[c + 1] - model.spontOffsets[c];
     const induced = model.inducedOffsets[c + 1] - model.inducedOffsets[c];
-    if (spont !== 1 || induced !== 0) {
+    if (role === "durations" && (spont !== 1 || induced !== 0)) {
       const what = induced > 0 ? `${spont} spontaneous and ${induced} induced exit(s)` : `${spont} spontaneous exits`;
       problems.push({ path: [name], atKey: true, message: `"${name}" has ${what}; a duration replaces exactly one spontaneous exit (and no induced ones).` });
       continue;
@@ -159,16 +173,17 @@ export function compileDurations(
   model: CompiledModel,
   params: Record<string, number>,
   timeVarying: readonly string[] = [],
+  role: DurationRole = "durations",
 ): CompiledDurations {
   const nComp = model.nComp;
   const kind = new Uint8Array(nComp);
   const a = new Float64Array(nComp);
   const b = new Float64Array(nComp);
   if (spec === undefined) return { kind, a, b, exponentialOnly: true, description: "" };
-  const problems = durationProblems(spec, model, params, timeVarying);
+  const problems = durationProblems(spec, model, params, timeVarying, role);
   if (problems.length > 0) {
     const p = problems[0];
-    throw new ModelError(`${["model", "durations", ...p.path].join(".")}: ${p.message}`);
+    throw new ModelError(`${["model", role, ...p.path].join(".")}: ${p.message}`);
   }
   const parts: string[] = [];
   for (const [name, d] of Object.entries(spec)) {

@@ -45,7 +45,7 @@ const isFieldPreset = (id: string): id is FieldPresetId => Object.hasOwn(FIELD_P
 
 /** Fields of `model` each type reads (others are reported as not used by that type). */
 const MODEL_FIELDS: Record<Scenario["model"]["type"], string[]> = {
-  compartmental: ["type", "preset", "params", "compartments", "transitions", "susceptible", "durations"],
+  compartmental: ["type", "preset", "params", "compartments", "transitions", "susceptible", "durations", "delays"],
   "independent-cascade": ["type", "params"],
   "linear-threshold": ["type", "weights", "thresholds"],
   "reaction-diffusion": ["type", "preset", "params", "laplacian"],
@@ -267,7 +267,7 @@ function modelIssues(m: Scenario["model"], time: Scenario["time"] | undefined, t
     if (compiled.usesProbabilities && time?.mode === "continuous") {
       issues.push({ path: ["time", "mode"], message: 'the model gives per-step probabilities, which need mode: discrete (or give rates instead).' });
     }
-    if (m.durations !== undefined) issues.push(...durationIssues(m.durations, def, compiled, time));
+    if (m.durations !== undefined || m.delays !== undefined) issues.push(...durationIssues(m, def, compiled, time));
     return { issues, compartments: compiled.compartments };
   } catch (e) {
     if (!(e instanceof SpreadlabError)) throw e;

@@ -51,6 +51,8 @@ export const ModelSchema = z.strictObject({
   susceptible: z.string().min(1).optional(),
   /** Non-exponential periods per compartment (compartmental models, continuous time). */
   durations: z.record(z.string(), DurationSchema).optional(),
+  /** Transmission-delay laws per infectious compartment (instead of the rate β). */
+  delays: z.record(z.string(), DurationSchema).optional(),
   weights: z.string().min(1).optional(),
   thresholds: z.string().min(1).optional(),
   laplacian: z.enum(LAPLACIAN_KINDS as unknown as [string, ...string[]]).optional(),

@@ -18,6 +18,9 @@
  *  D. Gamma with shape 1 is the exponential: the same final-size distribution as the Markovian engine.
  *  E. Same seed, same result; durations that are all exponential keep the Markovian engine bit for bit.
  *  F. What is not supported is refused with the field to change.
+ *  I. Transmission delays (model.delays): with a fixed stay D each leaf of a star is infected independently
+ *     with P(τ < D) (gamma(2, θ) delay: 1 − e^(−D/θ)(1 + D/θ)); with a fixed delay δ and a random stay all
+ *     leaves are infected together, with probability P(D > δ).
  *  G. Configuration-model networks (exact as n → ∞): arcs INTO a node come from different sources, so the
  *     attack rate of a major outbreak is the bond-percolation one with the marginal T = 1 − L(β)
  *     (message passing on the realised degrees); the probability of a minor outbreak depends on the
@@ -336,5 +339,40 @@ describe("H. ensembles over the worker pool give the serial result", () => {
     };
     const pooled = await runModelParallel(csr, spec, { workers: 2, offThread: true });
     expect(pooled.finalSize.values).toEqual(runModel(csr, spec).finalSize.values);
+  });
+});
+
+describe("I. transmission delays (model.delays) on a 10-leaf star", () => {
+  const k = 10;
+  const STAR = graph(k + 1, Array.from({ length: k }, (_, i) => [0, i + 1] as [number, number]));
+  const R = 20000;
+  it("fixed stay D = 2, gamma delay (shape 2, mean 2): P(leaf) = 1 − 3e^(−2), leaves independent", () => {
+    const p = 1 - 3 * Math.exp(-2);
+    const r = simulate(STAR, base({ preset: "SIR", durations: { I: { dist: "fixed", value: 2 } }, delays: { I: { dist: "gamma", mean: 2, shape: 2 } } }, R, 21));
+    expect(r.engine.name).toMatch(/transmission delays I: gamma\(mean 2, shape 2\)/);
+    const c = r.finalSize.values.map((s) => s - 1);
+    const leaf = estimate(c.map((x) => x / k));
+    expect(Math.abs(leaf.mean - p)).toBeLessThan(Z * leaf.se);
+    const both = estimate(c.map((x) => (x * (x - 1)) / (k * (k - 1))));
+    expect(Math.abs(both.mean - p * p)).toBeLessThan(Z * both.se);
+  });
+  it("random stay (exponential, mean 2), fixed delay 1: all leaves or none, with P(D > 1) = e^(−1/2)", () => {
+    const r = simulate(STAR, base({ preset: "SIR", durations: { I: { dist: "gamma", mean: 2, shape: 1 } }, delays: { I: { dist: "fixed", value: 1 } } }, R, 22));
+    const c = r.finalSize.values.map((s) => s - 1);
+    expect(c.every((x) => x === 0 || x === k)).toBe(true);
+    const p = Math.exp(-0.5);
+    const all = c.filter((x) => x === k).length / R;
+    expect(Math.abs(all - p)).toBeLessThan(Z * Math.sqrt((p * (1 - p)) / R));
+  });
+  it("delays that are exponential keep the Markovian engine (rate β from params)", () => {
+    const plain = simulate(STAR, base({ preset: "SIR", params: { beta: 0.3 } }, 50, 23));
+    const expo = simulate(STAR, base({ preset: "SIR", params: { beta: 0.3 }, delays: { I: { dist: "exponential" } } }, 50, 23));
+    expect(expo.engine).toEqual(plain.engine);
+    expect(expo.finalSize.values).toEqual(plain.finalSize.values);
+  });
+  it("refusals: a compartment that induces nothing; a weighted network", () => {
+    expect(() => simulate(STAR, base({ preset: "SIR", delays: { R: { dist: "fixed", value: 1 } } }, 1))).toThrow(/^model\.delays\.R: "R" induces no transition/);
+    const weighted = { ...STAR, weights: new Float64Array(STAR.m).fill(1) };
+    expect(() => simulate(weighted, base({ preset: "SIR", delays: { I: { dist: "fixed", value: 1 } } }, 1))).toThrow(/^model\.delays: transmission delays run on unweighted networks only/);
   });
 });
