@@ -123,6 +123,14 @@ initial: { I: { count: 1 } }
     expect(where(withIntervention)).toEqual([{ path: "interventions", line: 13, column: 3 }]);
   });
 
+  it("model.delays: a compartment that induces nothing, at its name; a valid delay runs", () => {
+    const text = SEIR.replace("    I: { dist: gamma, mean: 5, shape: 2 }\n", "    I: { dist: gamma, mean: 5, shape: 2 }\n  delays:\n    E: { dist: fixed, value: 1 }\n");
+    expect(where(issuesOf(text))).toEqual([{ path: "model.delays.E", line: 10, column: 5 }]);
+    const ok = parseScenario(text.replace("    E: { dist: fixed, value: 1 }", "    I: { dist: weibull, shape: 2, scale: 3 }"), "s.yaml", dir);
+    const resolved = resolveScenario(ok);
+    expect(runModel(resolved.network(), resolved.spec).engine.name).toMatch(/transmission delays I: weibull\(shape 2, scale 3\)/);
+  });
+
   it("durations that are all exponential run anything the Markovian engines run (here: discrete time)", () => {
     const text = SEIR.replace("E: { dist: fixed, value: 2 }", "E: { dist: exponential }")
       .replace("I: { dist: gamma, mean: 5, shape: 2 }", "I: { dist: exponential }")
