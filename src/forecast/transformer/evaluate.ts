@@ -23,7 +23,7 @@ import type { TransformerConfig } from "./model.js";
 import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
 import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
-import type { Pick, WeeklySeries } from "./windows.js";
+import { scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
 
 export interface MethodScores {
@@ -83,7 +83,7 @@ export function trainingRows(table: SeriesTable, rows: number, keepLast = rows):
   return seriesFromTable(table, rows).map((s) => {
     const values = s.values.slice();
     values.fill(NaN, 0, Math.max(0, rows - keepLast));
-    return { values, phase: s.phase };
+    return { values, phase: s.phase, floors: scaleFloors(values) };
   });
 }
 

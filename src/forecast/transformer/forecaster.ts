@@ -4,13 +4,16 @@
  */
 import { tf } from "./backend.js";
 import type { TransformerConfig } from "./model.js";
-import { FEATURES, makeBatch, phaseFromDates, phaseFromStart, phaseFromWeeks, type Pick, type WeeklySeries } from "./windows.js";
+import { FEATURES, makeBatch, phaseFromDates, phaseFromStart, phaseFromWeeks, scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import type { SeriesTable } from "../series-csv.js";
 
 /** The regions of a table as weekly series (phase of the year from its weeks or dates; W40 start otherwise). */
 export function seriesFromTable(table: SeriesTable, rows = table.rows): WeeklySeries[] {
   const phase = table.weeks ? phaseFromWeeks(table.weeks.slice(0, rows)) : table.dates ? phaseFromDates(table.dates.slice(0, rows)) : phaseFromStart(rows);
-  return table.values.map((v) => ({ values: v.slice(0, rows), phase }));
+  return table.values.map((v) => {
+    const values = v.slice(0, rows);
+    return { values, phase, floors: scaleFloors(values) };
+  });
 }
 
 /**
