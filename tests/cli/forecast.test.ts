@@ -166,6 +166,24 @@ describe("forecast evaluate", () => {
   });
 });
 
+describe("--negative clip", () => {
+  it("predict on a table with a negative correction: exit 0, the value clipped to 0 with one warning on stderr", async () => {
+    const corrected = seasonalTable(120);
+    corrected.values[0][60] = -12;
+    csv("corrected.csv", tableCsv(corrected));
+    const r = await cli(["predict", "--model", "base", "--data", "corrected.csv", "--region", "north", "--negative", "clip", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: corrected.csv: region "north": 1 negative value clipped to 0 (first on line 62: -12)');
+    // The forecast equals the one from the same table with 0 written in place of the correction.
+    corrected.values[0][60] = 0;
+    csv("zeroed.csv", tableCsv(corrected));
+    const z = await cli(["predict", "--model", "base", "--data", "zeroed.csv", "--region", "north", "--json"]);
+    expect(z.status, z.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).quantiles).toEqual(JSON.parse(z.stdout).quantiles);
+    expect(z.stderr).not.toContain("warning");
+  });
+});
+
 describe.concurrent("bad data: exit 2 and a message that says what is wrong", () => {
   it("no numeric columns", async ({ expect }) => {
     csv("no-columns.csv", "year,week\n2015,40\n2015,41\n");
@@ -175,6 +193,7 @@ describe.concurrent("bad data: exit 2 and a message that says what is wrong", ()
   it("negative counts, duplicate weeks", async ({ expect }) => {
     csv("negative.csv", "year,week,a\n2015,40,3\n2015,41,-3\n2015,42,4\n");
     await invalid(cli(["predict", "--model", "base", "--data", "negative.csv", "--region", "a"]), /negative\.csv:3: region "a": negative count -3/, expect);
+    await invalid(cli(["predict", "--model", "base", "--data", "negative.csv", "--region", "a", "--negative", "drop"]), /--negative: expected error .* or clip/, expect);
     csv("duplicate.csv", "year,week,a\n2015,40,3\n2015,41,4\n2015,41,5\n");
     await invalid(cli(["predict", "--model", "base", "--data", "duplicate.csv", "--region", "a"]), /duplicate\.csv:4: duplicate week 2015-W41 \(also on line 3\)/, expect);
   });
