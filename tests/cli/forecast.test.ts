@@ -136,7 +136,7 @@ describe("forecast predict", () => {
 });
 
 describe("forecast evaluate", () => {
-  it("--json: { dataset, protocol, horizons, methods: { name: { rmse, mae, pcc, wis, coverage50, coverage95 } } } plus the split and training reports", async () => {
+  it("--json: { dataset, protocol, horizons, methods: { name: { rmse, mae, pcc, wis, coverage50, coverage95 } }, validation, selected } plus the split and training reports", async () => {
     const r = await cli(["evaluate", "--data", "tiny.csv", "--protocol", "colagnn", "--base", "base", "--horizons", "4,2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("fine-tuning the pretrained transformer");
@@ -153,6 +153,12 @@ describe("forecast evaluate", () => {
       for (const v of scores.rmse) expect(v).toBeGreaterThanOrEqual(0);
     }
     expect(e.split).toEqual({ rows: 120, trainEnd: 60, validEnd: 84 });
+    // Validation scores beside the test scores, and the method selected on them.
+    expect(Object.keys(e.validation)).toEqual(Object.keys(e.methods));
+    expect(Object.keys(e.selected)).toEqual(["method", "validationWis", "reason"]);
+    expect(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]).toContain(e.selected.method);
+    expect(e.selected.validationWis).toBe((e.validation[e.selected.method].wis[0] + e.validation[e.selected.method].wis[1]) / 2);
+    expect(r.stderr).toContain(`selected on validation: ${e.selected.method}`);
     expect(e.context).toBe(16);
     expect(e.transfer).toBeNull();
     expect(Object.keys(e.training)).toEqual(["transformer", "transformer-scratch"]);
