@@ -19,6 +19,7 @@ import { NotFoundError, SpreadlabError } from "../errors.js";
 import { DataError } from "../forecast/errors.js";
 import { formatWeek, loadDataset, nextWeek, parseSeriesCsv, type SeriesTable } from "../forecast/data.js";
 import { NEGATIVE_POLICIES, type NegativePolicy } from "../forecast/series-csv.js";
+import { FREQUENCIES, dateAhead, tableFrequency, type Frequency } from "../forecast/frequency.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast/protocol.js";
 import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
@@ -89,6 +90,13 @@ function parseNegative(value: string): NegativePolicy {
   return value as NegativePolicy;
 }
 
+function parseFrequency(value: string): Frequency {
+  if (!(FREQUENCIES as readonly string[]).includes(value)) throw new SpreadlabError(`--frequency: expected weekly or daily, got "${value}".`);
+  return value as Frequency;
+}
+
+const FREQUENCY_HELP = "time step of the rows: weekly or daily (default: read from the dates; year,week tables are weekly)";
+
 const NEGATIVE_HELP = "negative values in a CSV: error (refuse, the default) or clip (to 0, with a warning per region on stderr)";
 
 function parseRegions(value: string): "all" | string[] {
@@ -112,10 +120,18 @@ async function startTf(): Promise<void> {
 // Data and checkpoints
 
 /** A table from `--data`: a wide CSV file, or else a bundled dataset id. `name` labels outputs. */
-export function readTable(spec: string, options: { negative?: NegativePolicy } = {}): { table: SeriesTable; name: string } {
+export function readTable(spec: string, options: { negative?: NegativePolicy; frequency?: Frequency } = {}): { table: SeriesTable; name: string } {
+  const read = readTableAs(spec, options.negative);
+  // The frequency: forced, or read from the dates (a DataError here, before any model is loaded, when they are irregular).
+  if (options.frequency !== undefined) read.table.frequency = options.frequency;
+  tableFrequency(read.table);
+  return read;
+}
+
+function readTableAs(spec: string, negative: NegativePolicy | undefined): { table: SeriesTable; name: string } {
   if (existsSync(spec)) {
     if (!statSync(spec).isFile()) throw new DataError(`--data ${spec}: this is a folder; give a CSV file (year,week,<region…> or date,<region…>) or a dataset id.`);
-    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec, { negative: options.negative, onWarning: (m) => stderrLine(`warning: ${m}`) });
+    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec, { negative, onWarning: (m) => stderrLine(`warning: ${m}`) });
     return { table, name: basename(spec, extname(spec)) };
   }
   if (/[\\/]|\.(csv|txt)$/i.test(spec)) throw new NotFoundError(`--data ${spec}: no such file.`);
@@ -147,17 +163,14 @@ export function resolveRow(table: SeriesTable, value: string, option: string): n
   throw new SpreadlabError(`${option}: expected a row index (0…${table.rows - 1}) or a week such as 2017-W20, got "${value}".`);
 }
 
-/** The label of row `row + ahead`: an MMWR week or a date (7 days a row), or null for tables without times. */
+/** The label of row `row + ahead`: an MMWR week or a date (7 days or 1 day a row, by the table's frequency), or null for tables without times. */
 export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | null {
   if (table.weeks) {
     let w = table.weeks[row];
     for (let k = 0; k < ahead; k++) w = nextWeek(w);
     return formatWeek(w);
   }
-  if (table.dates) {
-    const t = Date.parse(table.dates[row].slice(0, 10) + "T00:00:00Z");
-    return Number.isFinite(t) ? new Date(t + ahead * 7 * 86_400_000).toISOString().slice(0, 10) : null;
-  }
+  if (table.dates) return dateAhead(table.dates[row], ahead, tableFrequency(table) ?? "weekly");
   return null;
 }
 
@@ -241,6 +254,7 @@ interface RateCliOptions {
 interface FinetuneCliOptions extends RateCliOptions {
   data: string;
   negative?: NegativePolicy;
+  frequency?: Frequency;
   regions: "all" | string[];
   base?: string;
   out?: string;
@@ -254,6 +268,7 @@ interface PredictCliOptions {
   model: string;
   data: string;
   negative?: NegativePolicy;
+  frequency?: Frequency;
   region: string;
   asOf?: string;
   json?: boolean;
@@ -262,6 +277,7 @@ interface PredictCliOptions {
 interface EvaluateCliOptions extends RateCliOptions {
   data: string;
   negative?: NegativePolicy;
+  frequency?: Frequency;
   protocol: string;
   window: number;
   horizons: number[];
@@ -317,6 +333,7 @@ export function registerForecastCommands(program: Command): void {
     .description("fine-tune a pretrained checkpoint on the regions of a weekly series and save the result")
     .requiredOption("--data <csv|dataset>", "a wide CSV (year,week,<region…> or date,<region…>) or a bundled dataset id (region785, state360, …)")
     .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
+    .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--regions <list>", 'regions to train on: "all" or comma-separated names', parseRegions, "all" as const)
     .option("--base <dir>", "checkpoint to start from (default: the bundled models/ili-pretrained)")
     .option("--out <dir>", "checkpoint folder to write (default: out/forecaster-<data name>)")
@@ -328,7 +345,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--calibrate", "apply the interval spread calibrated on the early-stopping weeks (default: measured and reported only)")
     .option("--seed <s>", "seed of the shuffling", parseIntAtLeast("seed", 0), 0)
     .action(async (o: FinetuneCliOptions) => {
-      const { table, name } = readTable(o.data, { negative: o.negative });
+      const { table, name } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       await startTf();
       const base = await loadBase(o.base);
       const { finetuneOnTable, saveFinetuned } = await import("../forecast/transformer/service.js");
@@ -361,10 +378,11 @@ export function registerForecastCommands(program: Command): void {
     .requiredOption("--data <csv|dataset>", "a wide CSV or a bundled dataset id")
     .requiredOption("--region <name>", "the region (column) to forecast")
     .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
+    .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--as-of <row|week>", "forecast origin: a row index or a week such as 2017-W20 (default: the last row)")
     .option("--json", "print { region, asOf, levels, horizons, quantiles, median } as JSON")
     .action(async (o: PredictCliOptions) => {
-      const { table } = readTable(o.data, { negative: o.negative });
+      const { table } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       const asOf = o.asOf === undefined ? table.rows - 1 : resolveRow(table, o.asOf, "--as-of");
       await startTf();
       const { loadCheckpoint } = await import("../forecast/transformer/checkpoint.js");
@@ -390,6 +408,7 @@ export function registerForecastCommands(program: Command): void {
     .description("score the transformer (fine-tuned, from scratch, zero-shot) and the baselines under the Cola-GNN protocol")
     .requiredOption("--data <csv|dataset>", "a wide CSV (complete series) or a bundled dataset id")
     .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
+    .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--protocol <name>", "evaluation protocol: colagnn", parseProtocol, "colagnn")
     .option("--window <p>", "the protocol's input window P", parseIntAtLeast("window", 1), COLA_GNN_PROTOCOL.window)
     .option("--horizons <list>", "horizons in weeks, at most the model's", parseHorizons, [...COLA_GNN_PROTOCOL.horizons])
@@ -404,7 +423,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0), 0)
     .option("--json", "print the evaluation as JSON: { dataset, protocol, horizons, methods: { <name>: { rmse, mae, pcc, wis, coverage50, coverage95 } }, … }")
     .action(async (o: EvaluateCliOptions) => {
-      const { table, name } = readTable(o.data, { negative: o.negative });
+      const { table, name } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       // The checks that need no model, before loading one: complete series, long enough for the split.
       requireComplete(table);
       splitBoundaries(table.rows, o.window, Math.max(...o.horizons), table.file);

@@ -27,6 +27,8 @@ export interface SeriesTable {
   dates?: string[];
   /** values[r][t]: region r at row t, in the file's units; NaN for a missing value. */
   values: Float64Array[];
+  /** The time step when forced (`--frequency`); read from the row times otherwise (frequency.ts `tableFrequency`). */
+  frequency?: "weekly" | "daily";
 }
 
 /** What to do with a negative value (a downward correction in real surveillance data): refuse it, or clip it to 0. */

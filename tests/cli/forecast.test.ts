@@ -190,6 +190,29 @@ describe("--negative clip", () => {
   });
 });
 
+describe("--frequency", () => {
+  const dailyCsv = (rows: number, skip = -1) => {
+    const lines = ["date,a"];
+    for (let t = 0; t < rows; t++) if (t !== skip) lines.push(`${new Date(Date.UTC(2021, 0, 1 + t)).toISOString().slice(0, 10)},${20 + (t % 7) * 3}`);
+    return lines.join("\n") + "\n";
+  };
+
+  it("daily dates are read as daily (target dates a day apart); irregular dates are refused unless forced", async () => {
+    csv("daily.csv", dailyCsv(60));
+    const r = await cli(["predict", "--model", "base", "--data", "daily.csv", "--region", "a"]);
+    expect(r.status, r.stderr).toBe(0);
+    // Last row 2021-03-01: horizons 1…4 are 2021-03-02 … 2021-03-05, not 7 days apart.
+    expect(r.stdout).toMatch(/\n *1 +2021-03-02 /);
+    expect(r.stdout).toMatch(/\n *4 +2021-03-05 /);
+    csv("gappy-dates.csv", dailyCsv(60, 30));
+    await invalid(cli(["predict", "--model", "base", "--data", "gappy-dates.csv", "--region", "a"]), /gappy-dates\.csv: the dates are neither weekly .* 2021-02-01 follows 2021-01-30 by 2 days, the rows before by 1; .*--frequency weekly\|daily/);
+    const forced = await cli(["predict", "--model", "base", "--data", "gappy-dates.csv", "--region", "a", "--frequency", "daily", "--json"]);
+    expect(forced.status, forced.stderr).toBe(0);
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--frequency", "daily"]), /frequency daily does not fit a year,week table/);
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--frequency", "monthly"]), /--frequency: expected weekly or daily, got "monthly"/);
+  });
+});
+
 describe.concurrent("bad data: exit 2 and a message that says what is wrong", () => {
   it("no numeric columns", async ({ expect }) => {
     csv("no-columns.csv", "year,week\n2015,40\n2015,41\n");

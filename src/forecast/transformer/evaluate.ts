@@ -22,6 +22,7 @@
 import { evaluateBaselines } from "../evaluate.js";
 import { COLA_GNN_PROTOCOL, evaluateQuantileForecaster, requireComplete, splitBoundaries, type QuantileEvaluation } from "../protocol.js";
 import type { Split } from "../protocol.js";
+import { tableFrequency, type Frequency } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
 import { tf } from "./backend.js";
@@ -56,6 +57,8 @@ export interface TransformerEvaluation {
   protocol: "colagnn";
   horizons: number[];
   window: number;
+  /** The rows' time step (read from the dates or forced; null for a table without row times). */
+  frequency: Frequency | null;
   /** Rows the transformer reads before each origin. */
   context: number;
   split: { rows: number; trainEnd: number; validEnd: number };
@@ -102,7 +105,7 @@ export function trainingRows(table: SeriesTable, rows: number, keepLast = rows):
   return seriesFromTable(table, rows).map((s) => {
     const values = s.values.slice();
     values.fill(NaN, 0, Math.max(0, rows - keepLast));
-    return { values, phase: s.phase, floors: scaleFloors(values) };
+    return { ...s, values, floors: scaleFloors(values) };
   });
 }
 
@@ -193,6 +196,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   requireComplete(table);
   const beyond = horizons.filter((h) => h > config.horizon);
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks`);
+  const frequency = tableFrequency(table);
   const limits = table.values.map(() => b.trainEnd);
   const fit: FitOptions = {
     ...withDefaults({ seed }, options.fit ?? {}),
@@ -209,7 +213,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   };
   const history = trainingRows(table, b.trainEnd);
 
-  log(`${name}: ${table.rows} rows × ${table.regions.length} regions; training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} weeks`);
+  log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} weeks`);
   log("fine-tuning the pretrained transformer");
   const tuned = await finetuneModel(pretrained, config, history, limits, strategy, fit);
   training.transformer = tuned.reports;
@@ -266,6 +270,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     protocol: "colagnn",
     horizons,
     window,
+    frequency,
     context: config.context,
     split: { rows: table.rows, trainEnd: b.trainEnd, validEnd: b.validEnd },
     strategy,

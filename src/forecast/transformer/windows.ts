@@ -13,7 +13,8 @@
  * may see) are masked out of the loss, so a training sample never reads a row it must not.
  *
  * Per input row, F = 4 features: the scaled value, the observed mask, and sin/cos of the phase of the year
- * (seasonality: winter flu waves).
+ * (seasonality: winter flu waves), from the real row times (MMWR weeks or dates, weekly or daily); both 0 for
+ * a series without row times (phase NaN) — no invented calendar.
  */
 import { mmwrWeeksInYear, type EpiWeek } from "../series-csv.js";
 
@@ -25,8 +26,10 @@ export const SCALE_ROWS = 52;
 export interface WeeklySeries {
   /** NaN where missing. */
   values: Float64Array;
-  /** Phase of the year in [0, 1) per row (week of year / weeks in that year). */
+  /** Phase of the year in [0, 1) per row (week of year / weeks in that year, or day of year / 365.25); NaN: no calendar. */
   phase: Float64Array;
+  /** Rows per year, for the phase of rows before the series start (default 52: weekly; 365.25 for daily rows). */
+  rowsPerYear?: number;
   /**
    * `scaleFloors(values)`, precomputed (optional: computed from rows ≤ the origin on the fly when absent).
    * Must be recomputed whenever `values` change.
@@ -50,7 +53,7 @@ export function phaseFromWeeks(weeks: readonly EpiWeek[]): Float64Array {
   return Float64Array.from(weeks, (w) => (w.week - 1) / mmwrWeeksInYear(w.year));
 }
 
-/** Phase from ISO dates (day of year / 365.25). */
+/** Phase from ISO dates (day of year / 365.25), weekly or daily rows alike. */
 export function phaseFromDates(dates: readonly string[]): Float64Array {
   return Float64Array.from(dates, (d) => {
     const t = Date.parse(d.slice(0, 10) + "T00:00:00Z");
@@ -136,6 +139,7 @@ export function fillInput(series: WeeklySeries, origin: number, context: number,
   const floor = series.floors ? series.floors[origin] : scaleFloorAt(series.values, origin);
   const s = windowScale(series.values, origin, context, floor);
   const base = b * context * FEATURES;
+  const rowsPerYear = series.rowsPerYear ?? 52;
   for (let i = 0; i < context; i++) {
     const t = origin - context + 1 + i;
     const o = base + i * FEATURES;
@@ -143,9 +147,10 @@ export function fillInput(series: WeeklySeries, origin: number, context: number,
     const observed = Number.isFinite(v);
     x[o] = observed ? v / s : 0;
     x[o + 1] = observed ? 1 : 0;
-    const phase = t >= 0 ? series.phase[t] : series.phase[0] - (-t % 52) / 52;
-    x[o + 2] = Math.sin(2 * Math.PI * phase);
-    x[o + 3] = Math.cos(2 * Math.PI * phase);
+    const phase = t >= 0 ? series.phase[t] : series.phase[0] - (-t % rowsPerYear) / rowsPerYear;
+    const calendar = Number.isFinite(phase);
+    x[o + 2] = calendar ? Math.sin(2 * Math.PI * phase) : 0;
+    x[o + 3] = calendar ? Math.cos(2 * Math.PI * phase) : 0;
   }
   return s;
 }
