@@ -117,6 +117,11 @@ function forecastPicks(table: SeriesTable, from: number, horizons: readonly numb
   return picks;
 }
 
+/** The network's quantiles for each (region, origin) of a table, as evaluate scores them: each reads rows ≤ its origin. */
+export function networkForecasts(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, picks: readonly Pick[]): Float64Array[][] {
+  return predictQuantiles(model, config, seriesFromTable(table), picks);
+}
+
 /**
  * Scores a fitted network per horizon, through the protocol's own evaluator, on each of `splits` (test rows
  * by default; "validation" for the rows selection is made on). One prediction per (region, origin), each
@@ -133,9 +138,8 @@ export function scoreNetworkSplits(
   const beyond = horizons.filter((h) => h > config.horizon);
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks.`);
   const b = splitBoundaries(table.rows, window, Math.max(...horizons));
-  const series = seriesFromTable(table);
   const picks = forecastPicks(table, splits.includes("train") ? 0 : splits.includes("validation") ? b.trainEnd : b.validEnd, horizons);
-  const forecasts = predictQuantiles(model, config, series, picks);
+  const forecasts = networkForecasts(model, config, table, picks);
   const lookup = new Map<number, Float64Array[]>();
   picks.forEach((p, i) => lookup.set(p.series * table.rows + p.origin, forecasts[i]));
   const out = {} as Record<Split, QuantileEvaluation[]>;

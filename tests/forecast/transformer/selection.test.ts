@@ -2,12 +2,23 @@
  * Honest selection (src/forecast/transformer/evaluate.ts): every method is scored on the protocol's validation
  * rows [⌊0.5n⌋, ⌊0.7n⌋) beside the test rows, and the method `evaluate` selects is the quantile method with the
  * lowest mean validation WIS. End to end on a tiny network: poisoning every test row (after the validation rows)
- * leaves the training, the validation scores and the selection bit-identical, while the test scores move.
+ * leaves the training, the validation scores and the selection bit-identical, while the test scores move; and
+ * for each origin from the last training row on, poisoning every row after it leaves the fitted networks'
+ * forecasts from that origin bit-identical.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { initTf, type tf } from "../../../src/forecast/transformer/backend.js";
 import { buildModel } from "../../../src/forecast/transformer/model.js";
-import { evaluateTransformer, formatEvaluation, selectOnValidation, type MethodScores, type TransformerEvaluation } from "../../../src/forecast/transformer/evaluate.js";
+import {
+  evaluateTransformer,
+  formatEvaluation,
+  networkForecasts,
+  selectOnValidation,
+  trainingRows,
+  type MethodScores,
+  type TransformerEvaluation,
+} from "../../../src/forecast/transformer/evaluate.js";
+import { finetuneModel, trainFromScratch, type FitResult } from "../../../src/forecast/transformer/fit.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
 import { QUICK, TINY, seasonalTable } from "./helpers.js";
 
@@ -63,5 +74,36 @@ describe("evaluate: selection on the validation rows", () => {
     expect(text).toContain("validation mean WIS");
     expect(text).toMatch(new RegExp(`\\n${a.selected.method} +[\\d ]+ +[\\d.]+  ← selected\\n`));
     expect(text).toContain(`selected: ${a.selected.method} — lowest mean WIS over horizons 2, 4 on the validation rows [60, 84)`);
+  });
+});
+
+describe("evaluate: poisoning every row after each origin", () => {
+  it("fine-tuned, from-scratch and zero-shot forecasts from that origin are bit-identical (origins from the last training row to the end)", async () => {
+    const rows = 120;
+    const trainEnd = 60; // ⌊0.5 · 120⌋: the networks are fitted on rows [0, 60) (evaluate's trainingRows)
+    const limits = [trainEnd, trainEnd];
+    const fitAll = async (t: SeriesTable): Promise<FitResult[]> => {
+      const history = trainingRows(t, trainEnd);
+      return [await finetuneModel(pretrained, TINY, history, limits, "both", { epochs: 1, batchSize: 32 }), await trainFromScratch(TINY, history, limits, { epochs: 1, batchSize: 32 })];
+    };
+    const forecasts = (fits: FitResult[], t: SeriesTable, origin: number) => {
+      const picks = [0, 1].map((series) => ({ series, origin }));
+      const nets = [...fits.map((f) => [f.model, f.config] as const), [pretrained, TINY] as const];
+      return nets.map(([model, config]) => networkForecasts(model, config, t, picks).map((byH) => byH.map((q) => Array.from(q))));
+    };
+    const table = seasonalTable(rows);
+    const clean = await fitAll(table);
+    // Origins: the last training row (its later rows are every validation and test row), the last validation
+    // origins, test origins, the last origin with a full horizon of targets.
+    for (const origin of [trainEnd - 1, 70, 83, 84, 100, rows - 5]) {
+      const poisoned = seasonalTable(rows);
+      for (const v of poisoned.values) for (let t = origin + 1; t < rows; t++) v[t] = t % 2 === 0 ? 1e7 : 0;
+      const dirty = await fitAll(poisoned);
+      expect(forecasts(dirty, poisoned, origin)).toEqual(forecasts(clean, table, origin));
+      // One row later the poison is read (so the equality above could fail).
+      expect(forecasts(dirty, poisoned, origin + 1)[0]).not.toEqual(forecasts(clean, table, origin + 1)[0]);
+      for (const f of dirty) f.model.dispose();
+    }
+    for (const f of clean) f.model.dispose();
   });
 });
