@@ -9,6 +9,7 @@
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict --model DIR --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--json]
  *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] …
+ *   finetune, predict, evaluate: [--negative error|clip] [--frequency weekly|daily]
  *
  * TensorFlow.js is imported inside the actions, so the other commands do not pay for loading it.
  */
