@@ -286,7 +286,7 @@ export async function forecastRegions(table: SeriesTable, options: RegionalOptio
 }
 
 /** The forecasts in the hubs' long CSV format: location, target (the target row), horizon, quantile level, value. */
-export function regionalHubCsv(result: Pick<RegionalForecast, "regions" | "targets" | "levels">): string {
+export function regionalHubCsv(result: { regions: readonly { region: string; quantiles: number[][] }[]; targets: readonly string[]; levels: readonly number[] }): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = ["location,target,horizon,quantile,value"];
   for (const r of result.regions) {
