@@ -139,6 +139,12 @@ export class RegionsPanel {
 
     this.dataset.addEventListener("change", () => {
       uploadBox.hidden = this.dataset.value !== "upload";
+      // A new series: the slider's row belongs to the old one.
+      this.result = null;
+      this.updateSlider(null);
+    });
+    this.upload.addEventListener("change", () => {
+      this.result = null;
       this.updateSlider(null);
     });
     this.button.addEventListener("click", () => void this.submit());
