@@ -83,7 +83,8 @@ export class RegionsPanel {
     private readonly datasets: DatasetInfo[],
     host: HTMLElement,
   ) {
-    const regional = datasets.filter((d) => d.regions.length > 1);
+    // Series with several regions; `national` has one column per variable (mixed units), not per region.
+    const regional = datasets.filter((d) => d.regions.length > 1 && d.id !== "national");
     this.dataset = select([...regional.map((d) => ({ value: d.id, label: `${d.id} — ${d.regions.length} regions` })), { value: "upload", label: "Upload a CSV…" }], regional[0]?.id);
     const uploadBox = h(
       "div",
