@@ -133,6 +133,9 @@ describe("the Regions tab in Chromium", () => {
     expect(lines[0]).toBe("location,target,horizon,quantile,value");
     expect(lines).toHaveLength(1 + 10 * 4 * 23);
     expect(lines[1]).toMatch(/^Region 1,2015-W03,1,0\.01,/);
+    await page.selectOption("#view-regions .toolbar select >> nth=0", "probability");
+    expect(await page.locator("#regions-legend li").count()).toBe(5);
+    await page.selectOption("#view-regions .toolbar select >> nth=0", "trend");
     const [png] = await Promise.all([page.waitForEvent("download"), page.click("#regions-png")]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe("PNG");
 

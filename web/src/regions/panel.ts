@@ -116,7 +116,16 @@ export class RegionsPanel {
         h(
           "div",
           { class: "card regions-card" },
-          h("div", { class: "toolbar" }, field("Colour by", this.colourBy), field("Size by", this.sizeBy), h("span", { class: "spacer" }), this.note, exportCsv, exportPng),
+          h(
+            "div",
+            { class: "toolbar" },
+            h("label", { class: "inline" }, "Colour by ", this.colourBy),
+            h("label", { class: "inline" }, "Size by ", this.sizeBy),
+            h("span", { class: "spacer" }),
+            exportCsv,
+            exportPng,
+          ),
+          h("p", { class: "regions-note-row" }, this.note),
           this.graphEl,
           this.legendEl,
           h("div", { class: "timeline", role: "group", "aria-label": "As-of timeline" }, h("label", { for: "regions-asof", text: "As of" }), this.slider, this.sliderLabel),
