@@ -119,6 +119,25 @@ describe("POST /v1/forecasts/regional", () => {
     expect((await problem({ dataset: { csv: UPLOAD }, coordinates: { csv: "region,lat,lon\nNorth,500,10\n" } })).errors![0]).toMatchObject({ path: "coordinates.csv", line: 2 });
   });
 
+  it("reports progress by region while running, 409 for the CSV of an unfinished job, and DELETE cancels it", async () => {
+    // 49 regions, each with 4 horizons and 52 backtest origins of 5,000 sums (tens of ms a region): long enough to
+    // watch and cancel after the first region.
+    const res = await t.http.post("/v1/forecasts/regional").send({ dataset: "state360", samples: 5000, backtestOrigins: 52 }).expect(202);
+    const csv = await t.http.get(`/v1/forecasts/regional/${res.body.id}/hub.csv`);
+    expect(csv.status).toBe(409);
+    expect(csv.headers["content-type"]).toMatch(PROBLEM);
+    const running = await waitFor(async () => {
+      const b = (await t.http.get(`/v1/forecasts/regional/${res.body.id}`)).body;
+      return b.status === "running" && b.progress.done >= 1 ? b : undefined;
+    });
+    expect(running.progress.total).toBe(49);
+    expect(running.progress.done).toBeLessThan(49);
+    await t.http.delete(`/v1/forecasts/regional/${res.body.id}`).expect(202);
+    const done = await finished(res.body.id);
+    expect(done.status).toBe("cancelled");
+    expect(done.result).toBeUndefined();
+  });
+
   it("415 without JSON; 404 for unknown ids; DELETE removes a finished job", async () => {
     const r415 = await t.http.post("/v1/forecasts/regional").set("Content-Type", "text/plain").send("x");
     expect(r415.status).toBe(415);
