@@ -149,6 +149,64 @@ describe("the Regions tab in Chromium", () => {
     expect(await page.textContent("#regions-asof-label")).toMatch(/^\d{4}-W\d{2}$/);
   });
 
+  it("runs the metapopulation SIR on the region graph: baseline and a what-if with every edge closed, played on two maps", async () => {
+    type Spread = {
+      rows: { region: string; baseline: { finalSize: number; peakTime: number | null }; whatIf: { finalSize: number; peakTime: number | null } }[];
+      baseline: { runId: string } | null;
+      whatIf: { runId: string } | null;
+      edges: unknown[];
+      closed: Set<string>;
+      whatIfMap: { graph: { size: number; getNodeAttribute(n: string, a: string): string } };
+      baseMap: { graph: { size: number } };
+    };
+    const spread = () => page.evaluate(() => {
+      const s = (window as unknown as { __spreadlab: { regions: { spread: Spread } } }).__spreadlab.regions.spread;
+      return { rows: s.rows, closed: s.closed.size, edges: s.edges.length, whatIfEdges: s.whatIfMap.graph.size, baseEdges: s.baseMap.graph.size, runs: [s.baseline?.runId, s.whatIf?.runId] };
+    });
+    await page.locator("#spread-card").scrollIntoViewIfNeeded();
+    await page.selectOption("#spread-form select >> nth=0", "Region 9");
+    await page.click("#spread-close-all");
+    const before = await spread();
+    expect(before.closed).toBe(before.edges);
+    expect(before.edges).toBeGreaterThanOrEqual(15);
+    await page.click("#spread-run");
+    await page.waitForFunction(() => /^Done/.test(document.querySelector("#spread-status")?.textContent ?? "") || document.querySelector("#spread-form .form-error")?.textContent, null, { timeout: 30_000 });
+    expect(await page.textContent("#spread-form .form-error")).toBe("");
+    const after = await spread();
+    expect(after.runs.every((id) => typeof id === "string")).toBe(true);
+    expect(after.rows).toHaveLength(10);
+    // Baseline: every edge open, the epidemic seeded in Region 9 reaches every region and peaks there first.
+    const nine = after.rows.find((r) => r.region === "Region 9")!;
+    for (const r of after.rows) {
+      expect(r.baseline.finalSize, r.region).toBeGreaterThan(0.5);
+      expect(r.baseline.peakTime!, r.region).toBeGreaterThanOrEqual(nine.baseline.peakTime!);
+      // What if every edge is closed: nobody travels, so only Region 9 has cases.
+      if (r.region === "Region 9") expect(r.whatIf.finalSize).toBeGreaterThan(0.9);
+      else expect(r.whatIf, r.region).toMatchObject({ finalSize: 0, peakTime: null });
+    }
+    expect(await page.locator("#spread-table tbody tr").count()).toBe(10);
+    // The field plays: at Region 9's peak the what-if map has Region 9 dark and Region 1 at the light end.
+    const peakRow = await page.evaluate((t) => {
+      const s = (window as unknown as { __spreadlab: { regions: { spread: { baseline: { times: number[] }; seek(k: number): void } } } }).__spreadlab.regions.spread;
+      const k = s.baseline.times.indexOf(t);
+      s.seek(k);
+      return k;
+    }, nine.baseline.peakTime);
+    expect(peakRow).toBeGreaterThan(0);
+    const colours = await page.evaluate(() => {
+      const g = (window as unknown as { __spreadlab: { regions: { spread: Spread } } }).__spreadlab.regions.spread.whatIfMap.graph;
+      return [g.getNodeAttribute("Region 9", "color"), g.getNodeAttribute("Region 1", "color")];
+    });
+    expect(colours[1]).toBe("#f3e6ef");
+    expect(colours[0]).not.toBe("#f3e6ef");
+    expect(after.whatIfEdges).toBe(after.baseEdges); // closed edges stay drawn (faint vermillion) on the what-if map
+    await page.click("#spread-play");
+    await page.waitForFunction((k) => Number(document.querySelector<HTMLInputElement>("#spread-time")!.value) !== k, peakRow, { timeout: 5_000 });
+    await page.click("#spread-play");
+    await frames();
+    await page.locator("#spread-card").screenshot({ path: join(ARTIFACTS, "regions-spread.png") });
+  }, 60_000);
+
   it("takes an uploaded series with coordinates: rising, falling and level regions read as such", async () => {
     const rows = ["date,North,South,East"];
     for (let t = 0; t < 30; t++) {

@@ -109,6 +109,15 @@ describe("outcomes and comparison", () => {
     expect(rows[0].finalSizeChange).toBe(0);
   });
 
+  it("a region the epidemic never reaches has no peak day, and no delay", () => {
+    const [, b] = regionOutcomes(result([0, 0, 0]));
+    expect(b.peakTime).toBeNull();
+    expect(b.peak).toBe(0);
+    const rows = compareOutcomes(regionOutcomes(result([0, 2, 30])), regionOutcomes(result([0, 0, 0])));
+    expect(rows[1].delay).toBeNull();
+    expect(rows[1].finalSizeChange).toBeCloseTo(0, 15); // both runs have R = 5 in B
+  });
+
   it("refuses a result without an S, I, R field", () => {
     expect(() => regionOutcomes({ times: [0] })).toThrow(/metapopulation-sir/);
   });

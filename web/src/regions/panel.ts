@@ -31,6 +31,7 @@ import {
   type RegionalResultLike,
   type SizeBy,
 } from "./model.js";
+import { SpreadPanel } from "./spread-panel.js";
 import "./regions.css";
 
 /** Weeks of history in a region's fan chart (a season and a half: the past seasons' peaks show). */
@@ -78,6 +79,8 @@ export class RegionsPanel {
   private chart: RegionChart | null = null;
   private debounce: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  /** Spread between regions on this graph (metapopulation SIR, baseline and what-if). */
+  readonly spread = new SpreadPanel();
 
   constructor(
     private readonly datasets: DatasetInfo[],
@@ -132,6 +135,7 @@ export class RegionsPanel {
         ),
         h("div", { class: "card" }, this.fanEl, this.scoresEl),
         h("div", { class: "card" }, h("h3", { text: "All regions, rising first" }), this.multiplesEl),
+        this.spread.el,
       ),
     );
     this.renderer = new Sigma(this.graph, this.graphEl, {
@@ -265,6 +269,7 @@ export class RegionsPanel {
     for (const e of result.edges) this.graph.mergeEdge(e.source, e.target, { size: 0.5 + 2 * (Math.abs(e.weight) / maxWeight) });
     this.note.textContent = `${result.regions.length} regions · ${geo ? "map (population centres)" : "ForceAtlas2 layout"} · edges: ${result.adjacency === "file" ? "adjacency file" : "3 most correlated"}`;
     this.restyle();
+    this.spread.setRegions(result);
     if (!sameRegions) this.renderer.getCamera().animatedReset({ duration: 0 });
     this.select(this.selected ?? sortByTrend(result.regions)[0]?.region ?? null);
   }

@@ -49,8 +49,8 @@ export const DEFAULT_POPULATION = 1_000_000;
 
 /**
  * Defaults: β = 0.3/day and γ = 0.1/day are the preset's (R₀ = 3, a 10-day infectious period); mobility 0.002/day
- * per edge (a few tenths of a percent of a region's people cross each border a day — slow enough that the regions
- * peak weeks apart on the HHS graph, fast enough that every region is reached within the 200 days shown).
+ * per edge (0.2% of a region's people cross each border a day: on the HHS graph seeded in Region 9 the other regions
+ * peak 1 to 2½ weeks after it, all within the 200 days shown; ten times less spreads the peaks over months).
  */
 export const SPREAD_DEFAULTS = { beta: 0.3, gamma: 0.1, mobility: 0.002, seedInfected: 100, tmax: 200, record: 1, seed: 0 } as const;
 
@@ -129,8 +129,8 @@ export interface RegionOutcome {
   region: string;
   /** Prevalence I/N at each record time. */
   prevalence: number[];
-  /** Record time of the largest prevalence, and that prevalence. */
-  peakTime: number;
+  /** Record time of the largest prevalence (null when the epidemic never reaches the region), and that prevalence. */
+  peakTime: number | null;
   peak: number;
   /** Final size: R/N at the last record time (share of the region's people ever infected). */
   finalSize: number;
@@ -150,16 +150,16 @@ export function regionOutcomes(result: FieldResultLike): RegionOutcome[] {
     let best = 0;
     for (let k = 1; k < prevalence.length; k++) if (prevalence[k] > prevalence[best]) best = k;
     const n = S[last][i] + I[last][i] + R[last][i];
-    return { region, prevalence, peakTime: result.times[best], peak: prevalence[best], finalSize: n > 0 ? R[last][i] / n : 0 };
+    return { region, prevalence, peakTime: prevalence[best] > 0 ? result.times[best] : null, peak: prevalence[best], finalSize: n > 0 ? R[last][i] / n : 0 };
   });
 }
 
 export interface ComparisonRow {
   region: string;
-  baseline: { peakTime: number; peak: number; finalSize: number };
-  whatIf: { peakTime: number; peak: number; finalSize: number };
-  /** What-if minus baseline: days of delay of the peak, change of the final size. */
-  delay: number;
+  baseline: { peakTime: number | null; peak: number; finalSize: number };
+  whatIf: { peakTime: number | null; peak: number; finalSize: number };
+  /** What-if minus baseline: days of delay of the peak (null when either run has no peak there), change of the final size. */
+  delay: number | null;
   finalSizeChange: number;
 }
 
@@ -170,7 +170,7 @@ export function compareOutcomes(baseline: readonly RegionOutcome[], whatIf: read
     const w = other.get(b.region);
     if (!w) throw new Error(`region "${b.region}" is missing from the what-if run.`);
     const pick = (o: RegionOutcome) => ({ peakTime: o.peakTime, peak: o.peak, finalSize: o.finalSize });
-    return { region: b.region, baseline: pick(b), whatIf: pick(w), delay: w.peakTime - b.peakTime, finalSizeChange: w.finalSize - b.finalSize };
+    return { region: b.region, baseline: pick(b), whatIf: pick(w), delay: w.peakTime === null || b.peakTime === null ? null : w.peakTime - b.peakTime, finalSizeChange: w.finalSize - b.finalSize };
   });
 }
 
