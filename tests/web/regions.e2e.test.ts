@@ -4,7 +4,7 @@
  * (Region 10 north-west of Region 4), coloured by trend (read from the canvas pixels), a click on a node
  * opens its fan chart with past seasons, the as-of slider asks for a new forecast, the hub CSV and the PNG
  * download; then an uploaded series with coordinates whose regions were built to rise, fall and stay level.
- * Screenshots go to test-artifacts/ (regions.png is the README's docs/screenshots/regions.png).
+ * Screenshots go to test-artifacts/ (regions.png and regions-spread.png are the README's docs/screenshots/ copies).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
