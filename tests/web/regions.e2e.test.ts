@@ -164,7 +164,7 @@ describe("the Regions tab in Chromium", () => {
       return { rows: s.rows, closed: s.closed.size, edges: s.edges.length, whatIfEdges: s.whatIfMap.graph.size, baseEdges: s.baseMap.graph.size, runs: [s.baseline?.runId, s.whatIf?.runId] };
     });
     await page.locator("#spread-card").scrollIntoViewIfNeeded();
-    await page.selectOption("#spread-form select >> nth=0", "Region 9");
+    await page.selectOption('#spread-form select[data-path="initial.I.nodes"]', "Region 9");
     await page.click("#spread-close-all");
     const before = await spread();
     expect(before.closed).toBe(before.edges);

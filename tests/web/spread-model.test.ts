@@ -71,6 +71,14 @@ describe("region edges and interventions", () => {
     expect(s.time).toEqual({ mode: "continuous", tmax: SPREAD_DEFAULTS.tmax, record: SPREAD_DEFAULTS.record });
   });
 
+  it("Fisher–KPP: D = mobility × factor, r = β − γ, the seed region starts at I₀/N of its capacity", () => {
+    const s = spreadScenario(regions, { ...settings, model: "fisher-kpp", seedInfected: 10 }, { closed: new Set(), mobilityScale: 0.5 }, "x") as Record<string, any>;
+    expect(s.model).toMatchObject({ preset: "fisher-kpp", laplacian: "combinatorial" });
+    expect(s.model.params.D).toBeCloseTo(0.5 * SPREAD_DEFAULTS.mobility, 15);
+    expect(s.model.params.r).toBeCloseTo(SPREAD_DEFAULTS.beta - SPREAD_DEFAULTS.gamma, 15);
+    expect(s.initial).toEqual({ u: { nodes: { A: 10 / 1000 } } });
+  });
+
   it("reports bad settings with their field paths", () => {
     expect(spreadIssues(regions, settings, none)).toEqual([]);
     const paths = spreadIssues(regions, { ...settings, beta: -1, seedRegion: "Z" }, { closed: new Set(), mobilityScale: Number.NaN }).map((i) => i.path);
@@ -116,6 +124,12 @@ describe("outcomes and comparison", () => {
     const rows = compareOutcomes(regionOutcomes(result([0, 2, 30])), regionOutcomes(result([0, 0, 0])));
     expect(rows[1].delay).toBeNull();
     expect(rows[1].finalSizeChange).toBeCloseTo(0, 15); // both runs have R = 5 in B
+  });
+
+  it("Fisher–KPP outcomes: u, the first time u ≥ ½ (null if never), the final u", () => {
+    const [a, b] = regionOutcomes({ times: [0, 1, 2], field: { nodeIds: ["A", "B"], u: [[0.1, 0], [0.6, 0.1], [0.9, 0.3]] } });
+    expect(a).toMatchObject({ prevalence: [0.1, 0.6, 0.9], peakTime: 1, peak: 0.9, finalSize: 0.9 });
+    expect(b).toMatchObject({ peakTime: null, finalSize: 0.3 });
   });
 
   it("refuses a result without an S, I, R field", () => {

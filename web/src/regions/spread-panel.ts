@@ -33,6 +33,7 @@ import {
   type RegionOutcome,
   type SpreadEdge,
   type SpreadRegion,
+  type SpreadModel,
   type SpreadSettings,
 } from "./spread.js";
 
@@ -87,6 +88,10 @@ export class SpreadPanel {
   private positions: { x: number; y: number }[] = [];
   private form: HTMLElement;
   private seedRegion = select([]);
+  readonly model = select([
+    { value: "metapopulation-sir", label: "metapopulation SIR" },
+    { value: "fisher-kpp", label: "Fisher–KPP (invading share u, r = β − γ)" },
+  ]);
   private seedInfected = numberInput(SPREAD_DEFAULTS.seedInfected, { min: 1, step: 1 });
   private beta = numberInput(SPREAD_DEFAULTS.beta, { min: 0, step: "any" });
   private gamma = numberInput(SPREAD_DEFAULTS.gamma, { min: 0, step: "any" });
@@ -109,6 +114,8 @@ export class SpreadPanel {
   private playing = false;
   private max = 0;
   private selected: string | null = null;
+  /** The model of the runs shown. */
+  private shownModel: SpreadModel = "metapopulation-sir";
 
   constructor() {
     const baseEl = h("div", { class: "spread-map", id: "spread-map-baseline", "aria-label": "Baseline: prevalence by region" });
@@ -123,6 +130,7 @@ export class SpreadPanel {
     this.form = h(
       "div",
       { class: "spread-form", id: "spread-form" },
+      field("Model", this.model, { path: "model.preset" }),
       field("Seed region", this.seedRegion, { path: "initial.I.nodes" }),
       field("Infectious at day 0", this.seedInfected, { path: "initial.I.nodes", unit: "people" }),
       field("β", this.beta, { path: "model.params.beta", unit: "1/day" }),
@@ -138,7 +146,7 @@ export class SpreadPanel {
     this.el = h(
       "div",
       { class: "card spread-card", id: "spread-card" },
-      h("h3", { text: "Spread between regions (metapopulation SIR)" }),
+      h("h3", { text: "Spread between regions (reaction–diffusion on the region graph)" }),
       h("div", { class: "spread-layout" }, this.form, h("div", { class: "spread-maps" }, h("figure", {}, h("figcaption", { text: "Baseline" }), baseEl), h("figure", {}, h("figcaption", { text: "What if" }), whatIfEl))),
       h("div", { class: "timeline", role: "group", "aria-label": "Spread timeline" }, this.play, this.slider, this.clock),
       this.legendEl,
@@ -199,6 +207,7 @@ export class SpreadPanel {
 
   settings(): SpreadSettings {
     return {
+      model: this.model.value as SpreadModel,
       beta: Number(this.beta.value),
       gamma: Number(this.gamma.value),
       mobility: Number(this.mobility.value),
@@ -239,13 +248,14 @@ export class SpreadPanel {
       const [baseline, whatIf] = await Promise.all([this.submit("baseline", settings, { closed: new Set(), mobilityScale: 1 }), this.submit("what if", settings, interventions)]);
       this.baseline = baseline;
       this.whatIf = whatIf;
+      this.shownModel = settings.model ?? "metapopulation-sir";
       this.rows = compareOutcomes(baseline.outcomes, whatIf.outcomes);
       this.max = Math.max(1e-12, ...baseline.outcomes.map((o) => o.peak), ...whatIf.outcomes.map((o) => o.peak));
       this.status.textContent = `Done (seed ${settings.seed}; runs ${baseline.runId.slice(0, 8)} and ${whatIf.runId.slice(0, 8)}): ${interventions.closed.size} of ${this.edges.length} edges closed, mobility × ${interventions.mobilityScale}.`;
       this.slider.max = String(baseline.times.length - 1);
       this.slider.disabled = false;
       this.play.disabled = false;
-      this.legendEl.replaceChildren(...prevalenceLegend(this.max).map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
+      this.legendEl.replaceChildren(...prevalenceLegend(this.max, this.shownModel === "fisher-kpp" ? "of capacity" : "infectious").map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
       this.drawTable();
       this.drawChart();
       this.seek(0);
@@ -295,7 +305,8 @@ export class SpreadPanel {
   private drawTable(): void {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const day = (x: number | null) => (x === null ? "none" : formatNumber(x));
-    const head = h("tr", {}, ...["Region", "Peak day (baseline → what if)", "Delay", "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
+    const kpp = this.shownModel === "fisher-kpp";
+    const head = h("tr", {}, ...["Region", kpp ? "Arrival day, u ≥ ½ (baseline → what if)" : "Peak day (baseline → what if)", "Delay", kpp ? "Final u (baseline → what if)" : "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
     const body = this.rows.map((r) =>
       h(
         "tr",
@@ -342,7 +353,7 @@ export class SpreadPanel {
     const times = this.baseline.times;
     this.plot = new uPlot(
       {
-        title: "Prevalence per region: baseline solid, what if dashed",
+        title: `${this.shownModel === "fisher-kpp" ? "u" : "Prevalence"} per region: baseline solid, what if dashed`,
         width: Math.max(280, Math.floor(this.chartEl.clientWidth || 600)),
         height: 240,
         series,
@@ -350,7 +361,7 @@ export class SpreadPanel {
         scales: { x: { time: false } },
         axes: [
           { ...axis, label: "day" },
-          { ...axis, label: "% infectious", size: 56 },
+          { ...axis, label: this.shownModel === "fisher-kpp" ? "u, % of capacity" : "% infectious", size: 56 },
         ],
         plugins: [
           {

@@ -24,7 +24,15 @@ export interface SpreadEdge {
   target: string;
 }
 
+/**
+ * The reaction–diffusion presets this view runs: the metapopulation SIR (β, γ, people), or Fisher–KPP (an invading
+ * density u ∈ [0, 1] growing logistically at rate r = β − γ, e.g. a new variant's share; D = mobility).
+ */
+export type SpreadModel = "metapopulation-sir" | "fisher-kpp";
+
 export interface SpreadSettings {
+  /** Default metapopulation-sir. */
+  model?: SpreadModel;
   beta: number;
   gamma: number;
   /** Per-capita travel rate along each open edge (1/day), before the what-if's factor. */
@@ -108,6 +116,17 @@ export function spreadIssues(regions: readonly SpreadRegion[], s: SpreadSettings
  */
 export function spreadScenario(regions: readonly SpreadRegion[], s: SpreadSettings, interventions: Interventions, name: string): Record<string, unknown> {
   const mobility = s.mobility * interventions.mobilityScale;
+  if (s.model === "fisher-kpp") {
+    // The seed region starts at the share I₀/N of its carrying capacity.
+    const N = regions.find((r) => r.region === s.seedRegion)?.population ?? DEFAULT_POPULATION;
+    return {
+      name,
+      seed: s.seed,
+      model: { type: "reaction-diffusion", preset: "fisher-kpp", laplacian: "combinatorial", params: { D: mobility, r: s.beta - s.gamma } },
+      initial: { u: { nodes: { [s.seedRegion]: s.seedInfected / N } } },
+      time: { mode: "continuous", tmax: s.tmax, record: s.record },
+    };
+  }
   const S: Record<string, number> = {};
   for (const r of regions) S[r.region] = r.region === s.seedRegion ? r.population - s.seedInfected : r.population;
   return {
@@ -127,19 +146,29 @@ export interface FieldResultLike {
 
 export interface RegionOutcome {
   region: string;
-  /** Prevalence I/N at each record time. */
+  /** Prevalence I/N at each record time (Fisher–KPP: u). */
   prevalence: number[];
-  /** Record time of the largest prevalence (null when the epidemic never reaches the region), and that prevalence. */
+  /** Record time of the largest prevalence (null when the epidemic never reaches the region), and that prevalence.
+   * Fisher–KPP: the first record time u ≥ ½ (the front's arrival; null if never), and the largest u. */
   peakTime: number | null;
   peak: number;
-  /** Final size: R/N at the last record time (share of the region's people ever infected). */
+  /** Final size: R/N at the last record time (share of the region's people ever infected); Fisher–KPP: final u. */
   finalSize: number;
 }
 
-/** Per-region prevalence curves, peaks and final sizes from a metapopulation-SIR field. */
+/** Per-region prevalence curves, peaks and final sizes from a metapopulation-SIR field (or a Fisher–KPP one). */
 export function regionOutcomes(result: FieldResultLike): RegionOutcome[] {
   const f = result.field;
-  if (!f || !Array.isArray(f.S) || !Array.isArray(f.I) || !Array.isArray(f.R)) throw new Error("the result has no S, I, R field (is it a metapopulation-sir run?).");
+  if (f && Array.isArray(f.u) && !Array.isArray(f.I)) {
+    // Fisher–KPP: u itself; "peak" = the first record time u reaches ½ (the front's arrival), final = u at the end.
+    const u = f.u as number[][];
+    return f.nodeIds.map((region, i) => {
+      const values = result.times.map((_, k) => u[k][i]);
+      const k = values.findIndex((v) => v >= 0.5);
+      return { region, prevalence: values, peakTime: k < 0 ? null : result.times[k], peak: Math.max(...values), finalSize: values[values.length - 1] };
+    });
+  }
+  if (!f || !Array.isArray(f.S) || !Array.isArray(f.I) || !Array.isArray(f.R)) throw new Error("the result has no S, I, R field (is it a metapopulation-sir run?) nor a u field (fisher-kpp).");
   const [S, I, R] = [f.S as number[][], f.I as number[][], f.R as number[][]];
   const last = result.times.length - 1;
   return f.nodeIds.map((region, i) => {
@@ -187,6 +216,6 @@ export function prevalenceColour(p: number, max: number): string {
 }
 
 /** Legend entries for the prevalence scale. */
-export function prevalenceLegend(max: number): { label: string; colour: string }[] {
-  return [0, 0.25, 0.5, 1].map((q) => ({ label: `${(q * q * max * 100).toFixed(q === 0 ? 0 : 2)}% infectious`, colour: prevalenceColour(q * q * max, max) }));
+export function prevalenceLegend(max: number, what = "infectious"): { label: string; colour: string }[] {
+  return [0, 0.25, 0.5, 1].map((q) => ({ label: `${(q * q * max * 100).toFixed(q === 0 ? 0 : 2)}% ${what}`, colour: prevalenceColour(q * q * max, max) }));
 }
