@@ -3,7 +3,8 @@
  * forecast at 2015-W02 (row 641: 3 rising, 4 flat, 3 falling with the damped trend), drawn on the map
  * (Region 10 north-west of Region 4), coloured by trend (read from the canvas pixels), a click on a node
  * opens its fan chart with past seasons, the as-of slider asks for a new forecast, the hub CSV and the PNG
- * download; then an uploaded series with coordinates whose regions were built to rise, fall and stay level.
+ * download; the spread between regions (metapopulation SIR, baseline and a what-if with every edge closed); then
+ * an uploaded series with coordinates whose regions were built to rise, fall and stay level.
  * Screenshots go to test-artifacts/ (regions.png and regions-spread.png are the README's docs/screenshots/ copies).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
