@@ -57,3 +57,7 @@ export type { WeeklyIncidenceOptions, ReportingModel, ReportingJump } from "./re
 export { negativeBinomial } from "./samplers.js";
 export { sparkline, summarizeCorpus } from "./corpus-summary.js";
 export type { CorpusSummary } from "./corpus-summary.js";
+export { forecastRegions, regionalHubCsv, trendQuantiles, classifyTrend, flatBand, cdfFromQuantiles, trendValidation, DEFAULT_REGIONAL_HORIZON, TREND_WINDOW, TREND_DAMPING } from "./regional.js";
+export type { RegionalForecast, RegionForecast, RegionalOptions, RegionalMethod, RegionBacktest, Trend } from "./regional.js";
+export { correlationEdges, parseAdjacency, parseCoordinates, bundledCoordinates, CORRELATION_NEIGHBOURS } from "./region-graph.js";
+export type { RegionEdge, RegionCoordinate } from "./region-graph.js";

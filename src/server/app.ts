@@ -30,6 +30,7 @@ import { networksRouter } from "./networks.js";
 import { runsRouter } from "./runs.js";
 import { eventsRouter } from "./events.js";
 import { forecastsRouter } from "./forecasts.js";
+import { regionalRouter } from "./regional.js";
 import { forecasterBackend, forecasterRoute, startForecaster } from "./forecaster.js";
 import { packageVersion } from "./version.js";
 import type { ApiContext } from "./context.js";
@@ -159,7 +160,9 @@ export function createApp(deps: {
   });
   app.use("/v1", presetsRouter(ctx, deps.scenariosDir ?? join(packageRoot(), "scenarios")));
   const forecasts = forecastsRouter(ctx);
-  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), forecasts.router);
+  // Before the forecasts router: its /forecasts/:id would take "regional" for an id.
+  const regional = regionalRouter(ctx);
+  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), regional.router, forecasts.router);
   const webRoot = deps.webRoot === undefined ? join(packageRoot(), "dist", "web") : deps.webRoot;
   if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
     // Hashed assets never change under their name; index.html is revalidated so a new build shows at once.
@@ -177,7 +180,7 @@ export function createApp(deps: {
     jobs,
     recover: () => requeueStored(store, jobs, forecasts.queue, options),
     close: async () => {
-      await Promise.all([jobs.close(), forecasts.queue.close()]);
+      await Promise.all([jobs.close(), forecasts.queue.close(), regional.close()]);
     },
   };
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import * as S from "./schemas.js";
 import { ScenarioSchema } from "../scenario/schema.js";
 import { DEFAULTS } from "./options.js";
+import { RegionalJobSchema, RegionalRequestSchema } from "./regional.js";
 
 type Json = Record<string, unknown>;
 
@@ -15,6 +16,7 @@ const REQUESTS = {
   RunRequest: S.RunRequestSchema,
   GenerateNetworkRequest: S.GenerateNetworkRequestSchema,
   ForecastRequest: S.ForecastRequestSchema,
+  RegionalForecastRequest: RegionalRequestSchema,
 } as const;
 
 const RESPONSES = {
@@ -34,6 +36,7 @@ const RESPONSES = {
   ForecastPage: S.ForecastPageSchema,
   Forecast: S.ForecastSchema,
   ForecastResult: S.ForecastResultSchema,
+  RegionalForecast: RegionalJobSchema,
 } as const;
 
 /** `z.literal(Infinity)` (YAML `.inf` for an unbounded tmax) has no JSON form: document it in words. */
@@ -260,6 +263,43 @@ export function openApiDocument(version: string): Json {
         true,
       ),
       get: operation({ summary: "List forecasts", parameters: queryParameters(S.ForecastListQuerySchema), responses: { 200: json(ref("ForecastPage"), "A page, newest first (rows without results).") }, problems: [400, 422] }, false),
+    },
+    "/v1/forecasts/regional": {
+      post: operation(
+        {
+          summary: "Forecast every region of a series as a job (the regional view)",
+          description:
+            "Quantiles for 1 … H weeks after asOf in every region, each region rising / flat / falling with P(rising), a backtest against the hub baseline, and the region graph (an uploaded adjacency file, else 3 correlation neighbours from rows up to asOf) with coordinates when known. " +
+            "Validated before it is queued (422 with the field path, and the line for files). Answers 202 with Location; poll GET /v1/forecasts/regional/{id} (progress: regions done). Jobs are kept in memory. Rate limited.",
+          requestBody: { required: true, content: { "application/json": { schema: ref("RegionalForecastRequest") } } },
+          responses: { 202: { ...json(ref("RegionalForecast"), "Queued."), headers: location } },
+          problems: [400, 413, 415, 422, 429, 503],
+        },
+        true,
+      ),
+    },
+    "/v1/forecasts/regional/{id}": {
+      get: operation({ summary: "A regional forecast's status and progress, and its result once it has succeeded", parameters: [idParameter("regional forecast")], responses: { 200: json(ref("RegionalForecast"), "The job.") }, problems: [404] }, false),
+      delete: operation(
+        {
+          summary: "Delete a finished regional forecast, or cancel a queued or running one",
+          parameters: [idParameter("regional forecast")],
+          responses: { 202: { ...json(ref("RegionalForecast"), "Cancelling (a running one stops at its next region)."), headers: location }, 204: { description: "Deleted." } },
+          problems: [404],
+        },
+        true,
+      ),
+    },
+    "/v1/forecasts/regional/{id}/hub.csv": {
+      get: operation(
+        {
+          summary: "The regional forecast in the forecast hubs' long CSV format",
+          parameters: [idParameter("regional forecast")],
+          responses: { 200: { description: "location,target,horizon,quantile,value: one row per region, horizon and quantile level.", content: { "text/csv": { schema: { type: "string" } } } } },
+          problems: [404, 409],
+        },
+        false,
+      ),
     },
     "/v1/forecasts/{id}": {
       get: operation(

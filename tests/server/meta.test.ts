@@ -70,6 +70,10 @@ describe("GET /v1/openapi.json", () => {
     ["get", "/v1/forecasts"],
     ["get", "/v1/forecasts/{id}"],
     ["delete", "/v1/forecasts/{id}"],
+    ["post", "/v1/forecasts/regional"],
+    ["get", "/v1/forecasts/regional/{id}"],
+    ["delete", "/v1/forecasts/regional/{id}"],
+    ["get", "/v1/forecasts/regional/{id}/hub.csv"],
   ];
 
   it("is OpenAPI 3.1 and lists every route with its problem responses", async () => {

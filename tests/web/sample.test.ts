@@ -1,6 +1,6 @@
 /** The large-network sample (web/src/network/sample.ts): k distinct indices, deterministic, uniform. */
 import { describe, expect, it } from "vitest";
-import { sampleIndices } from "../../web/src/network/sample.js";
+import { MAX_SHOWN, SAMPLE_SIZE, sampleIndices, shownIndices } from "../../web/src/network/sample.js";
 
 describe("sampleIndices", () => {
   it("returns k distinct indices in [0, n), the same for the same seed, different for another", () => {
@@ -23,5 +23,19 @@ describe("sampleIndices", () => {
     // under uniformity; its bound at χ²(9)'s 99.9th percentile (27.88) is conservative. A sampler that
     // favoured low indices (e.g. always 0, 1, 2) would score thousands.
     expect(chi2).toBeLessThan(27.88);
+  });
+});
+
+describe("shownIndices", () => {
+  it("draws networks up to 10⁵ nodes whole and samples 2·10⁴ of larger ones", () => {
+    expect(MAX_SHOWN).toBe(100_000);
+    expect(shownIndices(50_001)).toBeNull(); // sampled before the threshold moved to 10⁵
+    expect(shownIndices(100_000)).toBeNull();
+    const sample = shownIndices(100_001)!;
+    expect(sample).toHaveLength(SAMPLE_SIZE);
+    expect(new Set(sample).size).toBe(SAMPLE_SIZE);
+    expect(Math.max(...sample)).toBeLessThan(100_001);
+    // A smaller cap (GraphView.load's argument) samples at most the cap.
+    expect(shownIndices(500, 100)).toHaveLength(100);
   });
 });

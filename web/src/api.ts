@@ -5,6 +5,7 @@
 import type { ResultLike } from "./run/series.js";
 import type { ForecastResultLike, ForecasterInfo } from "./forecast/fan.js";
 import type { SerializedGraph } from "graphology-types";
+import type { RegionalResultLike } from "./regions/model.js";
 
 export interface FieldIssue {
   path: string;
@@ -149,7 +150,18 @@ export const api = {
   result: (id: string) => request<ResultLike>("GET", `/v1/runs/${encodeURIComponent(id)}/result`),
   submitForecast: (body: Record<string, unknown>) => request<ForecastRow>("POST", "/v1/forecasts", body),
   forecast: (id: string) => request<ForecastRow>("GET", `/v1/forecasts/${encodeURIComponent(id)}`),
+  submitRegional: (body: Record<string, unknown>) => request<RegionalJob>("POST", "/v1/forecasts/regional", body),
+  regional: (id: string) => request<RegionalJob>("GET", `/v1/forecasts/regional/${encodeURIComponent(id)}`),
 };
+
+/** A regional forecast job (POST /v1/forecasts/regional). */
+export interface RegionalJob {
+  id: string;
+  status: string;
+  progress: { done: number; total: number } | null;
+  error: { name: string; message: string } | null;
+  result?: RegionalResultLike;
+}
 
 /**
  * Follow a run's progress over Server-Sent Events until it finishes; falls back to polling when the stream

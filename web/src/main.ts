@@ -11,6 +11,7 @@ import { ScenarioPanel } from "./scenario/panel.js";
 import { RunPanel, type FinishedRun } from "./run/panel.js";
 import { ComparePanel } from "./run/compare.js";
 import { ForecastPanel } from "./forecast/panel.js";
+import { RegionsPanel } from "./regions/panel.js";
 import { decodeDraft, encodeDraft } from "./state/url.js";
 import { DEFAULT_DRAFT, isCascadeFamily, type ScenarioDraft } from "./state/scenario.js";
 import { compartmentColours } from "./palette.js";
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
 
   const forecast = new ForecastPanel(datasets, health.tfBackend !== null);
   byId("forecast-panel").append(forecast.el);
+  const regions = new RegionsPanel(datasets, byId("view-regions"));
 
   // Share: the URL already carries the scenario of the last run; copy it.
   const shareButton = byId<HTMLButtonElement>("share");
@@ -182,6 +184,7 @@ async function main(): Promise<void> {
     scenario,
     runs,
     forecast,
+    regions,
     colours: (compartments: string[]) => compartmentColours(compartments),
     /** Resolves when the last preset's network (and seeds) have loaded. */
     presetLoaded: () => presetLoading,

@@ -21,3 +21,17 @@ export function sampleIndices(n: number, k: number, seed = 1): Int32Array {
   }
   return pool.slice(0, k);
 }
+
+/**
+ * Networks up to this many nodes are drawn whole. 10⁵ (was 5·10⁴): measured in Chromium with software WebGL
+ * (tests/web/dashboard.e2e.test.ts, test-artifacts/recolour-100k.json), a playback frame at 10⁵ nodes stays
+ * interactive; above it the tab draws a sample.
+ */
+export const MAX_SHOWN = 100_000;
+/** Nodes drawn for a network over MAX_SHOWN. */
+export const SAMPLE_SIZE = 20_000;
+
+/** Which node indices to draw: null for all of them (total ≤ maxShown), else a deterministic uniform sample. */
+export function shownIndices(total: number, maxShown = MAX_SHOWN): Int32Array | null {
+  return total > maxShown ? sampleIndices(total, Math.min(SAMPLE_SIZE, maxShown)) : null;
+}

@@ -2,8 +2,8 @@
  * The network on screen: sigma 3 over a graphology graph, ForceAtlas2 in its web worker, nodes sized by
  * degree. Colours during playback come from a Uint8Array of compartment indices read by the nodeReducer,
  * and each frame refreshes only the nodes that changed (`refresh({ partialGraph, skipIndexation })`,
- * DESIGN.md), never `setNodeAttribute` per node. Networks over `maxShown` nodes are drawn as a uniform
- * sample with their induced edges, with a note: the tab never has to lay out or draw 10⁵ nodes.
+ * DESIGN.md), never `setNodeAttribute` per node. Networks up to MAX_SHOWN = 10⁵ nodes are drawn whole; larger
+ * ones as a uniform sample of 2·10⁴ nodes with their induced edges, with a note (sample.ts).
  */
 import Graph from "graphology";
 import Sigma from "sigma";
@@ -12,12 +12,9 @@ import forceAtlas2 from "graphology-layout-forceatlas2";
 import { downloadAsPNG } from "@sigma/export-image";
 import type { SerializedGraph } from "graphology-types";
 import { nodeSize } from "./degree.js";
-import { sampleIndices } from "./sample.js";
+import { MAX_SHOWN, shownIndices } from "./sample.js";
 import { IDLE_COLOUR } from "../palette.js";
-export { sampleIndices } from "./sample.js";
-
-export const MAX_SHOWN = 50_000;
-const SAMPLE_SIZE = 20_000;
+export { sampleIndices, MAX_SHOWN } from "./sample.js";
 const FADED = "#dde3e8";
 
 export interface LoadInfo {
@@ -90,7 +87,8 @@ export class GraphView {
       degreeOf.set(e.target, (degreeOf.get(e.target) ?? 0) + 1);
     }
     const degrees = Int32Array.from(data.nodes, (n) => degreeOf.get(n.key) ?? 0);
-    const keep = total > maxShown ? new Set(Array.from(sampleIndices(total, Math.min(SAMPLE_SIZE, maxShown)), (i) => data.nodes[i].key)) : null;
+    const sample = shownIndices(total, maxShown);
+    const keep = sample ? new Set(Array.from(sample, (i) => data.nodes[i].key)) : null;
     let maxDegree = 0;
     for (const d of degrees) maxDegree = Math.max(maxDegree, d);
     data.nodes.forEach((node, i) => {

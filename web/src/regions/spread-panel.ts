@@ -1,0 +1,389 @@
+/**
+ * "Spread between regions" card of the Regions tab: the metapopulation SIR (reaction–diffusion preset) run on
+ * the tab's region graph through the API (POST /v1/networks with the graph, POST /v1/runs with the scenario; the
+ * seed is shown and sent), twice — the baseline and a "what if" with chosen edges closed and mobility scaled —
+ * and shown side by side: two maps coloured by prevalence, played with one time slider, per-region curves
+ * overlaid (baseline solid, what-if dashed), and a table of peak day and final size per region.
+ */
+import Graph from "graphology";
+import Sigma from "sigma";
+import uPlot from "uplot";
+import { api, followRun } from "../api.js";
+import { h, field, numberInput, select, clearErrors, showError } from "../ui/dom.js";
+import { ApiError } from "../api.js";
+import { OKABE_ITO, RUN_COLOURS, withAlpha } from "../palette.js";
+import { formatNumber } from "../run/summary.js";
+import { geoPositions, hasGeography, type RegionalResultLike } from "./model.js";
+import {
+  DEFAULT_POPULATION,
+  SPREAD_DEFAULTS,
+  compareOutcomes,
+  edgeKey,
+  openEdges,
+  prevalenceColour,
+  prevalenceLegend,
+  regionEdges,
+  regionOutcomes,
+  spreadIssues,
+  spreadNetwork,
+  spreadScenario,
+  type ComparisonRow,
+  type FieldResultLike,
+  type Interventions,
+  type RegionOutcome,
+  type SpreadEdge,
+  type SpreadRegion,
+  type SpreadModel,
+  type SpreadSettings,
+} from "./spread.js";
+
+/** Seconds a full playback takes. */
+const PLAY_SECONDS = 10;
+
+interface SpreadRun {
+  runId: string;
+  networkId: string;
+  times: number[];
+  outcomes: RegionOutcome[];
+}
+
+/** One small map: the region graph (open edges only) coloured by prevalence at the slider's time. */
+class SpreadMap {
+  readonly graph = new Graph({ type: "undirected" });
+  readonly renderer: Sigma;
+  constructor(
+    readonly el: HTMLElement,
+    onEdgeClick?: (key: string) => void,
+  ) {
+    this.renderer = new Sigma(this.graph, el, { allowInvalidContainer: true, labelRenderedSizeThreshold: 0, defaultEdgeColor: "#b8c2cc", enableEdgeEvents: onEdgeClick !== undefined, labelFont: "Inter, system-ui, sans-serif" });
+    if (onEdgeClick) this.renderer.on("clickEdge", ({ edge }) => onEdgeClick(edge));
+  }
+
+  draw(regions: SpreadRegion[], positions: { x: number; y: number }[], edges: SpreadEdge[], closed: ReadonlySet<string>): void {
+    this.graph.clear();
+    regions.forEach((r, i) => this.graph.addNode(r.region, { label: r.region, x: positions[i].x, y: positions[i].y, size: 9, color: prevalenceColour(0, 1) }));
+    for (const e of edges) {
+      const key = edgeKey(e.source, e.target);
+      const isClosed = closed.has(key);
+      this.graph.addEdgeWithKey(key, e.source, e.target, isClosed ? { size: 1, color: withAlpha(OKABE_ITO.vermillion, 0.5), closed: true } : { size: 1.5 });
+    }
+    this.renderer.refresh();
+    this.renderer.getCamera().animatedReset({ duration: 0 });
+  }
+
+  colour(outcomes: RegionOutcome[], k: number, max: number): void {
+    for (const o of outcomes) if (this.graph.hasNode(o.region)) this.graph.setNodeAttribute(o.region, "color", prevalenceColour(o.prevalence[Math.min(k, o.prevalence.length - 1)], max));
+    this.renderer.refresh({ skipIndexation: true });
+  }
+}
+
+export class SpreadPanel {
+  readonly el: HTMLElement;
+  regions: SpreadRegion[] = [];
+  edges: SpreadEdge[] = [];
+  readonly closed = new Set<string>();
+  baseline: SpreadRun | null = null;
+  whatIf: SpreadRun | null = null;
+  rows: ComparisonRow[] = [];
+  private positions: { x: number; y: number }[] = [];
+  private form: HTMLElement;
+  private seedRegion = select([]);
+  readonly model = select([
+    { value: "metapopulation-sir", label: "metapopulation SIR" },
+    { value: "fisher-kpp", label: "Fisher–KPP (invading share u, r = β − γ)" },
+  ]);
+  private seedInfected = numberInput(SPREAD_DEFAULTS.seedInfected, { min: 1, step: 1 });
+  private beta = numberInput(SPREAD_DEFAULTS.beta, { min: 0, step: "any" });
+  private gamma = numberInput(SPREAD_DEFAULTS.gamma, { min: 0, step: "any" });
+  private mobility = numberInput(SPREAD_DEFAULTS.mobility, { min: 0, step: "any" });
+  readonly scale = numberInput(0.5, { min: 0, step: "any" });
+  private tmax = numberInput(SPREAD_DEFAULTS.tmax, { min: 1, step: 1 });
+  private seed = numberInput(SPREAD_DEFAULTS.seed, { min: 0, step: 1 });
+  readonly edgeList = h("select", { multiple: true, size: 6, id: "spread-closed", "aria-label": "Edges closed in the what-if" });
+  readonly button = h("button", { type: "button", class: "primary", id: "spread-run", text: "Run baseline and what-if" });
+  readonly status = h("p", { class: "status", id: "spread-status", "aria-live": "polite" });
+  readonly slider = h("input", { type: "range", min: 0, max: 0, step: 1, value: 0, id: "spread-time", "aria-label": "Day", disabled: true });
+  private clock = h("output", { id: "spread-clock", for: "spread-time", text: "day 0" });
+  readonly play = h("button", { type: "button", id: "spread-play", text: "Play", disabled: true });
+  private legendEl = h("ul", { class: "legend", id: "spread-legend" });
+  readonly baseMap: SpreadMap;
+  readonly whatIfMap: SpreadMap;
+  private chartEl = h("div", { id: "spread-curves", class: "chart" });
+  private tableEl = h("div", { id: "spread-table" });
+  private plot: uPlot | null = null;
+  private playing = false;
+  private max = 0;
+  private selected: string | null = null;
+  /** The model of the runs shown. */
+  private shownModel: SpreadModel = "metapopulation-sir";
+
+  constructor() {
+    const baseEl = h("div", { class: "spread-map", id: "spread-map-baseline", "aria-label": "Baseline: prevalence by region" });
+    const whatIfEl = h("div", { class: "spread-map", id: "spread-map-whatif", "aria-label": "What if: prevalence by region; click an edge to close or open it" });
+    this.baseMap = new SpreadMap(baseEl);
+    this.whatIfMap = new SpreadMap(whatIfEl, (key) => this.toggleEdge(key));
+    const closeAll = h("button", { type: "button", id: "spread-close-all", text: "Close all" });
+    const openAll = h("button", { type: "button", id: "spread-open-all", text: "Open all" });
+    closeAll.addEventListener("click", () => this.setClosed(this.edges.map((e) => edgeKey(e.source, e.target))));
+    openAll.addEventListener("click", () => this.setClosed([]));
+    this.edgeList.addEventListener("change", () => this.setClosed([...this.edgeList.selectedOptions].map((o) => o.value)));
+    this.form = h(
+      "div",
+      { class: "spread-form", id: "spread-form" },
+      field("Model", this.model, { path: "model.preset" }),
+      field("Seed region", this.seedRegion, { path: "initial.I.nodes" }),
+      field("Infectious at day 0", this.seedInfected, { path: "initial.I.nodes", unit: "people" }),
+      field("β", this.beta, { path: "model.params.beta", unit: "1/day" }),
+      field("γ", this.gamma, { path: "model.params.gamma", unit: "1/day" }),
+      field("Mobility per edge", this.mobility, { path: "model.params.mobilityS", unit: "1/day", hint: "share of a region's people crossing each open edge per day" }),
+      field("Days", this.tmax, { path: "time.tmax" }),
+      field("Seed", this.seed, { path: "seed", hint: "sent with the run; the model is deterministic" }),
+      h("fieldset", { class: "whatif" }, h("legend", { text: "What if" }), field("Mobility × factor", this.scale, { path: "whatIf.mobilityScale" }), h("label", { for: "spread-closed", text: "Closed edges (or click an edge on the what-if map)" }), this.edgeList, h("div", { class: "actions" }, closeAll, openAll)),
+      h("div", { class: "actions" }, this.button),
+      this.status,
+      h("p", { class: "form-error", role: "alert" }),
+    );
+    this.el = h(
+      "div",
+      { class: "card spread-card", id: "spread-card" },
+      h("h3", { text: "Spread between regions (reaction–diffusion on the region graph)" }),
+      h("div", { class: "spread-layout" }, this.form, h("div", { class: "spread-maps" }, h("figure", {}, h("figcaption", { text: "Baseline" }), baseEl), h("figure", {}, h("figcaption", { text: "What if" }), whatIfEl))),
+      h("div", { class: "timeline", role: "group", "aria-label": "Spread timeline" }, this.play, this.slider, this.clock),
+      this.legendEl,
+      this.chartEl,
+      this.tableEl,
+    );
+    this.button.addEventListener("click", () => void this.run());
+    this.slider.addEventListener("input", () => {
+      this.pause();
+      this.seek(Number(this.slider.value));
+    });
+    this.play.addEventListener("click", () => (this.playing ? this.pause() : this.start()));
+  }
+
+  /** Take the Regions tab's graph (after each regional forecast): regions, populations, edges, map positions. */
+  setRegions(result: RegionalResultLike): void {
+    const regions = result.regions.map((r) => ({ region: r.region, population: r.coordinates?.population ?? DEFAULT_POPULATION }));
+    const same = regions.length === this.regions.length && regions.every((r, i) => r.region === this.regions[i].region);
+    this.regions = regions;
+    this.edges = regionEdges(result.edges);
+    const valid = new Set(this.edges.map((e) => edgeKey(e.source, e.target)));
+    for (const k of [...this.closed]) if (!valid.has(k)) this.closed.delete(k);
+    this.positions = hasGeography(result.regions) ? geoPositions(result.regions) : regions.map((_, i) => ({ x: Math.cos((2 * Math.PI * i) / regions.length), y: Math.sin((2 * Math.PI * i) / regions.length) }));
+    if (!same) {
+      const previous = this.seedRegion.value;
+      this.seedRegion.replaceChildren(...regions.map((r) => h("option", { value: r.region, text: r.region })));
+      if (regions.some((r) => r.region === previous)) this.seedRegion.value = previous;
+      this.baseline = this.whatIf = null;
+    }
+    this.edgeList.replaceChildren(...this.edges.map((e) => h("option", { value: edgeKey(e.source, e.target), text: edgeKey(e.source, e.target) })));
+    this.syncEdgeList();
+    this.drawMaps();
+  }
+
+  private syncEdgeList(): void {
+    for (const o of this.edgeList.options) o.selected = this.closed.has(o.value);
+  }
+
+  setClosed(keys: readonly string[]): void {
+    this.closed.clear();
+    for (const k of keys) this.closed.add(k);
+    this.syncEdgeList();
+    this.drawMaps();
+  }
+
+  toggleEdge(key: string): void {
+    if (this.closed.has(key)) this.closed.delete(key);
+    else this.closed.add(key);
+    this.syncEdgeList();
+    this.drawMaps();
+  }
+
+  private drawMaps(): void {
+    this.baseMap.draw(this.regions, this.positions, this.edges, new Set());
+    this.whatIfMap.draw(this.regions, this.positions, this.edges, this.closed);
+    if (this.baseline && this.whatIf) this.seek(Number(this.slider.value));
+  }
+
+  settings(): SpreadSettings {
+    return {
+      model: this.model.value as SpreadModel,
+      beta: Number(this.beta.value),
+      gamma: Number(this.gamma.value),
+      mobility: Number(this.mobility.value),
+      seedRegion: this.seedRegion.value,
+      seedInfected: Number(this.seedInfected.value),
+      tmax: Number(this.tmax.value),
+      record: Math.max(0.25, Number(this.tmax.value) / 200),
+      seed: Number(this.seed.value),
+    };
+  }
+
+  interventions(): Interventions {
+    return { closed: new Set(this.closed), mobilityScale: Number(this.scale.value) };
+  }
+
+  private async submit(name: string, settings: SpreadSettings, interventions: Interventions): Promise<SpreadRun> {
+    const net = await api.uploadNetwork(spreadNetwork(this.regions, openEdges(this.edges, interventions)), "json", `regions ${name}`);
+    const row = await api.submitRun({ scenario: spreadScenario(this.regions, settings, interventions, name), networkId: net.id });
+    const done = await followRun(row.id, () => undefined);
+    if (done.status !== "succeeded") throw new Error(`the ${name} run ${done.status}${done.error ? `: ${done.error.message}` : "."}`);
+    const result = (await api.result(row.id)) as unknown as FieldResultLike;
+    return { runId: row.id, networkId: net.id, times: result.times, outcomes: regionOutcomes(result) };
+  }
+
+  /** Run the baseline (every edge open, factor 1) and the what-if; show both. */
+  async run(): Promise<boolean> {
+    clearErrors(this.form);
+    this.pause();
+    this.status.textContent = "";
+    this.button.disabled = true;
+    try {
+      if (this.regions.length === 0) throw new Error("forecast the regions first: the spread runs on their graph.");
+      const settings = this.settings();
+      const interventions = this.interventions();
+      const issues = spreadIssues(this.regions, settings, interventions);
+      if (issues.length) throw new ApiError(422, "Invalid settings", issues.map((i) => i.message).join(" "), issues);
+      this.status.textContent = "Running the baseline and the what-if…";
+      const [baseline, whatIf] = await Promise.all([this.submit("baseline", settings, { closed: new Set(), mobilityScale: 1 }), this.submit("what if", settings, interventions)]);
+      this.baseline = baseline;
+      this.whatIf = whatIf;
+      this.shownModel = settings.model ?? "metapopulation-sir";
+      this.rows = compareOutcomes(baseline.outcomes, whatIf.outcomes);
+      this.max = Math.max(1e-12, ...baseline.outcomes.map((o) => o.peak), ...whatIf.outcomes.map((o) => o.peak));
+      this.status.textContent = `Done (seed ${settings.seed}; runs ${baseline.runId.slice(0, 8)} and ${whatIf.runId.slice(0, 8)}): ${interventions.closed.size} of ${this.edges.length} edges closed, mobility × ${interventions.mobilityScale}.`;
+      this.slider.max = String(baseline.times.length - 1);
+      this.slider.disabled = false;
+      this.play.disabled = false;
+      this.legendEl.replaceChildren(...prevalenceLegend(this.max, this.shownModel === "fisher-kpp" ? "of capacity" : "infectious").map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
+      this.drawTable();
+      this.drawChart();
+      this.seek(0);
+      return true;
+    } catch (error) {
+      this.status.textContent = "";
+      showError(this.form, error, "scenario.");
+      return false;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+
+  seek(k: number): void {
+    if (!this.baseline || !this.whatIf) return;
+    const i = Math.max(0, Math.min(k, this.baseline.times.length - 1));
+    this.slider.value = String(i);
+    this.clock.value = `day ${formatNumber(this.baseline.times[i])}`;
+    this.baseMap.colour(this.baseline.outcomes, i, this.max);
+    this.whatIfMap.colour(this.whatIf.outcomes, i, this.max);
+    this.plot?.redraw(false, false);
+  }
+
+  private start(): void {
+    if (!this.baseline) return;
+    this.playing = true;
+    this.play.textContent = "Pause";
+    const last = this.baseline.times.length - 1;
+    if (Number(this.slider.value) >= last) this.seek(0);
+    const from = Number(this.slider.value);
+    const started = performance.now();
+    const tick = () => {
+      if (!this.playing) return;
+      const k = Math.min(last, from + Math.floor(((performance.now() - started) / 1000 / PLAY_SECONDS) * last));
+      this.seek(k);
+      if (k >= last) this.pause();
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
+  pause(): void {
+    this.playing = false;
+    this.play.textContent = "Play";
+  }
+
+  private drawTable(): void {
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const day = (x: number | null) => (x === null ? "none" : formatNumber(x));
+    const kpp = this.shownModel === "fisher-kpp";
+    const head = h("tr", {}, ...["Region", kpp ? "Arrival day, u ≥ ½ (baseline → what if)" : "Peak day (baseline → what if)", "Delay", kpp ? "Final u (baseline → what if)" : "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
+    const body = this.rows.map((r) =>
+      h(
+        "tr",
+        { "data-region": r.region, class: r.region === this.selected ? "selected" : "" },
+        h("td", { text: r.region }),
+        h("td", { text: `${day(r.baseline.peakTime)} → ${day(r.whatIf.peakTime)}` }),
+        h("td", { text: r.delay === null ? "—" : `${r.delay >= 0 ? "+" : "−"}${day(Math.abs(r.delay))} d` }),
+        h("td", { text: `${pct(r.baseline.finalSize)} → ${pct(r.whatIf.finalSize)}` }),
+        h("td", { text: `${r.finalSizeChange >= 0 ? "+" : "−"}${pct(Math.abs(r.finalSizeChange))}` }),
+      ),
+    );
+    const table = h("table", { class: "spread-table" }, h("thead", {}, head), h("tbody", {}, ...body));
+    table.addEventListener("click", (e) => {
+      const row = (e.target as HTMLElement).closest("tr[data-region]") as HTMLElement | null;
+      if (row) this.highlight(row.dataset.region ?? null);
+    });
+    this.tableEl.replaceChildren(table);
+  }
+
+  /** Emphasise one region's curves (click its table row; again to show all alike). */
+  highlight(region: string | null): void {
+    this.selected = this.selected === region ? null : region;
+    this.drawTable();
+    this.drawChart();
+  }
+
+  private drawChart(): void {
+    if (!this.baseline || !this.whatIf) return;
+    this.plot?.destroy();
+    this.chartEl.replaceChildren();
+    const colourOf = (i: number) => RUN_COLOURS[i % RUN_COLOURS.length];
+    const dim = (i: number, region: string) => (this.selected === null || this.selected === region ? colourOf(i) : withAlpha(colourOf(i), 0.15));
+    const series: uPlot.Series[] = [{ label: "day" }];
+    const columns: number[][] = [this.baseline.times];
+    this.baseline.outcomes.forEach((o, i) => {
+      series.push({ label: `${o.region} baseline`, stroke: dim(i, o.region), width: this.selected === o.region ? 2.5 : 1.5, points: { show: false } });
+      columns.push(o.prevalence.map((p) => p * 100));
+    });
+    this.whatIf.outcomes.forEach((o, i) => {
+      series.push({ label: `${o.region} what if`, stroke: dim(i, o.region), width: this.selected === o.region ? 2.5 : 1.5, dash: [6, 4], points: { show: false } });
+      columns.push(o.prevalence.map((p) => p * 100));
+    });
+    const axis = { stroke: "#4b5563", grid: { stroke: "#eef1f4", width: 1 }, ticks: { stroke: "#d5dbe1", width: 1 } };
+    const times = this.baseline.times;
+    this.plot = new uPlot(
+      {
+        title: `${this.shownModel === "fisher-kpp" ? "u" : "Prevalence"} per region: baseline solid, what if dashed`,
+        width: Math.max(280, Math.floor(this.chartEl.clientWidth || 600)),
+        height: 240,
+        series,
+        legend: { show: false },
+        scales: { x: { time: false } },
+        axes: [
+          { ...axis, label: "day" },
+          { ...axis, label: this.shownModel === "fisher-kpp" ? "u, % of capacity" : "% infectious", size: 56 },
+        ],
+        plugins: [
+          {
+            hooks: {
+              draw: (u) => {
+                const px = u.valToPos(times[Number(this.slider.value)] ?? 0, "x", true);
+                u.ctx.save();
+                u.ctx.strokeStyle = OKABE_ITO.black;
+                u.ctx.lineWidth = devicePixelRatio;
+                u.ctx.beginPath();
+                u.ctx.moveTo(px, u.bbox.top);
+                u.ctx.lineTo(px, u.bbox.top + u.bbox.height);
+                u.ctx.stroke();
+                u.ctx.restore();
+              },
+            },
+          },
+        ],
+      },
+      columns as uPlot.AlignedData,
+      this.chartEl,
+    );
+    this.chartEl.append(h("ul", { class: "legend" }, ...this.baseline.outcomes.map((o, i) => h("li", {}, h("span", { class: "swatch", style: `--c:${colourOf(i)}` }), o.region))));
+  }
+}
