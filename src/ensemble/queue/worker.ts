@@ -137,6 +137,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on("error", (e: Error) => {
     if (!complaining) log(`worker: ${e.message}`);
   });
+  // This worker's stalled-job check found a batch whose worker died (its lock expired): back in the queue.
+  worker.on("stalled", (jobId: string) => log(`worker: batch ${jobId} stalled (its worker died); queued again`));
   await worker.waitUntilReady();
   return {
     done: () => done,
