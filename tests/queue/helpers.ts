@@ -71,11 +71,21 @@ export async function startRedisServer(): Promise<{ url: string; child: ChildPro
   const port = await freePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: (times) => (times > 50 ? null : 100), maxRetriesPerRequest: null });
-  client.on("error", () => {});
-  await client.connect();
-  await client.ping();
-  client.disconnect();
+  // Ready when it answers PING (give it 10 s).
+  for (let attempt = 0; ; attempt++) {
+    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      await client.ping();
+      break;
+    } catch (e) {
+      if (attempt >= 100) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      client.disconnect();
+    }
+  }
   return { url, child };
 }
 
