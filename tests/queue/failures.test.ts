@@ -3,7 +3,7 @@
  * `run --redis` and `worker`), and a Redis killed mid-run (a private redis-server on a free port, so the
  * shared one stays up) → exit 1 with a message that names the URL, and no result files written.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +37,17 @@ runs: 400
 /** Environment without SPREADLAB_REDIS_URL, so only the flags count. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SPREADLAB_REDIS_URL"));
 
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, cwd: work });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.once("exit", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
 describe("Redis failures", () => {
   it("no Redis: the library rejects with a QueueError naming the URL, promptly", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
@@ -49,19 +60,25 @@ describe("Redis failures", () => {
     await expect(simulateEnsembleOnQueue(ba, spec, { redis: "http://127.0.0.1:1", prefix })).rejects.toMatchObject({ name: "QueueError", message: expect.stringContaining("--redis: expected a redis://") });
   });
 
-  it("no Redis: `run --redis` and `worker` exit 1 with a clear message; `worker` without any Redis says how to give one", async () => {
+  it("no Redis: `run --redis`, `worker` and `serve --redis` exit 1 with a clear message; `worker` without any Redis says how to give one", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    const run = spawnSync(process.execPath, [bin, "run", SLOW, "--redis", url, "--runs", "2", "--json"], { encoding: "utf8", env });
+    // In parallel: five CLI start-ups one after the other take long on a busy 2-core machine.
+    const [run, viaEnv, worker, serve, none] = await Promise.all([
+      cli(["run", SLOW, "--redis", url, "--runs", "2", "--json"]),
+      cli(["run", SLOW, "--runs", "2", "--json"], { SPREADLAB_REDIS_URL: url }),
+      cli(["worker", "--redis", url, "--concurrency", "1"]),
+      cli(["serve", "--port", "0", "--db", join(work, "s.db"), "--redis", url]),
+      cli(["worker"]),
+    ]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`cannot reach Redis at ${url}`);
     expect(run.stdout).toBe("");
-    const viaEnv = spawnSync(process.execPath, [bin, "run", SLOW, "--runs", "2", "--json"], { encoding: "utf8", env: { ...env, SPREADLAB_REDIS_URL: url } });
     expect(viaEnv.status).toBe(1);
     expect(viaEnv.stderr).toContain(`cannot reach Redis at ${url}`);
-    const worker = spawnSync(process.execPath, [bin, "worker", "--redis", url, "--concurrency", "1"], { encoding: "utf8", env });
     expect(worker.status).toBe(1);
     expect(worker.stderr).toContain(`cannot reach Redis at ${url}`);
-    const none = spawnSync(process.execPath, [bin, "worker"], { encoding: "utf8", env });
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toContain(`cannot reach Redis at ${url}`);
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/no Redis given; pass --redis redis:\/\/HOST:PORT or set SPREADLAB_REDIS_URL/);
   });
