@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { compile } from "../../src/graph/csr.js";
-import { compress, decodeNetwork, decodeRecords, decompress, encodeNetwork, encodeRecords, networkHash } from "../../src/ensemble/queue/codec.js";
+import { compress, decodeJson, encodeJson, decodeNetwork, decodeRecords, decompress, encodeNetwork, encodeRecords, networkHash } from "../../src/ensemble/queue/codec.js";
 import { defaultBatchSize } from "../../src/ensemble/queue/producer.js";
 import { checkRedisUrl, redactUrl, redisUrlFrom } from "../../src/ensemble/queue/common.js";
 import type { RunRecord } from "../../src/ensemble/assemble.js";
@@ -52,6 +52,12 @@ describe("queue codec", () => {
     expect(back[0].infectionTime).toBeInstanceOf(Float64Array);
     expect(Object.is(back[0].infectionTime![0], NaN)).toBe(true);
     expect(back[0].times[2]).toBe(1 / 3);
+  });
+
+  it("keeps infinities in specs (job data)", () => {
+    const spec = { time: { tmax: Infinity, record: 1 }, x: [-Infinity, NaN, 0.1] };
+    expect(JSON.parse(JSON.stringify(spec)).time.tmax).toBeNull(); // what plain JSON would do
+    expect(decodeJson(encodeJson(spec))).toEqual(spec);
   });
 
   it("sizes batches: ~64 per ensemble, at least 200k node-and-arc visits each", () => {

@@ -45,6 +45,9 @@ describe("ensembles on the queue", () => {
     expect(await client.keys(`${prefix}:data:net:*`)).toHaveLength(1);
     expect(await client.keys(`${prefix}:data:out:*`)).toHaveLength(0);
     client.disconnect();
+    // tmax: Infinity survives the trip (BullMQ's plain JSON would make it null).
+    const forever: SimulationSpec = { ...spec, time: { mode: "continuous", tmax: Infinity, record: 1 }, runs: 6, output: {} };
+    expect(strip(await simulateEnsembleOnQueue(ba, forever, { redis: REDIS_URL, prefix, batchSize: 2 }))).toEqual(strip(simulate(ba, forever)));
   });
 
   it("give the local result exactly with 3 worker processes (and cascades too)", async () => {

@@ -91,6 +91,18 @@ function reviver(_key: string, value: unknown): unknown {
 }
 
 /**
+ * JSON that keeps what plain JSON loses (BullMQ stores job data with JSON.stringify): ±Infinity and NaN
+ * (`tmax: Infinity` is a valid spec) and typed arrays.
+ */
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value, replacer);
+}
+
+export function decodeJson<T>(text: string): T {
+  return JSON.parse(text, reviver) as T;
+}
+
+/**
  * Run records as bytes. JSON prints every double in its shortest round-tripping form, so numbers come back
  * bit for bit; NaN/±Infinity and typed arrays are tagged (typed arrays as base64 of their bytes).
  */

@@ -10,7 +10,6 @@
 import { Redis } from "ioredis";
 import type { ConnectionOptions } from "bullmq";
 import { SpreadlabError } from "../../errors.js";
-import type { EnsembleSpec } from "../families.js";
 
 /** Redis is unreachable or went away, or the queue failed a batch. Exit code 1 (a runtime failure). */
 export class QueueError extends SpreadlabError {
@@ -32,7 +31,8 @@ export const keys = {
 export interface BatchJob {
   ensemble: string;
   network: string;
-  spec: EnsembleSpec;
+  /** The spec, by `encodeJson` (plain JSON would turn tmax: Infinity into null). */
+  spec: string;
   from: number;
   to: number;
 }

@@ -19,7 +19,7 @@ import { assemble, type RunRecord, type SimulationResult } from "../assemble.js"
 import { prepareFamily, type EnsembleSpec } from "../families.js";
 import { runModel, type AnySpec } from "../../run.js";
 import { rebuildError, weightAttribute, withIndexedSeeds } from "../pool.js";
-import { compress, decodeRecords, encodeNetwork, networkHash } from "./codec.js";
+import { compress, decodeRecords, encodeJson, encodeNetwork, networkHash } from "./codec.js";
 import { bullConnection, checkRedisUrl, connectOrFail, DATA_TTL_S, DEFAULT_PREFIX, keys, plainClient, QUEUE_NAME, QueueError, redactUrl, within, type BatchJob, type BatchOutcome } from "./common.js";
 
 export interface QueueEnsembleOptions {
@@ -157,12 +157,13 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
       options.signal?.addEventListener("abort", onAbort, { once: true });
     });
 
+    const specText = encodeJson(workerSpec);
     const jobs = [];
     for (let from = 0; from < total; from += batch) {
       const to = Math.min(total, from + batch);
       const id = `${ensemble}-${from}`;
       outstanding.set(id, { from, to });
-      const data: BatchJob = { ensemble, network: hash, spec: workerSpec, from, to };
+      const data: BatchJob = { ensemble, network: hash, spec: specText, from, to };
       // attempts 1: a batch that throws is a bug and would throw again; a killed worker's batch comes back
       // through stalled-job recovery instead (the worker's maxStalledCount).
       jobs.push({ name: "batch", data, opts: { jobId: id, removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 } });

@@ -12,8 +12,8 @@ import { Worker, type Job } from "bullmq";
 import { SpreadlabError } from "../../errors.js";
 import type { CSR } from "../../graph/csr.js";
 import type { RunRecord } from "../assemble.js";
-import { prepareFamily, type PreparedFamily } from "../families.js";
-import { decodeNetwork, decompress, encodeRecords } from "./codec.js";
+import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "../families.js";
+import { decodeJson, decodeNetwork, decompress, encodeRecords } from "./codec.js";
 import { bullConnection, checkRedisUrl, connectOrFail, DATA_TTL_S, DEFAULT_PREFIX, keys, plainClient, QUEUE_NAME, redactUrl, type BatchJob, type BatchOutcome } from "./common.js";
 
 export interface QueueWorkerOptions {
@@ -88,10 +88,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const resultsKey = keys.results(prefix, ensemble);
     try {
       const csr = await network(job.data.network);
-      const specKey = `${job.data.network}:${JSON.stringify(spec)}`;
+      const specKey = `${job.data.network}:${spec}`;
       let prepared = specs.get(specKey);
       if (prepared === undefined) {
-        prepared = prepareFamily(csr, spec);
+        prepared = prepareFamily(csr, decodeJson<EnsembleSpec>(spec));
         specs.clear(); // one spec at a time is the common case
         specs.set(specKey, prepared);
       }
