@@ -66,7 +66,7 @@ export { simulateEnsembleOnQueue, runModelOnQueue } from "./ensemble/queue/produ
 export type { QueueEnsembleOptions } from "./ensemble/queue/producer.js";
 export { startQueueWorker } from "./ensemble/queue/worker.js";
 export type { QueueWorker, QueueWorkerOptions } from "./ensemble/queue/worker.js";
-export { QueueError } from "./ensemble/queue/common.js";
+export { QueueError } from "./ensemble/queue/errors.js";
 export type { ModelRequest } from "./models/registry.js";
 export type { Intervention, VaccinationStrategy } from "./engine/interventions.js";
 export { compileExpression, ExpressionError } from "./scenario/expressions.js";

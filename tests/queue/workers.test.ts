@@ -57,9 +57,11 @@ describe("ensembles on the queue", () => {
     const { simulateCascade } = await import("../../src/cascade.js");
     expect(strip(await simulateEnsembleOnQueue(ba, cascade, { redis: REDIS_URL, prefix, batchSize: 3 }))).toEqual(strip(simulateCascade(ba, cascade)));
     // Every worker took part (12 batches of the first ensemble, 4 of the second, one batch at a time each).
+    // More than 16 happens on a starved machine: a worker whose event loop is late renewing its 1 s lock loses
+    // the batch to another (made twice, stored once — the result above is still exact).
     await Promise.all(workers.map((w) => stopWorker(w)));
     const batches = workers.map((w) => Number(/after (\d+) batches/.exec(w.stderr())?.[1] ?? 0));
-    expect(batches.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(batches.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16);
     expect(batches.filter((b) => b > 0).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -97,9 +99,33 @@ describe("ensembles on the queue", () => {
     expect(workers.map((w) => w.stderr()).join("")).toMatch(/stalled \(its worker died\); queued again/);
   });
 
+  it("a batch delivered twice is stored once: same result", async () => {
+    // Queue the ensemble with no worker, copy every batch job (as a redelivery would) to the front of the
+    // queue, then start a worker: the copies' records complete the ensemble, the originals find it done.
+    const queue = new Queue("runs", { connection: { url: REDIS_URL }, prefix });
+    const running = simulateEnsembleOnQueue(ba, spec, { redis: REDIS_URL, prefix, batchSize: 6 });
+    for (let i = 0; i < 100 && (await queue.getWaitingCount()) < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    const originals = await queue.getWaiting();
+    expect(originals).toHaveLength(4);
+    await queue.addBulk(originals.map((job) => ({ name: job.name, data: job.data, opts: { jobId: `${job.id}-again`, removeOnComplete: true, lifo: true } })));
+    workers = [await startWorker(prefix)];
+    expect(strip(await running)).toEqual(local);
+    await stopWorker(workers[0]);
+    // The 4 copies, and maybe an original or two made before the producer closed the ensemble (then made
+    // twice, stored once); the rest of the originals were skipped.
+    const made = Number(/after (\d+) batches/.exec(workers[0].stderr())?.[1]);
+    expect(made).toBeGreaterThanOrEqual(4);
+    expect(made).toBeLessThan(8);
+    expect(await queue.getWaitingCount()).toBe(0);
+    await queue.close();
+  });
+
   it("cancel: abort rejects, queued batches are removed, workers are told", async () => {
     // No worker is running: every batch stays queued until the abort.
     const controller = new AbortController();
+    const client = new Redis(REDIS_URL);
+    // Every ensemble leaves a "closed" mark for the workers when it ends (finished, failed or cancelled).
+    const marksBefore = (await client.keys(`${prefix}:data:cancel:*`)).length;
     const queue = new Queue("runs", { connection: { url: REDIS_URL }, prefix });
     const running = simulateEnsembleOnQueue(ba, { ...spec, runs: 40 }, { redis: REDIS_URL, prefix, batchSize: 4, signal: controller.signal });
     // Wait until the 10 batches are queued, then abort.
@@ -108,8 +134,7 @@ describe("ensembles on the queue", () => {
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: "SimulationError", message: expect.stringMatching(/cancelled/) });
     expect(await queue.getWaitingCount()).toBe(0);
-    const client = new Redis(REDIS_URL);
-    expect(await client.keys(`${prefix}:data:cancel:*`)).toHaveLength(1);
+    expect(await client.keys(`${prefix}:data:cancel:*`)).toHaveLength(marksBefore + 1);
     client.disconnect();
     await queue.close();
   });

@@ -5,16 +5,14 @@
  * Keys: BullMQ keeps its own under `<prefix>:runs:*`; ours live under `<prefix>:data:*` —
  * `net:<sha256>` (a compressed network, stored once, expires after a day without use),
  * `out:<ensemble>` (a hash: batch start → compressed records; HSETNX, so a batch run twice is stored once),
- * `cancel:<ensemble>` (set when the producer gives up: workers stop that ensemble's batches).
+ * `cancel:<ensemble>` (set when the producer is done with an ensemble — finished, failed or cancelled:
+ * workers skip or stop that ensemble's batches).
  */
 import { Redis } from "ioredis";
 import type { ConnectionOptions } from "bullmq";
-import { SpreadlabError } from "../../errors.js";
+import { QueueError } from "./errors.js";
 
-/** Redis is unreachable or went away, or the queue failed a batch. Exit code 1 (a runtime failure). */
-export class QueueError extends SpreadlabError {
-  override name = "QueueError";
-}
+export { QueueError };
 
 export const QUEUE_NAME = "runs";
 export const DEFAULT_PREFIX = "spreadlab";

@@ -79,6 +79,9 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
   let lost = false;
   let finished = false;
   const outstanding = new Map<string, { from: number; to: number }>();
+  /** Job ids seen completing; the others may still be queued when the ensemble ends (results came from a copy). */
+  const completed = new Set<string>();
+  const jobIds: string[] = [];
   const timers: NodeJS.Timeout[] = [];
   let onAbort: (() => void) | undefined;
   try {
@@ -120,7 +123,10 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
       };
       const check = (fields: string[]) => take(fields).catch((e: Error) => lost || fail(new QueueError(`queue: reading results from Redis failed: ${e.message}`, { cause: e })));
       events!.on("completed", ({ jobId }) => {
-        if (jobId.startsWith(ensemble)) void check([jobId.slice(ensemble.length + 1), "fail"]);
+        // Ours (a redelivered copy may have another id): read whatever has arrived.
+        if (!jobId.startsWith(ensemble)) return;
+        completed.add(jobId);
+        void client.hkeys(resultsKey).then(check, () => {});
       });
       events!.on("failed", ({ jobId, failedReason }) => {
         const b = outstanding.get(jobId);
@@ -163,6 +169,7 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
       const to = Math.min(total, from + batch);
       const id = `${ensemble}-${from}`;
       outstanding.set(id, { from, to });
+      jobIds.push(id);
       const data: BatchJob = { ensemble, network: hash, spec: specText, from, to };
       // attempts 1: a batch that throws is a bug and would throw again; a killed worker's batch comes back
       // through stalled-job recovery instead (the worker's maxStalledCount).
@@ -181,11 +188,15 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
     finished = true;
     for (const t of timers) clearInterval(t);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    if (!lost && outstanding.size > 0) {
-      // Cancelled or failed: tell workers, and remove what is still queued (running batches stop at their next check).
+    if (!lost) {
+      // Done, cancelled or failed: workers skip this ensemble's batches from now on (late redeliveries too) and
+      // stop running ones at their next check; what is still queued is removed.
       await within(client.set(keys.cancel(prefix, ensemble), "1", "EX", DATA_TTL_S).catch(() => {}), 1000);
+    }
+    const leftover = jobIds.filter((id) => !completed.has(id));
+    if (!lost && queue && leftover.length > 0) {
       const q = queue;
-      if (q) await within(Promise.all([...outstanding.keys()].map((id) => q.remove(id).catch(() => 0))), 2000);
+      await within(Promise.all(leftover.map((id) => q.remove(id).catch(() => 0))), 2000);
     }
     if (!lost) await within(client.del(resultsKey).catch(() => 0), 1000);
     await within(Promise.all([events?.close(), queue?.close()]).catch(() => {}), lost ? 200 : 2000);
