@@ -1,13 +1,14 @@
 /**
  * `spreadlab run --redis` end to end, as users run it: a scenario and a sweep with `--json`, through a
  * `spreadlab worker` process, print exactly what the local run prints (elapsedMs aside); SPREADLAB_REDIS_URL
- * does what the flag does.
+ * does what the flag does. Without a worker, `run` says so after 5 s; Ctrl-C exits 130 and empties the queue.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Queue } from "bullmq";
 import { bin, dropPrefix, REDIS_URL, startWorker, stopWorker, testPrefix, type WorkerProcess } from "./helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "spreadlab-queue-cli-"));
@@ -99,4 +100,30 @@ describe("run --redis", () => {
     expect(expected.sweep).toHaveLength(2);
     expect(timeless(queued.stdout)).toEqual(expected);
   });
+
+  it("says when no worker is connected, and Ctrl-C exits 130 and removes the queued batches", async () => {
+    const idle = `${prefix}-idle`; // no worker on this prefix
+    const queue = new Queue("runs", { connection: { url: REDIS_URL }, prefix: idle });
+    try {
+      const child = spawn(process.execPath, [bin, "run", SCENARIO, "--redis", REDIS_URL, "--prefix", idle, "--out", join(work, "never")], { env, cwd: work });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const exited = new Promise<number>((resolve) => child.once("exit", (code) => resolve(code ?? -1)));
+      await waitUntil(() => stderr.includes("no worker is connected to the queue yet"), 30_000);
+      expect(await queue.getWaitingCount()).toBeGreaterThan(0);
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(stderr).toContain("interrupted; no result was written.");
+      expect(await queue.getWaitingCount()).toBe(0);
+    } finally {
+      await queue.close();
+      await dropPrefix(idle);
+    }
+  });
 });
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  for (const until = Date.now() + timeoutMs; !check(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > until) throw new Error(`waitUntil: timed out after ${timeoutMs} ms`);
+  }
+}
