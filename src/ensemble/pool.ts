@@ -43,7 +43,7 @@ export interface EnsembleOptions {
 const SMALL_WORK = 2_000_000;
 
 /** The compiled worker: beside this file when running from dist/, else in dist/ (tests run the TS sources). */
-function workerFile(): string {
+export function workerFile(): string {
   const sibling = fileURLToPath(new URL("./worker.js", import.meta.url));
   if (existsSync(sibling)) return sibling;
   const built = fileURLToPath(new URL("../../dist/src/ensemble/worker.js", import.meta.url));
@@ -51,7 +51,7 @@ function workerFile(): string {
   throw new SimulationError("ensemble: the compiled worker is missing; run `npm run build` first.");
 }
 
-function toShared(csr: CSR): SharedNetwork {
+export function toShared(csr: CSR): SharedNetwork {
   const share = (a: Int32Array | Float32Array): SharedArrayBuffer => {
     if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
     const sab = new SharedArrayBuffer(a.byteLength);

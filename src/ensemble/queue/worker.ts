@@ -1,30 +1,32 @@
 /**
  * A queue worker (`spreadlab worker`): a BullMQ Worker that makes batches of runs. Networks are fetched by
- * hash once and cached (the last few, by use); a prepared spec is cached by its JSON. Between runs the
- * worker yields to the event loop every ~50 ms so BullMQ can renew the batch's lock: a live worker keeps its
- * batch, a killed one loses it after `lockMs` and another worker picks it up (stalled-job recovery).
+ * hash once and cached (the last few, by use), each with a piscina thread pool that holds it in
+ * SharedArrayBuffers (the thread pool's own worker, src/ensemble/worker.ts, which also caches the prepared
+ * spec). The runs happen on those threads, never on the event loop (DESIGN.md): BullMQ renews the batch's
+ * lock on time however long a batch takes, so a live worker keeps its batch, and a killed one loses it after
+ * `lockMs` and another worker picks it up (stalled-job recovery).
  * Records go to the ensemble's results hash with HSETNX before the job completes, so a batch made twice
  * is stored once.
  */
-import { setImmediate as yieldLoop } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { Worker, type Job } from "bullmq";
-import { SpreadlabError } from "../../errors.js";
-import type { CSR } from "../../graph/csr.js";
+import { Piscina } from "piscina";
 import type { RunRecord } from "../assemble.js";
-import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "../families.js";
+import type { EnsembleSpec } from "../families.js";
+import { toShared, workerFile } from "../pool.js";
+import type { WorkerFailure, WorkerTask } from "../worker.js";
 import { decodeJson, decodeNetwork, decompress, encodeRecords } from "./codec.js";
 import { bullConnection, checkRedisUrl, connectOrFail, DATA_TTL_S, DEFAULT_PREFIX, keys, plainClient, QUEUE_NAME, redactUrl, type BatchJob, type BatchOutcome } from "./common.js";
 
 export interface QueueWorkerOptions {
   redis: string;
   prefix?: string;
-  /** Batches at once in this process (they share one thread: use more processes for more cores). Default 1. */
+  /** Batches at once in this process, each on its own thread. Default 1. */
   concurrency?: number;
   /**
    * Lock on a running batch (ms). A worker that dies loses its batches after this long and they go back to
-   * the queue. Default 10,000: long enough for a loaded machine's event loop to renew it (every lockMs / 2;
-   * the worker yields every ~50 ms), short enough that a lost batch costs seconds.
+   * the queue. Default 10,000: renewed every lockMs / 2 by an event loop that the runs never block, so even
+   * a loaded machine renews it in time; short enough that a lost batch costs seconds.
    */
   lockMs?: number;
   /** How often a killed worker's batch may be recovered before it fails. Default 5. */
@@ -40,7 +42,6 @@ export interface QueueWorker {
 }
 
 const NETWORK_CACHE = 4;
-const YIELD_MS = 50;
 const CANCEL_CHECK_MS = 500;
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
@@ -63,9 +64,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     complaining = false;
   });
 
-  const networks = new Map<string, CSR>();
-  const specs = new Map<string, PreparedFamily>();
-  const network = async (hash: string): Promise<CSR> => {
+  const concurrency = options.concurrency ?? 1;
+  const networks = new Map<string, Piscina>();
+  const pool = async (hash: string): Promise<Piscina> => {
     const cached = networks.get(hash);
     if (cached) {
       networks.delete(hash);
@@ -75,9 +76,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const bytes = await data.getBuffer(keys.network(prefix, hash));
     if (bytes === null) throw new Error(`network ${hash.slice(0, 12)}… is not in Redis (expired or removed); run the ensemble again.`);
     const csr = decodeNetwork(decompress(bytes));
-    networks.set(hash, csr);
-    if (networks.size > NETWORK_CACHE) networks.delete(networks.keys().next().value!);
-    return csr;
+    const threads = new Piscina({ filename: workerFile(), minThreads: concurrency, maxThreads: concurrency, idleTimeout: 60_000, workerData: { network: toShared(csr) } });
+    networks.set(hash, threads);
+    if (networks.size > NETWORK_CACHE) {
+      const [oldest, old] = networks.entries().next().value!;
+      networks.delete(oldest);
+      void old.destroy();
+    }
+    return threads;
   };
 
   let done = 0;
@@ -86,48 +92,47 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const cancelled = async () => (await data.exists(keys.cancel(prefix, ensemble))) === 1;
     if (await cancelled()) return { ok: false, cancelled: true };
     const resultsKey = keys.results(prefix, ensemble);
+    const threads = await pool(job.data.network);
+    // Twice a second, ask whether the producer closed the ensemble; if so, stop the batch's thread.
+    const abort = new AbortController();
+    let stopped = false;
+    const watch = setInterval(() => {
+      cancelled().then(
+        (yes) => {
+          if (yes) {
+            stopped = true;
+            abort.abort();
+          }
+        },
+        () => {},
+      );
+    }, CANCEL_CHECK_MS);
+    let outcome: RunRecord[] | WorkerFailure;
     try {
-      const csr = await network(job.data.network);
-      const specKey = `${job.data.network}:${spec}`;
-      let prepared = specs.get(specKey);
-      if (prepared === undefined) {
-        prepared = prepareFamily(csr, decodeJson<EnsembleSpec>(spec));
-        specs.clear(); // one spec at a time is the common case
-        specs.set(specKey, prepared);
-      }
-      const records: RunRecord[] = [];
-      let yielded = performance.now();
-      let checked = yielded;
-      for (let r = from; r < to; r++) {
-        records.push(prepared.runOne(r));
-        const now = performance.now();
-        if (now - yielded > YIELD_MS) {
-          await yieldLoop();
-          yielded = performance.now();
-        }
-        if (now - checked > CANCEL_CHECK_MS) {
-          if (await cancelled()) return { ok: false, cancelled: true };
-          checked = performance.now();
-        }
-      }
-      await data.multi().hsetnx(resultsKey, String(from), encodeRecords(records)).expire(resultsKey, DATA_TTL_S).exec();
-      done++;
-      return { ok: true, runs: records.length };
+      const task: WorkerTask = { spec: decodeJson<EnsembleSpec>(spec), from, to };
+      outcome = (await threads.run(task, { signal: abort.signal })) as RunRecord[] | WorkerFailure;
     } catch (e) {
-      if (!(e instanceof SpreadlabError)) throw e;
-      // A named library error (a run over its budget, …): report it to the producer as data, no retry.
-      const error = e as SpreadlabError & { path?: unknown; limit?: unknown };
-      const outcome: BatchOutcome = { ok: false, failed: { name: error.name, message: error.message, ...(typeof error.path === "string" ? { path: error.path } : {}), ...(typeof error.limit === "string" ? { limit: error.limit } : {}) } };
-      await data.multi().hsetnx(resultsKey, "fail", JSON.stringify(outcome)).expire(resultsKey, DATA_TTL_S).exec();
-      return outcome;
+      if (stopped) return { ok: false, cancelled: true };
+      throw e;
+    } finally {
+      clearInterval(watch);
     }
+    if (!Array.isArray(outcome)) {
+      // A named library error (a run over its budget, …): report it to the producer as data, no retry.
+      const failure: BatchOutcome = { ok: false, failed: outcome.failed };
+      await data.multi().hsetnx(resultsKey, "fail", JSON.stringify(failure)).expire(resultsKey, DATA_TTL_S).exec();
+      return failure;
+    }
+    await data.multi().hsetnx(resultsKey, String(from), encodeRecords(outcome)).expire(resultsKey, DATA_TTL_S).exec();
+    done++;
+    return { ok: true, runs: outcome.length };
   };
 
   const lockMs = options.lockMs ?? 10_000;
   const worker = new Worker<BatchJob, BatchOutcome>(QUEUE_NAME, processor, {
     connection: bullConnection(url),
     prefix,
-    concurrency: options.concurrency ?? 1,
+    concurrency,
     lockDuration: lockMs,
     stalledInterval: lockMs,
     maxStalledCount: options.maxStalled ?? 5,
@@ -144,6 +149,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     done: () => done,
     async close() {
       await worker.close();
+      await Promise.all([...networks.values()].map((p) => p.destroy()));
       data.disconnect();
     },
   };
