@@ -12,6 +12,10 @@
  *    as 1,000 batches of 1 run and once as one batch: (t₁₀₀₀ − t₁) / 999 is what a batch costs (job add,
  *    fetch, lock, records to Redis, completion event, read-back).
  *
+ *  - headroom (the control): the serial ensemble in 1 child process, then in 2 at once. On an idle 2-core
+ *    machine two take as long as one (headroom 2.0); on a machine other jobs keep busy, less — and no number
+ *    of worker processes can beat it.
+ *
  * Each configuration runs 3 times, interleaved, and the table gives medians. Results (finalSize.values)
  * must be identical to the serial run in every configuration; the bench exits 1 when they are not.
  * `--quick` divides the run counts by 5.
@@ -98,8 +102,7 @@ let mismatch = false;
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 async function throughput(): Promise<void> {
-  const csr = generateCSR({ type: "barabasi-albert", n: 10_000, m: 3 }, 7);
-  const spec: SimulationSpec = { model: { preset: "SIR", params: { beta: 0.3, gamma: 1 } }, time: { mode: "continuous", tmax: 30, record: 1 }, initial: { I: { count: 10 } }, seed: 2026, runs: Math.round(200 / SCALE) };
+  const { csr, spec } = throughputSpec();
   const runs = spec.runs!;
   const counts = [1, 2, 4];
   const walls = new Map<string, number[]>();
@@ -163,12 +166,49 @@ async function overhead(): Promise<void> {
   console.log(`\noverhead per batch: ${perBatch.toFixed(2)} ms`);
 }
 
+function throughputSpec(): { csr: CSR; spec: SimulationSpec } {
+  const csr = generateCSR({ type: "barabasi-albert", n: 10_000, m: 3 }, 7);
+  const spec: SimulationSpec = { model: { preset: "SIR", params: { beta: 0.3, gamma: 1 } }, time: { mode: "continuous", tmax: 30, record: 1 }, initial: { I: { count: 10 } }, seed: 2026, runs: Math.round(200 / SCALE) };
+  return { csr, spec };
+}
+
+/** Wall time (s) of `copies` child processes each running the serial ensemble, started together. */
+async function serialCopies(copies: number): Promise<number> {
+  const self = fileURLToPath(import.meta.url);
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: copies }, () => new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [self, "--serial-child", ...(quick ? ["--quick"] : [])], { stdio: "ignore" });
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`serial child exited with ${code}`))));
+    })),
+  );
+  return (performance.now() - t) / 1000;
+}
+
+async function headroom(): Promise<void> {
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let rep = 0; rep < REPEATS; rep++) {
+    one.push(await serialCopies(1));
+    two.push(await serialCopies(2));
+  }
+  const h = (2 * median(one)) / median(two);
+  console.log(`\n## headroom (control): the serial ensemble in 1 process ${median(one).toFixed(2)} s, in 2 processes at once ${median(two).toFixed(2)} s → ${h.toFixed(2)}× (2.00× on an idle 2-core machine)`);
+}
+
+if (process.argv.includes("--serial-child")) {
+  const { csr, spec } = throughputSpec();
+  simulate(csr, spec);
+  process.exit(0);
+}
+
 if (!(await redisUp())) {
   console.log(`queue bench: no Redis at ${REDIS_URL}; skipped (start redis-server or set REDIS_URL).`);
 } else {
   console.log(`# queue bench${quick ? " (quick)" : ""}: ${cpus()[0]?.model ?? "?"}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}, Node ${process.version}`);
   try {
     await throughput();
+    await headroom();
     await overhead();
   } finally {
     await dropPrefix();
