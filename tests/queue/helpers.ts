@@ -29,7 +29,11 @@ export async function startWorker(prefix: string, url = REDIS_URL, extra: string
   let err = "";
   child.stderr!.setEncoding("utf8");
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 15 s:\n${err}`)), 15_000);
+    // Generous: on a 2-core machine shared with other jobs a Node start-up can take many seconds.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // never leave a worker behind that would take the next test's jobs
+      reject(new Error(`worker did not start in 45 s:\n${err}`));
+    }, 45_000);
     child.stderr!.on("data", (d: string) => {
       err += d;
       if (err.includes("worker: ready")) {

@@ -104,7 +104,7 @@ describe("ensembles on the queue", () => {
     // queue, then start a worker: the copies' records complete the ensemble, the originals find it done.
     const queue = new Queue("runs", { connection: { url: REDIS_URL }, prefix });
     const running = simulateEnsembleOnQueue(ba, spec, { redis: REDIS_URL, prefix, batchSize: 6 });
-    for (let i = 0; i < 100 && (await queue.getWaitingCount()) < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && (await queue.getWaitingCount()) < 4; i++) await new Promise((r) => setTimeout(r, 50));
     const originals = await queue.getWaiting();
     expect(originals).toHaveLength(4);
     await queue.addBulk(originals.map((job) => ({ name: job.name, data: job.data, opts: { jobId: `${job.id}-again`, removeOnComplete: true, lifo: true } })));
@@ -129,7 +129,7 @@ describe("ensembles on the queue", () => {
     const queue = new Queue("runs", { connection: { url: REDIS_URL }, prefix });
     const running = simulateEnsembleOnQueue(ba, { ...spec, runs: 40 }, { redis: REDIS_URL, prefix, batchSize: 4, signal: controller.signal });
     // Wait until the 10 batches are queued, then abort.
-    for (let i = 0; i < 100 && (await queue.getWaitingCount()) < 10; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && (await queue.getWaitingCount()) < 10; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await queue.getWaitingCount()).toBe(10);
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: "SimulationError", message: expect.stringMatching(/cancelled/) });
