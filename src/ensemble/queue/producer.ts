@@ -84,14 +84,36 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
   const jobIds: string[] = [];
   const timers: NodeJS.Timeout[] = [];
   let onAbort: (() => void) | undefined;
+  // Liveness, from the first step on: three failed pings in a row, or the client giving up, mean Redis is
+  // gone. Every wait below races against it, so no step can hang on a dead Redis (BullMQ's own connections
+  // would retry for ever).
+  let loseWith: (e: Error) => void = () => {};
+  const lostSignal = new Promise<never>((_, reject) => (loseWith = reject));
+  lostSignal.catch(() => {});
+  const lose = (why: string) => {
+    if (finished || lost) return;
+    lost = true;
+    loseWith(new QueueError(`lost the connection to Redis at ${redactUrl(url)} mid-run (${why}); no result was written. Restart Redis and run again.`));
+  };
+  const guarded = <T>(p: Promise<T>): Promise<T> => Promise.race([p, lostSignal]);
+  client.on("end", () => lose("connection closed"));
+  let misses = 0;
+  timers.push(
+    setInterval(() => {
+      within(client.ping(), options.pingMs ?? 1000).then(
+        (pong) => (pong === undefined ? ++misses >= 3 && lose("no answer to PING") : (misses = 0)),
+        (e: Error) => ++misses >= 3 && lose(e.message),
+      );
+    }, options.pingMs ?? 1000),
+  );
   try {
-    const hash = await uploadNetwork(client, prefix, csr);
+    const hash = await guarded(uploadNetwork(client, prefix, csr));
     queue = new Queue(QUEUE_NAME, { connection: bullConnection(url), prefix });
     events = new QueueEvents(QUEUE_NAME, { connection: bullConnection(url), prefix });
     // BullMQ re-emits connection errors; the liveness ping below decides when Redis is gone.
     queue.on("error", () => {});
     events.on("error", () => {});
-    await events.waitUntilReady();
+    await guarded(events.waitUntilReady());
 
     const byRun = new Map<number, RunRecord>();
     const result = new Promise<void>((resolve, reject) => {
@@ -138,22 +160,6 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
           if (!finished) void client.hkeys(resultsKey).then(check, () => {});
         }, 250),
       );
-      // Liveness: three failed pings in a row, or the client giving up, mean Redis is gone.
-      let misses = 0;
-      const lose = (why: string) => {
-        if (finished) return;
-        lost = true;
-        fail(new QueueError(`lost the connection to Redis at ${redactUrl(url)} mid-run (${why}); no result was written. Restart Redis and run again.`));
-      };
-      client.on("end", () => lose("connection closed"));
-      timers.push(
-        setInterval(() => {
-          within(client.ping(), options.pingMs ?? 1000).then(
-            (pong) => (pong === undefined ? ++misses >= 3 && lose("no answer to PING") : (misses = 0)),
-            (e: Error) => ++misses >= 3 && lose(e.message),
-          );
-        }, options.pingMs ?? 1000),
-      );
       const warnAt = setTimeout(() => {
         if (byRun.size === 0 && !finished && options.onNoWorkers)
           void queue!.getWorkersCount().then((n) => n === 0 && !finished && options.onNoWorkers?.(), () => {});
@@ -176,8 +182,8 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
       jobs.push({ name: "batch", data, opts: { jobId: id, removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 } });
     }
     await client.expire(resultsKey, DATA_TTL_S).catch(() => {});
-    await queue.addBulk(jobs);
-    await result;
+    await guarded(queue.addBulk(jobs));
+    await guarded(result);
     if (options.signal?.aborted) throw new SimulationError("ensemble: cancelled.");
     const records = [...byRun.values()];
     return assemble({ ...prepared.meta, nodeIds: csr.nodeIds }, records, started);
