@@ -23,9 +23,17 @@ export interface WorkerProcess {
   stderr: () => string;
 }
 
+/** Every worker started here; any still alive when the test process exits is killed (a failed test leaves none). */
+const started = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
 /** Start `spreadlab worker --concurrency 1` and wait for its ready line. */
 export async function startWorker(prefix: string, url = REDIS_URL, extra: string[] = ["--lock-ms", "1000"]): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [bin, "worker", "--redis", url, "--prefix", prefix, "--concurrency", "1", ...extra], { stdio: ["ignore", "ignore", "pipe"] });
+  started.add(child);
+  child.once("exit", () => started.delete(child));
   let err = "";
   child.stderr!.setEncoding("utf8");
   await new Promise<void>((resolve, reject) => {
