@@ -92,7 +92,10 @@ export async function startRedisServer(): Promise<{ url: string; child: ChildPro
       await client.ping();
       break;
     } catch (e) {
-      if (attempt >= 100) throw e;
+      if (attempt >= 100) {
+        child.kill("SIGKILL");
+        throw e;
+      }
       await new Promise((r) => setTimeout(r, 100));
     } finally {
       client.disconnect();
