@@ -62,6 +62,12 @@ export { runModel, runModelParallel } from "./run.js";
 export type { AnySpec } from "./run.js";
 export { simulateEnsemble } from "./ensemble/pool.js";
 export type { EnsembleOptions } from "./ensemble/pool.js";
+// … and across machines, on a BullMQ/Redis queue (README "Scaling out")
+export { simulateEnsembleOnQueue, runModelOnQueue } from "./ensemble/queue/producer.js";
+export type { QueueEnsembleOptions } from "./ensemble/queue/producer.js";
+export { startQueueWorker } from "./ensemble/queue/worker.js";
+export type { QueueWorker, QueueWorkerOptions } from "./ensemble/queue/worker.js";
+export { QueueError } from "./ensemble/queue/errors.js";
 export type { ModelRequest } from "./models/registry.js";
 export type { Intervention, VaccinationStrategy } from "./engine/interventions.js";
 export { compileExpression, ExpressionError } from "./scenario/expressions.js";

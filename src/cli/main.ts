@@ -21,6 +21,8 @@ import { registerForecastCommands } from "./forecast.js";
 import { runModelParallel, type AnySpec } from "../run.js";
 import { sweepCsv, sweepTable } from "./sweep.js";
 import { prepareScenario } from "./prepare.js";
+import { registerWorkerCommand } from "./worker.js";
+import { DEFAULT_PREFIX, redisUrlFrom } from "../ensemble/queue/common.js";
 
 /** The user pressed Ctrl-C. */
 class InterruptedError extends Error {
@@ -43,6 +45,8 @@ interface RunOptions {
   maxRecordValues?: number;
   maxRecordTimes?: number;
   maxHistoryEvents?: number;
+  redis?: string;
+  prefix?: string;
 }
 
 /** Give every spec the result-size caps; a sweep's points share them (each point gets 1/points). */
@@ -81,6 +85,8 @@ export function buildProgram(): Command {
     .option("--quiet", "print nothing but errors")
     .option("--workers <w>", "worker threads for ensembles (default: all cores; results do not depend on it)", parseIntAtLeast("workers", 1))
     .option("--allow-outside", "allow network files and output folders outside the scenario's folder")
+    .option("--redis <url>", "run the ensembles on `spreadlab worker`s through this Redis (default: $SPREADLAB_REDIS_URL; same result)")
+    .option("--prefix <p>", "queue key prefix with --redis (workers must use the same)", DEFAULT_PREFIX)
     .option("--max-record-values <n>", `result-size cap: numbers recorded in all (default ${DEFAULT_CAPS.maxRecordValues})`, parseIntAtLeast("max-record-values", 1))
     .option("--max-record-times <n>", `result-size cap: record times per run (default ${DEFAULT_CAPS.maxRecordTimes})`, parseIntAtLeast("max-record-times", 1))
     .option("--max-history-events <n>", `result-size cap: output.history state changes (default ${DEFAULT_CAPS.maxHistoryEvents})`, parseIntAtLeast("max-history-events", 1))
@@ -95,9 +101,15 @@ export function buildProgram(): Command {
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once("SIGINT", onSigint);
+      const redis = redisUrlFrom(opts.redis);
       const runOne = async (spec: AnySpec, label: string): Promise<SimulationResult> => {
         const bar = progressBar(label, !opts.quiet);
         try {
+          if (redis !== undefined) {
+            const { runModelOnQueue } = await import("../ensemble/queue/producer.js");
+            const onNoWorkers = () => process.stderr.write(`\nspreadlab: no worker is connected to the queue yet; start \`spreadlab worker --redis …\` (waiting).\n`);
+            return await runModelOnQueue(network, spec, { redis, prefix: opts.prefix, signal: controller.signal, onProgress: (d, t) => bar.update(d, t), onNoWorkers });
+          }
           // Off this thread, so that Ctrl-C stops even one long run promptly.
           return await runModelParallel(network, spec, { workers: opts.workers, signal: controller.signal, offThread: true, onProgress: (d, t) => bar.update(d, t) });
         } catch (e) {
@@ -180,6 +192,7 @@ export function buildProgram(): Command {
     });
   registerNetworkCommands(program);
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerForecastCommands(program);
   return program;
 }

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { SpreadlabError } from "../errors.js";
+import { redisUrlFrom } from "../ensemble/queue/common.js";
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -28,10 +29,22 @@ export function registerServeCommand(program: Command): void {
     .option("--db <path>", "SQLite database file", "./.spreadlab/spreadlab.db")
     .option("--concurrency <n>", "jobs running at once", parsePositive("concurrency"))
     .option("--workers <n>", "worker threads per job (default: all cores)", parsePositive("workers"))
-    .action(async (opts: { port: number; host: string; db: string; concurrency?: number; workers?: number }) => {
+    .option("--redis <url>", "run jobs' ensembles on `spreadlab worker`s through this Redis (default: $SPREADLAB_REDIS_URL)")
+    .option("--prefix <p>", "queue key prefix with --redis (workers must use the same)")
+    .action(async (opts: { port: number; host: string; db: string; concurrency?: number; workers?: number; redis?: string; prefix?: string }) => {
       // Imported here so that other commands do not load Express and SQLite.
       const { startServer } = await import("../server/index.js");
-      const running = await startServer({ port: opts.port, host: opts.host, dbPath: opts.db, concurrency: opts.concurrency, workers: opts.workers });
+      const url = redisUrlFrom(opts.redis);
+      if (url !== undefined) {
+        // Fail at start-up, not at the first job, when the queue's Redis is not there.
+        const { checkRedisUrl, connectOrFail, plainClient } = await import("../ensemble/queue/common.js");
+        checkRedisUrl(url);
+        const probe = plainClient(url);
+        await connectOrFail(probe, url);
+        probe.disconnect();
+      }
+      const redis = url === undefined ? undefined : { url, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
+      const running = await startServer({ port: opts.port, host: opts.host, dbPath: opts.db, concurrency: opts.concurrency, workers: opts.workers, redis });
       // Serve until a signal closes the server.
       await new Promise<void>((resolve) => running.server.once("close", () => resolve()));
     });

@@ -43,7 +43,7 @@ export interface EnsembleOptions {
 const SMALL_WORK = 2_000_000;
 
 /** The compiled worker: beside this file when running from dist/, else in dist/ (tests run the TS sources). */
-function workerFile(): string {
+export function workerFile(): string {
   const sibling = fileURLToPath(new URL("./worker.js", import.meta.url));
   if (existsSync(sibling)) return sibling;
   const built = fileURLToPath(new URL("../../dist/src/ensemble/worker.js", import.meta.url));
@@ -51,7 +51,7 @@ function workerFile(): string {
   throw new SimulationError("ensemble: the compiled worker is missing; run `npm run build` first.");
 }
 
-function toShared(csr: CSR): SharedNetwork {
+export function toShared(csr: CSR): SharedNetwork {
   const share = (a: Int32Array | Float32Array): SharedArrayBuffer => {
     if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
     const sab = new SharedArrayBuffer(a.byteLength);
@@ -63,7 +63,7 @@ function toShared(csr: CSR): SharedNetwork {
 }
 
 /** The edge attribute the spec reads as per-arc values (weights, or cascade probabilities/weights). */
-function weightAttribute(spec: EnsembleSpec): string | null {
+export function weightAttribute(spec: EnsembleSpec): string | null {
   if (spec.family === "cascade") {
     const m = spec.model;
     if (m.type === "independent-cascade") return typeof m.probability === "object" ? m.probability.attribute : null;
@@ -73,7 +73,7 @@ function weightAttribute(spec: EnsembleSpec): string | null {
 }
 
 /** Workers know nodes by index: rewrite explicit seed ids (keys) into index strings. */
-function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
+export function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
   const initial: Record<string, unknown> = {};
   for (const [name, seeding] of Object.entries(spec.initial ?? {})) {
     if (seeding && typeof seeding === "object" && "nodes" in seeding && Array.isArray(seeding.nodes)) {
@@ -94,7 +94,7 @@ function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
  * the number of workers.
  */
 /** A worker's named error, rebuilt with its name (and, for a LimitError, its field and limit). */
-function rebuildError({ failed }: WorkerFailure): Error {
+export function rebuildError({ failed }: WorkerFailure): Error {
   if (failed.name === "LimitError") return new LimitError(failed.message, failed.path ?? "", failed.limit ?? "");
   const error = new SpreadlabError(failed.message);
   error.name = failed.name;

@@ -91,6 +91,7 @@ export function createApp(deps: {
     maxRuns: options.maxRuns,
     maxWallMs: options.maxWallMs,
     workers: options.workers,
+    redis: options.redis,
     log: options.log,
   });
   const version = packageVersion();

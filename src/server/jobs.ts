@@ -41,6 +41,8 @@ export interface JobQueueOptions {
   maxWallMs: number;
   /** Worker threads per job; default the available parallelism. */
   workers?: number;
+  /** Ensembles go to `spreadlab worker`s through this Redis queue (same results; cancel removes queued batches). */
+  redis?: { url: string; prefix?: string };
   /** Smallest interval between two stored progress updates. Default 250 ms. */
   progressIntervalMs?: number;
   log?: (line: string) => void;
@@ -74,7 +76,7 @@ function withoutSeries(result: SimulationResult): SimulationResult {
 
 export class JobQueue {
   private readonly store: Store;
-  private readonly options: Required<Omit<JobQueueOptions, "workers">> & { workers: number | undefined };
+  private readonly options: Required<Omit<JobQueueOptions, "workers" | "redis">> & { workers: number | undefined; redis: JobQueueOptions["redis"] };
   private readonly scheduler: Scheduler<PreparedJob>;
   private readonly listeners = new Map<string, Set<JobListener>>();
   private readonly lastSeq = new Map<string, number>();
@@ -88,6 +90,7 @@ export class JobQueue {
       log: (line) => process.stderr.write(line + "\n"),
       ...options,
       workers: options.workers,
+      redis: options.redis,
     };
     this.scheduler = new Scheduler<PreparedJob>(
       {
@@ -169,8 +172,13 @@ export class JobQueue {
     if (signal.aborted) throw new Error("stopped before it started");
     const network = job.network();
     const workers = this.options.workers ?? availableParallelism();
-    const run = (spec: AnySpec, offset: number): Promise<SimulationResult> => {
+    const redis = this.options.redis;
+    const run = async (spec: AnySpec, offset: number): Promise<SimulationResult> => {
       const options = { signal, workers, onProgress: (done: number) => progress(offset + done) };
+      if (redis && !runsInThread(spec)) {
+        const { simulateEnsembleOnQueue } = await import("../ensemble/queue/producer.js");
+        return simulateEnsembleOnQueue(network, spec as Parameters<typeof simulateEnsembleOnQueue>[1], { redis: redis.url, prefix: redis.prefix, signal, onProgress: options.onProgress });
+      }
       return runsInThread(spec) ? runModelParallel(network, spec, options) : simulateEnsemble(network, spec as Parameters<typeof simulateEnsemble>[1], options);
     };
     let result: unknown;

@@ -33,6 +33,8 @@ export interface ServerOptions {
   maxWallMs?: number;
   /** Worker threads per job (default: the machine's available parallelism). */
   workers?: number;
+  /** Run ensembles on `spreadlab worker`s through this Redis queue (see src/ensemble/queue) instead of this machine's threads. */
+  redis?: { url: string; prefix?: string };
   /** Job-creating requests (`POST /v1/runs`, `POST /v1/networks`) per minute per client IP; 0 disables. Default 60. */
   rateLimit?: number;
   /**
@@ -46,7 +48,7 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, "workers" | "token">> & { workers: number | undefined; token: string | null };
+export type ResolvedOptions = Required<Omit<ServerOptions, "workers" | "token" | "redis">> & { workers: number | undefined; token: string | null; redis: ServerOptions["redis"] };
 
 export const DEFAULTS = {
   bodyLimit: "1mb",
@@ -79,6 +81,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     maxHistoryEvents: options.maxHistoryEvents ?? DEFAULTS.maxHistoryEvents,
     maxWallMs: options.maxWallMs ?? DEFAULTS.maxWallMs,
     workers: options.workers,
+    redis: options.redis,
     rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,
     token: token === "" ? null : token,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
