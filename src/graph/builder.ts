@@ -135,3 +135,30 @@ export function withLazyKeys<T extends Omit<CSR, "index" | "nodeIds">>(csr: T, k
   });
   return csr as unknown as CSR & T;
 }
+
+/**
+ * True when some pair of nodes is joined twice: a target repeated within one node's arcs, or a self-loop
+ * (absent from the CSR) repeated in the edge list. A sequential pass with one stamp per node — much cheaper
+ * than locating the repeat, which readers do only when this says there is one.
+ */
+export function hasRepeatedEdge(csr: CSR, edges: EdgeBuilder): boolean {
+  const { n, offsets, targets } = csr;
+  const stamp = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    const mark = v + 1;
+    for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+      const t = targets[a];
+      if (stamp[t] === mark) return true;
+      stamp[t] = mark;
+    }
+  }
+  const { sources, targets: ends, count } = edges;
+  stamp.fill(0);
+  for (let e = 0; e < count; e++) {
+    const s = sources[e];
+    if (s !== ends[e]) continue;
+    if (stamp[s] !== 0) return true;
+    stamp[s] = 1;
+  }
+  return false;
+}

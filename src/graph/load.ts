@@ -6,12 +6,13 @@
  *
  * `.gz` is recognised by the name: `edges.csv.gz` is a gzip-compressed CSV.
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { createGunzip, gunzipSync } from "node:zlib";
 import Graph from "graphology";
 import { GraphFormatError } from "../errors.js";
-import { buildCSR, EdgeBuilder } from "./builder.js";
+import { buildCSR, EdgeBuilder, hasRepeatedEdge } from "./builder.js";
 import { NodeKeys } from "./node-keys.js";
 import { compile, type CSR } from "./csr.js";
 import { parseArrowEdges } from "./io/arrow.js";
@@ -93,9 +94,13 @@ function readFailure(error: unknown, path: string): GraphFormatError {
   return new GraphFormatError(`cannot read the network file: ${hint}`, { file: path }, { cause: error });
 }
 
-function edgeListParser(path: string, format: LoadFormat, options: LoadNetworkOptions): EdgeListParser {
+/** Bytes per line assumed when sizing the edge arrays from the file size (`12345,67890` is 12). */
+const BYTES_PER_EDGE = 12;
+
+function edgeListParser(path: string, format: LoadFormat, options: LoadNetworkOptions, bytes: number): EdgeListParser {
   const delimiter = options.delimiter ?? (format === "tsv" ? "\t" : undefined);
-  return new EdgeListParser({ directed: options.directed, delimiter, weight: options.weightColumn, file: path });
+  const capacity = Math.ceil(bytes / BYTES_PER_EDGE);
+  return new EdgeListParser({ directed: options.directed, delimiter, weight: options.weightColumn, file: path, capacity });
 }
 
 /**
@@ -103,6 +108,22 @@ function edgeListParser(path: string, format: LoadFormat, options: LoadNetworkOp
  * graphology formats (GEXF, GraphML, JSON).
  */
 export function readEdgesSync(path: string, options: LoadNetworkOptions = {}): ParsedEdges | null {
+  return checked(parseEdgesSync(path, options));
+}
+
+/** `readEdgesSync`, streaming (and inflating `.gz`) without blocking the event loop. */
+export async function readEdges(path: string, options: LoadNetworkOptions = {}): Promise<ParsedEdges | null> {
+  return checked(await parseEdges(path, options));
+}
+
+function checked(parsed: ParsedEdges | null): ParsedEdges | null {
+  const error = parsed?.repeatError() ?? null;
+  if (error !== null) throw error;
+  return parsed;
+}
+
+/** Parse without the repeated-edge check (the CSR builder screens for repeats more cheaply). */
+function parseEdgesSync(path: string, options: LoadNetworkOptions): ParsedEdges | null {
   const { format, gzip } = resolveFormat(path, options);
   if (format !== "csv" && format !== "tsv" && format !== "arrow") return null;
   try {
@@ -110,14 +131,15 @@ export function readEdgesSync(path: string, options: LoadNetworkOptions = {}): P
       const bytes = gzip ? gunzipSync(readFileSync(path)) : readFileSync(path);
       return parseArrowEdges(bytes, { directed: options.directed, weight: options.weightColumn, file: path });
     }
-    const parser = edgeListParser(path, format, options);
     if (gzip) {
       // zlib has no synchronous streaming API: inflate whole, then feed the parser in chunks.
       const text = gunzipSync(readFileSync(path));
+      const parser = edgeListParser(path, format, options, text.length);
       for (let p = 0; p < text.length; p += CHUNK) parser.push(text.subarray(p, Math.min(text.length, p + CHUNK)));
       return parser.end();
     }
     const fd = openSync(path, "r");
+    const parser = edgeListParser(path, format, options, fstatSync(fd).size);
     try {
       const chunk = Buffer.allocUnsafe(CHUNK);
       for (;;) {
@@ -135,13 +157,13 @@ export function readEdgesSync(path: string, options: LoadNetworkOptions = {}): P
   }
 }
 
-/** `readEdgesSync`, streaming (and inflating `.gz`) without blocking the event loop. */
-export async function readEdges(path: string, options: LoadNetworkOptions = {}): Promise<ParsedEdges | null> {
+async function parseEdges(path: string, options: LoadNetworkOptions): Promise<ParsedEdges | null> {
   const { format, gzip } = resolveFormat(path, options);
-  if (format === "arrow") return readEdgesSync(path, options);
+  if (format === "arrow") return parseEdgesSync(path, options);
   if (format !== "csv" && format !== "tsv") return null;
-  const parser = edgeListParser(path, format, options);
   try {
+    // A gzip edge list inflates about 3×; the arrays grow past the estimate when needed.
+    const parser = edgeListParser(path, format, options, (await stat(path)).size * (gzip ? 3 : 1));
     const file = createReadStream(path, { highWaterMark: CHUNK });
     const stream = gzip ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
     if (gzip) file.on("error", (error) => stream.destroy(error));
@@ -168,7 +190,7 @@ function reparse(path: string, format: LoadFormat, gzip: boolean, options: LoadN
   graph.forEachEdge((_e, attributes, source, target) => {
     edges.push(keys.intern(source), keys.intern(target), (attributes.weight as number | undefined) ?? 1);
   });
-  return { n: keys.count, keys, edges, directed: graph.type === "directed" };
+  return { n: keys.count, keys, edges, directed: graph.type === "directed", repeatError: () => null };
 }
 
 function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions): CSR {
@@ -179,6 +201,7 @@ function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions): CSR {
     weighted: weighted === "ones" ? true : weighted,
     shared: options.shared,
   });
+  if (hasRepeatedEdge(csr, parsed.edges)) checked(parsed);
   const ones = weighted === "ones";
   const arcNames = options.arcAttributes ?? [];
   if (ones && csr.weights !== null) csr.weights.fill(1);
@@ -190,7 +213,7 @@ function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions): CSR {
 
 /** Read a network file and compile it to CSR, synchronously (the scenario loader's path). */
 export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = {}): CSR {
-  const parsed = readEdgesSync(path, options);
+  const parsed = parseEdgesSync(path, options);
   if (parsed !== null) return compileEdges(parsed, options);
   const graph = readNetworkSync(path, graphologyOptions(path, options));
   return compile(graph, { weight: options.weight, shared: options.shared, arcAttributes: options.arcAttributes });
@@ -201,7 +224,7 @@ export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = 
  * `.gz` too) and Arrow/Feather edge tables never become a graphology Graph on the way.
  */
 export async function loadNetworkFile(path: string, options: LoadNetworkOptions = {}): Promise<CSR> {
-  const parsed = await readEdges(path, options);
+  const parsed = await parseEdges(path, options);
   if (parsed !== null) return compileEdges(parsed, options);
   const graph = await readNetwork(path, graphologyOptions(path, options));
   return compile(graph, { weight: options.weight, shared: options.shared, arcAttributes: options.arcAttributes });

@@ -93,18 +93,19 @@ export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {
     }
   }
   const directed = options.directed ?? false;
-  const repeat = firstRepeat(edges.sources, edges.targets, edges.count, keys.count, directed);
-  if (repeat !== null) {
+  const repeatError = (): GraphFormatError | null => {
+    const repeat = firstRepeat(edges.sources, edges.targets, edges.count, keys.count, directed);
+    if (repeat === null) return null;
     const [first, second] = repeat;
     const pair = `${keys.keyOf(edges.sources[second])} ${directed ? "->" : "--"} ${keys.keyOf(edges.targets[second])}`;
-    throw new GraphFormatError(
+    return new GraphFormatError(
       `edge ${pair} in row ${second} repeats the edge in row ${first} (rows count from 0)` +
         (directed ? "" : "; in an undirected list a,b and b,a are the same edge") +
         `; remove one of the two rows, or merge their weights`,
       { file },
     );
-  }
-  return { n: keys.count, keys, edges, directed };
+  };
+  return { n: keys.count, keys, edges, directed, repeatError };
 }
 
 /** Read an Arrow IPC edge-table file. */

@@ -20,6 +20,8 @@ export interface EdgeListStreamOptions {
   /** As in `parseEdgeList`: true requires a weight column, false ignores it, default reads it when present. */
   weight?: boolean;
   file?: string;
+  /** Expected number of edges (the arrays grow past it when needed). */
+  capacity?: number;
 }
 
 /** What the reader produced: nodes interned in order of first appearance, edges in file order. */
@@ -28,6 +30,11 @@ export interface ParsedEdges {
   keys: NodeKeys;
   edges: EdgeBuilder;
   directed: boolean;
+  /**
+   * The error for the first line (or row) that repeats an earlier edge, or null. Not checked by `end()`:
+   * callers that build the CSR anyway screen its adjacency lists first (`hasRepeatedEdge`), which is cheaper.
+   */
+  repeatError(): GraphFormatError | null;
 }
 
 /** Thrown when the text has a lone carriage return as a line break: the caller reads the file the old way. */
@@ -53,7 +60,7 @@ export class EdgeListParser {
   private rest: Buffer | null = null;
   private started = false;
   readonly keys = new NodeKeys();
-  readonly edges = new EdgeBuilder(false);
+  readonly edges: EdgeBuilder;
   /** Line of edge e = e + 1 + lineShift[k] for the last k with shiftEdge[k] ≤ e (skipped lines before e). */
   private shiftEdge: number[] = [0];
   private lineShift: number[] = [0];
@@ -63,6 +70,7 @@ export class EdgeListParser {
     this.directed = options.directed ?? false;
     this.weightOption = options.weight;
     this.delimiter = options.delimiter;
+    this.edges = new EdgeBuilder(false, Math.max(1024, Math.min(options.capacity ?? 0, 1 << 30)));
     if (this.delimiter !== undefined) this.sep = sepByte(this.delimiter);
   }
 
@@ -108,20 +116,84 @@ export class EdgeListParser {
         { file },
       );
     }
-    this.checkRepeats();
     if (this.weightOption === true && this.columns !== 3) {
+      this.checkRepeats();
       throw new GraphFormatError(
         `weight: true was requested but the edge list has no weight column; add a third column source,target,weight`,
         { file, line: this.columnsFrom },
       );
     }
-    return { n: this.keys.count, keys: this.keys, edges: this.edges, directed: this.directed };
+    return { n: this.keys.count, keys: this.keys, edges: this.edges, directed: this.directed, repeatError: () => this.repeatError() };
   }
 
   private line(buf: Buffer, start: number, end: number): void {
     this.lineNo++;
     if (end > start && buf[end - 1] === CR) end--;
-    if (this.firstData || !this.fast(buf, start, end)) this.slow(buf.toString("utf8", start, end));
+    if (this.firstData || !(this.integers(buf, start, end) || this.fast(buf, start, end))) this.slow(buf.toString("utf8", start, end));
+  }
+
+  /**
+   * The commonest line, `12,345` (or `12 345`, `12\t345`, with a plain weight after): two canonical integers.
+   * False, with nothing recorded, for anything else.
+   */
+  private integers(buf: Buffer, start: number, end: number): boolean {
+    const sep = this.sep;
+    let i = start;
+    while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+    // First id.
+    let from = i;
+    let a = 0;
+    for (; i < end; i++) {
+      const c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      a = a * 10 + c;
+    }
+    let len = i - from;
+    if (len === 0 || len > 9 || (len > 1 && buf[from] === 48)) return false;
+    // Separator.
+    if (sep < 0) {
+      if (i === end || (buf[i] !== SPACE && buf[i] !== TAB)) return false;
+      while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+    } else {
+      while (i < end && (buf[i] === SPACE || buf[i] === TAB) && buf[i] !== sep) i++;
+      if (i === end || buf[i] !== sep) return false;
+      i++;
+      while (i < end && (buf[i] === SPACE || buf[i] === TAB) && buf[i] !== sep) i++;
+    }
+    // Second id.
+    from = i;
+    let b = 0;
+    for (; i < end; i++) {
+      const c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      b = b * 10 + c;
+    }
+    len = i - from;
+    if (len === 0 || len > 9 || (len > 1 && buf[from] === 48)) return false;
+    let weight = 1;
+    if (this.columns === 2) {
+      while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+      if (i !== end) return false;
+    } else {
+      if (sep < 0) {
+        if (i === end || (buf[i] !== SPACE && buf[i] !== TAB)) return false;
+        while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+      } else {
+        while (i < end && (buf[i] === SPACE || buf[i] === TAB) && buf[i] !== sep) i++;
+        if (i === end || buf[i] !== sep) return false;
+        i++;
+        while (i < end && (buf[i] === SPACE || buf[i] === TAB) && buf[i] !== sep) i++;
+      }
+      let e = end;
+      while (e > i && (buf[e - 1] === SPACE || buf[e - 1] === TAB)) e--;
+      for (let p = i; p < e; p++) if (buf[p] === SPACE || buf[p] === TAB || buf[p] === sep) return false;
+      if (this.weightOption !== false) {
+        weight = plainDecimal(buf, i, e);
+        if (weight < 0) return false;
+      } else if (i === e) return false;
+    }
+    this.addEdge(this.keys.internInt(a), this.keys.internInt(b), weight);
+    return true;
   }
 
   /** The byte path: true when the line was handled (an edge, a blank line or a comment). */
@@ -270,16 +342,21 @@ export class EdgeListParser {
     return e + 1 + this.lineShift[lo];
   }
 
-  /** Throws the parseEdgeList error for the first line that repeats an earlier edge, if any. */
   private checkRepeats(): void {
+    const error = this.repeatError();
+    if (error !== null) throw error;
+  }
+
+  /** The parseEdgeList error for the first line that repeats an earlier edge, if any. */
+  repeatError(): GraphFormatError | null {
     const { sources, targets, count } = this.edges;
     const repeat = firstRepeat(sources, targets, count, this.keys.count, this.directed);
-    if (repeat === null) return;
+    if (repeat === null) return null;
     const [first, second] = repeat;
     const source = this.keys.keyOf(sources[second]);
     const target = this.keys.keyOf(targets[second]);
     const pair = this.directed ? `${source} -> ${target}` : `${source} -- ${target}`;
-    throw new GraphFormatError(
+    return new GraphFormatError(
       `edge ${pair} repeats the edge on line ${this.lineOf(first)}` +
         (this.directed ? "" : " (in an undirected list a,b and b,a are the same edge)") +
         `; remove one of the two lines, or merge their weights`,
