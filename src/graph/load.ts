@@ -184,13 +184,27 @@ function reparse(path: string, format: LoadFormat, gzip: boolean, options: LoadN
     weight: options.weightColumn,
     file: path,
   });
+  return edgesFromGraph(graph);
+}
+
+/**
+ * The edge table of a graphology graph (nodes in graph order, edges in graph order, the `weight` attribute),
+ * for writing Arrow. Mixed graphs cannot be one table.
+ */
+export function edgesFromGraph(graph: Graph): ParsedEdges {
+  if (graph.type === "mixed" && graph.directedSize > 0 && graph.undirectedSize > 0) {
+    throw new GraphFormatError("an edge table cannot hold both directed and undirected edges; keep GEXF, GraphML or JSON");
+  }
   const keys = new NodeKeys();
   graph.forEachNode((key) => keys.intern(key));
-  const edges = new EdgeBuilder(graph.someEdge((_e, attributes) => attributes.weight !== undefined), graph.size);
+  // A weight column only when every edge has a weight, as the edge-list writer decides.
+  const weighted = graph.size > 0 && graph.everyEdge((_e, attributes) => typeof attributes.weight === "number");
+  const edges = new EdgeBuilder(weighted, graph.size);
   graph.forEachEdge((_e, attributes, source, target) => {
-    edges.push(keys.intern(source), keys.intern(target), (attributes.weight as number | undefined) ?? 1);
+    const w: unknown = attributes.weight;
+    edges.push(keys.intern(source), keys.intern(target), typeof w === "number" ? w : 1);
   });
-  return { n: keys.count, keys, edges, directed: graph.type === "directed", repeatError: () => null };
+  return { n: keys.count, keys, edges, directed: graph.type === "directed" || graph.directedSize > 0, repeatError: () => null };
 }
 
 function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions): CSR {
