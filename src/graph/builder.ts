@@ -22,6 +22,16 @@ export class EdgeBuilder {
     this.weights = weighted ? new Float64Array(capacity) : null;
   }
 
+  /** A builder over arrays already filled with `count` edges. */
+  static from(sources: Int32Array, targets: Int32Array, weights: Float64Array | null, count: number): EdgeBuilder {
+    const builder = new EdgeBuilder(false, 0);
+    builder.sources = sources;
+    builder.targets = targets;
+    builder.weights = weights;
+    builder.count = count;
+    return builder;
+  }
+
   push(source: number, target: number, weight: number): void {
     if (this.count === this.sources.length) this.grow();
     this.sources[this.count] = source;
@@ -37,6 +47,12 @@ export class EdgeBuilder {
   }
 
   private grow(): void {
+    if (this.sources.length === 0) {
+      this.sources = new Int32Array(1024);
+      this.targets = new Int32Array(1024);
+      if (this.weights !== null) this.weights = new Float64Array(1024);
+      return;
+    }
     // ×1.5 rather than ×2: at 10⁸ edges the copy's peak (old + new) is what bounds memory.
     const c = Math.ceil(this.sources.length * 1.5);
     const s = new Int32Array(c);

@@ -53,6 +53,51 @@ export class NodeKeys {
     return v;
   }
 
+  /**
+   * Intern the integer ids of whole edge columns at once (sources[r] before targets[r], row by row, as the
+   * per-key calls would), writing node indices to `outSources`/`outTargets`. One tight loop with a local
+   * table: the Arrow reader's path. Only on an empty NodeKeys; false (and nothing changed) when some id is
+   * negative, ≥ 10⁹ or too sparse for a table — the caller then interns key by key.
+   */
+  internColumns(sources: ArrayLike<number>, targets: ArrayLike<number>, rows: number, outSources: Int32Array, outTargets: Int32Array): boolean {
+    if (this.count !== 0 || this.strings !== null) return false;
+    let max = -1;
+    for (let r = 0; r < rows; r++) {
+      const a = sources[r];
+      const b = targets[r];
+      if (!(a >= 0 && b >= 0 && a < 1e9 && b < 1e9 && a === Math.floor(a) && b === Math.floor(b))) return false;
+      if (a > max) max = a;
+      if (b > max) max = b;
+    }
+    if (max >= Math.max(DENSE_FLOOR, DENSE_SLACK * 2 * rows)) return false;
+    const table = new Int32Array(max + 1).fill(-1);
+    let ids = new Int32Array(Math.min(max + 1, 2 * rows));
+    let count = 0;
+    for (let r = 0; r < rows; r++) {
+      const a = sources[r];
+      let u = table[a];
+      if (u < 0) {
+        u = table[a] = count;
+        ids[count++] = a;
+      }
+      const b = targets[r];
+      let v = table[b];
+      if (v < 0) {
+        v = table[b] = count;
+        ids[count++] = b;
+      }
+      outSources[r] = u;
+      outTargets[r] = v;
+    }
+    // The dense table here stores index + 1 (0 = unseen).
+    for (let i = 0; i <= max; i++) table[i]++;
+    if (ids.length < 1024) ids = Int32Array.from({ length: 1024 }, (_, i) => (i < count ? ids[i] : 0));
+    this.ids = ids;
+    this.table = table;
+    this.count = count;
+    return true;
+  }
+
   /** Index of `key`, added when new; canonical integers are interned as integers while possible. */
   intern(key: string): number {
     if (this.strings === null) {

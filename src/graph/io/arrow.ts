@@ -68,29 +68,23 @@ export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {
   const weights = weightCol === null ? null : columnWeights(weightCol, file);
 
   const keys = new NodeKeys();
-  const edges = new EdgeBuilder(weights !== null, rows);
-  const intern = (ids: Ids, r: number): number => {
-    if (ids.kind === "string") return keys.intern(ids.values[r]);
-    const x = ids.values[r];
-    return x >= 0 && x < 1e9 ? keys.internInt(x) : keys.intern(String(x));
-  };
-  if (sources.kind === "int" && targets.kind === "int") {
-    // The common case, kept free of closures: integer ids straight into the dense table.
-    const s = sources.values;
-    const t = targets.values;
-    for (let r = 0; r < rows; r++) {
-      const a = s[r];
-      const u = a >= 0 && a < 1e9 ? keys.internInt(a) : keys.intern(String(a));
-      const b = t[r];
-      const v = b >= 0 && b < 1e9 ? keys.internInt(b) : keys.intern(String(b));
-      edges.push(u, v, weights === null ? 1 : weights[r]);
-    }
+  let edges: EdgeBuilder;
+  const u = new Int32Array(rows);
+  const v = new Int32Array(rows);
+  if (sources.kind === "int" && targets.kind === "int" && keys.internColumns(sources.values, targets.values, rows, u, v)) {
+    // The common case: integer ids, interned column-wise in one loop.
+    edges = EdgeBuilder.from(u, v, weights, rows);
   } else {
+    const intern = (ids: Ids, r: number): number => {
+      if (ids.kind === "string") return keys.intern(ids.values[r]);
+      const x = ids.values[r];
+      return x >= 0 && x < 1e9 ? keys.internInt(x) : keys.intern(String(x));
+    };
     for (let r = 0; r < rows; r++) {
-      const u = intern(sources, r);
-      const v = intern(targets, r);
-      edges.push(u, v, weights === null ? 1 : weights[r]);
+      u[r] = intern(sources, r);
+      v[r] = intern(targets, r);
     }
+    edges = EdgeBuilder.from(u, v, weights, rows);
   }
   const directed = options.directed ?? false;
   const repeatError = (): GraphFormatError | null => {
