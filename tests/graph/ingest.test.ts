@@ -15,6 +15,8 @@ import { edgesToArrow } from "../../src/graph/io/arrow.js";
 import { EdgeListParser } from "../../src/graph/io/edgelist-stream.js";
 import { edgesToGraph, loadNetworkFile, loadNetworkFileSync, readEdgesSync } from "../../src/graph/load.js";
 import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { resolveScenario } from "../../src/scenario/resolve.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-ingest-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -236,5 +238,40 @@ describe("bit-identical simulation by every path", () => {
   it("edgesToGraph gives back the graph readNetworkSync builds", () => {
     const graph = edgesToGraph(readEdgesSync(csvPath)!);
     expect(strip(simulate(graph, spec))).toEqual(reference);
+  });
+});
+
+describe("scenario files", () => {
+  const text = "source,target,weight\n" + rows.map(([a, b], i) => `${a},${b},${weightOf(i)}`).join("\n");
+  fixture("scen.csv", text);
+  fixture("scen.csv.gz", gzipSync(text));
+  fixture("scen.arrow", edgesToArrow(readEdgesSync(join(dir, "scen.csv"))!));
+  const network = (file: string, extra = "") =>
+    resolveScenario(
+      parseScenario(
+        `network: { file: ${file}, weight: weight${extra} }\nmodel: { preset: SIR, params: { beta: 0.3, gamma: 1 } }\n` +
+          `time: { mode: continuous, tmax: 10 }\ninitial: { I: { count: 2 } }\nruns: 1\n`,
+        join(dir, "s.yaml"),
+        dir,
+      ),
+    ).network() as CSR;
+
+  it("network.file (.csv, .csv.gz, .arrow) compiles to the CSR of the graphology path, on shared memory", () => {
+    const reference = compile(readNetworkSync(join(dir, "scen.csv")), { weight: "weight" });
+    for (const file of ["scen.csv", "scen.csv.gz", "scen.arrow"]) {
+      const csr = network(file);
+      expectSameCSR(csr, reference);
+      expect(csr.targets.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    const directed = network("scen.csv", ", directed: true");
+    expectSameCSR(directed, compile(readNetworkSync(join(dir, "scen.csv"), { directed: true }), { weight: "weight" }));
+  });
+
+  it("a missing or corrupt file is a GraphFormatError naming it", async () => {
+    expect(() => network("nope.csv")).toThrow(/nope\.csv: cannot read the network file: no such file/);
+    fixture("bad.csv.gz", "not gzip at all");
+    expect(() => loadNetworkFileSync(join(dir, "bad.csv.gz"))).toThrow(/bad\.csv\.gz: cannot read the network file: it is not valid gzip/);
+    await expect(loadNetworkFile(join(dir, "bad.csv.gz"))).rejects.toThrow(/not valid gzip/);
+    await expect(loadNetworkFile(join(dir, "nope.csv"))).rejects.toThrow(/no such file/);
   });
 });
