@@ -5,7 +5,8 @@
  * (`source,target`, integer ids) and as an Arrow IPC file. Each measurement is a fresh process, so peak memory
  * (max RSS, from /usr/bin/time when present) is the whole job's:
  *   - `spreadlab run` of a scenario with `network.file` = the CSV and `runs: 1` (SIR, τ such that the
- *     configuration-model R0 = 2.5, γ = 1, 0.1% seeded), against the C reference (../shared/bench/sir_ref.c or
+ *     configuration-model R0 = 2.5, γ = 1, 0.1% seeded, `output.nodes: none` as the C program keeps no
+ *     per-node states), against the C reference (../shared/bench/sir_ref.c or
  *     $SPREADLAB_SIR_REF, gcc -O2: reads the same edges as text and runs one event-driven SIR), in the same run;
  *   - `loadNetworkFileSync` alone on the CSV and on the Arrow file (time inside the process, and peak RSS);
  *   - --quick only: the graphology path (readNetworkSync + compile) on the same CSV, the before-picture.
@@ -107,7 +108,8 @@ try {
       "time: { mode: continuous, tmax: 1000, record: 1 }",
       `initial: { I: { fraction: ${RHO} } }`,
       "runs: 1",
-      "output: { formats: [json] }",
+      // Like the C program, which prints a summary and keeps no per-node states.
+      "output: { formats: [json], nodes: none }",
     ].join("\n") + "\n",
   );
 

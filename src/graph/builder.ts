@@ -169,6 +169,8 @@ export function hasRepeatedEdge(csr: CSR, edges: EdgeBuilder): boolean {
     }
   }
   const { sources, targets: ends, count } = edges;
+  // Arcs are 2 per non-loop edge (1 when directed): no self-loops at all, nothing more to check.
+  if (count === (csr.directed ? csr.m : csr.m / 2)) return false;
   stamp.fill(0);
   for (let e = 0; e < count; e++) {
     const s = sources[e];
