@@ -140,6 +140,8 @@ describe("the same errors, with the same file:line", () => {
     ["empty.csv", "source,target\n# nothing\n"],
     ["one-column.csv", "1\n"],
     ["late-column.csv", "1,2\n3\n"],
+    ["repeat-loop.csv", "1,1\n2,3\n1,1\n"],
+    ["loop-then-repeat.csv", "1,1\n2,3\n3,2\n"],
   ];
   for (const [name, text] of bad) {
     it(`${name}`, () => {
