@@ -180,3 +180,20 @@ export function hasRepeatedEdge(csr: CSR, edges: EdgeBuilder): boolean {
   }
   return false;
 }
+
+/** Per-arc values of a per-edge column, in the arc order `buildCSR` gives (same fill walk). */
+export function perArc(csr: CSR, edges: EdgeBuilder, values: Float64Array, shared: boolean): Float32Array {
+  const { n, m, directed, offsets } = csr;
+  const out = shared ? new Float32Array(new SharedArrayBuffer(m * 4)) : new Float32Array(m);
+  const fill = new Int32Array(n);
+  fill.set(offsets.subarray(0, n));
+  const { sources, targets, count } = edges;
+  for (let e = 0; e < count; e++) {
+    const s = sources[e];
+    const t = targets[e];
+    if (s === t) continue;
+    out[fill[s]++] = values[e];
+    if (!directed) out[fill[t]++] = values[e];
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import { extname } from "node:path";
 import { createGunzip, gunzipSync } from "node:zlib";
 import Graph from "graphology";
 import { GraphFormatError } from "../errors.js";
-import { buildCSR, EdgeBuilder, hasRepeatedEdge } from "./builder.js";
+import { buildCSR, EdgeBuilder, hasRepeatedEdge, perArc } from "./builder.js";
 import { NodeKeys } from "./node-keys.js";
 import { compile, type CSR } from "./csr.js";
 import { parseArrowEdges } from "./io/arrow.js";
@@ -207,28 +207,47 @@ export function edgesFromGraph(graph: Graph): ParsedEdges {
   return { n: keys.count, keys, edges, directed: graph.type === "directed" || graph.directedSize > 0, repeatError: () => null };
 }
 
-function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions): CSR {
+function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions, path: string): CSR {
   const attribute = options.weight ?? null;
-  const weighted = attribute === null ? false : attribute === "weight" ? true : "ones";
+  const shared = options.shared ?? false;
+  const column = attribute === null || attribute === "weight" ? undefined : parsed.attributes?.[attribute];
   const csr = buildCSR(parsed.n, parsed.edges, parsed.keys, {
     directed: parsed.directed,
-    weighted: weighted === "ones" ? true : weighted,
-    shared: options.shared,
+    weighted: attribute !== null && attribute === "weight",
+    shared,
   });
   if (hasRepeatedEdge(csr, parsed.edges)) checked(parsed);
-  const ones = weighted === "ones";
+  let result: CSR = csr;
+  if (attribute !== null && attribute !== "weight") {
+    // Another column as the weight (Arrow tables), or 1 on every arc when the file has no such column, as compile does.
+    let weights: Float32Array;
+    if (column !== undefined) {
+      for (let e = 0; e < column.length; e++) {
+        if (!Number.isFinite(column[e]) || column[e] < 0) {
+          throw new GraphFormatError(`row ${e} (rows count from 0) has "${attribute}" = ${column[e]}; expected a finite number ≥ 0 for a weight`, { file: path });
+        }
+      }
+      weights = perArc(csr, parsed.edges, column, shared);
+    } else {
+      weights = shared ? new Float32Array(new SharedArrayBuffer(csr.m * 4)) : new Float32Array(csr.m);
+      weights.fill(1);
+    }
+    result = Object.defineProperty(csr, "weights", { value: weights, enumerable: true });
+  }
   const arcNames = options.arcAttributes ?? [];
-  if (ones && csr.weights !== null) csr.weights.fill(1);
-  if (arcNames.length === 0) return csr;
+  if (arcNames.length === 0) return result;
   const arcData: Record<string, Float32Array> = {};
-  for (const name of arcNames) arcData[name] = options.shared ? new Float32Array(new SharedArrayBuffer(csr.m * 4)) : new Float32Array(csr.m);
-  return Object.defineProperty(csr, "arcData", { value: arcData, enumerable: true });
+  for (const name of arcNames) {
+    const values = parsed.attributes?.[name];
+    arcData[name] = values !== undefined ? perArc(csr, parsed.edges, values, shared) : shared ? new Float32Array(new SharedArrayBuffer(csr.m * 4)) : new Float32Array(csr.m);
+  }
+  return Object.defineProperty(result, "arcData", { value: arcData, enumerable: true });
 }
 
 /** Read a network file and compile it to CSR, synchronously (the scenario loader's path). */
 export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = {}): CSR {
   const parsed = parseEdgesSync(path, options);
-  if (parsed !== null) return compileEdges(parsed, options);
+  if (parsed !== null) return compileEdges(parsed, options, path);
   const graph = readNetworkSync(path, graphologyOptions(path, options));
   return compile(graph, { weight: options.weight, shared: options.shared, arcAttributes: options.arcAttributes });
 }
@@ -239,7 +258,7 @@ export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = 
  */
 export async function loadNetworkFile(path: string, options: LoadNetworkOptions = {}): Promise<CSR> {
   const parsed = await parseEdges(path, options);
-  if (parsed !== null) return compileEdges(parsed, options);
+  if (parsed !== null) return compileEdges(parsed, options, path);
   const graph = await readNetwork(path, graphologyOptions(path, options));
   return compile(graph, { weight: options.weight, shared: options.shared, arcAttributes: options.arcAttributes });
 }

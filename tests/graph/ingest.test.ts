@@ -203,6 +203,28 @@ describe("Arrow IPC / Feather edge tables", () => {
     expect(csr.m).toBe(6);
   });
 
+  it("numeric columns are edge attributes: a named weight and per-arc data, in the arcs' order", () => {
+    // Edges 5-6 (school 1, strength 0.5), 6-7 (school 0, strength 2), 5-7 (school 1, strength 4).
+    const table = makeTable({
+      source: new Int32Array([5, 6, 5]),
+      target: new Int32Array([6, 7, 7]),
+      strength: new Float64Array([0.5, 2, 4]),
+      school: new Int32Array([1, 0, 1]),
+    });
+    const path = fixture("attrs.arrow", tableToIPC(table, "file"));
+    const csr = loadNetworkFileSync(path, { weight: "strength", arcAttributes: ["school", "absent"] });
+    const arc = (u: string, v: string) => {
+      const a = csr.index.get(u)!;
+      for (let k = csr.offsets[a]; k < csr.offsets[a + 1]; k++) if (csr.nodeIds[csr.targets[k]] === v) return k;
+      throw new Error(`no arc ${u} → ${v}`);
+    };
+    expect([csr.weights![arc("5", "6")], csr.weights![arc("7", "6")], csr.weights![arc("7", "5")]]).toEqual([0.5, 2, 4]);
+    expect([csr.arcData!.school[arc("6", "5")], csr.arcData!.school[arc("6", "7")], csr.arcData!.school[arc("5", "7")]]).toEqual([1, 0, 1]);
+    expect(Array.from(csr.arcData!.absent)).toEqual([0, 0, 0, 0, 0, 0]);
+    const negative = fixture("attrs-neg.arrow", tableToIPC(makeTable({ source: new Int32Array([1]), target: new Int32Array([2]), strength: new Float64Array([-1]) }), "file"));
+    expect(() => loadNetworkFileSync(negative, { weight: "strength" })).toThrow(/attrs-neg\.arrow: row 0 .* "strength" = -1/);
+  });
+
   it("missing columns, negative weights and repeated rows are GraphFormatErrors naming the file", () => {
     const noTarget = fixture("bad1.arrow", tableToIPC(makeTable({ from: new Int32Array([1]), to: new Int32Array([2]) }), "file"));
     expect(() => loadNetworkFileSync(noTarget)).toThrow(/expected "source" and "target"/);

@@ -4,7 +4,8 @@
  * compression="uncompressed")`; R: `arrow::write_feather(df, "edges.feather", compression = "uncompressed")`.
  *
  * Columns, by name: `source` and `target` (integers ≥ 0, or strings: node keys as in a CSV edge list), and an
- * optional `weight` (numbers, finite and ≥ 0). Other columns are ignored. The direction is not in the file:
+ * optional `weight` (numbers, finite and ≥ 0). Other numeric or boolean columns are edge attributes a
+ * scenario can name (`network.weight`, interventions' `edges.where`); the rest are ignored. The direction is not in the file:
  * as for CSV, the `directed` option chooses it.
  *
  * Columns are read from their typed arrays chunk by chunk (no per-row `table.get`), so 5·10⁶ integer edges
@@ -99,7 +100,22 @@ export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {
       { file },
     );
   };
-  return { n: keys.count, keys, edges, directed, repeatError };
+  // Other numeric (or boolean) columns: edge attributes a scenario may use as weight or select arcs by.
+  const attributes: Record<string, Float64Array> = {};
+  for (const name of names) {
+    if (name === "source" || name === "target" || name === "weight") continue;
+    const vector = table.getChild(name)!;
+    const typeId = vector.type.typeId as Type;
+    if (typeId !== Type.Int && typeId !== Type.Float && typeId !== Type.Bool) continue;
+    const missing = firstNull(vector);
+    if (missing >= 0) throw new GraphFormatError(`the "${name}" column is null in row ${missing} (rows count from 0); give every row a value`, { file });
+    if (typeId === Type.Bool) {
+      const out = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) out[r] = vector.get(r) ? 1 : 0;
+      attributes[name] = out;
+    } else attributes[name] = columnNumbers(vector);
+  }
+  return { n: keys.count, keys, edges, directed, repeatError, attributes };
 }
 
 /** Read an Arrow IPC edge-table file. */
@@ -160,6 +176,18 @@ function columnIds(vector: Vector, name: string, file: string | undefined): Ids 
     return { kind: "string", values: out };
   }
   throw new GraphFormatError(`the "${name}" column has type ${String(vector.type)}; expected integers or strings (node keys)`, { file });
+}
+
+/** A numeric column as float64, chunk by chunk from the typed arrays. */
+function columnNumbers(vector: Vector): Float64Array {
+  const out = new Float64Array(vector.length);
+  let base = 0;
+  for (const data of chunks(vector)) {
+    const values = data.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < data.length; i++) out[base + i] = Number(values[i]);
+    base += data.length;
+  }
+  return out;
 }
 
 function columnWeights(vector: Vector, file: string | undefined): Float64Array {

@@ -30,6 +30,8 @@ export interface ParsedEdges {
   keys: NodeKeys;
   edges: EdgeBuilder;
   directed: boolean;
+  /** Other numeric edge columns (Arrow tables), per edge in file order: what `weight`/`arcAttributes` may name. */
+  attributes?: Record<string, Float64Array>;
   /**
    * The error for the first line (or row) that repeats an earlier edge, or null. Not checked by `end()`:
    * callers that build the CSR anyway screen its adjacency lists first (`hasRepeatedEdge`), which is cheaper.
