@@ -38,6 +38,10 @@ export { degreeStats, degreeDistribution } from "./graph/stats.js";
 export type { DegreeStats } from "./graph/stats.js";
 export { NETWORK_FORMATS, formatFromPath, parseNetwork, readNetwork, readNetworkSync, serializeNetwork, writeNetwork } from "./graph/io/index.js";
 export type { NetworkFormat, ReadNetworkOptions, ParseNetworkOptions } from "./graph/io/index.js";
+export { LOAD_FORMATS, edgesFromGraph, edgesToGraph, loadFormatFromPath, loadNetworkFile, loadNetworkFileSync, readEdges, readEdgesSync } from "./graph/load.js";
+export type { LoadFormat, LoadNetworkOptions } from "./graph/load.js";
+export { edgesToArrow, parseArrowEdges, writeArrowEdges } from "./graph/io/arrow.js";
+export type { ParsedEdges } from "./graph/io/edgelist-stream.js";
 
 // Scenarios
 export { loadScenario, parseScenario } from "./scenario/load.js";

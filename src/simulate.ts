@@ -290,7 +290,10 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       model: id,
       compartments: [...model.compartments],
       engine: { name: engine, semantics: durations.exponentialOnly && delays.exponentialOnly ? SEMANTICS[spec.time.mode] : SEMANTICS.durations },
-      nodeIds: csr.nodeIds,
+      // A getter: a worker never reads the keys, and 10⁶ strings per worker are not free.
+      get nodeIds() {
+        return csr.nodeIds;
+      },
       series: spec.output?.series,
       ...(vaccination ? { vaccination } : {}),
       ...(model.endemic ? { endemic: { infectious: [...model.infectious] } } : {}),

@@ -4,7 +4,7 @@
  */
 import type { CSR } from "../graph/csr.js";
 import { degreeDistribution, degreeStats } from "../graph/stats.js";
-import type { NetworkFormat } from "../graph/io/index.js";
+import type { LoadFormat } from "../graph/load.js";
 import type { GeneratorSpec } from "../graph/generators/index.js";
 
 export interface HistogramBin {
@@ -18,7 +18,7 @@ export interface HistogramBin {
 
 export interface NetworkStats {
   /** The file read, or the generator spec and seed. */
-  source: { file: string; format: NetworkFormat } | { generate: GeneratorSpec; seed: number };
+  source: { file: string; format: LoadFormat } | { generate: GeneratorSpec; seed: number };
   nodes: number;
   /** Edges other than self-loops (what the engines see). */
   edges: number;

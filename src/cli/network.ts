@@ -17,10 +17,11 @@ import { GeneratorError, SpreadlabError } from "../errors.js";
 import { checkSeed } from "../random.js";
 import { GENERATORS, generateEdges, generateGraph, type GeneratorInfo, type GeneratorSpec } from "../graph/generators/index.js";
 import { toCSR } from "../graph/edgelist.js";
-import { compile, type CSR } from "../graph/csr.js";
 import { formatStats, networkStats, type NetworkStats } from "./network-stats.js";
+import { convertFile, fileForStats } from "./network-files.js";
+import { LOAD_FORMATS, loadFormatFromPath, type LoadFormat } from "../graph/load.js";
 export { componentSizes, degreeHistogram, formatStats, networkStats, type HistogramBin, type NetworkStats } from "./network-stats.js";
-import { NETWORK_FORMATS, formatFromPath, readNetwork, writeNetwork, type NetworkFormat } from "../graph/io/index.js";
+import { NETWORK_FORMATS, formatFromPath, writeNetwork, type NetworkFormat } from "../graph/io/index.js";
 
 const WRITE_HINTS: Record<string, string> = {
   ENOENT: "the folder does not exist; create it first",
@@ -103,8 +104,8 @@ function parseSeed(value: string): number {
   return checkSeed(n, "--seed");
 }
 
-function formatOption(flag: string, description: string): Option {
-  return new Option(flag, description).choices(NETWORK_FORMATS);
+function formatOption(flag: string, description: string, formats: readonly string[] = NETWORK_FORMATS): Option {
+  return new Option(flag, description).choices(formats);
 }
 
 /** Write atomically; file-system failures become NetworkWriteError (exit 1), format problems stay GraphFormatError (exit 2). */
@@ -148,8 +149,8 @@ interface GenerateOptions {
 
 interface ConvertOptions {
   directed?: boolean;
-  from?: NetworkFormat;
-  to?: NetworkFormat;
+  from?: LoadFormat;
+  to?: LoadFormat;
   quiet?: boolean;
 }
 
@@ -158,7 +159,7 @@ interface StatsOptions {
   param?: string[];
   seed: number;
   directed?: boolean;
-  format?: NetworkFormat;
+  format?: LoadFormat;
   json?: boolean;
 }
 
@@ -206,15 +207,13 @@ Edge lists (csv, tsv) cannot hold isolated nodes; write gexf, graphml or json fo
     .argument("<in>", "input network file")
     .argument("<out>", "output network file")
     .option("--directed", "read the input as directed (edge lists); for gexf/graphml/json, require directed edges")
-    .addOption(formatOption("--from <format>", "input format (default: from the extension)"))
-    .addOption(formatOption("--to <format>", "output format (default: from the extension)"))
+    .addOption(formatOption("--from <format>", "input format (default: from the extension; .gz is looked through)", LOAD_FORMATS))
+    .addOption(formatOption("--to <format>", "output format (default: from the extension); arrow: .arrow .feather .ipc", LOAD_FORMATS))
     .option("--quiet", "print nothing but errors")
     .action(async (input: string, output: string, opts: ConvertOptions) => {
-      const to = opts.to ?? formatFromPath(output);
-      const from = opts.from ?? formatFromPath(input);
-      const graph = await readNetwork(input, { format: from, directed: opts.directed ? true : undefined });
-      await write(graph, output, to);
-      if (!opts.quiet) process.stdout.write(`${input} (${from}) → ${output} (${to}): ${describeGraph(graph)}\n`);
+      const done = await convertFile(input, output, { from: opts.from, to: opts.to, directed: opts.directed ? true : undefined }, (e) => new NetworkWriteError(output, e));
+      const what = `${done.nodes} node${done.nodes === 1 ? "" : "s"}, ${done.edges} edge${done.edges === 1 ? "" : "s"}, ${done.directed ? "directed" : "undirected"}`;
+      if (!opts.quiet) process.stdout.write(`${input} (${done.from}) → ${output} (${done.to}): ${what}\n`);
     });
 
   network
@@ -225,7 +224,7 @@ Edge lists (csv, tsv) cannot hold isolated nodes; write gexf, graphml or json fo
     .option("--param <name=value>", `with --generate: ${PARAM_HELP}`, collect)
     .option("--seed <s>", "with --generate: seed (integer ≥ 0)", parseSeed, 0)
     .option("--directed", "read an edge list as directed; for gexf/graphml/json, require directed edges")
-    .addOption(formatOption("--format <format>", "input format (default: from the extension)"))
+    .addOption(formatOption("--format <format>", "input format (default: from the extension; .gz is looked through)", LOAD_FORMATS))
     .option("--json", "print the statistics as JSON (infinite thresholds as null)")
     .addHelpText(
       "after",
@@ -252,10 +251,9 @@ For a directed graph the degrees are out-degrees and the thresholds only indicat
       } else {
         if (opts.param !== undefined || cmd.getOptionValueSource("seed") === "cli") throw new SpreadlabError("network stats: --param and --seed go with --generate.");
         const path = file!;
-        const format = opts.format ?? formatFromPath(path);
-        const graph = await readNetwork(path, { format, directed: opts.directed ? true : undefined });
-        const selfLoops = graph.selfLoopCount;
-        stats = networkStats(compile(graph), { file: path, format }, { edges: graph.size - selfLoops, selfLoops });
+        const format = opts.format ?? loadFormatFromPath(path).format;
+        const { csr, edges, selfLoops } = await fileForStats(path, format, opts.directed ? true : undefined);
+        stats = networkStats(csr, { file: path, format }, { edges, selfLoops });
       }
       process.stdout.write((opts.json ? JSON.stringify(stats, null, 2) : formatStats(stats)) + "\n");
     });

@@ -6,7 +6,8 @@
  */
 import { workerData } from "node:worker_threads";
 import { SpreadlabError } from "../errors.js";
-import { withLazyIndex, type CSR } from "../graph/csr.js";
+import type { CSR } from "../graph/csr.js";
+import { withLazyKeys } from "../graph/builder.js";
 import type { RunRecord } from "./assemble.js";
 import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "./families.js";
 
@@ -27,19 +28,20 @@ export interface WorkerTask {
 }
 
 function networkFromShared(shared: SharedNetwork): CSR {
-  // Node keys are run-local indices here: the main thread rewrote explicit seed ids to indices.
-  const nodeIds = new Array<string>(shared.n);
-  for (let v = 0; v < shared.n; v++) nodeIds[v] = String(v);
-  return withLazyIndex({
-    n: shared.n,
-    m: shared.m,
-    directed: shared.directed,
-    offsets: new Int32Array(shared.offsets),
-    targets: new Int32Array(shared.targets),
-    weights: shared.weights ? new Float32Array(shared.weights) : null,
-    nodeIds,
-    ...(shared.arcData ? { arcData: Object.fromEntries(Object.entries(shared.arcData).map(([k, v]) => [k, new Float32Array(v)])) } : {}),
-  });
+  // Node keys are run-local indices here (the main thread rewrote explicit seed ids to indices), made only
+  // when a run names a node: a worker on a 10⁷-node network does not hold 10⁷ strings for nothing.
+  return withLazyKeys(
+    {
+      n: shared.n,
+      m: shared.m,
+      directed: shared.directed,
+      offsets: new Int32Array(shared.offsets),
+      targets: new Int32Array(shared.targets),
+      weights: shared.weights ? new Float32Array(shared.weights) : null,
+      ...(shared.arcData ? { arcData: Object.fromEntries(Object.entries(shared.arcData).map(([k, v]) => [k, new Float32Array(v)])) } : {}),
+    },
+    () => Array.from({ length: shared.n }, (_, v) => String(v)),
+  );
 }
 
 const csr = networkFromShared((workerData as { network: SharedNetwork }).network);

@@ -9,6 +9,7 @@
  */
 import type Graph from "graphology";
 import { GraphFormatError } from "../errors.js";
+import { withLazyKeys } from "./builder.js";
 
 export interface CSR {
   /** Number of nodes. */
@@ -137,9 +138,8 @@ export function csrFromEdges(n: number, sources: Int32Array, targets: Int32Array
     arcs[fill[s]++] = t;
     if (!directed) arcs[fill[t]++] = s;
   }
-  const nodeIds = new Array<string>(n);
-  for (let v = 0; v < n; v++) nodeIds[v] = String(v);
-  return withLazyIndex({ n, m, directed, offsets, targets: arcs, weights: null, nodeIds });
+  // Keys "0".."n−1" only when asked for: 10⁷ strings would cost more than building the CSR.
+  return withLazyKeys({ n, m, directed, offsets, targets: arcs, weights: null }, () => Array.from({ length: n }, (_, v) => String(v)));
 }
 
 /**

@@ -5,9 +5,10 @@
  */
 import { resolve as resolvePath } from "node:path";
 import type Graph from "graphology";
-import { compile, type CSR } from "../graph/csr.js";
+import type { CSR } from "../graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";
 import { readNetworkSync, type NetworkFormat } from "../graph/io/index.js";
+import { loadNetworkFileSync } from "../graph/load.js";
 import type { AnySpec } from "../run.js";
 import type { InitialSpec, Seeding } from "../engine/initial.js";
 import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
@@ -122,10 +123,14 @@ export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {
     spec,
     network: () => {
       if (net.generate) return generateCSR(net.generate as GeneratorSpec, net.seed ?? seed);
-      const graph = readNetworkSync(resolvePath(loaded.dir, net.file!), { format: net.format as NetworkFormat | undefined, directed: net.directed });
+      const path = resolvePath(loaded.dir, net.file!);
+      const format = net.format as NetworkFormat | undefined;
+      // Node thresholds are node attributes: only the graphology readers keep them.
+      if (needsGraph) return readNetworkSync(path, { format, directed: net.directed });
       // Edge attributes that interventions select arcs by (edges.where: school, …).
       const arcAttributes = interventionArcAttributes(s.interventions as Intervention[] | undefined);
-      return needsGraph ? graph : compile(graph, { weight: attribute, shared: true, arcAttributes });
+      // Edge lists and Arrow tables go straight to CSR; GEXF/GraphML/JSON through graphology, compiled once.
+      return loadNetworkFileSync(path, { format, directed: net.directed, weight: attribute, shared: true, arcAttributes });
     },
   };
   if (s.sweep) {

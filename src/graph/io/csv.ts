@@ -184,7 +184,7 @@ export function writeEdgeList(graph: Graph, options: EdgeListWriteOptions = {}):
   return out.join("\n") + "\n";
 }
 
-function detectDelimiter(line: string): Delimiter {
+export function detectDelimiter(line: string): Delimiter {
   // Look outside quotes only, so a quoted key such as "a, b" does not decide.
   const bare = line.replace(/"(?:[^"]|"")*"/g, "");
   if (bare.includes("\t")) return "\t";
@@ -194,7 +194,7 @@ function detectDelimiter(line: string): Delimiter {
 }
 
 /** Splits one line into trimmed fields, honouring double quotes. */
-function splitFields(line: string, delimiter: Delimiter, file: string | undefined, lineNo: number): string[] {
+export function splitFields(line: string, delimiter: Delimiter, file: string | undefined, lineNo: number): string[] {
   const fields: string[] = [];
   const isSep = delimiter === "whitespace" ? (c: string) => c === " " || c === "\t" : (c: string) => c === delimiter;
   const isBlank = (c: string) => c === " " || c === "\t";
@@ -250,14 +250,14 @@ function splitFields(line: string, delimiter: Delimiter, file: string | undefine
   return fields;
 }
 
-function isHeader(fields: string[]): boolean {
+export function isHeader(fields: string[]): boolean {
   const a = fields[0]?.toLowerCase();
   const b = fields[1]?.toLowerCase();
   if (a !== undefined && b !== undefined && SOURCE_NAMES.has(a) && TARGET_NAMES.has(b)) return true;
   return fields.length >= 3 && parseDecimal(fields[2]) === undefined;
 }
 
-function parseWeight(text: string, file: string | undefined, line: number): number {
+export function parseWeight(text: string, file: string | undefined, line: number): number {
   if (text === "") {
     throw new GraphFormatError(`empty weight; expected a finite number ≥ 0 in the third column`, { file, line });
   }
@@ -277,14 +277,14 @@ function parseWeight(text: string, file: string | undefined, line: number): numb
   return w;
 }
 
-function missingColumn(count: number, file: string | undefined, line: number): never {
+export function missingColumn(count: number, file: string | undefined, line: number): never {
   throw new GraphFormatError(
     `found ${count} column; expected at least 2 columns: source,target[,weight] (check the delimiter)`,
     { file, line },
   );
 }
 
-function tooManyColumns(count: number, file: string | undefined, line: number): never {
+export function tooManyColumns(count: number, file: string | undefined, line: number): never {
   throw new GraphFormatError(
     `found ${count} columns; expected at most 3 columns: source,target[,weight] (remove the extra columns or quote ` +
       `node keys that contain the delimiter)`,
