@@ -8,6 +8,7 @@ import { workerData } from "node:worker_threads";
 import { SpreadlabError } from "../errors.js";
 import { withLazyIndex, type CSR } from "../graph/csr.js";
 import type { RunRecord } from "./assemble.js";
+import type { TemporalWindows } from "../graph/temporal.js";
 import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "./families.js";
 
 export interface SharedNetwork {
@@ -18,6 +19,8 @@ export interface SharedNetwork {
   targets: SharedArrayBuffer;
   weights: SharedArrayBuffer | null;
   arcData?: Record<string, SharedArrayBuffer>;
+  /** Activity windows of a temporal contact network (graph/temporal.ts). */
+  temporal?: { pairs: number; period: number | null; arcPair: SharedArrayBuffer; pairOffsets: SharedArrayBuffer; start: SharedArrayBuffer; end: SharedArrayBuffer };
 }
 
 export interface WorkerTask {
@@ -39,7 +42,12 @@ function networkFromShared(shared: SharedNetwork): CSR {
     weights: shared.weights ? new Float32Array(shared.weights) : null,
     nodeIds,
     ...(shared.arcData ? { arcData: Object.fromEntries(Object.entries(shared.arcData).map(([k, v]) => [k, new Float32Array(v)])) } : {}),
+    ...(shared.temporal ? { temporal: temporalFromShared(shared.temporal) } : {}),
   });
+}
+
+function temporalFromShared(t: NonNullable<SharedNetwork["temporal"]>): TemporalWindows {
+  return { pairs: t.pairs, period: t.period, arcPair: new Int32Array(t.arcPair), pairOffsets: new Int32Array(t.pairOffsets), start: new Float64Array(t.start), end: new Float64Array(t.end) };
 }
 
 const csr = networkFromShared((workerData as { network: SharedNetwork }).network);

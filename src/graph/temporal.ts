@@ -10,6 +10,7 @@
  * contact), `arcPair[a]` the pair of arc a, and the windows of pair p at `start/end[pairOffsets[p] ..
  * pairOffsets[p+1])`. With a `period` P, all windows lie in [0, P) and repeat every P (a weekly timetable).
  */
+import { readFileSync } from "node:fs";
 import { csrFromEdges, type CSR } from "./csr.js";
 import { GraphFormatError, SpreadlabError } from "../errors.js";
 
@@ -322,4 +323,17 @@ export function parseContacts(text: string, options: ContactReadOptions): Tempor
     }
   }
   return temporalNetwork(contacts, { period: options.period, file: where.file });
+}
+
+/** Read a contact file from disk (`parseContacts`); errors are reported with `options.file` or the path. */
+export function readContactsSync(path: string, options: ContactReadOptions): TemporalCSR {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const hint = code === "ENOENT" ? "no such file: check the path (relative to the scenario's folder)" : code === "EISDIR" ? "it is a folder, not a file" : String((error as Error).message ?? error);
+    throw new GraphFormatError(`cannot read the contact file: ${hint}`, { file: options.file ?? path }, { cause: error });
+  }
+  return parseContacts(text, { ...options, file: options.file ?? path });
 }

@@ -4,6 +4,7 @@
  * the points of a parameter sweep.
  */
 import { resolve as resolvePath } from "node:path";
+import { readContactsSync } from "../graph/temporal.js";
 import type Graph from "graphology";
 import { compile, type CSR } from "../graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";
@@ -122,6 +123,11 @@ export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {
     spec,
     network: () => {
       if (net.generate) return generateCSR(net.generate as GeneratorSpec, net.seed ?? seed);
+      if (net.contacts) {
+        // A temporal contact network (graph/temporal.ts); errors name the contact file and line.
+        const c = net.contacts;
+        return readContactsSync(resolvePath(loaded.dir, c.file), { format: c.format, resolution: c.resolution, period: c.period, file: c.file });
+      }
       const graph = readNetworkSync(resolvePath(loaded.dir, net.file!), { format: net.format as NetworkFormat | undefined, directed: net.directed });
       // Edge attributes that interventions select arcs by (edges.where: school, …).
       const arcAttributes = interventionArcAttributes(s.interventions as Intervention[] | undefined);
