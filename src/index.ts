@@ -38,6 +38,8 @@ export { degreeStats, degreeDistribution } from "./graph/stats.js";
 export type { DegreeStats } from "./graph/stats.js";
 export { NETWORK_FORMATS, formatFromPath, parseNetwork, readNetwork, readNetworkSync, serializeNetwork, writeNetwork } from "./graph/io/index.js";
 export type { NetworkFormat, ReadNetworkOptions, ParseNetworkOptions } from "./graph/io/index.js";
+export { temporalNetwork, parseContacts, readContactsSync } from "./graph/temporal.js";
+export type { TemporalCSR, TemporalWindows, ContactWindow, ContactReadOptions } from "./graph/temporal.js";
 
 // Scenarios
 export { loadScenario, parseScenario } from "./scenario/load.js";
