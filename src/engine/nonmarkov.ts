@@ -17,6 +17,10 @@
  * own delay τ from the node's entry there and transmits at that time if τ is shorter than the stay (one draw
  * per arc to a susceptible node; unweighted networks only).
  *
+ * Temporal contact networks (graph/temporal.ts, `temporal` argument): an arc transmits at rate β per unit of time
+ * its pair is active while the source is infectious: one Exp(β) budget of active time per arc to a susceptible
+ * node, walked along the pair's windows within the stay (exact; no time step).
+ *
  * Supported models (`nonMarkovProblem` says why not otherwise): induced transitions only out of the
  * susceptible compartment, one per inducing compartment; the susceptible compartment has no spontaneous
  * exit; no path leads back to an earlier compartment (so a node enters each compartment at most once and a

@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { SpreadlabError } from "../errors.js";
 import { compileModel, type TransitionDef } from "../models/compartmental.js";
+import { nonMarkovProblem } from "../engine/nonmarkov.js";
 import { PRESETS, presetModel, type PresetId } from "../models/presets.js";
 import { FIELD_PRESETS, type FieldPresetId } from "../models/reaction-diffusion.js";
 import { resolveParameters, type ModelDefWithExpressions } from "../models/parameters.js";
@@ -185,6 +186,16 @@ function temporalModelIssues(s: ScenarioSections): PathIssue[] {
   if (s.model?.delays !== undefined) issues.push({ path: ["model", "delays"], atKey: true, message: `not supported ${what}; transmission runs at rate β per active contact.` });
   if (s.time?.mode === "discrete") issues.push({ path: ["time", "mode"], message: `${what} runs in continuous time: { mode: continuous, tmax }.` });
   if ((s.interventions ?? []).length > 0) issues.push({ path: ["interventions"], message: `not supported ${what} yet.` });
+  if (s.model && (s.model.type ?? "compartmental") === "compartmental") {
+    // The temporal kernel is the non-Markovian one: progressive models only (SIR, SEIR, …), said at load time.
+    let problem: string | null = null;
+    try {
+      problem = nonMarkovProblem(compileModel(resolveParameters(scenarioModelDef(s.model)).def));
+    } catch {
+      // a model that does not compile is reported by modelIssues
+    }
+    if (problem !== null) issues.push({ path: ["model", s.model.preset !== undefined ? "preset" : "transitions"], message: `${problem} (${what}).` });
+  }
   return issues;
 }
 

@@ -70,6 +70,12 @@ describe("network.contacts: errors with their lines", () => {
     expect(discrete.map((i) => [i.path, i.line])).toEqual([["time.mode", 6]]);
   });
 
+  it("an endemic model (SIS): the preset's line, at load time", () => {
+    const issues = issuesOf(scenario(EVENTS).replace("preset: SIR", "preset: SIS"));
+    expect(issues.map((i) => [i.path, i.line])).toEqual([["model.preset", 4]]);
+    expect(issues[0].message).toMatch(/progressive model.*temporal contact network/);
+  });
+
   it("a bad row in the contact file: that file and line", () => {
     const resolved = resolveScenario(parseScenario(scenario("  contacts: { file: broken.csv, format: intervals }"), "s.yaml", dir));
     expect(() => resolved.network()).toThrow(/^broken\.csv:3: end "oops" is not a number/);
