@@ -3,6 +3,7 @@
  * temporal kernel, the same in worker threads as in-process; broken ones are ScenarioErrors naming the field path
  * and line, and errors inside the contact file name that file and its line.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,5 +85,19 @@ describe("network.contacts: errors with their lines", () => {
   it("a missing contact file", () => {
     const resolved = resolveScenario(parseScenario(scenario("  contacts: { file: nowhere.csv, format: intervals }"), "s.yaml", dir));
     expect(() => resolved.network()).toThrow(/nowhere\.csv: cannot read the contact file: no such file/);
+  });
+});
+
+describe("network.contacts from the command line (dist/)", () => {
+  const bin = join(process.cwd(), "bin", "spreadlab.js");
+  const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8" });
+
+  it("validate: the example is ok; a bad contact row names the field, the file and its line", () => {
+    const ok = cli("validate", join(process.cwd(), "scenarios", "seir-school-contacts.yaml"));
+    expect(ok.status, ok.stderr).toBe(0);
+    writeFileSync(join(dir, "bad.yaml"), scenario("  contacts: { file: broken.csv, format: intervals }"));
+    const bad = cli("validate", "bad.yaml");
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/bad\.yaml: network\.contacts: broken\.csv:3: end "oops" is not a number/);
   });
 });
