@@ -14,6 +14,7 @@ import { runContinuous } from "./engine/continuous.js";
 import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
 import { nonMarkovProblem, nonMarkovWork, runNonMarkov } from "./engine/nonmarkov.js";
+import { isTemporal } from "./graph/temporal.js";
 import { compileDurations, type CompiledDurations, type DurationsSpec } from "./models/durations.js";
 import { interventionArcAttributes, planSchedule, type Intervention, type TimeVaryingParameter } from "./engine/interventions.js";
 import { resolveParameters, type ModelDefWithExpressions } from "./models/parameters.js";
@@ -130,7 +131,7 @@ function makeRunner(
   durations: CompiledDurations,
   delays: CompiledDurations,
 ): { runner: Runner; engine: string } {
-  if (!durations.exponentialOnly || !delays.exponentialOnly) return nonMarkovRunner(csr, model, timeVarying, spec, durations, delays);
+  if (!durations.exponentialOnly || !delays.exponentialOnly || isTemporal(csr)) return nonMarkovRunner(csr, model, timeVarying, spec, durations, delays);
   const time = spec.time;
   const horizon = time.mode === "continuous" ? time.tmax : time.steps * (time.dt ?? 1);
   const interventions = spec.interventions ?? [];
@@ -209,6 +210,17 @@ function nonMarkovRunner(
   delays: CompiledDurations,
 ): { runner: Runner; engine: string } {
   const time = spec.time;
+  if (isTemporal(csr)) {
+    // Temporal contact networks (graph/temporal.ts) run on the same kernel, exponential periods included.
+    const what = "a temporal contact network (network.contacts)";
+    if (time.mode !== "continuous") throw new SimulationError(`time.mode: ${what} runs in continuous time; use { mode: continuous, tmax }.`);
+    if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: with ${what} use engine "auto".`);
+    if ((spec.interventions ?? []).length > 0) throw new SimulationError(`interventions: not supported on ${what} yet.`);
+    if (Object.keys(timeVarying).length > 0) throw new SimulationError(`model.params: parameters that change with t are not supported on ${what}; give constants.`);
+    if (!delays.exponentialOnly) throw new SimulationError(`model.delays: not supported on ${what}; transmission runs at rate β per active contact.`);
+    const problem = nonMarkovProblem(model);
+    if (problem !== null) throw new ModelError(`model: ${problem} (${what} runs progressive models such as SIR or SEIR).`);
+  }
   if (time.mode !== "continuous") throw new SimulationError("time.mode: durations and delays (model.durations, model.delays) run in continuous time; use { mode: continuous, tmax }.");
   if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: "${spec.engine}" runs exponential periods only; with model.durations or model.delays use engine "auto".`);
   if ((spec.interventions ?? []).length > 0) throw new SimulationError("interventions: not supported together with model.durations or model.delays (non-exponential laws) yet.");
@@ -222,6 +234,13 @@ function nonMarkovRunner(
   const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
   if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
   checkWork(nonMarkovWork(csr.n, csr.m, model), "time.tmax");
+  if (isTemporal(csr)) {
+    const temporal = csr.temporal;
+    return {
+      engine: `event-driven on a temporal contact network (${temporal.pairs} pairs, ${temporal.start.length} windows${temporal.period !== null ? `, period ${temporal.period}` : ""}; ${durations.description || "exponential periods"})`,
+      runner: (initial, rng, keep) => runNonMarkov(csr, model, durations, null, initial, tmax, record, rng, keep, temporal),
+    };
+  }
   return {
     engine: `event-driven, non-exponential periods (one heap entry per node; ${[durations.description, delays.exponentialOnly ? "" : `transmission delays ${delays.description}`].filter(Boolean).join("; ")})`,
     runner: (initial, rng, keep) => runNonMarkov(csr, model, durations, delays.exponentialOnly ? null : delays, initial, tmax, record, rng, keep),
@@ -289,7 +308,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       n: csr.n,
       model: id,
       compartments: [...model.compartments],
-      engine: { name: engine, semantics: durations.exponentialOnly && delays.exponentialOnly ? SEMANTICS[spec.time.mode] : SEMANTICS.durations },
+      engine: { name: engine, semantics: durations.exponentialOnly && delays.exponentialOnly && !isTemporal(csr) ? SEMANTICS[spec.time.mode] : SEMANTICS.durations },
       // A getter: a worker never reads the keys, and 10⁶ strings per worker are not free.
       get nodeIds() {
         return csr.nodeIds;

@@ -24,7 +24,8 @@ function atField(error: unknown, file: string, field: string): never {
 
 export function prepareScenario(loaded: LoadedScenario): void {
   const resolved = resolveScenario(loaded);
-  const field = loaded.scenario.network.generate ? "network.generate" : "network.file";
+  const net = loaded.scenario.network;
+  const field = net.generate ? "network.generate" : net.contacts ? "network.contacts" : "network.file";
   let network: Graph | CSR;
   try {
     network = resolved.network();

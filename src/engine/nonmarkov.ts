@@ -17,6 +17,10 @@
  * own delay τ from the node's entry there and transmits at that time if τ is shorter than the stay (one draw
  * per arc to a susceptible node; unweighted networks only).
  *
+ * Temporal contact networks (graph/temporal.ts, `temporal` argument): an arc transmits at rate β per unit of time
+ * its pair is active while the source is infectious: one Exp(β) budget of active time per arc to a susceptible
+ * node, walked along the pair's windows within the stay (exact; no time step).
+ *
  * Supported models (`nonMarkovProblem` says why not otherwise): induced transitions only out of the
  * susceptible compartment, one per inducing compartment; the susceptible compartment has no spontaneous
  * exit; no path leads back to an earlier compartment (so a node enters each compartment at most once and a
@@ -30,6 +34,7 @@ import { gammaVariate, lognormal, weibull, type Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
 import { SimulationError } from "../errors.js";
 import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+import { activeTimeReached, type TemporalWindows } from "../graph/temporal.js";
 
 /** Why the kernel cannot run this model (null: it can). */
 export function nonMarkovProblem(m: CompiledModel): string | null {
@@ -77,8 +82,12 @@ export function runNonMarkov(
   record: number,
   rng: Random,
   options: RunOptions = {},
+  temporal: TemporalWindows | null = null,
 ): RunOutput {
   const { n, offsets, targets, weights } = csr;
+  if (temporal !== null && (delays !== null || weights !== null)) {
+    throw new SimulationError("network.contacts: a temporal contact network runs with rate β per active contact; drop model.delays and the edge weight.");
+  }
   if (delays !== null && !delays.exponentialOnly && weights !== null) {
     throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
   }
@@ -164,6 +173,28 @@ export function runNonMarkov(
     }
   };
 
+  /**
+   * Temporal network (graph/temporal.ts): arc a transmits at rate β while its pair is active and v infectious,
+   * i.e. after an Exp(β) budget of active time within [te, te + duration); one uniform per arc to a susceptible node.
+   * On an always-active pair this is the weighted branch above with weight 1, draw for draw.
+   */
+  const spreadTemporal = (v: number, te: number, duration: number, beta: number, to: number, w: TemporalWindows): void => {
+    const t1 = te + duration;
+    const arcPair = w.arcPair;
+    for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+      const u = targets[a];
+      if (state[u] !== S) continue;
+      const budget = -Math.log(1 - rng.next()) / beta;
+      const ti = activeTimeReached(w, arcPair[a], te, t1, budget);
+      if (ti === Infinity) continue;
+      const slot = heapSlot[u];
+      if (slot < 0 || ti < heapKeys[slot]) {
+        heap.set(u, ti);
+        nextTo[u] = to;
+      }
+    }
+  };
+
   /** Node v enters compartment c at time t: draw its stay and next compartment, then spread if infectious. */
   const enter = (v: number, c: number, t: number): void => {
     const k = kind[c];
@@ -197,7 +228,9 @@ export function runNonMarkov(
       heap.set(v, t + stay);
       nextTo[v] = to;
     }
-    if (delayKind[c] !== EXPONENTIAL) spreadDelayed(v, t, stay, c, spreadTo[c]);
+    if (temporal !== null) {
+      if (spreadRate[c] > 0) spreadTemporal(v, t, stay, spreadRate[c], spreadTo[c], temporal);
+    } else if (delayKind[c] !== EXPONENTIAL) spreadDelayed(v, t, stay, c, spreadTo[c]);
     else if (spreadRate[c] > 0) spread(v, t, stay, spreadRate[c], spreadTo[c]);
   };
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import type Graph from "graphology";
 import { Piscina } from "piscina";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
+import { isTemporal } from "../graph/temporal.js";
 import { LimitError, SimulationError, SpreadlabError } from "../errors.js";
 import { interventionArcAttributes } from "../engine/interventions.js";
 import { assemble, type RunRecord, type SimulationResult } from "./assemble.js";
@@ -52,14 +53,17 @@ export function workerFile(): string {
 }
 
 export function toShared(csr: CSR): SharedNetwork {
-  const share = (a: Int32Array | Float32Array): SharedArrayBuffer => {
+  const share = (a: Int32Array | Float32Array | Float64Array): SharedArrayBuffer => {
     if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
     const sab = new SharedArrayBuffer(a.byteLength);
     new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     return sab;
   };
   const arcData = csr.arcData ? Object.fromEntries(Object.entries(csr.arcData).map(([k, v]) => [k, share(v)])) : undefined;
-  return { n: csr.n, m: csr.m, directed: csr.directed, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null, arcData };
+  // Temporal contact networks (graph/temporal.ts) carry their activity windows along.
+  const w = isTemporal(csr) ? csr.temporal : null;
+  const temporal = w ? { pairs: w.pairs, period: w.period, arcPair: share(w.arcPair), pairOffsets: share(w.pairOffsets), start: share(w.start), end: share(w.end) } : undefined;
+  return { n: csr.n, m: csr.m, directed: csr.directed, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null, arcData, ...(temporal ? { temporal } : {}) };
 }
 
 /** The edge attribute the spec reads as per-arc values (weights, or cascade probabilities/weights). */

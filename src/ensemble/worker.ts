@@ -9,6 +9,7 @@ import { SpreadlabError } from "../errors.js";
 import type { CSR } from "../graph/csr.js";
 import { withLazyKeys } from "../graph/builder.js";
 import type { RunRecord } from "./assemble.js";
+import type { TemporalWindows } from "../graph/temporal.js";
 import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "./families.js";
 
 export interface SharedNetwork {
@@ -19,6 +20,8 @@ export interface SharedNetwork {
   targets: SharedArrayBuffer;
   weights: SharedArrayBuffer | null;
   arcData?: Record<string, SharedArrayBuffer>;
+  /** Activity windows of a temporal contact network (graph/temporal.ts). */
+  temporal?: { pairs: number; period: number | null; arcPair: SharedArrayBuffer; pairOffsets: SharedArrayBuffer; start: SharedArrayBuffer; end: SharedArrayBuffer };
 }
 
 export interface WorkerTask {
@@ -39,9 +42,14 @@ function networkFromShared(shared: SharedNetwork): CSR {
       targets: new Int32Array(shared.targets),
       weights: shared.weights ? new Float32Array(shared.weights) : null,
       ...(shared.arcData ? { arcData: Object.fromEntries(Object.entries(shared.arcData).map(([k, v]) => [k, new Float32Array(v)])) } : {}),
+      ...(shared.temporal ? { temporal: temporalFromShared(shared.temporal) } : {}),
     },
     () => Array.from({ length: shared.n }, (_, v) => String(v)),
   );
+}
+
+function temporalFromShared(t: NonNullable<SharedNetwork["temporal"]>): TemporalWindows {
+  return { pairs: t.pairs, period: t.period, arcPair: new Int32Array(t.arcPair), pairOffsets: new Int32Array(t.pairOffsets), start: new Float64Array(t.start), end: new Float64Array(t.end) };
 }
 
 const csr = networkFromShared((workerData as { network: SharedNetwork }).network);

@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { SpreadlabError } from "../errors.js";
 import { compileModel, type TransitionDef } from "../models/compartmental.js";
+import { nonMarkovProblem } from "../engine/nonmarkov.js";
 import { PRESETS, presetModel, type PresetId } from "../models/presets.js";
 import { FIELD_PRESETS, type FieldPresetId } from "../models/reaction-diffusion.js";
 import { resolveParameters, type ModelDefWithExpressions } from "../models/parameters.js";
@@ -121,9 +122,10 @@ function generatorValueProblem(kind: GeneratorParameter["type"], value: unknown,
 
 function networkIssues(net: Scenario["network"], dir: string, options: { allowOutside?: boolean }): PathIssue[] {
   const issues: PathIssue[] = [];
-  if ((net.generate === undefined) === (net.file === undefined)) {
-    issues.push({ path: ["network"], message: 'give exactly one of "generate" (a generator spec) or "file" (a network file).' });
+  if ([net.generate, net.file, net.contacts].filter((x) => x !== undefined).length !== 1) {
+    issues.push({ path: ["network"], message: 'give exactly one of "generate" (a generator spec), "file" (a network file) or "contacts" (a temporal contact file).' });
   }
+  if (net.contacts) issues.push(...contactIssues(net, dir, options));
   if (net.generate) {
     const type = net.generate.type;
     const info = GENERATORS.find((g) => g.id === type);
@@ -152,6 +154,47 @@ function networkIssues(net: Scenario["network"], dir: string, options: { allowOu
   }
   if (net.file && net.generate === undefined && net.seed !== undefined) {
     issues.push({ path: ["network", "seed"], message: "a seed applies to generated networks only." });
+  }
+  return issues;
+}
+
+/** network.contacts (graph/temporal.ts): what the contact file needs, and what does not apply to it. */
+function contactIssues(net: Scenario["network"], dir: string, options: { allowOutside?: boolean }): PathIssue[] {
+  const c = net.contacts!;
+  const issues: PathIssue[] = [];
+  const at = (...path: (string | number)[]) => ["network", "contacts", ...path];
+  if (c.format === "events" && c.resolution === undefined) {
+    issues.push({ path: at("format"), message: "events (t,i,j) need resolution: how long one recorded contact lasts (e.g. 20 for 20-second slots)." });
+  }
+  if (c.format === "intervals" && c.resolution !== undefined) {
+    issues.push({ path: at("resolution"), atKey: true, message: "applies to events (t,i,j) only; intervals (i,j,start,end) give their own ends." });
+  }
+  if (!options.allowOutside && outsideFolder(dir, c.file)) {
+    issues.push({ path: at("file"), message: `"${c.file}" is outside the scenario's folder; move it beside the scenario, or pass --allow-outside.` });
+  }
+  for (const key of ["format", "directed", "weight", "seed"] as const) {
+    if (net[key] !== undefined) issues.push({ path: ["network", key], atKey: true, message: "does not apply to network.contacts (contacts are undirected and unweighted)." });
+  }
+  return issues;
+}
+
+/** What a temporal contact network runs: compartmental models in continuous time, without interventions or delays. */
+function temporalModelIssues(s: ScenarioSections): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const what = "on a temporal contact network (network.contacts)";
+  if (s.model && s.model.type !== undefined && s.model.type !== "compartmental") issues.push({ path: ["model", "type"], message: `only compartmental models run ${what}.` });
+  if (s.model?.delays !== undefined) issues.push({ path: ["model", "delays"], atKey: true, message: `not supported ${what}; transmission runs at rate β per active contact.` });
+  if (s.time?.mode === "discrete") issues.push({ path: ["time", "mode"], message: `${what} runs in continuous time: { mode: continuous, tmax }.` });
+  if ((s.interventions ?? []).length > 0) issues.push({ path: ["interventions"], message: `not supported ${what} yet.` });
+  if (s.model && (s.model.type ?? "compartmental") === "compartmental") {
+    // The temporal kernel is the non-Markovian one: progressive models only (SIR, SEIR, …), said at load time.
+    let problem: string | null = null;
+    try {
+      problem = nonMarkovProblem(compileModel(resolveParameters(scenarioModelDef(s.model)).def));
+    } catch {
+      // a model that does not compile is reported by modelIssues
+    }
+    if (problem !== null) issues.push({ path: ["model", s.model.preset !== undefined ? "preset" : "transitions"], message: `${problem} (${what}).` });
   }
   return issues;
 }
@@ -368,6 +411,7 @@ export function semanticIssues(s: ScenarioSections, dir: string, options: { allo
   if (s.initial) issues.push(...initialIssues(s.initial, compartments, susceptible, s.model?.type ?? "compartmental"));
   issues.push(...interventionIssues(s, compartments), ...sweepIssues(s));
   if (s.model?.type === "compartmental") issues.push(...durationInterventionIssues({ model: s.model, interventions: s.interventions }));
+  if (s.network?.contacts) issues.push(...temporalModelIssues(s));
   if (s.model && s.network?.generate && (s.model.weights || s.model.thresholds || (s.model.type === "independent-cascade" && typeof s.model.params?.probability === "string"))) {
     issues.push({ path: ["model"], message: "edge or node attributes need a network file that has them; generated networks have none." });
   }

@@ -4,6 +4,7 @@
  * the points of a parameter sweep.
  */
 import { resolve as resolvePath } from "node:path";
+import { readContactsSync } from "../graph/temporal.js";
 import type Graph from "graphology";
 import type { CSR } from "../graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";
@@ -123,6 +124,11 @@ export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {
     spec,
     network: () => {
       if (net.generate) return generateCSR(net.generate as GeneratorSpec, net.seed ?? seed);
+      if (net.contacts) {
+        // A temporal contact network (graph/temporal.ts); errors name the contact file and line.
+        const c = net.contacts;
+        return readContactsSync(resolvePath(loaded.dir, c.file), { format: c.format, resolution: c.resolution, period: c.period, file: c.file });
+      }
       const path = resolvePath(loaded.dir, net.file!);
       const format = net.format as NetworkFormat | undefined;
       // Node thresholds are node attributes: only the graphology readers keep them.

@@ -58,8 +58,19 @@ export const ModelSchema = z.strictObject({
   laplacian: z.enum(LAPLACIAN_KINDS as unknown as [string, ...string[]]).optional(),
 });
 
+/** A temporal contact network (graph/temporal.ts): contact file, its layout, and optional repetition. */
+export const ContactsSchema = z.strictObject({
+  file: z.string().min(1),
+  /** events: lines t,i,j (each lasting `resolution`); intervals: lines i,j,start,end. */
+  format: z.enum(["events", "intervals"]),
+  resolution: z.number().positive().finite().optional(),
+  /** Windows repeat every `period`. */
+  period: z.number().positive().finite().optional(),
+});
+
 export const NetworkSchema = z.strictObject({
   generate: z.looseObject({ type: z.string().min(1) }).optional(),
+  contacts: ContactsSchema.optional(),
   /** Seed of the network generator; default: the scenario seed. */
   seed: z.number().int().nonnegative().optional(),
   file: z.string().min(1).optional(),

@@ -176,6 +176,8 @@ export function prepareRun(body: unknown, store: Store, limits: RunLimits): Prep
         throw invalid(extra.map((k) => ({ path: `network.${k}`, message: "with networkId, the network is the stored one: the scenario's network may give only weight (an edge attribute)." })));
       }
     }
+  } else if (isObject(network) && network.contacts !== undefined) {
+    throw invalid([{ path: "network.contacts", message: "temporal contact networks run from the CLI (spreadlab run) and the library for now; the server does not read contact files." }]);
   } else if (isObject(network) && network.file !== undefined) {
     throw invalid([{ path: "network.file", message: "the server does not read its own files: upload the network with POST /v1/networks and pass its networkId, or use network.generate." }]);
   }

@@ -70,6 +70,9 @@ export function presetGraph(file: string, ctx: Pick<ApiContext, "options">): { g
     const graph = generateGraph(net.generate as GeneratorSpec, seed) as unknown as Graph;
     return { graph, name: `${net.generate.type}${typeof net.generate.n === "number" ? ` n=${net.generate.n}` : ""} seed=${seed}`, source: { generate: net.generate, seed } };
   }
+  if (net.contacts) {
+    throw new HttpProblem(422, "validation-failed", "The request is invalid", "this bundled scenario runs on a temporal contact network (network.contacts), which the server does not store yet; run it with `spreadlab run`.");
+  }
   const graph = readNetworkSync(resolvePath(loaded.dir, net.file!), { format: net.format as NetworkFormat | undefined, directed: net.directed }) as unknown as Graph;
   return { graph, name: net.file!, source: { bundled: net.file } };
 }

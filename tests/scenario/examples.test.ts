@@ -27,6 +27,7 @@ describe("example scenarios", () => {
         "lt-threshold.yaml",
         "metapop-regions.yaml",
         "seir-gamma-periods.yaml",
+        "seir-school-contacts.yaml",
         "seir-small-world.yaml",
         "seir-vaccination-lockdown.yaml",
         "sir-scale-free.yaml",

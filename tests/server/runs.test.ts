@@ -208,6 +208,9 @@ describe("validation problems", () => {
     const file = await post({ scenario: sirScenario({ network: { file: "/etc/passwd" } }) });
     expect(file.status).toBe(422);
     expect(file.body.errors[0].path).toBe("network.file");
+    const contacts = await post({ scenario: sirScenario({ network: { contacts: { file: "/etc/passwd", format: "intervals" } } }) });
+    expect(contacts.status).toBe(422);
+    expect(contacts.body.errors[0].path).toBe("network.contacts");
     const { network: _n, ...rest } = sirScenario();
     const missing = await post({ scenario: rest, networkId: "no-such-network" });
     expect(missing.status).toBe(422);

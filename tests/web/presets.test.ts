@@ -32,8 +32,11 @@ describe("dashboard presets run as the CLI runs their files", () => {
         const plan = presetPlan(listed.scenario, models);
         const loaded = loadScenario(join(DIR, `${preset.id}.yaml`));
         if (!plan.runnable) {
-          expect(loaded.scenario.model.type).toBe("reaction-diffusion");
-          expect(plan.notes.join(" ")).toMatch(/reaction–diffusion.*spreadlab run/);
+          if (loaded.scenario.network.contacts) expect(plan.notes.join(" ")).toMatch(/temporal contact network.*spreadlab run/);
+          else {
+            expect(loaded.scenario.model.type).toBe("reaction-diffusion");
+            expect(plan.notes.join(" ")).toMatch(/reaction–diffusion.*spreadlab run/);
+          }
           return;
         }
         const row =

@@ -55,6 +55,7 @@ export function presetPlan(scenario: Record<string, unknown>, models: readonly P
   if ("generate" in net) draft.network = { generate: net.generate, seed: net.seed };
   const fail = (why: string): PresetPlan => ({ runnable: false, draft: base, notes: [why], network: net });
 
+  if (isObject(network.contacts)) return fail("This preset runs on a temporal contact network (network.contacts), which the dashboard does not run yet. Run it with `spreadlab run`; the form was left as it was.");
   if (type === "reaction-diffusion") return fail(`This preset is a reaction–diffusion model (${String(model.preset ?? "custom")}): its output is a field per node, which the dashboard does not run yet. Run it with \`spreadlab run\` or POST /v1/runs; the form was left as it was.`);
   const cascade = isCascadeModel(type);
   const compartments = Array.isArray(model.compartments) ? model.compartments.map(String) : null;
