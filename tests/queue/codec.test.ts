@@ -6,6 +6,11 @@ import { compress, decodeJson, encodeJson, decodeNetwork, decodeRecords, decompr
 import { defaultBatchSize } from "../../src/ensemble/queue/producer.js";
 import { checkRedisUrl, redactUrl, redisUrlFrom } from "../../src/ensemble/queue/common.js";
 import type { RunRecord } from "../../src/ensemble/assemble.js";
+import { isTemporal } from "../../src/graph/temporal.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { resolveScenario } from "../../src/scenario/resolve.js";
+import { runModel } from "../../src/run.js";
+import { withIndexedSeeds } from "../../src/ensemble/pool.js";
 
 describe("queue codec", () => {
   it("round-trips a network (weights, arc data) and addresses it by content", async () => {
@@ -28,6 +33,27 @@ describe("queue codec", () => {
     expect(networkHash(encodeNetwork(ba))).toBe(networkHash(encodeNetwork(generateCSR({ type: "barabasi-albert", n: 500, m: 2 }, 1))));
     expect(networkHash(encodeNetwork(ba))).not.toBe(networkHash(encodeNetwork(generateCSR({ type: "barabasi-albert", n: 500, m: 2 }, 2))));
     expect(() => decodeNetwork(Buffer.from("nonsense!"))).toThrow(/not an encoded network/);
+  });
+
+  it("round-trips a temporal contact network: its windows travel too, and a run on it is unchanged", () => {
+    const resolved = resolveScenario(loadScenario("scenarios/seir-school-contacts.yaml"), { runs: 3 });
+    const csr = resolved.network();
+    expect(isTemporal(csr)).toBe(true);
+    const back = decodeNetwork(decompress(compress(encodeNetwork(csr))));
+    if (!isTemporal(csr) || !isTemporal(back)) throw new Error("expected temporal networks");
+    expect(back.temporal.period).toBe(csr.temporal.period);
+    expect(back.temporal.pairs).toBe(csr.temporal.pairs);
+    expect(Array.from(back.temporal.arcPair)).toEqual(Array.from(csr.temporal.arcPair));
+    expect(Array.from(back.temporal.pairOffsets)).toEqual(Array.from(csr.temporal.pairOffsets));
+    expect(Array.from(back.temporal.start)).toEqual(Array.from(csr.temporal.start));
+    expect(Array.from(back.temporal.end)).toEqual(Array.from(csr.temporal.end));
+    // Without the windows the same seed would run on the static contact graph and give another result.
+    const a = runModel(csr, resolved.spec);
+    // As the producer does: seed ids become run-local indices (the decoded network's node keys).
+    const b = runModel(back, withIndexedSeeds(resolved.spec, csr));
+    expect(b.engine.name).toBe(a.engine.name);
+    expect(b.engine.name).toMatch(/temporal contact network/);
+    expect(b.finalSize.values).toEqual(a.finalSize.values);
   });
 
   it("round-trips run records exactly: doubles, NaN, infinities, typed arrays", () => {

@@ -6,23 +6,30 @@
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { withLazyIndex, type CSR } from "../../graph/csr.js";
+import { isTemporal, type TemporalWindows } from "../../graph/temporal.js";
 import type { RunRecord } from "../assemble.js";
 
 const MAGIC = 0x53504e31; // "SPN1"
 
-/** The network as bytes: header, then offsets, targets, weights and arc data, little-endian. */
+/**
+ * The network as bytes: header, then offsets, targets, weights and arc data, little-endian; a temporal
+ * contact network (graph/temporal.ts) adds its arc → pair map, pair offsets and window starts and ends.
+ */
 export function encodeNetwork(csr: CSR): Buffer {
   const arcNames = Object.keys(csr.arcData ?? {}).sort();
-  const header = Buffer.from(JSON.stringify({ n: csr.n, m: csr.m, directed: csr.directed, weighted: csr.weights !== null, arcData: arcNames }), "utf8");
+  const w = isTemporal(csr) ? csr.temporal : null;
+  const temporal = w ? { pairs: w.pairs, windows: w.start.length, period: w.period } : null;
+  const header = Buffer.from(JSON.stringify({ n: csr.n, m: csr.m, directed: csr.directed, weighted: csr.weights !== null, arcData: arcNames, temporal }), "utf8");
   const parts: Buffer[] = [];
   const head = Buffer.alloc(8);
   head.writeUInt32LE(MAGIC, 0);
   head.writeUInt32LE(header.length, 4);
   parts.push(head, header);
-  const bytes = (a: Int32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const bytes = (a: Int32Array | Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   parts.push(bytes(csr.offsets), bytes(csr.targets));
   if (csr.weights) parts.push(bytes(csr.weights));
   for (const name of arcNames) parts.push(bytes(csr.arcData![name]));
+  if (w) parts.push(bytes(w.arcPair), bytes(w.pairOffsets), bytes(w.start), bytes(w.end));
   return Buffer.concat(parts);
 }
 
@@ -46,13 +53,20 @@ export function decompress(bytes: Buffer): Buffer {
 export function decodeNetwork(encoded: Buffer): CSR {
   if (encoded.length < 8 || encoded.readUInt32LE(0) !== MAGIC) throw new Error("queue: not an encoded network.");
   const headerLength = encoded.readUInt32LE(4);
-  const header = JSON.parse(encoded.subarray(8, 8 + headerLength).toString("utf8")) as { n: number; m: number; directed: boolean; weighted: boolean; arcData: string[] };
+  const header = JSON.parse(encoded.subarray(8, 8 + headerLength).toString("utf8")) as {
+    n: number;
+    m: number;
+    directed: boolean;
+    weighted: boolean;
+    arcData: string[];
+    temporal?: { pairs: number; windows: number; period: number | null } | null;
+  };
   // Copy into aligned memory (a Buffer slice may start at any byte).
   let at = 8 + headerLength;
-  const take = (count: number): ArrayBuffer => {
-    const out = new ArrayBuffer(count * 4);
-    new Uint8Array(out).set(encoded.subarray(at, at + count * 4));
-    at += count * 4;
+  const take = (count: number, size = 4): ArrayBuffer => {
+    const out = new ArrayBuffer(count * size);
+    new Uint8Array(out).set(encoded.subarray(at, at + count * size));
+    at += count * size;
     return out;
   };
   const offsets = new Int32Array(take(header.n + 1));
@@ -60,10 +74,14 @@ export function decodeNetwork(encoded: Buffer): CSR {
   const weights = header.weighted ? new Float32Array(take(header.m)) : null;
   const arcData: Record<string, Float32Array> = {};
   for (const name of header.arcData) arcData[name] = new Float32Array(take(header.m));
+  const t = header.temporal;
+  const temporal: TemporalWindows | null = t
+    ? { pairs: t.pairs, period: t.period, arcPair: new Int32Array(take(header.m)), pairOffsets: new Int32Array(take(t.pairs + 1)), start: new Float64Array(take(t.windows, 8)), end: new Float64Array(take(t.windows, 8)) }
+    : null;
   if (at !== encoded.length) throw new Error("queue: encoded network has the wrong length.");
   const nodeIds = new Array<string>(header.n);
   for (let v = 0; v < header.n; v++) nodeIds[v] = String(v);
-  return withLazyIndex({ n: header.n, m: header.m, directed: header.directed, offsets, targets, weights, nodeIds, ...(header.arcData.length > 0 ? { arcData } : {}) });
+  return withLazyIndex({ n: header.n, m: header.m, directed: header.directed, offsets, targets, weights, nodeIds, ...(header.arcData.length > 0 ? { arcData } : {}), ...(temporal ? { temporal } : {}) });
 }
 
 type Tagged = { $u8: string } | { $f64: string } | { $num: "NaN" | "Infinity" | "-Infinity" };
