@@ -164,11 +164,11 @@ describe("forecast evaluate", () => {
     expect(e.dataset).toBe("tiny");
     expect(e.protocol).toBe("colagnn");
     expect(e.horizons).toEqual([2, 4]);
-    expect(Object.keys(e.methods)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "persistence", "seasonal-naive", "ridge", "hub-baseline"]);
+    expect(Object.keys(e.methods)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "persistence", "seasonal-naive", "ridge", "hub-baseline", "ensemble"]);
     for (const [name, scores] of Object.entries(e.methods as Record<string, Record<string, (number | null)[]>>)) {
       expect(Object.keys(scores).sort()).toEqual(["coverage50", "coverage95", "mae", "pcc", "rmse", "wis"]);
       for (const values of Object.values(scores)) expect(values).toHaveLength(2);
-      const quantile = name.startsWith("transformer") || name === "hub-baseline";
+      const quantile = name.startsWith("transformer") || name === "hub-baseline" || name === "ensemble";
       for (const v of [...scores.wis, ...scores.coverage50, ...scores.coverage95]) expect(v === null).toBe(!quantile);
       for (const v of scores.rmse) expect(v).toBeGreaterThanOrEqual(0);
     }
@@ -176,7 +176,10 @@ describe("forecast evaluate", () => {
     // Validation scores beside the test scores, and the method selected on them.
     expect(Object.keys(e.validation)).toEqual(Object.keys(e.methods));
     expect(Object.keys(e.selected)).toEqual(["method", "validationWis", "reason"]);
-    expect(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]).toContain(e.selected.method);
+    expect(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"]).toContain(e.selected.method);
+    // The validation-weighted ensemble of the quantile candidates, and a selection never worse on validation than any of them.
+    expect(e.ensemble.candidates).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]);
+    for (const m of [...e.ensemble.candidates, "ensemble"]) expect(e.selected.validationWis).toBeLessThanOrEqual((e.validation[m].wis[0] + e.validation[m].wis[1]) / 2);
     expect(e.selected.validationWis).toBe((e.validation[e.selected.method].wis[0] + e.validation[e.selected.method].wis[1]) / 2);
     expect(r.stderr).toContain(`selected on validation: ${e.selected.method}`);
     expect(e.context).toBe(16);
