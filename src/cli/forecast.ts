@@ -50,13 +50,18 @@ function parsePositive(name: string) {
   };
 }
 
+/**
+ * The options the user gave: commander hands an absent flag over as `undefined`, and `{ epochs: undefined }`
+ * spread over defaults replaces the default with nothing (issue 11.6: `forecast finetune` without `--epochs`
+ * trained zero epochs). Every command passes its options through this before they meet the library's defaults.
+ */
+export function givenOptions<O extends object>(options: O): { [K in keyof O]?: Exclude<O[K], undefined> } {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as { [K in keyof O]?: Exclude<O[K], undefined> };
+}
+
 /** The fine-tuning rates and calibration given on the command line (library defaults otherwise). */
 function fitRates(o: RateCliOptions): RateCliOptions {
-  return {
-    ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {}),
-    ...(o.fullLearningRate !== undefined ? { fullLearningRate: o.fullLearningRate } : {}),
-    ...(o.calibrate ? { calibrate: true } : {}),
-  };
+  return givenOptions({ learningRate: o.learningRate, fullLearningRate: o.fullLearningRate, calibrate: o.calibrate || undefined });
 }
 
 function parseStrategy(value: string): FinetuneStrategy {
@@ -307,14 +312,8 @@ export function registerForecastCommands(program: Command): void {
     .action(async (partial: Partial<PretrainCliOptions> & { out: string }) => {
       await startTf();
       const { pretrain, savePretrained, PRETRAIN_DEFAULTS } = await import("../forecast/transformer/pretrain.js");
-      const o: PretrainCliOptions = {
-        series: partial.series ?? PRETRAIN_DEFAULTS.series,
-        weeks: partial.weeks ?? PRETRAIN_DEFAULTS.weeks,
-        epochs: partial.epochs ?? PRETRAIN_DEFAULTS.epochs,
-        samplesPerEpoch: partial.samplesPerEpoch ?? PRETRAIN_DEFAULTS.samplesPerEpoch,
-        seed: partial.seed ?? PRETRAIN_DEFAULTS.seed,
-        out: partial.out,
-      };
+      const d = PRETRAIN_DEFAULTS;
+      const o: PretrainCliOptions = { series: d.series, weeks: d.weeks, epochs: d.epochs, samplesPerEpoch: d.samplesPerEpoch, seed: d.seed, ...givenOptions(partial), out: partial.out };
       // Every setting spelled out, so the manifest's command reproduces the checkpoint whatever the defaults become.
       const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} --out ${o.out}`;
       const result = await pretrain({ series: o.series, weeks: o.weeks, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, log: stderrLine });
@@ -352,11 +351,7 @@ export function registerForecastCommands(program: Command): void {
       const { finetuneOnTable, saveFinetuned } = await import("../forecast/transformer/service.js");
       const out = o.out ?? `out/forecaster-${name.replace(/[^\w.-]/g, "_")}`;
       const tuned = await finetuneOnTable(base, table, {
-        regions: o.regions,
-        strategy: o.strategy,
-        until: o.until,
-        seed: o.seed,
-        epochs: o.epochs,
+        ...givenOptions({ regions: o.regions, strategy: o.strategy, until: o.until, seed: o.seed, epochs: o.epochs }),
         ...fitRates(o),
         source: o.data,
         onEpoch: (e) => stderrLine(`${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`),
@@ -442,10 +437,10 @@ export function registerForecastCommands(program: Command): void {
         horizons: o.horizons,
         window: o.window,
         strategy: o.strategy,
-        fit: { ...(o.epochs !== undefined ? { epochs: o.epochs } : {}), ...fitRates(o) },
+        fit: { ...givenOptions({ epochs: o.epochs }), ...fitRates(o) },
         transfer: o.transfer,
         seed: o.seed,
-        hubSamples: o.hubSamples,
+        ...givenOptions({ hubSamples: o.hubSamples }),
         log: stderrLine,
       });
       process.stdout.write((o.json ? JSON.stringify(evaluation, null, 2) : formatEvaluation(evaluation)) + "\n");

@@ -6,7 +6,7 @@
 import { loadDataset } from "./data.js";
 import { RIDGE_LAMBDA, persistence, ridgeForecaster, seasonalNaive } from "./baselines.js";
 import { DEFAULT_HUB_SAMPLES, hubBaselineForecaster } from "./hub-baseline.js";
-import { COLA_GNN_PROTOCOL, evaluatePointForecaster, evaluateQuantileForecaster, splitBoundaries, type Split } from "./protocol.js";
+import { COLA_GNN_PROTOCOL, evaluatePointForecaster, evaluateQuantileForecaster, splitBoundaries, type QuantileEvaluation, type Split } from "./protocol.js";
 import type { SeriesTable } from "./series-csv.js";
 
 export type BaselineMethod = "persistence" | "seasonal-naive" | "ridge" | "hub-baseline";
@@ -54,6 +54,8 @@ export interface EvaluateBaselinesOptions {
   dataDir?: string;
   /** The protocol's input window P (default 20). */
   window?: number;
+  /** Receives the hub baseline's per-cell evaluation (quantiles included) at each horizon: what an ensemble combines. */
+  onHubEvaluation?: (horizon: number, evaluation: QuantileEvaluation) => void;
 }
 
 const ALL_METHODS: readonly BaselineMethod[] = ["persistence", "seasonal-naive", "ridge", "hub-baseline"];
@@ -82,6 +84,7 @@ export function evaluateBaselines(
     for (const method of methods) {
       if (method === "hub-baseline") {
         const e = evaluateQuantileForecaster(data, h, hubBaselineForecaster({ samples: hubSamples, seed }), { split, window });
+        options.onHubEvaluation?.(h, e);
         results.push({ method, horizon: h, cells: e.observed.length, rmse: e.rmse, mae: e.mae, pcc: e.pcc, meanWis: e.meanWis, coverage50: e.coverage50, coverage95: e.coverage95 });
         continue;
       }

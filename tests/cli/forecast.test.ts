@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, expect as globalExpect, it, type
 import { initTf } from "../../src/forecast/transformer/backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "../../src/forecast/transformer/checkpoint.js";
 import { buildModel } from "../../src/forecast/transformer/model.js";
+import { FIT_DEFAULTS } from "../../src/forecast/transformer/fit.js";
+import { PRETRAIN_DEFAULTS } from "../../src/forecast/transformer/pretrain.js";
+import { givenOptions } from "../../src/cli/forecast.js";
 import { TINY, seasonalTable, tableCsv, weekLabel } from "../forecast/transformer/helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -101,6 +104,23 @@ describe("forecast finetune", () => {
     // The chosen spread is the grid's best on validation: never worse than no recalibration.
     expect(c.loss).toBeLessThanOrEqual(c.lossAt1);
   });
+
+  it("without --epochs (or --seed, --regions, --strategy), the defaults hold: it trains up to FIT_DEFAULTS.epochs epochs, not zero (issue 11.6)", async () => {
+    const out = join(work, "default-epochs");
+    const r = await cli(["finetune", "--data", "tiny.csv", "--base", "base", "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    // Before the fix commander's { epochs: undefined } replaced the default: "0 epochs" and the base weights saved.
+    expect(r.stderr).toContain(`fine-tune head epoch 1/${FIT_DEFAULTS.epochs}: loss `);
+    expect(r.stdout).not.toMatch(/: 0 epochs/);
+    expect(r.stdout).toContain("on tiny: 2 regions (north, south), rows [0, 120), strategy both");
+    const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as CheckpointManifest & { training: { epochs: number }[] };
+    expect(m.seed).toBe(0);
+    expect(m.training).toHaveLength(2);
+    for (const t of m.training) {
+      expect(t.epochs).toBeGreaterThanOrEqual(1);
+      expect(t.epochs).toBeLessThanOrEqual(FIT_DEFAULTS.epochs);
+    }
+  });
 });
 
 describe("forecast predict", () => {
@@ -144,11 +164,11 @@ describe("forecast evaluate", () => {
     expect(e.dataset).toBe("tiny");
     expect(e.protocol).toBe("colagnn");
     expect(e.horizons).toEqual([2, 4]);
-    expect(Object.keys(e.methods)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "persistence", "seasonal-naive", "ridge", "hub-baseline"]);
+    expect(Object.keys(e.methods)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "persistence", "seasonal-naive", "ridge", "hub-baseline", "ensemble"]);
     for (const [name, scores] of Object.entries(e.methods as Record<string, Record<string, (number | null)[]>>)) {
       expect(Object.keys(scores).sort()).toEqual(["coverage50", "coverage95", "mae", "pcc", "rmse", "wis"]);
       for (const values of Object.values(scores)) expect(values).toHaveLength(2);
-      const quantile = name.startsWith("transformer") || name === "hub-baseline";
+      const quantile = name.startsWith("transformer") || name === "hub-baseline" || name === "ensemble";
       for (const v of [...scores.wis, ...scores.coverage50, ...scores.coverage95]) expect(v === null).toBe(!quantile);
       for (const v of scores.rmse) expect(v).toBeGreaterThanOrEqual(0);
     }
@@ -156,12 +176,23 @@ describe("forecast evaluate", () => {
     // Validation scores beside the test scores, and the method selected on them.
     expect(Object.keys(e.validation)).toEqual(Object.keys(e.methods));
     expect(Object.keys(e.selected)).toEqual(["method", "validationWis", "reason"]);
-    expect(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]).toContain(e.selected.method);
+    expect(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"]).toContain(e.selected.method);
+    // The validation-weighted ensemble of the quantile candidates, and a selection never worse on validation than any of them.
+    expect(e.ensemble.candidates).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]);
+    for (const m of [...e.ensemble.candidates, "ensemble"]) expect(e.selected.validationWis).toBeLessThanOrEqual((e.validation[m].wis[0] + e.validation[m].wis[1]) / 2);
     expect(e.selected.validationWis).toBe((e.validation[e.selected.method].wis[0] + e.validation[e.selected.method].wis[1]) / 2);
     expect(r.stderr).toContain(`selected on validation: ${e.selected.method}`);
     expect(e.context).toBe(16);
     expect(e.transfer).toBeNull();
     expect(Object.keys(e.training)).toEqual(["transformer", "transformer-scratch"]);
+  });
+
+  it("without --epochs or --hub-samples the defaults hold: every training phase runs up to FIT_DEFAULTS.epochs epochs (issue 11.6)", async () => {
+    const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--horizons", "2", "--no-transfer", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    for (const phase of ["fine-tune head", "fine-tune all", "train from scratch"]) expect(r.stderr).toContain(`${phase} epoch 1/${FIT_DEFAULTS.epochs}: loss `);
+    const e = JSON.parse(r.stdout) as { training: Record<string, { epochs: number }[]> };
+    for (const t of Object.values(e.training).flat()) expect(t.epochs).toBeGreaterThanOrEqual(1);
   });
 
   it("--protocol other, or horizons beyond the model's, are refused (exit 2)", async () => {
@@ -267,5 +298,22 @@ describe("forecast pretrain", () => {
     expect(m.provenance.command).toBe("spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed 2 --out pre");
     expect(m.provenance.corpus.series).toBe(4);
     expect(m.training).toHaveLength(1);
+  });
+
+  it("a flag left out keeps its default: no --seed records PRETRAIN_DEFAULTS.seed in the command and the manifest", async () => {
+    const r = await cli(["pretrain", "--series", "4", "--weeks", "60", "--epochs", "1", "--samples-per-epoch", "32", "--out", "pre-default-seed"]);
+    expect(r.status, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(at("pre-default-seed/manifest.json"), "utf8")) as CheckpointManifest & { provenance: { command: string } };
+    expect(m.seed).toBe(PRETRAIN_DEFAULTS.seed);
+    expect(m.provenance.command).toBe(`spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed ${PRETRAIN_DEFAULTS.seed} --out pre-default-seed`);
+  });
+});
+
+describe("givenOptions", () => {
+  it("drops the keys commander leaves undefined and keeps every given value, falsy ones included", () => {
+    const given = givenOptions({ epochs: undefined, seed: 0, calibrate: false, until: 5, regions: "all" as const });
+    expect(given).toEqual({ seed: 0, calibrate: false, until: 5, regions: "all" });
+    expect("epochs" in given).toBe(false);
+    expect({ ...FIT_DEFAULTS, ...givenOptions({ epochs: undefined }) }.epochs).toBe(FIT_DEFAULTS.epochs);
   });
 });

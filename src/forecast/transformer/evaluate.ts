@@ -32,6 +32,7 @@ import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
 import { scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
+import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
 
 export interface MethodScores {
   rmse: number[];
@@ -67,13 +68,23 @@ export interface TransformerEvaluation {
   methods: Record<string, MethodScores>;
   /** The same scores on the validation rows [trainEnd, validEnd): what `selected` is chosen on. */
   validation: Record<string, MethodScores>;
-  /** The quantile method with the lowest mean validation WIS over the horizons (`selectOnValidation`). */
+  /** The quantile method with the lowest mean validation WIS over the horizons (`selectOnValidation`), the ensemble included. */
   selected: Selection;
+  /** The validation-weighted quantile ensemble (ensemble.ts), scored as method "ensemble": its candidates and weights per horizon. */
+  ensemble: EnsembleInfo;
   transfer: TransferResult | null;
   training: Record<string, TrainReport[]>;
   /** The spread chosen on the early-stopping weeks for each fitted method (fit.ts `calibrateSpread`). */
   calibration: Record<string, Calibration>;
   elapsedMs: number;
+}
+
+/** How the "ensemble" method was built: weights ∝ 1 / validation WIS per horizon, over these candidates. */
+export interface EnsembleInfo {
+  rule: string;
+  candidates: string[];
+  /** One weight per candidate per horizon (in `horizons` order); each row sums to 1. */
+  weights: Record<string, number[]>;
 }
 
 /** The method chosen on the validation rows, and why. */
@@ -173,6 +184,26 @@ export function selectOnValidation(validation: Record<string, MethodScores>, hor
   };
 }
 
+/**
+ * The validation-weighted quantile ensemble of the candidates in `cells` (ensemble.ts): per horizon, weights
+ * ∝ 1 / each candidate's mean WIS on the validation rows; the same weights combine the validation and the
+ * test forecasts. Reads validation scores only to choose the weights.
+ */
+export function validationEnsemble(
+  cells: Record<"validation" | "test", Record<string, QuantileEvaluation[]>>,
+  horizons: readonly number[],
+): { validation: QuantileEvaluation[]; test: QuantileEvaluation[]; info: EnsembleInfo } {
+  const candidates = Object.keys(cells.validation);
+  const weights: Record<string, number[]> = Object.fromEntries(candidates.map((m) => [m, [] as number[]]));
+  const out = { validation: [] as QuantileEvaluation[], test: [] as QuantileEvaluation[] };
+  horizons.forEach((_, i) => {
+    const w = inverseWisWeights(Object.fromEntries(candidates.map((m) => [m, cells.validation[m][i].meanWis])));
+    for (const m of candidates) weights[m].push(w[m] ?? 0);
+    for (const split of ["validation", "test"] as const) out[split].push(combineQuantileEvaluations(Object.fromEntries(candidates.map((m) => [m, cells[split][m][i]])), w));
+  });
+  return { ...out, info: { rule: "per horizon, weights ∝ 1 / mean WIS on the validation rows; quantiles averaged level by level", candidates, weights } };
+}
+
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function quantileScores(evals: QuantileEvaluation[]): MethodScores {
@@ -210,10 +241,14 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const calibration: Record<string, Calibration> = {};
   const methods: Record<string, MethodScores> = {};
   const validation: Record<string, MethodScores> = {};
+  // Per-cell evaluations of the quantile candidates, per split, one per horizon: what the ensemble combines.
+  const cellsOf: Record<"validation" | "test", Record<string, QuantileEvaluation[]>> = { validation: {}, test: {} };
   const score = (key: string, model: tf.LayersModel, cfg: TransformerConfig) => {
     const scores = scoreNetworkSplits(model, cfg, table, horizons, window, ["validation", "test"]);
     validation[key] = quantileScores(scores.validation);
     methods[key] = quantileScores(scores.test);
+    cellsOf.validation[key] = scores.validation;
+    cellsOf.test[key] = scores.test;
   };
   const history = trainingRows(table, b.trainEnd);
 
@@ -237,7 +272,9 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
 
   log("baselines");
   for (const [split, into] of [["validation", validation], ["test", methods]] as const) {
-    const baselines = evaluateBaselines(table, horizons, { hubSamples: options.hubSamples, seed, window, split });
+    const hub: QuantileEvaluation[] = [];
+    const baselines = evaluateBaselines(table, horizons, { hubSamples: options.hubSamples, seed, window, split, onHubEvaluation: (_, e) => void hub.push(e) });
+    cellsOf[split]["hub-baseline"] = hub;
     for (const method of ["persistence", "seasonal-naive", "ridge", "hub-baseline"] as const) {
       const rows = horizons.map((h) => baselines.results.find((r) => r.method === method && r.horizon === h)!);
       into[method] = {
@@ -250,6 +287,9 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
       };
     }
   }
+  const ensemble = validationEnsemble(cellsOf, horizons);
+  validation.ensemble = quantileScores(ensemble.validation);
+  methods.ensemble = quantileScores(ensemble.test);
   const selected = selectOnValidation(validation, horizons, b);
   log(`selected on validation: ${selected.method} (${selected.reason})`);
 
@@ -281,6 +321,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     methods,
     validation,
     selected,
+    ensemble: ensemble.info,
     transfer,
     training,
     calibration,
@@ -319,6 +360,7 @@ export function formatEvaluation(e: TransformerEvaluation): string {
     lines.push(`${n.padEnd(width)}${row.map((v) => v!.toFixed(0).padStart(9)).join("")}${m.toFixed(1).padStart(10)}${n === e.selected.method ? "  ← selected" : ""}`);
   }
   lines.push(`selected: ${e.selected.method} — ${e.selected.reason}`);
+  lines.push(`ensemble weights per horizon (∝ 1 / validation WIS): ${e.ensemble.candidates.map((m) => `${m} ${e.ensemble.weights[m].map((w) => w.toFixed(2)).join("/")}`).join(", ")}`);
   if (e.transfer) {
     const t = e.transfer;
     lines.push(

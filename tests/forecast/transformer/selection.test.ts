@@ -57,6 +57,7 @@ describe("evaluate: selection on the validation rows", () => {
     expect(Object.keys(a.validation)).toEqual(Object.keys(a.methods));
     expect(b.validation).toEqual(a.validation);
     expect(b.selected).toEqual(a.selected);
+    expect(b.ensemble).toEqual(a.ensemble); // its weights are read off validation scores only
     expect(b.calibration).toEqual(a.calibration);
     expect(b.training.transformer.map((r) => r.trainLoss)).toEqual(a.training.transformer.map((r) => r.trainLoss));
     // The poison reached the test scores of every method (so the equalities above could have failed).
@@ -65,15 +66,30 @@ describe("evaluate: selection on the validation rows", () => {
     const means = Object.entries(a.validation)
       .filter(([, m]) => m.wis.every((w) => w !== null))
       .map(([name, m]) => [name, ((m.wis[0] as number) + (m.wis[1] as number)) / 2] as const);
-    expect(means.map(([n]) => n)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]);
+    expect(means.map(([n]) => n)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"]);
     const best = means.reduce((x, y) => (y[1] < x[1] ? y : x));
     expect(a.selected.method).toBe(best[0]);
     expect(a.selected.validationWis).toBe(best[1]);
+    // Do no harm: the method selected is never worse on validation than any candidate or the ensemble.
+    for (const [, m] of means) expect(a.selected.validationWis).toBeLessThanOrEqual(m);
+    // The ensemble: weights per horizon sum to 1, ∝ 1 / validation WIS; WIS is convex in the quantiles (a sum of
+    // pinball losses), so the ensemble's validation WIS is at most the weighted mean of its candidates' (up to rounding).
+    expect(a.ensemble.candidates).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]);
+    for (let i = 0; i < 2; i++) {
+      const w = a.ensemble.candidates.map((m) => a.ensemble.weights[m][i]);
+      expect(w.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+      const inv = a.ensemble.candidates.map((m) => 1 / (a.validation[m].wis[i] as number));
+      const invSum = inv.reduce((x, y) => x + y, 0);
+      w.forEach((wi, j) => expect(wi).toBeCloseTo(inv[j] / invSum, 12));
+      const mixed = a.ensemble.candidates.reduce((acc, m, j) => acc + w[j] * (a.validation[m].wis[i] as number), 0);
+      expect(a.validation.ensemble.wis[i] as number).toBeLessThanOrEqual(mixed * (1 + 1e-12));
+    }
     // The text output has the validation WIS table with the selected row marked, and the reason.
     const text = formatEvaluation(a);
     expect(text).toContain("validation mean WIS");
     expect(text).toMatch(new RegExp(`\\n${a.selected.method} +[\\d ]+ +[\\d.]+  ← selected\\n`));
     expect(text).toContain(`selected: ${a.selected.method} — lowest mean WIS over horizons 2, 4 on the validation rows [60, 84)`);
+    expect(text).toMatch(/ensemble weights per horizon \(∝ 1 \/ validation WIS\): transformer \d\.\d\d\/\d\.\d\d, /);
   });
 });
 
