@@ -44,7 +44,10 @@ export interface App {
    * after `store.recoverInterrupted(reason, { keepQueued: true })`.
    */
   recover(): { requeued: number; failed: number };
-  /** Stop the job queues, runs and forecasts (running jobs fail with "the server stopped"); the store stays open. */
+  /**
+   * Stop the job queues, runs and forecasts (running jobs fail with "the server stopped") and the network
+   * pool; the store stays open.
+   */
   close(): Promise<void>;
 }
 
@@ -159,7 +162,8 @@ export function createApp(deps: {
   });
   app.use("/v1", presetsRouter(ctx, deps.scenariosDir ?? join(packageRoot(), "scenarios")));
   const forecasts = forecastsRouter(ctx);
-  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), forecasts.router);
+  const networks = networksRouter(ctx);
+  app.use("/v1", networks.router, runsRouter(ctx), eventsRouter(ctx), forecasts.router);
   const webRoot = deps.webRoot === undefined ? join(packageRoot(), "dist", "web") : deps.webRoot;
   if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
     // Hashed assets never change under their name; index.html is revalidated so a new build shows at once.
@@ -177,7 +181,7 @@ export function createApp(deps: {
     jobs,
     recover: () => requeueStored(store, jobs, forecasts.queue, options),
     close: async () => {
-      await Promise.all([jobs.close(), forecasts.queue.close()]);
+      await Promise.all([jobs.close(), forecasts.queue.close(), networks.tasks.close()]);
     },
   };
 }
