@@ -162,8 +162,9 @@ export function createApp(deps: {
   });
   app.use("/v1", presetsRouter(ctx, deps.scenariosDir ?? join(packageRoot(), "scenarios")));
   const forecasts = forecastsRouter(ctx);
+  // One pool for the heavy work of requests (network building, parsing, large bodies), off the event loop.
   const networks = networksRouter(ctx);
-  app.use("/v1", networks.router, runsRouter(ctx), eventsRouter(ctx), forecasts.router);
+  app.use("/v1", networks.router, runsRouter(ctx, networks.tasks), eventsRouter(ctx), forecasts.router);
   const webRoot = deps.webRoot === undefined ? join(packageRoot(), "dist", "web") : deps.webRoot;
   if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
     // Hashed assets never change under their name; index.html is revalidated so a new build shows at once.

@@ -2,7 +2,8 @@
  * The heavy half of `/v1/networks`, as plain functions of plain data so that they run in a worker thread
  * (network-worker.ts, pooled by network-tasks.ts) and never on the server's event loop: read an uploaded
  * file, generate a network, check its size, compute its degree statistics, encode it for the store; and, for
- * `GET /v1/networks/{id}/graph`, decode a stored network, give it a layout and gzip the JSON answer.
+ * `GET /v1/networks/{id}/graph`, decode a stored network, give it a layout and gzip the JSON answer; and
+ * parse and check a large `POST /v1/runs` body.
  *
  * Network files are parsed by one function, `parseNetworkFile(path, format, options)`: the hook where a
  * faster loader (straight to CSR, say) can plug in without touching the routes.
@@ -18,6 +19,7 @@ import { decodeSerialized, encodeGraph } from "./codec.js";
 import { withCircularLayout } from "./layout.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import { HttpProblem } from "./problems.js";
+import { validateRunText, type ValidatedRun } from "./prepare.js";
 
 /** What the store needs of a built network. */
 export interface BuiltNetwork {
@@ -44,9 +46,11 @@ export type NetworkTask =
       directed?: boolean;
       limits: SizeLimits;
     }
-  | { kind: "graph"; bytes: Uint8Array };
+  | { kind: "graph"; bytes: Uint8Array }
+  /** Validate a large `POST /v1/runs` body (prepare.ts `validateRunText`): a YAML parse with positions. */
+  | { kind: "run"; text: string; type: "json" | "yaml"; networkId?: string; limits: SizeLimits };
 
-export type NetworkTaskResult = { built: BuiltNetwork } | { request: unknown } | { gzip: Uint8Array };
+export type NetworkTaskResult = { built: BuiltNetwork } | { request: unknown } | { gzip: Uint8Array } | { run: ValidatedRun };
 
 /** Parse a network file: the one place a faster loader can plug in. */
 export function parseNetworkFile(path: string, format: NetworkFormat, options: ParseNetworkOptions = {}): Graph {
@@ -84,6 +88,8 @@ export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
       return { built: describeNetwork(generateGraph(task.generate as GeneratorSpec, task.seed) as unknown as Graph, task.limits) };
     case "upload":
       return uploaded(task);
+    case "run":
+      return { run: validateRunText(task.text, task.type, task.networkId, task.limits) };
     case "graph":
       return { gzip: gzipSync(Buffer.from(JSON.stringify(withCircularLayout(decodeSerialized(task.bytes))), "utf8"), { level: 1 }) };
   }
@@ -94,7 +100,7 @@ export interface TaskFailure {
   failure: { name: string; message: string; fields: Record<string, unknown> };
 }
 
-const FIELDS = ["status", "slug", "title", "errors", "headers", "line", "file", "path", "issues"] as const;
+const FIELDS = ["status", "slug", "title", "errors", "headers", "line", "file", "path", "issues", "networkId"] as const;
 
 export function toFailure(error: unknown): TaskFailure {
   const e = (error instanceof Error ? error : new Error(String(error))) as Error & Record<string, unknown>;
