@@ -114,7 +114,9 @@ export function fromFailure({ failure }: TaskFailure): Error {
   const { name, message, fields } = failure;
   if (name === "HttpProblem") {
     const f = fields as { status: number; slug: string; title: string; errors?: []; headers?: Record<string, string> };
-    return new HttpProblem(f.status, f.slug, f.title, message, { errors: f.errors, headers: f.headers });
+    const problem = new HttpProblem(f.status, f.slug, f.title, message, { errors: f.errors, headers: f.headers });
+    if (fields.networkId !== undefined) Object.assign(problem, { networkId: fields.networkId });
+    return problem;
   }
   const error = new Error(message) as Error & Record<string, unknown>;
   error.name = name;
