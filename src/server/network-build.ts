@@ -11,11 +11,11 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type Graph from "graphology";
-import { compile } from "../graph/csr.js";
+import { compile, type CompileOptions, type CSR } from "../graph/csr.js";
 import { degreeStats, type DegreeStats } from "../graph/stats.js";
-import { generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
+import { generateCSR, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
 import { parseNetwork, type NetworkFormat, type ParseNetworkOptions } from "../graph/io/index.js";
-import { decodeSerialized, encodeGraph } from "./codec.js";
+import { decodeGraph, decodeSerialized, encodeGraph } from "./codec.js";
 import { withCircularLayout } from "./layout.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import { HttpProblem } from "./problems.js";
@@ -47,10 +47,37 @@ export type NetworkTask =
       limits: SizeLimits;
     }
   | { kind: "graph"; bytes: Uint8Array }
+  /**
+   * A job's network, compiled for the engines: generated, or a stored one decoded. Answered as a CSR on
+   * SharedArrayBuffers (free to pass back, and shared as is with the ensemble pool), without its index map.
+   */
+  | { kind: "csr"; generate?: Record<string, unknown>; seed?: number; bytes?: Uint8Array; compile?: CompileOptions }
   /** Validate a large `POST /v1/runs` body (prepare.ts `validateRunText`): a YAML parse with positions. */
   | { kind: "run"; text: string; type: "json" | "yaml"; networkId?: string; limits: SizeLimits };
 
-export type NetworkTaskResult = { built: BuiltNetwork } | { request: unknown } | { gzip: Uint8Array } | { run: ValidatedRun };
+export type NetworkTaskResult = { built: BuiltNetwork } | { request: unknown } | { gzip: Uint8Array } | { run: ValidatedRun } | { csr: PortableCSR };
+
+/** A CSR as it crosses a thread boundary: the index map is rebuilt on arrival (`fromPortable`). */
+export type PortableCSR = Omit<CSR, "index">;
+
+function share<T extends Int32Array | Float32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
+}
+
+function toPortable(csr: CSR): PortableCSR {
+  const { index: _index, ...rest } = csr;
+  const arcData = rest.arcData ? Object.fromEntries(Object.entries(rest.arcData).map(([k, v]) => [k, share(v)])) : undefined;
+  return { ...rest, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null, ...(arcData ? { arcData } : {}) };
+}
+
+export function fromPortable(p: PortableCSR): CSR {
+  const index = new Map<string, number>();
+  for (let i = 0; i < p.nodeIds.length; i++) index.set(p.nodeIds[i], i);
+  return { ...p, index };
+}
 
 /** Parse a network file: the one place a faster loader can plug in. */
 export function parseNetworkFile(path: string, format: NetworkFormat, options: ParseNetworkOptions = {}): Graph {
@@ -88,6 +115,10 @@ export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
       return { built: describeNetwork(generateGraph(task.generate as GeneratorSpec, task.seed) as unknown as Graph, task.limits) };
     case "upload":
       return uploaded(task);
+    case "csr": {
+      if (task.generate) return { csr: toPortable(generateCSR(task.generate as GeneratorSpec, task.seed ?? 0)) };
+      return { csr: toPortable(compile(decodeGraph(task.bytes!), { ...task.compile, shared: true })) };
+    }
     case "run":
       return { run: validateRunText(task.text, task.type, task.networkId, task.limits) };
     case "graph":

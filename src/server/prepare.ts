@@ -9,7 +9,7 @@
  */
 import { parseDocument } from "yaml";
 import type Graph from "graphology";
-import { compile, isCSR, type CSR } from "../graph/csr.js";
+import { compile, isCSR, type CompileOptions, type CSR } from "../graph/csr.js";
 import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
 import { formatPath, parseScenario, type LoadedScenario } from "../scenario/load.js";
 import { MAX_DEPTH, structureIssues } from "../scenario/structure.js";
@@ -22,6 +22,8 @@ import { PRESETS, type PresetId } from "../models/presets.js";
 import type { AnySpec } from "../run.js";
 import type { Store } from "../store/types.js";
 import { decodeGraph } from "./codec.js";
+import { fromPortable, type NetworkTask, type PortableCSR } from "./network-build.js";
+import type { NetworkTasks } from "./network-tasks.js";
 import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
 import type { PreparedJob } from "./jobs.js";
 import { fieldProblem, HttpProblem, scenarioIssues, validationProblem, type FieldIssue } from "./problems.js";
@@ -66,13 +68,24 @@ function arcAttribute(s: Scenario): string | null {
   return s.network.weight ?? null;
 }
 
-/** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
-function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
+/** How `resolveScenario` compiles a file's network, for a stored one. */
+function compileOptions(s: Scenario): CompileOptions {
+  return { weight: arcAttribute(s), shared: true, arcAttributes: interventionArcAttributes(s.interventions as Intervention[] | undefined) };
+}
+
+const needsGraph = (s: Scenario): boolean => s.model.type === "linear-threshold" && s.model.thresholds !== undefined;
+
+function storedBytes(store: Store, networkId: string): Uint8Array {
   const bytes = store.getNetworkGraph(networkId);
   if (bytes === null) throw new NotFoundError(`network "${networkId}" was deleted before the run started; upload it again and resubmit.`);
-  const graph = decodeGraph(bytes);
-  if (s.model.type === "linear-threshold" && s.model.thresholds !== undefined) return graph;
-  return compile(graph, { weight: arcAttribute(s), shared: true, arcAttributes: interventionArcAttributes(s.interventions as Intervention[] | undefined) });
+  return bytes;
+}
+
+/** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
+function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
+  const graph = decodeGraph(storedBytes(store, networkId));
+  if (needsGraph(s)) return graph;
+  return compile(graph, compileOptions(s));
 }
 
 function withoutSeries(spec: AnySpec): AnySpec {
@@ -270,7 +283,7 @@ export function storeFirst(error: unknown, store: Store): unknown {
 }
 
 /** The checks that need the store (the stored network, its size), then resolve the scenario to a job. */
-export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimits): PreparedRun {
+export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimits, tasks?: NetworkTasks): PreparedRun {
   const { loaded, networkId } = validated;
   if (networkId !== null) checkNetworkExists(store, networkId);
   const scenario = loaded.scenario;
@@ -288,14 +301,25 @@ export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimi
     points,
     totalRuns: runsPerPoint * (points?.length ?? 1),
     network: () => {
-      const built = networkId !== null ? storedNetwork(store, networkId, scenario) : resolved.network();
-      const n = isCSR(built) ? built.n : built.order;
-      const m = isCSR(built) ? (built.directed ? built.m : built.m / 2) : built.size;
-      // Estimates refused the obvious cases at submission; a run that still builds an oversize network fails.
-      if (n > limits.maxNodes || m > limits.maxEdges) {
-        throw new SimulationError(`network: ${n} nodes and ${m} edges are over this server's limits (${limits.maxNodes} nodes, ${limits.maxEdges} edges).`);
+      const check = (built: Graph | CSR): Graph | CSR => {
+        const n = isCSR(built) ? built.n : built.order;
+        const m = isCSR(built) ? (built.directed ? built.m : built.m / 2) : built.size;
+        // Estimates refused the obvious cases at submission; a run that still builds an oversize network fails.
+        if (n > limits.maxNodes || m > limits.maxEdges) {
+          throw new SimulationError(`network: ${n} nodes and ${m} edges are over this server's limits (${limits.maxNodes} nodes, ${limits.maxEdges} edges).`);
+        }
+        return built;
+      };
+      // In the network pool when there is one (off the event loop); a graph for node thresholds stays here.
+      const net = scenario.network;
+      if (tasks !== undefined && !needsGraph(scenario) && (networkId !== null || net.generate !== undefined)) {
+        const task: NetworkTask =
+          networkId !== null
+            ? { kind: "csr", bytes: storedBytes(store, networkId), compile: compileOptions(scenario) }
+            : { kind: "csr", generate: net.generate as Record<string, unknown>, seed: net.seed ?? scenario.seed };
+        return tasks.run(task).then((result) => check(fromPortable((result as { csr: PortableCSR }).csr)));
       }
-      return built;
+      return check(networkId !== null ? storedNetwork(store, networkId, scenario) : resolved.network());
     },
   };
   const stored = networkId !== null ? { ...scenario, network: scenario.network.weight ? { weight: scenario.network.weight } : {} } : scenario;

@@ -98,7 +98,7 @@ export function runsRouter(ctx: ApiContext, tasks: NetworkTasks = new NetworkTas
     } catch (error) {
       throw storeFirst(error, store);
     }
-    const { job, record } = finishRun(validated, store, ctx.options);
+    const { job, record } = finishRun(validated, store, ctx.options, tasks);
     let row: RunRow;
     try {
       row = jobs.submit(job, record);
