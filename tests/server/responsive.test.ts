@@ -213,9 +213,11 @@ describe("uploads, and errors from the pool", () => {
     expect(format.headers.get("content-type")).toMatch(PROBLEM);
     expect(format.body.type).toBe("https://spreadlab.dev/problems/graph-format-invalid");
     expect((format.body.errors as { line: number }[])[0].line).toBe(10_002);
-    const generator = await post("/v1/networks", JSON.stringify({ generate: { type: "barabasi-albert", n: 50, m: 60 } }), "application/json");
+    // Large enough (expected n + m over 5,000) to be built in the pool.
+    const generator = await post("/v1/networks", JSON.stringify({ generate: { type: "watts-strogatz", n: 10_000, k: 7 } }), "application/json");
     expect(generator.status).toBe(422);
     expect(generator.body.type).toBe("https://spreadlab.dev/problems/generator-invalid");
+    expect(generator.body.detail).toMatch(/k must be even/);
 
     // A YAML body over the in-thread size is validated in the pool: issues keep their lines.
     const padding = Array.from({ length: 600 }, (_, i) => `# padding line ${i} to make this body larger than 8 KiB`).join("\n");
