@@ -180,7 +180,7 @@ export function createApp(deps: {
   return {
     app,
     jobs,
-    recover: () => requeueStored(store, jobs, forecasts.queue, options),
+    recover: () => requeueStored(store, jobs, forecasts.queue, options, networks.tasks),
     close: async () => {
       await Promise.all([jobs.close(), forecasts.queue.close(), networks.tasks.close()]);
     },

@@ -265,14 +265,14 @@ function checkNetworkExists(store: Store, networkId: string): void {
 }
 
 /** `validateRun` and then `finishRun`, in this thread (recover.ts, small requests). */
-export function prepareRun(body: unknown, store: Store, limits: RunLimits): PreparedRun {
+export function prepareRun(body: unknown, store: Store, limits: RunLimits, tasks?: NetworkTasks): PreparedRun {
   let validated: ValidatedRun;
   try {
     validated = validateRun(body, limits);
   } catch (error) {
     throw storeFirst(error, store);
   }
-  return finishRun(validated, store, limits);
+  return finishRun(validated, store, limits, tasks);
 }
 
 /** An error of `validateRun` (here or from a worker), unless the stored network it names is missing. */
