@@ -46,7 +46,8 @@ export { ScenarioSchema } from "./scenario/schema.js";
 export type { Scenario } from "./scenario/schema.js";
 
 // Randomness and summaries
-export { createRandom, runStream, geometric, binomial } from "./random.js";
+export { createRandom, runStream, geometric, binomial, normal, gammaVariate, lognormal, weibull } from "./random.js";
+export type { DurationSpec, DurationsSpec } from "./models/durations.js";
 export type { Random } from "./random.js";
 export { QUANTILE_LEVELS, quantileSorted, meanSd } from "./ensemble/summary.js";
 export { PREVALENCE_WINDOW } from "./ensemble/burden.js";

@@ -121,3 +121,54 @@ export function binomial(rng: Random, n: number, p: number): number {
   return flip ? n - count : count;
 }
 
+
+/**
+ * Standard normal variate by Marsaglia's polar method (Marsaglia & Bray 1964): a uniform point in the unit
+ * disc, (x, y)·√(−2 ln s / s). The second variate of the pair is dropped, so each call consumes its own
+ * uniforms and a run's stream never depends on hidden state.
+ */
+export function normal(rng: Random): number {
+  for (;;) {
+    const x = 2 * rng.next() - 1;
+    const y = 2 * rng.next() - 1;
+    const s = x * x + y * y;
+    if (s > 0 && s < 1) return x * Math.sqrt((-2 * Math.log(s)) / s);
+  }
+}
+
+/**
+ * Gamma variate with the given shape k > 0 and scale θ > 0 (mean kθ, variance kθ²), by Marsaglia & Tsang
+ * (2000): squeeze-accepted cubes of normals, ≈ 1.03 normals per variate for k ≥ 1. For k < 1 we use their
+ * boost: Gamma(k) = Gamma(k + 1) · U^(1/k).
+ */
+export function gammaVariate(rng: Random, shape: number, scale: number): number {
+  if (shape < 1) {
+    const u = rng.next();
+    return gammaVariate(rng, shape + 1, scale) * Math.pow(1 - u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal(rng);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.next();
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v * scale;
+    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v * scale;
+  }
+}
+
+/** Log-normal variate: e^(μ + σZ), Z standard normal. */
+export function lognormal(rng: Random, mu: number, sigma: number): number {
+  return Math.exp(mu + sigma * normal(rng));
+}
+
+/** Weibull variate with shape k and scale λ, by inversion: λ(−ln(1 − U))^(1/k). */
+export function weibull(rng: Random, shape: number, scale: number): number {
+  return scale * Math.pow(-Math.log(1 - rng.next()), 1 / shape);
+}

@@ -13,6 +13,8 @@ import { runSIRFast } from "./engine/sir-fast.js";
 import { runContinuous } from "./engine/continuous.js";
 import { runCompositionRejection } from "./engine/composition-rejection.js";
 import { runDiscrete } from "./engine/discrete.js";
+import { nonMarkovProblem, nonMarkovWork, runNonMarkov } from "./engine/nonmarkov.js";
+import { compileDurations, type CompiledDurations, type DurationsSpec } from "./models/durations.js";
 import { interventionArcAttributes, planSchedule, type Intervention, type TimeVaryingParameter } from "./engine/interventions.js";
 import { resolveParameters, type ModelDefWithExpressions } from "./models/parameters.js";
 import type { RunOutput } from "./engine/trajectory.js";
@@ -32,7 +34,12 @@ export type EngineChoice = "auto" | "general" | "next-reaction";
  * A preset with parameter values, or a model of your own. Parameter values (and the rates of your own
  * transitions) may be expressions over the other parameters and t: see models/parameters.ts.
  */
-export type ModelSpec = ModelDefWithExpressions | { preset: PresetId; params?: Record<string, number | string> };
+export type ModelSpec = (ModelDefWithExpressions | { preset: PresetId; params?: Record<string, number | string> }) & {
+  /** Non-exponential periods per compartment (models/durations.ts); all exponential: the Markovian engines. */
+  durations?: DurationsSpec;
+  /** Transmission-delay laws per infectious compartment, instead of the rate β (models/durations.ts). */
+  delays?: DurationsSpec;
+};
 
 export interface SimulationSpec {
   /** Shown in results. */
@@ -85,6 +92,7 @@ function resolveModelSpec(spec: ModelSpec): { def: ModelDefWithExpressions; id: 
 }
 
 const SEMANTICS = {
+  durations: "continuous time, exact: a node stays in a compartment with a duration for a period drawn from it, then takes its single spontaneous exit; per-edge transmission as a Poisson process of rate β·w while the source is infectious, so one node's transmissions are correlated through its period; with model.delays, each arc to a susceptible node transmits after its own delay if that is shorter than the stay",
   continuous: "continuous-time Markov: per-edge transmission as a Poisson process of rate β·w while the edge joins an inducer to a susceptible node; spontaneous transitions at their rates",
   discrete: "discrete-time synchronous: each step of length dt a node leaves with probability 1 − exp(−H·dt), H its total hazard from the previous state",
 };
@@ -119,7 +127,10 @@ function makeRunner(
   def: CompartmentalModelDef,
   timeVarying: Record<string, TimeVaryingParameter>,
   spec: SimulationSpec,
+  durations: CompiledDurations,
+  delays: CompiledDurations,
 ): { runner: Runner; engine: string } {
+  if (!durations.exponentialOnly || !delays.exponentialOnly) return nonMarkovRunner(csr, model, timeVarying, spec, durations, delays);
   const time = spec.time;
   const horizon = time.mode === "continuous" ? time.tmax : time.steps * (time.dt ?? 1);
   const interventions = spec.interventions ?? [];
@@ -184,6 +195,39 @@ function makeRunner(
   throw new SimulationError(`time.mode: expected "continuous" or "discrete", got ${JSON.stringify((time as { mode?: unknown }).mode)}.`);
 }
 
+/**
+ * Non-exponential periods: the event-driven kernel of engine/nonmarkov.ts. What it does not run is refused
+ * here with the field to change (a model whose durations are all exponential never comes here: it keeps
+ * the Markovian engines, bit for bit).
+ */
+function nonMarkovRunner(
+  csr: CSR,
+  model: CompiledModel,
+  timeVarying: Record<string, TimeVaryingParameter>,
+  spec: SimulationSpec,
+  durations: CompiledDurations,
+  delays: CompiledDurations,
+): { runner: Runner; engine: string } {
+  const time = spec.time;
+  if (time.mode !== "continuous") throw new SimulationError("time.mode: durations and delays (model.durations, model.delays) run in continuous time; use { mode: continuous, tmax }.");
+  if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: "${spec.engine}" runs exponential periods only; with model.durations or model.delays use engine "auto".`);
+  if ((spec.interventions ?? []).length > 0) throw new SimulationError("interventions: not supported together with model.durations or model.delays (non-exponential laws) yet.");
+  const varying = Object.keys(timeVarying);
+  if (varying.length > 0) throw new SimulationError(`model.${varying[0].startsWith("transitions[") ? "" : "params."}${varying[0]}: changes with t, which model.durations and model.delays do not support yet; give a constant.`);
+  const problem = nonMarkovProblem(model);
+  if (problem !== null) throw new ModelError(`model.${durations.exponentialOnly ? "delays" : "durations"}: ${problem}.`);
+  if (!delays.exponentialOnly && csr.weights !== null) throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
+  const { tmax } = time;
+  if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
+  const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
+  if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
+  checkWork(nonMarkovWork(csr.n, csr.m, model), "time.tmax");
+  return {
+    engine: `event-driven, non-exponential periods (one heap entry per node; ${[durations.description, delays.exponentialOnly ? "" : `transmission delays ${delays.description}`].filter(Boolean).join("; ")})`,
+    runner: (initial, rng, keep) => runNonMarkov(csr, model, durations, delays.exponentialOnly ? null : delays, initial, tmax, record, rng, keep),
+  };
+}
+
 /** Record times per run (Infinity when tmax is), as the engines make them; then the caps check. */
 function checkCompartmentalSize(spec: SimulationSpec, n: number, compartments: number, runs: number, caps: ResultCaps): RunBudget {
   const time = spec.time;
@@ -228,8 +272,10 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
   const seed = checkSeed(spec.seed ?? 0, "seed");
   const runs = spec.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new SimulationError(`runs: expected an integer ≥ 1, got ${runs}.`);
+  const durations = compileDurations(spec.model.durations, model, def.params ?? {}, Object.keys(timeVarying));
+  const delays = compileDurations(spec.model.delays, model, def.params ?? {}, Object.keys(timeVarying), "delays");
   const plan = planInitial(spec.initial, csr, model);
-  const { runner, engine } = makeRunner(csr, model, def, timeVarying, spec);
+  const { runner, engine } = makeRunner(csr, model, def, timeVarying, spec, durations, delays);
   const keepNodes = spec.output?.nodes ?? "first";
   const keepTimes = spec.output?.infectionTimes ?? false;
   const keepHistory = spec.output?.history ?? false;
@@ -243,7 +289,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       n: csr.n,
       model: id,
       compartments: [...model.compartments],
-      engine: { name: engine, semantics: SEMANTICS[spec.time.mode] },
+      engine: { name: engine, semantics: durations.exponentialOnly && delays.exponentialOnly ? SEMANTICS[spec.time.mode] : SEMANTICS.durations },
       nodeIds: csr.nodeIds,
       series: spec.output?.series,
       ...(vaccination ? { vaccination } : {}),

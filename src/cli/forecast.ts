@@ -9,6 +9,7 @@
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict --model DIR --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--json]
  *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] …
+ *   finetune, predict, evaluate: [--negative error|clip] [--frequency weekly|daily]
  *
  * TensorFlow.js is imported inside the actions, so the other commands do not pay for loading it.
  */
@@ -18,6 +19,8 @@ import type { Command } from "commander";
 import { NotFoundError, SpreadlabError } from "../errors.js";
 import { DataError } from "../forecast/errors.js";
 import { formatWeek, loadDataset, nextWeek, parseSeriesCsv, type SeriesTable } from "../forecast/data.js";
+import { NEGATIVE_POLICIES, type NegativePolicy } from "../forecast/series-csv.js";
+import { FREQUENCIES, dateAhead, tableFrequency, type Frequency } from "../forecast/frequency.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast/protocol.js";
 import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
@@ -81,6 +84,22 @@ function parseHorizons(value: string): number[] {
   return [...new Set(hs)].sort((a, b) => a - b);
 }
 
+function parseNegative(value: string): NegativePolicy {
+  if (!(NEGATIVE_POLICIES as readonly string[]).includes(value)) {
+    throw new SpreadlabError(`--negative: expected error (refuse a negative value) or clip (set it to 0 with a warning), got "${value}".`);
+  }
+  return value as NegativePolicy;
+}
+
+function parseFrequency(value: string): Frequency {
+  if (!(FREQUENCIES as readonly string[]).includes(value)) throw new SpreadlabError(`--frequency: expected weekly or daily, got "${value}".`);
+  return value as Frequency;
+}
+
+const FREQUENCY_HELP = "time step of the rows: weekly or daily (default: read from the dates; year,week tables are weekly)";
+
+const NEGATIVE_HELP = "negative values in a CSV: error (refuse, the default) or clip (to 0, with a warning per region on stderr)";
+
 function parseRegions(value: string): "all" | string[] {
   if (value.trim() === "all") return "all";
   const names = value.split(",").map((s) => s.trim());
@@ -102,10 +121,18 @@ async function startTf(): Promise<void> {
 // Data and checkpoints
 
 /** A table from `--data`: a wide CSV file, or else a bundled dataset id. `name` labels outputs. */
-export function readTable(spec: string): { table: SeriesTable; name: string } {
+export function readTable(spec: string, options: { negative?: NegativePolicy; frequency?: Frequency } = {}): { table: SeriesTable; name: string } {
+  const read = readTableAs(spec, options.negative);
+  // The frequency: forced, or read from the dates (a DataError here, before any model is loaded, when they are irregular).
+  if (options.frequency !== undefined) read.table.frequency = options.frequency;
+  tableFrequency(read.table);
+  return read;
+}
+
+function readTableAs(spec: string, negative: NegativePolicy | undefined): { table: SeriesTable; name: string } {
   if (existsSync(spec)) {
     if (!statSync(spec).isFile()) throw new DataError(`--data ${spec}: this is a folder; give a CSV file (year,week,<region…> or date,<region…>) or a dataset id.`);
-    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec);
+    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec, { negative, onWarning: (m) => stderrLine(`warning: ${m}`) });
     return { table, name: basename(spec, extname(spec)) };
   }
   if (/[\\/]|\.(csv|txt)$/i.test(spec)) throw new NotFoundError(`--data ${spec}: no such file.`);
@@ -137,17 +164,14 @@ export function resolveRow(table: SeriesTable, value: string, option: string): n
   throw new SpreadlabError(`${option}: expected a row index (0…${table.rows - 1}) or a week such as 2017-W20, got "${value}".`);
 }
 
-/** The label of row `row + ahead`: an MMWR week or a date (7 days a row), or null for tables without times. */
+/** The label of row `row + ahead`: an MMWR week or a date (7 days or 1 day a row, by the table's frequency), or null for tables without times. */
 export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | null {
   if (table.weeks) {
     let w = table.weeks[row];
     for (let k = 0; k < ahead; k++) w = nextWeek(w);
     return formatWeek(w);
   }
-  if (table.dates) {
-    const t = Date.parse(table.dates[row].slice(0, 10) + "T00:00:00Z");
-    return Number.isFinite(t) ? new Date(t + ahead * 7 * 86_400_000).toISOString().slice(0, 10) : null;
-  }
+  if (table.dates) return dateAhead(table.dates[row], ahead, tableFrequency(table) ?? "weekly");
   return null;
 }
 
@@ -230,6 +254,8 @@ interface RateCliOptions {
 
 interface FinetuneCliOptions extends RateCliOptions {
   data: string;
+  negative?: NegativePolicy;
+  frequency?: Frequency;
   regions: "all" | string[];
   base?: string;
   out?: string;
@@ -242,6 +268,8 @@ interface FinetuneCliOptions extends RateCliOptions {
 interface PredictCliOptions {
   model: string;
   data: string;
+  negative?: NegativePolicy;
+  frequency?: Frequency;
   region: string;
   asOf?: string;
   json?: boolean;
@@ -249,6 +277,8 @@ interface PredictCliOptions {
 
 interface EvaluateCliOptions extends RateCliOptions {
   data: string;
+  negative?: NegativePolicy;
+  frequency?: Frequency;
   protocol: string;
   window: number;
   horizons: number[];
@@ -303,6 +333,8 @@ export function registerForecastCommands(program: Command): void {
     .command("finetune")
     .description("fine-tune a pretrained checkpoint on the regions of a weekly series and save the result")
     .requiredOption("--data <csv|dataset>", "a wide CSV (year,week,<region…> or date,<region…>) or a bundled dataset id (region785, state360, …)")
+    .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
+    .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--regions <list>", 'regions to train on: "all" or comma-separated names', parseRegions, "all" as const)
     .option("--base <dir>", "checkpoint to start from (default: the bundled models/ili-pretrained)")
     .option("--out <dir>", "checkpoint folder to write (default: out/forecaster-<data name>)")
@@ -314,7 +346,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--calibrate", "apply the interval spread calibrated on the early-stopping weeks (default: measured and reported only)")
     .option("--seed <s>", "seed of the shuffling", parseIntAtLeast("seed", 0), 0)
     .action(async (o: FinetuneCliOptions) => {
-      const { table, name } = readTable(o.data);
+      const { table, name } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       await startTf();
       const base = await loadBase(o.base);
       const { finetuneOnTable, saveFinetuned } = await import("../forecast/transformer/service.js");
@@ -346,10 +378,12 @@ export function registerForecastCommands(program: Command): void {
     .requiredOption("--model <dir>", "checkpoint folder (model.json, weights.bin, manifest.json)")
     .requiredOption("--data <csv|dataset>", "a wide CSV or a bundled dataset id")
     .requiredOption("--region <name>", "the region (column) to forecast")
+    .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
+    .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--as-of <row|week>", "forecast origin: a row index or a week such as 2017-W20 (default: the last row)")
     .option("--json", "print { region, asOf, levels, horizons, quantiles, median } as JSON")
     .action(async (o: PredictCliOptions) => {
-      const { table } = readTable(o.data);
+      const { table } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       const asOf = o.asOf === undefined ? table.rows - 1 : resolveRow(table, o.asOf, "--as-of");
       await startTf();
       const { loadCheckpoint } = await import("../forecast/transformer/checkpoint.js");
@@ -374,6 +408,8 @@ export function registerForecastCommands(program: Command): void {
     .command("evaluate")
     .description("score the transformer (fine-tuned, from scratch, zero-shot) and the baselines under the Cola-GNN protocol")
     .requiredOption("--data <csv|dataset>", "a wide CSV (complete series) or a bundled dataset id")
+    .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
+    .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--protocol <name>", "evaluation protocol: colagnn", parseProtocol, "colagnn")
     .option("--window <p>", "the protocol's input window P", parseIntAtLeast("window", 1), COLA_GNN_PROTOCOL.window)
     .option("--horizons <list>", "horizons in weeks, at most the model's", parseHorizons, [...COLA_GNN_PROTOCOL.horizons])
@@ -388,7 +424,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0), 0)
     .option("--json", "print the evaluation as JSON: { dataset, protocol, horizons, methods: { <name>: { rmse, mae, pcc, wis, coverage50, coverage95 } }, … }")
     .action(async (o: EvaluateCliOptions) => {
-      const { table, name } = readTable(o.data);
+      const { table, name } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       // The checks that need no model, before loading one: complete series, long enough for the split.
       requireComplete(table);
       splitBoundaries(table.rows, o.window, Math.max(...o.horizons), table.file);

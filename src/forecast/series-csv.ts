@@ -27,11 +27,24 @@ export interface SeriesTable {
   dates?: string[];
   /** values[r][t]: region r at row t, in the file's units; NaN for a missing value. */
   values: Float64Array[];
+  /** The time step when forced (`--frequency`); read from the row times otherwise (frequency.ts `tableFrequency`). */
+  frequency?: "weekly" | "daily";
 }
+
+/** What to do with a negative value (a downward correction in real surveillance data): refuse it, or clip it to 0. */
+export type NegativePolicy = "error" | "clip";
+export const NEGATIVE_POLICIES: readonly NegativePolicy[] = ["error", "clip"];
 
 export interface ParseSeriesOptions {
   /** Fewest data rows accepted (default 2). */
   minRows?: number;
+  /**
+   * Negative values: "error" (default: a DataError naming the line — data are not changed behind the user's back)
+   * or "clip" (set to 0, with one warning per region through `onWarning`).
+   */
+  negative?: NegativePolicy;
+  /** Receives the warnings (clipped values); default: none are reported. */
+  onWarning?: (message: string) => void;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -94,11 +107,15 @@ function parseInteger(cell: string, what: string, file: string, line: number): n
  *
  * @throws DataError for: a header that is neither `year,week,…` nor `date,…`; no region columns (or a column
  * without a single value); fewer than `minRows` rows; a ragged row; a cell that is not a number (leave it
- * empty when missing); a negative value; an invalid, duplicate, out-of-order or skipped week; an invalid,
+ * empty when missing); a negative value (unless `negative: "clip"`); an invalid, duplicate, out-of-order or skipped week; an invalid,
  * duplicate or out-of-order date.
  */
 export function parseSeriesCsv(text: string, file: string, options: ParseSeriesOptions = {}): SeriesTable {
   const minRows = options.minRows ?? 2;
+  const negative = options.negative ?? "error";
+  if (!NEGATIVE_POLICIES.includes(negative)) throw new DataError(`negative: expected one of ${NEGATIVE_POLICIES.join(", ")}, got "${String(negative)}"`, { file });
+  /** Per region: clipped cells, and the first one's line and value. */
+  const clipped = new Map<number, { count: number; line: number; cell: string }>();
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   let headerLine = lines.findIndex((l) => l.trim() !== "");
   if (headerLine < 0) throw new DataError("the file is empty; expected a header `year,week,<region…>` or `date,<region…>`", { file });
@@ -180,7 +197,15 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
           });
         }
         v = Number(cell);
-        if (v < 0) throw new DataError(`region "${regions[r]}": negative count ${cell}; counts and rates are ≥ 0`, { file, line });
+        if (v < 0) {
+          if (negative === "error") {
+            throw new DataError(`region "${regions[r]}": negative count ${cell}; counts and rates are ≥ 0 (to clip negative corrections to 0 instead, use negative "clip", CLI --negative clip)`, { file, line });
+          }
+          const c = clipped.get(r);
+          if (c) c.count++;
+          else clipped.set(r, { count: 1, line, cell });
+          v = 0;
+        }
       }
       columns[r].push(v);
     }
@@ -192,6 +217,9 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
   columns.forEach((c, r) => {
     if (c.every((v) => Number.isNaN(v))) throw new DataError(`region column "${regions[r]}" has no values (every cell is empty)`, { file });
   });
+  for (const [r, c] of [...clipped].sort((a, b) => a[0] - b[0])) {
+    options.onWarning?.(`${file}: region "${regions[r]}": ${c.count} negative value${c.count === 1 ? "" : "s"} clipped to 0 (first on line ${c.line}: ${c.cell})`);
+  }
   const table: SeriesTable = { file, regions, rows: rowLine.length, values: columns.map((c) => Float64Array.from(c)) };
   if (weekly) table.weeks = weeks;
   else table.dates = dates;

@@ -12,6 +12,7 @@ import { PRESETS, presetModel, type PresetId } from "../models/presets.js";
 import { FIELD_PRESETS, type FieldPresetId } from "../models/reaction-diffusion.js";
 import { resolveParameters, type ModelDefWithExpressions } from "../models/parameters.js";
 import { compileExpression } from "./expressions.js";
+import { durationInterventionIssues, durationIssues } from "./durations.js";
 import { GENERATORS, type GeneratorParameter } from "../graph/generators/index.js";
 import type { Scenario } from "./schema.js";
 import { didYouMean } from "./suggest.js";
@@ -44,7 +45,7 @@ const isFieldPreset = (id: string): id is FieldPresetId => Object.hasOwn(FIELD_P
 
 /** Fields of `model` each type reads (others are reported as not used by that type). */
 const MODEL_FIELDS: Record<Scenario["model"]["type"], string[]> = {
-  compartmental: ["type", "preset", "params", "compartments", "transitions", "susceptible"],
+  compartmental: ["type", "preset", "params", "compartments", "transitions", "susceptible", "durations", "delays"],
   "independent-cascade": ["type", "params"],
   "linear-threshold": ["type", "weights", "thresholds"],
   "reaction-diffusion": ["type", "preset", "params", "laplacian"],
@@ -266,6 +267,7 @@ function modelIssues(m: Scenario["model"], time: Scenario["time"] | undefined, t
     if (compiled.usesProbabilities && time?.mode === "continuous") {
       issues.push({ path: ["time", "mode"], message: 'the model gives per-step probabilities, which need mode: discrete (or give rates instead).' });
     }
+    if (m.durations !== undefined || m.delays !== undefined) issues.push(...durationIssues(m, def, compiled, time));
     return { issues, compartments: compiled.compartments };
   } catch (e) {
     if (!(e instanceof SpreadlabError)) throw e;
@@ -365,6 +367,7 @@ export function semanticIssues(s: ScenarioSections, dir: string, options: { allo
   const susceptible = s.model?.preset ? compartments[0] : (s.model?.susceptible ?? compartments[0]);
   if (s.initial) issues.push(...initialIssues(s.initial, compartments, susceptible, s.model?.type ?? "compartmental"));
   issues.push(...interventionIssues(s, compartments), ...sweepIssues(s));
+  if (s.model?.type === "compartmental") issues.push(...durationInterventionIssues({ model: s.model, interventions: s.interventions }));
   if (s.model && s.network?.generate && (s.model.weights || s.model.thresholds || (s.model.type === "independent-cascade" && typeof s.model.params?.probability === "string"))) {
     issues.push({ path: ["model"], message: "edge or node attributes need a network file that has them; generated networks have none." });
   }

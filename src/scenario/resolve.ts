@@ -91,7 +91,7 @@ function buildSpec(s: Scenario, name: string, seed: number, runs: number, params
   return {
     family: "compartmental",
     name,
-    model: m.preset ? { preset: m.preset as "SIR", params } : def,
+    model: { ...(m.preset ? { preset: m.preset as "SIR", params } : def), ...(m.durations ? { durations: m.durations } : {}), ...(m.delays ? { delays: m.delays } : {}) },
     time: s.time!,
     initial: s.initial as InitialSpec,
     seed,

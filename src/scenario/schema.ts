@@ -18,13 +18,25 @@ export const TransitionSchema = z.strictObject({
   by: z.string().min(1).optional(),
 });
 
+/** A duration's number: a value, or the name of a model parameter (so a sweep can vary it). Signs are checked in check.ts. */
+const durationValue = z.union([z.number().finite(), z.string().min(1)]);
+
+/** How long a node stays in a compartment before its single spontaneous exit (models/durations.ts). */
+export const DurationSchema = z.discriminatedUnion("dist", [
+  z.strictObject({ dist: z.literal("fixed"), value: durationValue }),
+  z.strictObject({ dist: z.literal("gamma"), mean: durationValue, shape: durationValue }),
+  z.strictObject({ dist: z.literal("lognormal"), mean: durationValue, sd: durationValue }),
+  z.strictObject({ dist: z.literal("weibull"), shape: durationValue, scale: durationValue }),
+  z.strictObject({ dist: z.literal("exponential") }),
+]);
+
 export const MODEL_TYPES = ["compartmental", "independent-cascade", "linear-threshold", "reaction-diffusion"] as const;
 
 /**
  * One object for every model type (the checks in check.ts say which fields each type reads), so a typo
  * anywhere in `model` gets the same "unknown field, did you mean" treatment.
  *  - compartmental: preset (SIR, SIS, SEIR, SIRS, SEIRS) or compartments + transitions; params may be
- *    numbers or expressions of t;
+ *    numbers or expressions of t; durations (per compartment) replace exponential periods;
  *  - independent-cascade: params.probability, a number or the name of an edge attribute;
  *  - linear-threshold: weights (edge attribute, default 1/in-degree), thresholds (node attribute, default
  *    uniform per run);
@@ -37,6 +49,10 @@ export const ModelSchema = z.strictObject({
   compartments: z.array(z.string().min(1)).min(2).optional(),
   transitions: z.array(TransitionSchema).min(1).optional(),
   susceptible: z.string().min(1).optional(),
+  /** Non-exponential periods per compartment (compartmental models, continuous time). */
+  durations: z.record(z.string(), DurationSchema).optional(),
+  /** Transmission-delay laws per infectious compartment (instead of the rate β). */
+  delays: z.record(z.string(), DurationSchema).optional(),
   weights: z.string().min(1).optional(),
   thresholds: z.string().min(1).optional(),
   laplacian: z.enum(LAPLACIAN_KINDS as unknown as [string, ...string[]]).optional(),

@@ -136,7 +136,7 @@ describe("forecast predict", () => {
 });
 
 describe("forecast evaluate", () => {
-  it("--json: { dataset, protocol, horizons, methods: { name: { rmse, mae, pcc, wis, coverage50, coverage95 } } } plus the split and training reports", async () => {
+  it("--json: { dataset, protocol, horizons, methods: { name: { rmse, mae, pcc, wis, coverage50, coverage95 } }, validation, selected } plus the split and training reports", async () => {
     const r = await cli(["evaluate", "--data", "tiny.csv", "--protocol", "colagnn", "--base", "base", "--horizons", "4,2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("fine-tuning the pretrained transformer");
@@ -153,6 +153,12 @@ describe("forecast evaluate", () => {
       for (const v of scores.rmse) expect(v).toBeGreaterThanOrEqual(0);
     }
     expect(e.split).toEqual({ rows: 120, trainEnd: 60, validEnd: 84 });
+    // Validation scores beside the test scores, and the method selected on them.
+    expect(Object.keys(e.validation)).toEqual(Object.keys(e.methods));
+    expect(Object.keys(e.selected)).toEqual(["method", "validationWis", "reason"]);
+    expect(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]).toContain(e.selected.method);
+    expect(e.selected.validationWis).toBe((e.validation[e.selected.method].wis[0] + e.validation[e.selected.method].wis[1]) / 2);
+    expect(r.stderr).toContain(`selected on validation: ${e.selected.method}`);
     expect(e.context).toBe(16);
     expect(e.transfer).toBeNull();
     expect(Object.keys(e.training)).toEqual(["transformer", "transformer-scratch"]);
@@ -166,6 +172,47 @@ describe("forecast evaluate", () => {
   });
 });
 
+describe("--negative clip", () => {
+  it("predict on a table with a negative correction: exit 0, the value clipped to 0 with one warning on stderr", async () => {
+    const corrected = seasonalTable(120);
+    corrected.values[0][60] = -12;
+    csv("corrected.csv", tableCsv(corrected));
+    const r = await cli(["predict", "--model", "base", "--data", "corrected.csv", "--region", "north", "--negative", "clip", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: corrected.csv: region "north": 1 negative value clipped to 0 (first on line 62: -12)');
+    // The forecast equals the one from the same table with 0 written in place of the correction.
+    corrected.values[0][60] = 0;
+    csv("zeroed.csv", tableCsv(corrected));
+    const z = await cli(["predict", "--model", "base", "--data", "zeroed.csv", "--region", "north", "--json"]);
+    expect(z.status, z.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).quantiles).toEqual(JSON.parse(z.stdout).quantiles);
+    expect(z.stderr).not.toContain("warning");
+  });
+});
+
+describe("--frequency", () => {
+  const dailyCsv = (rows: number, skip = -1) => {
+    const lines = ["date,a"];
+    for (let t = 0; t < rows; t++) if (t !== skip) lines.push(`${new Date(Date.UTC(2021, 0, 1 + t)).toISOString().slice(0, 10)},${20 + (t % 7) * 3}`);
+    return lines.join("\n") + "\n";
+  };
+
+  it("daily dates are read as daily (target dates a day apart); irregular dates are refused unless forced", async () => {
+    csv("daily.csv", dailyCsv(60));
+    const r = await cli(["predict", "--model", "base", "--data", "daily.csv", "--region", "a"]);
+    expect(r.status, r.stderr).toBe(0);
+    // Last row 2021-03-01: horizons 1…4 are 2021-03-02 … 2021-03-05, not 7 days apart.
+    expect(r.stdout).toMatch(/\n *1 +2021-03-02 /);
+    expect(r.stdout).toMatch(/\n *4 +2021-03-05 /);
+    csv("gappy-dates.csv", dailyCsv(60, 30));
+    await invalid(cli(["predict", "--model", "base", "--data", "gappy-dates.csv", "--region", "a"]), /gappy-dates\.csv: the dates are neither weekly .* 2021-02-01 follows 2021-01-30 by 2 days, the rows before by 1; .*--frequency weekly\|daily/);
+    const forced = await cli(["predict", "--model", "base", "--data", "gappy-dates.csv", "--region", "a", "--frequency", "daily", "--json"]);
+    expect(forced.status, forced.stderr).toBe(0);
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--frequency", "daily"]), /frequency daily does not fit a year,week table/);
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--frequency", "monthly"]), /--frequency: expected weekly or daily, got "monthly"/);
+  });
+});
+
 describe.concurrent("bad data: exit 2 and a message that says what is wrong", () => {
   it("no numeric columns", async ({ expect }) => {
     csv("no-columns.csv", "year,week\n2015,40\n2015,41\n");
@@ -175,6 +222,7 @@ describe.concurrent("bad data: exit 2 and a message that says what is wrong", ()
   it("negative counts, duplicate weeks", async ({ expect }) => {
     csv("negative.csv", "year,week,a\n2015,40,3\n2015,41,-3\n2015,42,4\n");
     await invalid(cli(["predict", "--model", "base", "--data", "negative.csv", "--region", "a"]), /negative\.csv:3: region "a": negative count -3/, expect);
+    await invalid(cli(["predict", "--model", "base", "--data", "negative.csv", "--region", "a", "--negative", "drop"]), /--negative: expected error .* or clip/, expect);
     csv("duplicate.csv", "year,week,a\n2015,40,3\n2015,41,4\n2015,41,5\n");
     await invalid(cli(["predict", "--model", "base", "--data", "duplicate.csv", "--region", "a"]), /duplicate\.csv:4: duplicate week 2015-W41 \(also on line 3\)/, expect);
   });

@@ -72,6 +72,24 @@ describe("parseSeriesCsv", () => {
     expect(dataError(() => parseSeriesCsv(`${W}2020,1,1,\n2020,2,3,\n`, "hole.csv")).file).toBe("hole.csv");
     expect(() => parseSeriesCsv(`${W}2020,1,1,2\n`, "one.csv", { minRows: 1 })).not.toThrow();
   });
+
+  it('negative values: a DataError naming the option by default; negative "clip" sets them to 0 with one warning per region', () => {
+    const text = `${W}2020,1,1,-2\n2020,2,-3,4\n2020,3,5,-0.5\n2020,4,6,-7\n`;
+    expect(dataError(() => parseSeriesCsv(text, "neg.csv")).message).toMatch(/region "B": negative count -2; .*--negative clip/);
+    const warnings: string[] = [];
+    const t = parseSeriesCsv(text, "neg.csv", { negative: "clip", onWarning: (m) => warnings.push(m) });
+    expect(Array.from(t.values[0])).toEqual([1, 0, 5, 6]);
+    expect(Array.from(t.values[1])).toEqual([0, 4, 0, 0]);
+    expect(warnings).toEqual([
+      'neg.csv: region "A": 1 negative value clipped to 0 (first on line 3: -3)',
+      'neg.csv: region "B": 3 negative values clipped to 0 (first on line 2: -2)',
+    ]);
+    // Nothing to clip: no warning; an unknown policy is refused.
+    const none: string[] = [];
+    parseSeriesCsv(`${W}2020,1,1,2\n2020,2,3,4\n`, "ok.csv", { negative: "clip", onWarning: (m) => none.push(m) });
+    expect(none).toEqual([]);
+    expect(dataError(() => parseSeriesCsv(text, "neg.csv", { negative: "drop" as never })).message).toMatch(/negative: expected one of error, clip/);
+  });
 });
 
 describe("bundled datasets", () => {

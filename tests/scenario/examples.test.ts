@@ -26,6 +26,7 @@ describe("example scenarios", () => {
         "ic-social.yaml",
         "lt-threshold.yaml",
         "metapop-regions.yaml",
+        "seir-gamma-periods.yaml",
         "seir-small-world.yaml",
         "seir-vaccination-lockdown.yaml",
         "sir-scale-free.yaml",

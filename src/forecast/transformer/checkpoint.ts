@@ -47,7 +47,7 @@ export class CheckpointError extends Error {
 }
 
 const SCALING_DESCRIPTION =
-  "each input window is divided by the mean of its observed values over its last rows (1 if none); outputs are multiplied back";
+  "each input window is divided by the mean of its observed values over its last rows, floored by max(10% of the mean, the smallest positive value) of the series' history up to the window's last row (1 if none); outputs are multiplied back";
 
 export function scalingInfo(): CheckpointManifest["scaling"] {
   return { method: "window-mean", rows: SCALE_ROWS, description: SCALING_DESCRIPTION };

@@ -5,8 +5,13 @@
  * run on the same split.
  *
  * Leakage: the networks are fitted on copies of the training rows [0, ⌊0.5·n⌋) only (`trainingRows`), with
- * early stopping on the last part of those rows; the validation rows of the protocol are not used at all,
- * and at test time each forecast reads rows up to its origin only (forecaster.ts). The transformer reads a
+ * early stopping on the last part of those rows; at forecast time each forecast reads rows up to its origin
+ * only (forecaster.ts).
+ *
+ * Selection: every method is scored on the protocol's validation rows [⌊0.5n⌋, ⌊0.7n⌋) as well as on the test
+ * rows (as Cola-GNN selects its models), and `selected` names the quantile method with the lowest mean
+ * validation WIS over the horizons — chosen without reading a test row (tests/forecast/transformer/selection
+ * poisons every test row and gets the same validation scores and choice). The transformer reads a
  * longer context than the protocol's window P = 20 (its `context`, reported in the output); every row of it
  * precedes the origin.
  *
@@ -16,6 +21,8 @@
  */
 import { evaluateBaselines } from "../evaluate.js";
 import { COLA_GNN_PROTOCOL, evaluateQuantileForecaster, requireComplete, splitBoundaries, type QuantileEvaluation } from "../protocol.js";
+import type { Split } from "../protocol.js";
+import { tableFrequency, type Frequency } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
 import { tf } from "./backend.js";
@@ -23,7 +30,7 @@ import type { TransformerConfig } from "./model.js";
 import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
 import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
-import type { Pick, WeeklySeries } from "./windows.js";
+import { scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
 
 export interface MethodScores {
@@ -50,16 +57,31 @@ export interface TransformerEvaluation {
   protocol: "colagnn";
   horizons: number[];
   window: number;
+  /** The rows' time step (read from the dates or forced; null for a table without row times). */
+  frequency: Frequency | null;
   /** Rows the transformer reads before each origin. */
   context: number;
   split: { rows: number; trainEnd: number; validEnd: number };
   strategy: FinetuneStrategy;
+  /** Scores on the test rows [validEnd, n). */
   methods: Record<string, MethodScores>;
+  /** The same scores on the validation rows [trainEnd, validEnd): what `selected` is chosen on. */
+  validation: Record<string, MethodScores>;
+  /** The quantile method with the lowest mean validation WIS over the horizons (`selectOnValidation`). */
+  selected: Selection;
   transfer: TransferResult | null;
   training: Record<string, TrainReport[]>;
   /** The spread chosen on the early-stopping weeks for each fitted method (fit.ts `calibrateSpread`). */
   calibration: Record<string, Calibration>;
   elapsedMs: number;
+}
+
+/** The method chosen on the validation rows, and why. */
+export interface Selection {
+  method: string;
+  reason: string;
+  /** Its mean validation WIS over the horizons. */
+  validationWis: number;
 }
 
 export interface EvaluateTransformerOptions {
@@ -83,31 +105,75 @@ export function trainingRows(table: SeriesTable, rows: number, keepLast = rows):
   return seriesFromTable(table, rows).map((s) => {
     const values = s.values.slice();
     values.fill(NaN, 0, Math.max(0, rows - keepLast));
-    return { values, phase: s.phase };
+    return { ...s, values, floors: scaleFloors(values) };
   });
 }
 
-/** Every (region, origin) the test cells of these horizons forecast from. */
-function testPicks(table: SeriesTable, validEnd: number, horizons: readonly number[]): Pick[] {
+/** Every (region, origin) the cells of these horizons forecast from, from the first `from`-row target on. */
+function forecastPicks(table: SeriesTable, from: number, horizons: readonly number[]): Pick[] {
   const maxH = Math.max(...horizons);
   const picks: Pick[] = [];
-  for (let r = 0; r < table.values.length; r++) for (let o = validEnd - maxH; o < table.rows - 1; o++) picks.push({ series: r, origin: o });
+  for (let r = 0; r < table.values.length; r++) for (let o = Math.max(0, from - maxH); o < table.rows - 1; o++) picks.push({ series: r, origin: o });
   return picks;
+}
+
+/** The network's quantiles for each (region, origin) of a table, as evaluate scores them: each reads rows ≤ its origin. */
+export function networkForecasts(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, picks: readonly Pick[]): Float64Array[][] {
+  return predictQuantiles(model, config, seriesFromTable(table), picks);
+}
+
+/**
+ * Scores a fitted network per horizon, through the protocol's own evaluator, on each of `splits` (test rows
+ * by default; "validation" for the rows selection is made on). One prediction per (region, origin), each
+ * reading rows up to its origin only.
+ */
+export function scoreNetworkSplits(
+  model: tf.LayersModel,
+  config: TransformerConfig,
+  table: SeriesTable,
+  horizons: readonly number[],
+  window: number,
+  splits: readonly Split[] = ["test"],
+): Record<Split, QuantileEvaluation[]> {
+  const beyond = horizons.filter((h) => h > config.horizon);
+  if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks.`);
+  const b = splitBoundaries(table.rows, window, Math.max(...horizons));
+  const picks = forecastPicks(table, splits.includes("train") ? 0 : splits.includes("validation") ? b.trainEnd : b.validEnd, horizons);
+  const forecasts = networkForecasts(model, config, table, picks);
+  const lookup = new Map<number, Float64Array[]>();
+  picks.forEach((p, i) => lookup.set(p.series * table.rows + p.origin, forecasts[i]));
+  const out = {} as Record<Split, QuantileEvaluation[]>;
+  for (const split of splits) {
+    out[split] = horizons.map((h) => evaluateQuantileForecaster(table, h, (input) => lookup.get(input.region * table.rows + input.origin)![h - 1], { window, split }));
+  }
+  return out;
 }
 
 /** Scores a fitted network on the test split, per horizon, through the protocol's own evaluator. */
 export function scoreNetwork(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, horizons: readonly number[], window: number): QuantileEvaluation[] {
-  const validEnd = splitBoundaries(table.rows, window, Math.max(...horizons)).validEnd;
-  const series = seriesFromTable(table);
-  const picks = testPicks(table, validEnd, horizons);
-  const forecasts = predictQuantiles(model, config, series, picks);
-  const lookup = new Map<number, Float64Array[]>();
-  picks.forEach((p, i) => lookup.set(p.series * table.rows + p.origin, forecasts[i]));
-  return horizons.map((h) => {
-    if (h > config.horizon) throw new DataError(`horizon ${h} is beyond the model's ${config.horizon} weeks.`);
-    return evaluateQuantileForecaster(table, h, (input) => lookup.get(input.region * table.rows + input.origin)![h - 1], { window });
-  });
+  return scoreNetworkSplits(model, config, table, horizons, window, ["test"]).test;
 }
+
+/**
+ * The quantile method (WIS not null at every horizon) with the lowest mean validation WIS over the horizons;
+ * ties go to the earlier method in `validation`'s order. Reads validation scores only.
+ */
+export function selectOnValidation(validation: Record<string, MethodScores>, horizons: readonly number[], rows: { trainEnd: number; validEnd: number }): Selection {
+  const candidates = Object.entries(validation)
+    .filter(([, m]) => m.wis.every((w) => w !== null && Number.isFinite(w)))
+    .map(([method, m]) => ({ method, wis: mean(m.wis as number[]) }));
+  if (candidates.length === 0) throw new DataError("no quantile method to select: every method lacks validation WIS");
+  let best = candidates[0];
+  for (const c of candidates) if (c.wis < best.wis) best = c;
+  const others = candidates.filter((c) => c !== best).map((c) => `${c.method} ${c.wis.toPrecision(4)}`);
+  return {
+    method: best.method,
+    validationWis: best.wis,
+    reason: `lowest mean WIS over horizons ${horizons.join(", ")} on the validation rows [${rows.trainEnd}, ${rows.validEnd}): ${best.wis.toPrecision(4)}${others.length > 0 ? ` (${others.join(", ")})` : ""}`,
+  };
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function quantileScores(evals: QuantileEvaluation[]): MethodScores {
   return {
@@ -119,8 +185,6 @@ function quantileScores(evals: QuantileEvaluation[]): MethodScores {
     coverage95: evals.map((e) => e.coverage95),
   };
 }
-
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** The whole evaluation of one dataset (see the file header). */
 export async function evaluateTransformer(table: SeriesTable, name: string, options: EvaluateTransformerOptions): Promise<TransformerEvaluation> {
@@ -136,6 +200,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   requireComplete(table);
   const beyond = horizons.filter((h) => h > config.horizon);
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks`);
+  const frequency = tableFrequency(table);
   const limits = table.values.map(() => b.trainEnd);
   const fit: FitOptions = {
     ...withDefaults({ seed }, options.fit ?? {}),
@@ -144,39 +209,49 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const training: Record<string, TrainReport[]> = {};
   const calibration: Record<string, Calibration> = {};
   const methods: Record<string, MethodScores> = {};
+  const validation: Record<string, MethodScores> = {};
+  const score = (key: string, model: tf.LayersModel, cfg: TransformerConfig) => {
+    const scores = scoreNetworkSplits(model, cfg, table, horizons, window, ["validation", "test"]);
+    validation[key] = quantileScores(scores.validation);
+    methods[key] = quantileScores(scores.test);
+  };
   const history = trainingRows(table, b.trainEnd);
 
-  log(`${name}: ${table.rows} rows × ${table.regions.length} regions; training rows [0, ${b.trainEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} weeks`);
+  log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} weeks`);
   log("fine-tuning the pretrained transformer");
   const tuned = await finetuneModel(pretrained, config, history, limits, strategy, fit);
   training.transformer = tuned.reports;
-  methods.transformer = quantileScores(scoreNetwork(tuned.model, tuned.config, table, horizons, window));
+  score("transformer", tuned.model, tuned.config);
   calibration.transformer = tuned.calibration;
   tuned.model.dispose();
 
   log("training the same transformer from scratch");
   const scratch = await trainFromScratch(config, history, limits, fit);
   training["transformer-scratch"] = scratch.reports;
-  methods["transformer-scratch"] = quantileScores(scoreNetwork(scratch.model, scratch.config, table, horizons, window));
+  score("transformer-scratch", scratch.model, scratch.config);
   calibration["transformer-scratch"] = scratch.calibration;
   scratch.model.dispose();
 
   log("zero-shot: the pretrained transformer as is");
-  methods["transformer-zero-shot"] = quantileScores(scoreNetwork(pretrained, config, table, horizons, window));
+  score("transformer-zero-shot", pretrained, config);
 
   log("baselines");
-  const baselines = evaluateBaselines(table, horizons, { hubSamples: options.hubSamples, seed, window });
-  for (const method of ["persistence", "seasonal-naive", "ridge", "hub-baseline"] as const) {
-    const rows = horizons.map((h) => baselines.results.find((r) => r.method === method && r.horizon === h)!);
-    methods[method] = {
-      rmse: rows.map((r) => r.rmse),
-      mae: rows.map((r) => r.mae),
-      pcc: rows.map((r) => r.pcc),
-      wis: rows.map((r) => r.meanWis ?? null),
-      coverage50: rows.map((r) => r.coverage50 ?? null),
-      coverage95: rows.map((r) => r.coverage95 ?? null),
-    };
+  for (const [split, into] of [["validation", validation], ["test", methods]] as const) {
+    const baselines = evaluateBaselines(table, horizons, { hubSamples: options.hubSamples, seed, window, split });
+    for (const method of ["persistence", "seasonal-naive", "ridge", "hub-baseline"] as const) {
+      const rows = horizons.map((h) => baselines.results.find((r) => r.method === method && r.horizon === h)!);
+      into[method] = {
+        rmse: rows.map((r) => r.rmse),
+        mae: rows.map((r) => r.mae),
+        pcc: rows.map((r) => r.pcc),
+        wis: rows.map((r) => r.meanWis ?? null),
+        coverage50: rows.map((r) => r.coverage50 ?? null),
+        coverage95: rows.map((r) => r.coverage95 ?? null),
+      };
+    }
   }
+  const selected = selectOnValidation(validation, horizons, b);
+  log(`selected on validation: ${selected.method} (${selected.reason})`);
 
   let transfer: TransferResult | null = null;
   if (options.transfer ?? true) {
@@ -199,10 +274,13 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     protocol: "colagnn",
     horizons,
     window,
+    frequency,
     context: config.context,
     split: { rows: table.rows, trainEnd: b.trainEnd, validEnd: b.validEnd },
     strategy,
     methods,
+    validation,
+    selected,
     transfer,
     training,
     calibration,
@@ -214,7 +292,10 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
 export function formatEvaluation(e: TransformerEvaluation): string {
   const names = Object.keys(e.methods);
   const width = Math.max(...names.map((n) => n.length)) + 2;
-  const lines: string[] = [`${e.dataset} — protocol ${e.protocol} (window ${e.window}; transformer context ${e.context} weeks, fine-tune "${e.strategy}")`];
+  const lines: string[] = [
+    `${e.dataset} — protocol ${e.protocol} (window ${e.window}; transformer context ${e.context} weeks, fine-tune "${e.strategy}")`,
+    `test rows [${e.split.validEnd}, ${e.split.rows}); validation rows [${e.split.trainEnd}, ${e.split.validEnd})`,
+  ];
   const metrics: [keyof MethodScores, string, number][] = [
     ["rmse", "RMSE", 0],
     ["mae", "MAE", 0],
@@ -230,6 +311,14 @@ export function formatEvaluation(e: TransformerEvaluation): string {
       lines.push(`${n.padEnd(width)}${row.map((v) => (v === null ? "–" : v.toFixed(digits)).padStart(9)).join("")}`);
     }
   }
+  lines.push("", `${"validation mean WIS".padEnd(width)}${e.horizons.map((h) => `h=${h}`.padStart(9)).join("")}      mean`);
+  for (const n of Object.keys(e.validation)) {
+    const row = e.validation[n].wis;
+    if (row.some((v) => v === null)) continue;
+    const m = mean(row as number[]);
+    lines.push(`${n.padEnd(width)}${row.map((v) => v!.toFixed(0).padStart(9)).join("")}${m.toFixed(1).padStart(10)}${n === e.selected.method ? "  ← selected" : ""}`);
+  }
+  lines.push(`selected: ${e.selected.method} — ${e.selected.reason}`);
   if (e.transfer) {
     const t = e.transfer;
     lines.push(

@@ -4,13 +4,25 @@
  */
 import { tf } from "./backend.js";
 import type { TransformerConfig } from "./model.js";
-import { FEATURES, makeBatch, phaseFromDates, phaseFromStart, phaseFromWeeks, type Pick, type WeeklySeries } from "./windows.js";
+import { FEATURES, makeBatch, phaseFromDates, phaseFromWeeks, scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import type { SeriesTable } from "../series-csv.js";
+import { tableFrequency } from "../frequency.js";
 
-/** The regions of a table as weekly series (phase of the year from its weeks or dates; W40 start otherwise). */
+/**
+ * The regions of a table as the series the network reads: phase of the year from its MMWR weeks or its dates,
+ * at the frequency read from them (or forced, `table.frequency`; frequency.ts); no phase (NaN: the phase
+ * features are 0) for a table without row times. Rows [0, rows) only.
+ *
+ * @throws DataError for dates that are neither weekly nor daily throughout (unless the frequency is forced).
+ */
 export function seriesFromTable(table: SeriesTable, rows = table.rows): WeeklySeries[] {
-  const phase = table.weeks ? phaseFromWeeks(table.weeks.slice(0, rows)) : table.dates ? phaseFromDates(table.dates.slice(0, rows)) : phaseFromStart(rows);
-  return table.values.map((v) => ({ values: v.slice(0, rows), phase }));
+  const frequency = tableFrequency(table);
+  const phase = table.weeks ? phaseFromWeeks(table.weeks.slice(0, rows)) : table.dates ? phaseFromDates(table.dates.slice(0, rows)) : new Float64Array(rows).fill(NaN);
+  const rowsPerYear = frequency === "daily" ? 365.25 : 52;
+  return table.values.map((v) => {
+    const values = v.slice(0, rows);
+    return { values, phase, rowsPerYear, floors: scaleFloors(values) };
+  });
 }
 
 /**

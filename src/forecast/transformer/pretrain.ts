@@ -8,7 +8,7 @@ import { generateCorpus, type CorpusSeries } from "../corpus.js";
 import { createRandom } from "../../random.js";
 import { buildModel, DEFAULT_CONFIG, type TransformerConfig } from "./model.js";
 import { trainModel, type EpochInfo, type SampleSet, type TrainReport } from "./train.js";
-import { trainingPicks, type Pick, type WeeklySeries } from "./windows.js";
+import { scaleFloors, trainingPicks, type Pick, type WeeklySeries } from "./windows.js";
 import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
 import { withDefaults } from "../../defaults.js";
@@ -51,7 +51,7 @@ export const PRETRAIN_DEFAULTS = Object.freeze({
 export function weeklyFromCorpus(s: CorpusSeries): WeeklySeries {
   const weeksPerYear = 365.25 / 7;
   const phase = Float64Array.from(s.values, (_, t) => ((s.meta.startWeek + t) % weeksPerYear) / weeksPerYear);
-  return { values: s.values, phase };
+  return { values: s.values, phase, floors: scaleFloors(s.values) };
 }
 
 export interface PretrainResult {

@@ -5,12 +5,16 @@
  * A sample is (series, origin o): the input holds rows o − C + 1 … o (C = the context), the target rows
  * o + 1 … o + H. Each window is scaled by its own level s — the mean of the observed values in the last
  * 52 rows of the input (all of it if shorter) — so one model serves counts in the tens or the tens of
- * thousands and a percentage; predictions are multiplied back by s. Rows before the series start, or
+ * thousands and a percentage; predictions are multiplied back by s. The level is floored by the series' own
+ * history (`scaleFloors`): s = max(window mean, floor), so a window of zeros or near-zeros in a low-count
+ * series is not divided by ~0 (the old fallback, 1 for a mean of 0, gave scaled targets in the tens of
+ * thousands); windows whose mean is above the floor are scaled exactly as before. Rows before the series start, or
  * missing, are 0 with mask 0; target rows that are missing or at/after `limit` (the end of what training
  * may see) are masked out of the loss, so a training sample never reads a row it must not.
  *
  * Per input row, F = 4 features: the scaled value, the observed mask, and sin/cos of the phase of the year
- * (seasonality: winter flu waves).
+ * (seasonality: winter flu waves), from the real row times (MMWR weeks or dates, weekly or daily); both 0 for
+ * a series without row times (phase NaN) — no invented calendar.
  */
 import { mmwrWeeksInYear, type EpiWeek } from "../series-csv.js";
 
@@ -22,8 +26,15 @@ export const SCALE_ROWS = 52;
 export interface WeeklySeries {
   /** NaN where missing. */
   values: Float64Array;
-  /** Phase of the year in [0, 1) per row (week of year / weeks in that year). */
+  /** Phase of the year in [0, 1) per row (week of year / weeks in that year, or day of year / 365.25); NaN: no calendar. */
   phase: Float64Array;
+  /** Rows per year, for the phase of rows before the series start (default 52: weekly; 365.25 for daily rows). */
+  rowsPerYear?: number;
+  /**
+   * `scaleFloors(values)`, precomputed (optional: computed from rows ≤ the origin on the fly when absent).
+   * Must be recomputed whenever `values` change.
+   */
+  floors?: Float64Array;
 }
 
 export interface WindowShape {
@@ -42,7 +53,7 @@ export function phaseFromWeeks(weeks: readonly EpiWeek[]): Float64Array {
   return Float64Array.from(weeks, (w) => (w.week - 1) / mmwrWeeksInYear(w.year));
 }
 
-/** Phase from ISO dates (day of year / 365.25). */
+/** Phase from ISO dates (day of year / 365.25), weekly or daily rows alike. */
 export function phaseFromDates(dates: readonly string[]): Float64Array {
   return Float64Array.from(dates, (d) => {
     const t = Date.parse(d.slice(0, 10) + "T00:00:00Z");
@@ -57,8 +68,55 @@ export function phaseFromStart(rows: number, startWeek = 40): Float64Array {
   return Float64Array.from({ length: rows }, (_, t) => (((startWeek - 1 + t) % 52) + 52) % 52 / 52);
 }
 
-/** The scale of the window ending at `origin`: mean of observed values in its last SCALE_ROWS rows (1 if none or all 0). */
-export function windowScale(values: Float64Array, origin: number, context: number): number {
+/**
+ * Fraction of the mean of a series' history that floors its window scale. 10%: a window whose level has
+ * fallen below a tenth of the series' usual level (the trough between seasons, a run of zeros) is scaled as
+ * if it were at that tenth, so its scaled values and targets stay ≤ 10 × (value / usual level); a larger
+ * fraction would start to rescale ordinary off-season windows of seasonal series (their means are commonly
+ * 10–30% of the annual mean), which the pretrained network saw unfloored. Chosen by that argument, not tuned.
+ */
+export const SCALE_FLOOR_FRACTION = 0.1;
+
+/**
+ * The scale floor of a series at each row t, from its own history up to t only (causal, so a window never
+ * reads a later row through its floor, and a training window never reads past its limit):
+ * max(SCALE_FLOOR_FRACTION × mean of the observed |values| in rows 0 … t, the smallest positive observed value
+ * in rows 0 … t), or 1 while no positive value has been observed yet. For counts the smallest positive value
+ * is typically 1 (one case), for rates one reporting unit: a window mean below it is noise around zero.
+ */
+export function scaleFloors(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  let sum = 0;
+  let count = 0;
+  let minPositive = Infinity;
+  for (let t = 0; t < values.length; t++) {
+    const v = values[t];
+    if (Number.isFinite(v)) {
+      const a = Math.abs(v);
+      sum += a;
+      count++;
+      if (a > 0 && a < minPositive) minPositive = a;
+    }
+    out[t] = minPositive === Infinity ? 1 : Math.max(SCALE_FLOOR_FRACTION * (sum / count), minPositive);
+  }
+  return out;
+}
+
+/** `scaleFloors(values)[origin]` without the other rows (reads rows 0 … origin). */
+export function scaleFloorAt(values: Float64Array, origin: number): number {
+  return scaleFloors(values.subarray(0, origin + 1))[origin];
+}
+
+/** The series with its floors precomputed (call again after changing its values). */
+export function withFloors<S extends WeeklySeries>(series: S): S {
+  return { ...series, floors: scaleFloors(series.values) };
+}
+
+/**
+ * The scale of the window ending at `origin`: max(mean of the observed |values| in its last SCALE_ROWS rows,
+ * `floor`), and 1 when that is 0 (no observed value and no floor).
+ */
+export function windowScale(values: Float64Array, origin: number, context: number, floor = 0): number {
   const from = Math.max(0, origin - Math.min(context, SCALE_ROWS) + 1);
   let sum = 0;
   let count = 0;
@@ -69,17 +127,19 @@ export function windowScale(values: Float64Array, origin: number, context: numbe
       count++;
     }
   }
-  const s = count > 0 ? sum / count : 0;
+  const s = Math.max(count > 0 ? sum / count : 0, floor);
   return s > 1e-9 ? s : 1;
 }
 
 /**
  * Writes the input of sample `b` into `x` ([B, C, F], row-major) and returns its scale. Reads rows
- * origin − C + 1 … origin only.
+ * origin − C + 1 … origin only (and rows 0 … origin for the scale floor).
  */
 export function fillInput(series: WeeklySeries, origin: number, context: number, x: Float32Array, b: number): number {
-  const s = windowScale(series.values, origin, context);
+  const floor = series.floors ? series.floors[origin] : scaleFloorAt(series.values, origin);
+  const s = windowScale(series.values, origin, context, floor);
   const base = b * context * FEATURES;
+  const rowsPerYear = series.rowsPerYear ?? 52;
   for (let i = 0; i < context; i++) {
     const t = origin - context + 1 + i;
     const o = base + i * FEATURES;
@@ -87,9 +147,10 @@ export function fillInput(series: WeeklySeries, origin: number, context: number,
     const observed = Number.isFinite(v);
     x[o] = observed ? v / s : 0;
     x[o + 1] = observed ? 1 : 0;
-    const phase = t >= 0 ? series.phase[t] : series.phase[0] - (-t % 52) / 52;
-    x[o + 2] = Math.sin(2 * Math.PI * phase);
-    x[o + 3] = Math.cos(2 * Math.PI * phase);
+    const phase = t >= 0 ? series.phase[t] : series.phase[0] - (-t % rowsPerYear) / rowsPerYear;
+    const calendar = Number.isFinite(phase);
+    x[o + 2] = calendar ? Math.sin(2 * Math.PI * phase) : 0;
+    x[o + 3] = calendar ? Math.cos(2 * Math.PI * phase) : 0;
   }
   return s;
 }

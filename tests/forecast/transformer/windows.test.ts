@@ -6,7 +6,20 @@
  * are masked; training picks never reach past a limit.
  */
 import { describe, expect, it } from "vitest";
-import { FEATURES, SCALE_ROWS, fillInput, fillTarget, makeBatch, trainingPicks, windowScale } from "../../../src/forecast/transformer/windows.js";
+import {
+  FEATURES,
+  SCALE_FLOOR_FRACTION,
+  SCALE_ROWS,
+  fillInput,
+  fillTarget,
+  makeBatch,
+  scaleFloorAt,
+  scaleFloors,
+  trainingPicks,
+  windowScale,
+  withFloors,
+} from "../../../src/forecast/transformer/windows.js";
+import { createRandom } from "../../../src/random.js";
 import { series } from "./helpers.js";
 
 /** The input of one sample, and its scale. */
@@ -49,9 +62,9 @@ describe("fillInput", () => {
       const v = values[origin - 103 + i];
       expect(x[i * FEATURES]).toBeCloseTo(Number.isFinite(v) ? v / expected : 0, 6);
     }
-    // A row 53 weeks back is in the input but not in the scale.
+    // A row 53 weeks back is in the input but not in the window mean (0 there keeps the floor below the mean).
     const older = values.slice();
-    older[origin - SCALE_ROWS] = 1e6;
+    older[origin - SCALE_ROWS] = 0;
     expect(input(older, origin, 104).scale).toBe(scale);
     expect(windowScale(Float64Array.from(values), origin, 104)).toBe(scale);
   });
@@ -164,5 +177,65 @@ describe("trainingPicks", () => {
       expect(Number.isFinite(many[p.series].values[p.origin])).toBe(true);
     }
     expect(Math.max(...picks.filter((p) => p.series === 0).map((p) => p.origin))).toBe(68);
+  });
+});
+
+describe("scale floor", () => {
+  it("floors[t] = max(10% of the mean of rows 0…t, the smallest positive value so far), 1 before any positive value", () => {
+    expect(SCALE_FLOOR_FRACTION).toBe(0.1);
+    expect(Array.from(scaleFloors(Float64Array.from([0, NaN, 2, 4, NaN, 0])))).toEqual([1, 1, 2, 2, 2, 2]);
+    // 10% of the mean wins once the level is far above the smallest value: (1 + 1000 + 1000)/3 · 0.1.
+    const f = scaleFloors(Float64Array.from([1, 1000, 1000]));
+    expect(f[0]).toBe(1);
+    expect(f[1]).toBeCloseTo(50.05, 12);
+    expect(f[2]).toBeCloseTo(2001 / 30, 12);
+    // Causal: a row's floor does not move when later rows change; the on-the-fly value equals the precomputed one.
+    const values = Float64Array.from(ramp(80).map((v, t) => (t % 9 === 0 ? 0 : v)));
+    const poisoned = values.slice();
+    poisoned.fill(1e9, 41);
+    expect(Array.from(scaleFloors(poisoned).subarray(0, 41))).toEqual(Array.from(scaleFloors(values).subarray(0, 41)));
+    for (const t of [0, 17, 40, 79]) expect(scaleFloorAt(values, t)).toBe(scaleFloors(values)[t]);
+  });
+
+  it("windows whose mean is above the floor are scaled as before; precomputed floors give the same batch", () => {
+    const s = series(ramp(150));
+    for (const origin of [20, 60, 140]) {
+      const x = new Float32Array(104 * FEATURES);
+      expect(fillInput(s, origin, 104, x, 0)).toBe(windowScale(s.values, origin, 104));
+    }
+    const picks = [20, 60, 140].map((origin) => ({ series: 0, origin }));
+    const a = makeBatch([s], picks, { context: 16, horizon: 4 }, [150]);
+    const b = makeBatch([withFloors(s)], picks, { context: 16, horizon: 4 }, [150]);
+    expect(Array.from(b.x)).toEqual(Array.from(a.x));
+    expect(Array.from(b.scales)).toEqual(Array.from(a.scales));
+  });
+
+  it("a low-count series (mostly zeros, counts 1–20): every scaled input and target stays ≤ its count, where the unfloored window mean gave > 2× the largest count", () => {
+    // Zero weeks with rare small outbreaks: the shape of a small region's counts between seasons.
+    const rng = createRandom(11, 1);
+    const values = Float64Array.from({ length: 300 }, () => (rng.next() < 0.03 ? 1 + Math.floor(20 * rng.next()) : 0));
+    const s = series(values);
+    const shape = { context: 16, horizon: 4 };
+    const picks = trainingPicks([s], [300], 4, 1);
+    const batch = makeBatch([s], picks, shape, [300]);
+    // Every floor is ≥ the smallest positive count seen so far, here 1 once any count was observed, and 1 before:
+    // so |scaled| ≤ the value itself ≤ 20.
+    const top = Math.max(...values);
+    let maxTarget = 0;
+    for (let i = 0; i < batch.y!.length; i += 2) maxTarget = Math.max(maxTarget, batch.y![i]);
+    let maxInput = 0;
+    for (let i = 0; i < batch.x.length; i += FEATURES) maxInput = Math.max(maxInput, batch.x[i]);
+    expect(maxTarget).toBeLessThanOrEqual(top);
+    expect(maxInput).toBeLessThanOrEqual(top);
+    expect(maxTarget).toBeGreaterThan(0);
+    // Without the floor (window mean alone) the same targets exceed twice the largest count: one count of c in an
+    // otherwise zero 16-week window has mean c/16, and a later count c' becomes 16·c'/c — the blow-up the floor removes.
+    let unfloored = 0;
+    picks.forEach((p, b) => {
+      const scale = windowScale(values, p.origin, 16);
+      for (let h = 1; h <= 4 && p.origin + h < 300; h++) unfloored = Math.max(unfloored, values[p.origin + h] / scale);
+      expect(batch.scales[b]).toBeGreaterThanOrEqual(1);
+    });
+    expect(unfloored).toBeGreaterThan(2 * top);
   });
 });

@@ -1,0 +1,221 @@
+/**
+ * Exact event-driven simulation with non-exponential periods (issue 14, item 1), after Kiss, Miller &
+ * Simon (2017, Appendix A.1.2: EoN's `fast_nonMarkov_SIR`), generalised to progressive compartmental
+ * models. A node's future after infection depends on nothing but its own draws, so when a node enters a
+ * compartment we draw how long it stays (its duration, or Exp(total rate) where the compartment keeps
+ * exponential exits) and where it goes next. When it enters an infectious compartment with stay D, each
+ * out-arc transmits at rate β·w while it is there: the arc fires before the node leaves with probability
+ * 1 − e^(−β·w·D), at a time drawn from Exp(β·w) truncated at D. All arcs out of one node share its D, so
+ * its transmissions are correlated through its period, as they are in the model.
+ *
+ * One heap entry per node, as in sir-fast.ts: a susceptible node holds its earliest pending infection (and
+ * which compartment it would enter), any other node the end of its current stay. Unweighted arcs are
+ * visited by geometric skipping (only the arcs that transmit cost random numbers); weighted arcs draw one
+ * uniform each. Typed arrays throughout; every draw comes from the run's stream.
+ *
+ * Transmission delays (`model.delays`, per infectious compartment): instead of rate β, each out-arc draws its
+ * own delay τ from the node's entry there and transmits at that time if τ is shorter than the stay (one draw
+ * per arc to a susceptible node; unweighted networks only).
+ *
+ * Supported models (`nonMarkovProblem` says why not otherwise): induced transitions only out of the
+ * susceptible compartment, one per inducing compartment; the susceptible compartment has no spontaneous
+ * exit; no path leads back to an earlier compartment (so a node enters each compartment at most once and a
+ * run is at most n·C + m·(inducing compartments) events); rates, not probabilities.
+ * Nodes seeded outside S start a fresh stay at t = 0.
+ */
+import type { CSR } from "../graph/csr.js";
+import type { CompiledModel } from "../models/compartmental.js";
+import { EXPONENTIAL, FIXED, GAMMA, LOGNORMAL, type CompiledDurations } from "../models/durations.js";
+import { gammaVariate, lognormal, weibull, type Random } from "../random.js";
+import { IndexedMinHeap } from "./heap.js";
+import { SimulationError } from "../errors.js";
+import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
+
+/** Why the kernel cannot run this model (null: it can). */
+export function nonMarkovProblem(m: CompiledModel): string | null {
+  if (m.usesProbabilities) return "a transition is given as a per-step probability; durations run in continuous time with rates";
+  const S = m.susceptible;
+  if (m.spontOffsets[S + 1] > m.spontOffsets[S]) return `"${m.compartments[S]}" has a spontaneous exit; with durations, nodes leave the susceptible compartment only by infection`;
+  const perInducer = new Int32Array(m.nComp);
+  for (let c = 0; c < m.nComp; c++) {
+    for (let j = m.inducedOffsets[c]; j < m.inducedOffsets[c + 1]; j++) {
+      if (c !== S) return `"${m.compartments[c]}" has an induced exit; with durations, only the susceptible compartment has induced transitions`;
+      const by = m.infectious[m.inducedSlot[j]];
+      if (++perInducer[by] > 1) return `"${m.compartments[by]}" induces two transitions; with durations, each infectious compartment induces one`;
+    }
+  }
+  // Progressive: no cycle among the compartments reachable by spontaneous transitions (depth-first search).
+  const colour = new Uint8Array(m.nComp);
+  const cyclic = (c: number): boolean => {
+    colour[c] = 1;
+    for (let j = m.spontOffsets[c]; j < m.spontOffsets[c + 1]; j++) {
+      const to = m.spontTo[j];
+      if (to === S || colour[to] === 1 || (colour[to] === 0 && cyclic(to))) return true;
+    }
+    colour[c] = 2;
+    return false;
+  };
+  for (let c = 0; c < m.nComp; c++) {
+    if (colour[c] === 0 && cyclic(c)) return "a node can come back to a compartment it has left (endemic or cyclic model); durations need a progressive model such as SIR, SEIR or your own without cycles";
+  }
+  return null;
+}
+
+/** Upper bound on the events of one run (each node enters each compartment at most once). */
+export function nonMarkovWork(n: number, m: number, model: CompiledModel): { events: number; formula: string } {
+  const k = model.nSlots;
+  return { events: n * model.nComp + m * k, formula: `n·C + m·k = ${n}·${model.nComp} + ${m}·${k}` };
+}
+
+export function runNonMarkov(
+  csr: CSR,
+  model: CompiledModel,
+  durations: CompiledDurations,
+  delays: CompiledDurations | null,
+  initial: Uint8Array,
+  tmax: number,
+  record: number,
+  rng: Random,
+  options: RunOptions = {},
+): RunOutput {
+  const { n, offsets, targets, weights } = csr;
+  if (delays !== null && !delays.exponentialOnly && weights !== null) {
+    throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
+  }
+  const { nComp, spontOffsets, spontTo, spontRate, spontTotal } = model;
+  const { kind, a: da, b: db } = durations;
+  const S = model.susceptible;
+  // Per compartment: the rate and target of the (single) induced transition it drives, 0 if none.
+  const spreadRate = new Float64Array(nComp);
+  const spreadTo = new Uint8Array(nComp);
+  for (let j = model.inducedOffsets[S]; j < model.inducedOffsets[S + 1]; j++) {
+    const by = model.infectious[model.inducedSlot[j]];
+    spreadRate[by] = model.inducedRate[j];
+    spreadTo[by] = model.inducedTo[j];
+  }
+  const state = initial.slice();
+  /** Susceptible node: the compartment its pending infection leads to; other nodes: where their stay ends. */
+  const nextTo = new Uint8Array(n);
+  const heap = new IndexedMinHeap(n);
+  const heapKeys = heap.keys;
+  const heapItems = heap.items;
+  const heapSlot = heap.slot;
+  const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false, options.historyLimit);
+  const counts = tally.counts;
+  const recorder = new TrajectoryRecorder(nComp, record, tmax, options.maxRecordTimes);
+
+  const delayKind = delays?.kind ?? new Uint8Array(nComp);
+  const delayA = delays?.a ?? new Float64Array(nComp);
+  const delayB = delays?.b ?? new Float64Array(nComp);
+  /** Infectious with a transmission-delay law: each arc to a susceptible node draws its delay. */
+  const spreadDelayed = (v: number, te: number, duration: number, c: number, to: number): void => {
+    const k = delayKind[c];
+    const a1 = delayA[c];
+    const b1 = delayB[c];
+    for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+      const u = targets[a];
+      if (state[u] !== S) continue;
+      const delay = k === FIXED ? a1 : k === GAMMA ? gammaVariate(rng, a1, b1) : k === LOGNORMAL ? lognormal(rng, a1, b1) : weibull(rng, a1, b1);
+      if (!(delay < duration)) continue;
+      const ti = te + delay;
+      const slot = heapSlot[u];
+      if (slot < 0 || ti < heapKeys[slot]) {
+        heap.set(u, ti);
+        nextTo[u] = to;
+      }
+    }
+  };
+
+  /** Node v infectious in a compartment from te for `duration`: the arcs that transmit before it leaves. */
+  const spread = (v: number, te: number, duration: number, beta: number, to: number): void => {
+    const end = offsets[v + 1];
+    if (weights === null) {
+      const scale = beta * duration;
+      if (!(scale > 0)) return; // β = 0 or D = 0: nothing transmits
+      const pTransmit = -Math.expm1(-scale);
+      let a = offsets[v] + Math.floor(-Math.log(1 - rng.next()) / scale);
+      while (a < end) {
+        const u = targets[a];
+        if (state[u] === S) {
+          const ti = te - Math.log(1 - rng.next() * pTransmit) / beta;
+          const slot = heapSlot[u];
+          if (slot < 0 || ti < heapKeys[slot]) {
+            heap.set(u, ti);
+            nextTo[u] = to;
+          }
+        }
+        a += 1 + Math.floor(-Math.log(1 - rng.next()) / scale);
+      }
+    } else {
+      for (let a = offsets[v]; a < end; a++) {
+        const u = targets[a];
+        if (state[u] !== S) continue;
+        const rate = beta * weights[a];
+        if (!(rate > 0)) continue;
+        const x = rng.next();
+        if (x >= -Math.expm1(-rate * duration)) continue;
+        const ti = te - Math.log(1 - x) / rate;
+        const slot = heapSlot[u];
+        if (slot < 0 || ti < heapKeys[slot]) {
+          heap.set(u, ti);
+          nextTo[u] = to;
+        }
+      }
+    }
+  };
+
+  /** Node v enters compartment c at time t: draw its stay and next compartment, then spread if infectious. */
+  const enter = (v: number, c: number, t: number): void => {
+    const k = kind[c];
+    let stay: number;
+    let to = c;
+    if (k === EXPONENTIAL) {
+      const total = spontTotal[c];
+      if (total > 0) {
+        stay = -Math.log(1 - rng.next()) / total;
+        const first = spontOffsets[c];
+        const last = spontOffsets[c + 1] - 1;
+        to = spontTo[first];
+        if (last > first) {
+          // Which exit: in proportion to its rate.
+          let x = rng.next() * total;
+          for (let j = first; j <= last; j++) {
+            to = spontTo[j];
+            x -= spontRate[j];
+            if (x < 0) break;
+          }
+        }
+      } else {
+        stay = Infinity; // never leaves (absorbing, or a rate of 0)
+      }
+    } else {
+      stay = k === FIXED ? da[c] : k === GAMMA ? gammaVariate(rng, da[c], db[c]) : k === LOGNORMAL ? lognormal(rng, da[c], db[c]) : weibull(rng, da[c], db[c]);
+      to = spontTo[spontOffsets[c]];
+    }
+    if (stay === Infinity) heap.remove(v);
+    else {
+      heap.set(v, t + stay);
+      nextTo[v] = to;
+    }
+    if (delayKind[c] !== EXPONENTIAL) spreadDelayed(v, t, stay, c, spreadTo[c]);
+    else if (spreadRate[c] > 0) spread(v, t, stay, spreadRate[c], spreadTo[c]);
+  };
+
+  // Seeds (and nodes placed elsewhere) start a fresh stay at t = 0; every state is set before anyone spreads.
+  for (let v = 0; v < n; v++) if (state[v] !== S) enter(v, state[v], 0);
+
+  let t = 0;
+  while (heap.size > 0) {
+    const te = heapKeys[0];
+    if (te > tmax || te === Infinity) break;
+    const v = heapItems[0];
+    recorder.advanceTo(te, counts);
+    t = te;
+    const from = state[v];
+    const to = nextTo[v];
+    state[v] = to;
+    tally.move(v, from, to, te);
+    enter(v, to, te);
+  }
+  return tally.output(recorder, state, heap.size > 0 && tmax !== Infinity ? tmax : t);
+}

@@ -1,0 +1,109 @@
+/**
+ * Honest selection (src/forecast/transformer/evaluate.ts): every method is scored on the protocol's validation
+ * rows [⌊0.5n⌋, ⌊0.7n⌋) beside the test rows, and the method `evaluate` selects is the quantile method with the
+ * lowest mean validation WIS. End to end on a tiny network: poisoning every test row (after the validation rows)
+ * leaves the training, the validation scores and the selection bit-identical, while the test scores move; and
+ * for each origin from the last training row on, poisoning every row after it leaves the fitted networks'
+ * forecasts from that origin bit-identical.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { initTf, type tf } from "../../../src/forecast/transformer/backend.js";
+import { buildModel } from "../../../src/forecast/transformer/model.js";
+import {
+  evaluateTransformer,
+  formatEvaluation,
+  networkForecasts,
+  selectOnValidation,
+  trainingRows,
+  type MethodScores,
+  type TransformerEvaluation,
+} from "../../../src/forecast/transformer/evaluate.js";
+import { finetuneModel, trainFromScratch, type FitResult } from "../../../src/forecast/transformer/fit.js";
+import type { SeriesTable } from "../../../src/forecast/series-csv.js";
+import { QUICK, TINY, seasonalTable } from "./helpers.js";
+
+let pretrained: tf.LayersModel;
+
+beforeAll(async () => {
+  await initTf();
+  pretrained = buildModel(TINY, 1);
+});
+
+function run(table: SeriesTable): Promise<TransformerEvaluation> {
+  return evaluateTransformer(table, "tiny", { pretrained, config: TINY, horizons: [2, 4], fit: { epochs: QUICK.epochs, batchSize: QUICK.batchSize }, transfer: false, hubSamples: 50, seed: 0 });
+}
+
+const scores = (wis: (number | null)[]): MethodScores => ({ rmse: [1, 1], mae: [1, 1], pcc: [0, 0], wis, coverage50: wis.map(() => null), coverage95: wis.map(() => null) });
+
+describe("selectOnValidation", () => {
+  it("the quantile method with the lowest mean validation WIS; point methods (WIS null) are not candidates; ties keep the earlier method", () => {
+    const s = selectOnValidation({ a: scores([10, 30]), b: scores([12, 20]), point: scores([null, null]), c: scores([16, 16]) }, [2, 4], { trainEnd: 60, validEnd: 84 });
+    expect(s.method).toBe("b");
+    expect(s.validationWis).toBe(16);
+    expect(s.reason).toBe("lowest mean WIS over horizons 2, 4 on the validation rows [60, 84): 16.00 (a 20.00, c 16.00)");
+    expect(() => selectOnValidation({ point: scores([null, null]) }, [2, 4], { trainEnd: 60, validEnd: 84 })).toThrow(/no quantile method/);
+  });
+});
+
+describe("evaluate: selection on the validation rows", () => {
+  it("poisoning every test row leaves training, validation scores and the selection bit-identical; test scores change", async () => {
+    const clean = seasonalTable(120);
+    const poisoned = seasonalTable(120);
+    const validEnd = 84; // ⌊0.7 · 120⌋
+    for (const v of poisoned.values) for (let t = validEnd; t < v.length; t++) v[t] = 50 * v[t] + 1e5;
+    const a = await run(clean);
+    const b = await run(poisoned);
+    expect(a.split).toEqual({ rows: 120, trainEnd: 60, validEnd });
+    expect(Object.keys(a.validation)).toEqual(Object.keys(a.methods));
+    expect(b.validation).toEqual(a.validation);
+    expect(b.selected).toEqual(a.selected);
+    expect(b.calibration).toEqual(a.calibration);
+    expect(b.training.transformer.map((r) => r.trainLoss)).toEqual(a.training.transformer.map((r) => r.trainLoss));
+    // The poison reached the test scores of every method (so the equalities above could have failed).
+    for (const name of Object.keys(a.methods)) expect(b.methods[name].rmse[0]).not.toBe(a.methods[name].rmse[0]);
+    // The selection is the argmin of the reported validation WIS, among the quantile methods.
+    const means = Object.entries(a.validation)
+      .filter(([, m]) => m.wis.every((w) => w !== null))
+      .map(([name, m]) => [name, ((m.wis[0] as number) + (m.wis[1] as number)) / 2] as const);
+    expect(means.map(([n]) => n)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]);
+    const best = means.reduce((x, y) => (y[1] < x[1] ? y : x));
+    expect(a.selected.method).toBe(best[0]);
+    expect(a.selected.validationWis).toBe(best[1]);
+    // The text output has the validation WIS table with the selected row marked, and the reason.
+    const text = formatEvaluation(a);
+    expect(text).toContain("validation mean WIS");
+    expect(text).toMatch(new RegExp(`\\n${a.selected.method} +[\\d ]+ +[\\d.]+  ← selected\\n`));
+    expect(text).toContain(`selected: ${a.selected.method} — lowest mean WIS over horizons 2, 4 on the validation rows [60, 84)`);
+  });
+});
+
+describe("evaluate: poisoning every row after each origin", () => {
+  it("fine-tuned, from-scratch and zero-shot forecasts from that origin are bit-identical (origins from the last training row to the end)", async () => {
+    const rows = 120;
+    const trainEnd = 60; // ⌊0.5 · 120⌋: the networks are fitted on rows [0, 60) (evaluate's trainingRows)
+    const limits = [trainEnd, trainEnd];
+    const fitAll = async (t: SeriesTable): Promise<FitResult[]> => {
+      const history = trainingRows(t, trainEnd);
+      return [await finetuneModel(pretrained, TINY, history, limits, "both", { epochs: 1, batchSize: 32 }), await trainFromScratch(TINY, history, limits, { epochs: 1, batchSize: 32 })];
+    };
+    const forecasts = (fits: FitResult[], t: SeriesTable, origin: number) => {
+      const picks = [0, 1].map((series) => ({ series, origin }));
+      const nets = [...fits.map((f) => [f.model, f.config] as const), [pretrained, TINY] as const];
+      return nets.map(([model, config]) => networkForecasts(model, config, t, picks).map((byH) => byH.map((q) => Array.from(q))));
+    };
+    const table = seasonalTable(rows);
+    const clean = await fitAll(table);
+    // Origins: the last training row (its later rows are every validation and test row), the last validation
+    // origins, test origins, the last origin with a full horizon of targets.
+    for (const origin of [trainEnd - 1, 70, 83, 84, 100, rows - 5]) {
+      const poisoned = seasonalTable(rows);
+      for (const v of poisoned.values) for (let t = origin + 1; t < rows; t++) v[t] = t % 2 === 0 ? 1e7 : 0;
+      const dirty = await fitAll(poisoned);
+      expect(forecasts(dirty, poisoned, origin)).toEqual(forecasts(clean, table, origin));
+      // One row later the poison is read (so the equality above could fail).
+      expect(forecasts(dirty, poisoned, origin + 1)[0]).not.toEqual(forecasts(clean, table, origin + 1)[0]);
+      for (const f of dirty) f.model.dispose();
+    }
+    for (const f of clean) f.model.dispose();
+  });
+});
