@@ -45,7 +45,10 @@ export interface App {
    * after `store.recoverInterrupted(reason, { keepQueued: true })`.
    */
   recover(): { requeued: number; failed: number };
-  /** Stop the job queues, runs and forecasts (running jobs fail with "the server stopped"); the store stays open. */
+  /**
+   * Stop the job queues, runs and forecasts (running jobs fail with "the server stopped") and the network
+   * pool; the store stays open.
+   */
   close(): Promise<void>;
 }
 
@@ -161,9 +164,11 @@ export function createApp(deps: {
   });
   app.use("/v1", presetsRouter(ctx, deps.scenariosDir ?? join(packageRoot(), "scenarios")));
   const forecasts = forecastsRouter(ctx);
+  // One pool for the heavy work of requests (network building, parsing, large bodies), off the event loop.
+  const networks = networksRouter(ctx);
   // Before the forecasts router: its /forecasts/:id would take "regional" for an id.
   const regional = regionalRouter(ctx);
-  app.use("/v1", networksRouter(ctx), runsRouter(ctx), eventsRouter(ctx), regional.router, forecasts.router);
+  app.use("/v1", networks.router, runsRouter(ctx, networks.tasks), eventsRouter(ctx), regional.router, forecasts.router);
   const webRoot = deps.webRoot === undefined ? join(packageRoot(), "dist", "web") : deps.webRoot;
   if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
     // Hashed assets never change under their name; index.html is revalidated so a new build shows at once.
@@ -179,9 +184,9 @@ export function createApp(deps: {
   return {
     app,
     jobs,
-    recover: () => requeueStored(store, jobs, forecasts.queue, options),
+    recover: () => requeueStored(store, jobs, forecasts.queue, options, networks.tasks),
     close: async () => {
-      await Promise.all([jobs.close(), forecasts.queue.close(), regional.close()]);
+      await Promise.all([jobs.close(), forecasts.queue.close(), regional.close(), networks.tasks.close()]);
     },
   };
 }

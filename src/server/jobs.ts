@@ -25,8 +25,11 @@ import { Scheduler } from "./scheduler.js";
 /** A run request, validated and resolved: what a job needs to run. */
 export interface PreparedJob {
   name: string;
-  /** Build the network (generate, or decode a stored one); called when the job starts. */
-  network(): Graph | CSR;
+  /**
+   * Build the network (generate, or decode a stored one); called when the job starts. The server builds it
+   * in the network pool (a promise), off the event loop.
+   */
+  network(): Graph | CSR | Promise<Graph | CSR>;
   /** The spec to run, or, for a sweep, one spec per point. */
   spec: AnySpec;
   points?: { label: string; values: Record<string, number>; spec: AnySpec }[];
@@ -170,7 +173,8 @@ export class JobQueue {
     // Yield once so that a cancel sent right after submitting is seen before any work starts.
     await new Promise((resolve) => setImmediate(resolve));
     if (signal.aborted) throw new Error("stopped before it started");
-    const network = job.network();
+    const network = await job.network();
+    if (signal.aborted) throw new Error("stopped before it started");
     const workers = this.options.workers ?? availableParallelism();
     const redis = this.options.redis;
     const run = async (spec: AnySpec, offset: number): Promise<SimulationResult> => {

@@ -6,22 +6,27 @@
  * or a network file as the body, its format from `?format=` or the Content-Type: text/csv,
  * text/tab-separated-values, application/gexf+xml, application/graphml+xml, application/json (a JSON body
  * with a top-level `generate` is a generator request; any other JSON body is a graphology export).
+ *
+ * Nothing heavy runs on the event loop: uploads stream to a temporary file (upload.ts), and parsing,
+ * generating, encoding and the layout of `GET …/graph` run in the network pool (network-tasks.ts).
  */
 import express, { type Request, type Response, type Router } from "express";
 import { randomUUID } from "node:crypto";
-import type Graph from "graphology";
-import { compile } from "../graph/csr.js";
-import { degreeStats } from "../graph/stats.js";
-import { GENERATORS, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
-import { parseNetwork, type NetworkFormat } from "../graph/io/index.js";
+import { readFile } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { GENERATORS } from "../graph/generators/index.js";
+import type { NetworkFormat } from "../graph/io/index.js";
 import { didYouMean } from "../scenario/suggest.js";
 import type { NetworkRow } from "../store/types.js";
-import { decodeSerialized, encodeGraph } from "./codec.js";
-import { checkGeneratedSize, checkGraphSize } from "./limits.js";
-import { withCircularLayout } from "./layout.js";
+import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
+import { runNetworkTask, type NetworkTask, type NetworkTaskResult } from "./network-build.js";
+import { NetworkTasks } from "./network-tasks.js";
 import { HttpProblem, validationProblem } from "./problems.js";
 import { GenerateNetworkRequestSchema, NetworkUploadQuerySchema, PageQuerySchema } from "./schemas.js";
 import { notFound, parseQuery, type ApiContext } from "./context.js";
+import { limitBytes, receiveUpload } from "./upload.js";
 
 const CONTENT_TYPES: Record<string, NetworkFormat | "json"> = {
   "text/csv": "csv",
@@ -45,7 +50,8 @@ function summary(row: NetworkRow): NetworkRow {
   return { id: row.id, name: row.name, createdAt: row.createdAt, source: row.source, n: row.n, m: row.m, directed: row.directed, stats: row.stats };
 }
 
-function generated(body: unknown, ctx: ApiContext): { graph: Graph; name: string; source: unknown } {
+/** A generator request, validated, with its expected size checked: the task for the network pool. */
+function generatorTask(body: unknown, ctx: ApiContext): { task: Extract<NetworkTask, { kind: "generate" }>; name: string; source: unknown } {
   const parsed = GenerateNetworkRequestSchema.safeParse(body);
   if (!parsed.success) throw validationProblem(parsed.error, [], "A generator request is { generate: { type, ...parameters }, seed?, name? }.");
   const { generate, seed = 0, name } = parsed.data;
@@ -59,49 +65,89 @@ function generated(body: unknown, ctx: ApiContext): { graph: Graph; name: string
     });
   }
   checkGeneratedSize(generate, ctx.options, "generate");
-  const graph = generateGraph(generate as GeneratorSpec, seed) as unknown as Graph;
   const n = (generate as { n?: unknown }).n;
-  return { graph, name: name ?? `${info.id}${typeof n === "number" ? ` n=${n}` : ""} seed=${seed}`, source: { generate, seed } };
+  return {
+    task: { kind: "generate", generate, seed, limits: sizeLimits(ctx) },
+    name: name ?? `${info.id}${typeof n === "number" ? ` n=${n}` : ""} seed=${seed}`,
+    source: { generate, seed },
+  };
 }
 
-function uploaded(text: string, format: NetworkFormat, query: { name?: string; directed?: string }): { graph: Graph; name: string; source: unknown } {
-  const graph = parseNetwork(text, format, { file: "upload", ...(query.directed !== undefined ? { directed: query.directed === "true" } : {}) });
-  return { graph, name: query.name ?? `upload.${format}`, source: { upload: format } };
+const sizeLimits = (ctx: ApiContext): SizeLimits => ({ maxNodes: ctx.options.maxNodes, maxEdges: ctx.options.maxEdges });
+
+/**
+ * Work this small runs in the request (a few milliseconds), sparing the hop to the pool and, after 2 s idle,
+ * a thread start: uploads up to 16 KiB, generated networks of at most 5,000 nodes and edges (expected).
+ */
+const SMALL_UPLOAD = 16 * 1024;
+const SMALL_NETWORK = 5_000;
+
+/** JSON bodies up to this size are read here (a generator request is small); larger ones in the pool. */
+const SMALL_JSON = 64 * 1024;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpProblem(400, "malformed-json", "The body is not valid JSON", `the body is not valid JSON: ${(error as Error).message}.`);
+  }
 }
 
-export function networksRouter(ctx: ApiContext): Router {
+const isGeneratorRequest = (body: unknown): boolean => typeof body === "object" && body !== null && !Array.isArray(body) && "generate" in body;
+
+export interface NetworksRoutes {
+  router: Router;
+  /** The network pool (building, parsing, serialising off the event loop); App.close() closes it. */
+  tasks: NetworkTasks;
+}
+
+export function networksRouter(ctx: ApiContext, tasks: NetworkTasks = new NetworkTasks()): NetworksRoutes {
   const router = express.Router();
   const { store } = ctx;
-  // One parser for every upload format, with the upload limit; JSON is parsed here so both JSON uses share it.
-  const raw = express.raw({ type: () => true, limit: ctx.options.uploadLimit });
+  const uploadLimit = limitBytes(ctx.options.uploadLimit);
 
-  router.post("/networks", ctx.limitCreation, raw, (req: Request, res: Response) => {
+  router.post("/networks", ctx.limitCreation, async (req: Request, res: Response) => {
     const query = parseQuery(NetworkUploadQuerySchema, req);
     const contentType = req.headers["content-type"]?.split(";")[0].trim().toLowerCase();
     const format = (query.format as NetworkFormat | undefined) ?? (contentType && Object.hasOwn(CONTENT_TYPES, contentType) ? CONTENT_TYPES[contentType] : undefined);
-    if (format === undefined) throw unsupported(contentType);
-    const text = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
-    let made: { graph: Graph; name: string; source: unknown };
-    if (format === "json" && query.format === undefined) {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        throw new HttpProblem(400, "malformed-json", "The body is not valid JSON", `the body is not valid JSON: ${(error as Error).message}.`);
-      }
-      const isGenerate = typeof body === "object" && body !== null && !Array.isArray(body) && "generate" in body;
-      made = isGenerate ? generated(body, ctx) : uploaded(text, "json", query);
-    } else {
-      made = uploaded(text, format, query);
+    if (format === undefined) {
+      req.resume();
+      throw unsupported(contentType);
     }
-    const { graph } = made;
-    checkGraphSize(graph.order, graph.size, ctx.options, "(body)");
-    const csr = compile(graph);
-    const row = store.insertNetwork(
-      { id: randomUUID(), name: made.name, source: made.source, n: graph.order, m: graph.size, directed: csr.directed, stats: degreeStats(csr) },
-      encodeGraph(graph),
-    );
-    res.status(201).location(`/v1/networks/${row.id}`).json(summary(row));
+    // The body goes to a temporary file (413 over the cap); parsing and building run in the network pool.
+    const upload = await receiveUpload(req, uploadLimit);
+    try {
+      const maybeRequest = format === "json" && query.format === undefined;
+      const directed = query.directed !== undefined ? { directed: query.directed === "true" } : {};
+      let request: unknown;
+      let result: NetworkTaskResult | undefined;
+      if (maybeRequest && upload.bytes <= SMALL_JSON) {
+        const body = parseJson(await readFile(upload.path, "utf8"));
+        if (isGeneratorRequest(body)) request = body;
+      }
+      if (request === undefined) {
+        const task: NetworkTask = { kind: "upload", path: upload.path, format: format as NetworkFormat, maybeRequest: maybeRequest && upload.bytes > SMALL_JSON, ...directed, limits: sizeLimits(ctx) };
+        result = upload.bytes <= SMALL_UPLOAD ? runNetworkTask(task) : await tasks.run(task);
+        if ("request" in result) request = result.request;
+      }
+      let name: string;
+      let source: unknown;
+      if (request !== undefined) {
+        const made = generatorTask(request, ctx);
+        const size = estimateGeneratedSize(made.task.generate);
+        result = size.n + size.m <= SMALL_NETWORK ? runNetworkTask(made.task) : await tasks.run(made.task);
+        ({ name, source } = made);
+      } else {
+        name = query.name ?? `upload.${format}`;
+        source = { upload: format };
+      }
+      if (result === undefined || !("built" in result)) throw new Error("the network pool gave no network");
+      const { n, m, directed: isDirected, stats, bytes } = result.built;
+      const row = store.insertNetwork({ id: randomUUID(), name, source, n, m, directed: isDirected, stats }, bytes);
+      res.status(201).location(`/v1/networks/${row.id}`).json(summary(row));
+    } finally {
+      await upload.remove();
+    }
   });
 
   router.get("/networks", (req, res) => {
@@ -116,10 +162,22 @@ export function networksRouter(ctx: ApiContext): Router {
     res.json(summary(row));
   });
 
-  router.get("/networks/:id/graph", (req, res) => {
+  router.get("/networks/:id/graph", async (req, res) => {
     const bytes = store.getNetworkGraph(req.params.id);
     if (bytes === null) throw notFound("network", req.params.id);
-    res.json(withCircularLayout(decodeSerialized(bytes)));
+    // Decoded, laid out, serialised and gzipped in the pool; sent as is to clients that take gzip, else
+    // decompressed as a stream (zlib works off the event loop), never one giant string here.
+    const result = await tasks.run({ kind: "graph", bytes });
+    if (!("gzip" in result)) throw new Error("the network pool gave no graph");
+    const gzip = Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength);
+    res.vary("Accept-Encoding").type("application/json");
+    if (req.headers["accept-encoding"] !== undefined && req.acceptsEncodings("gzip", "identity") === "gzip") {
+      res.setHeader("Content-Encoding", "gzip");
+      res.setHeader("Content-Length", String(gzip.byteLength));
+      res.end(gzip);
+      return;
+    }
+    await pipeline(Readable.from([gzip]), createGunzip(), res);
   });
 
   router.delete("/networks/:id", (req, res) => {
@@ -127,5 +185,5 @@ export function networksRouter(ctx: ApiContext): Router {
     res.status(204).end();
   });
 
-  return router;
+  return { router, tasks };
 }

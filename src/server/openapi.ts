@@ -199,7 +199,7 @@ export function openApiDocument(version: string): Json {
       delete: operation({ summary: "Delete a network", parameters: [idParameter("network")], responses: { 204: { description: "Deleted." } }, problems: [404] }, true),
     },
     "/v1/networks/{id}/graph": {
-      get: operation({ summary: "The graph with a layout (x, y)", parameters: [idParameter("network")], responses: { 200: json(ref("GraphDocument"), "graphology JSON.") }, problems: [404] }, false),
+      get: operation({ summary: "The graph with a layout (x, y)", parameters: [idParameter("network")], responses: { 200: json(ref("GraphDocument"), "graphology JSON (gzip-encoded when Accept-Encoding allows it; Vary: Accept-Encoding).") }, problems: [404] }, false),
     },
     "/v1/runs": {
       post: operation(

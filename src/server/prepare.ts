@@ -9,7 +9,7 @@
  */
 import { parseDocument } from "yaml";
 import type Graph from "graphology";
-import { compile, isCSR, type CSR } from "../graph/csr.js";
+import { compile, isCSR, type CompileOptions, type CSR } from "../graph/csr.js";
 import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
 import { formatPath, parseScenario, type LoadedScenario } from "../scenario/load.js";
 import { MAX_DEPTH, structureIssues } from "../scenario/structure.js";
@@ -22,6 +22,8 @@ import { PRESETS, type PresetId } from "../models/presets.js";
 import type { AnySpec } from "../run.js";
 import type { Store } from "../store/types.js";
 import { decodeGraph } from "./codec.js";
+import { fromPortable, type NetworkTask, type PortableCSR } from "./network-build.js";
+import type { NetworkTasks } from "./network-tasks.js";
 import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
 import type { PreparedJob } from "./jobs.js";
 import { fieldProblem, HttpProblem, scenarioIssues, validationProblem, type FieldIssue } from "./problems.js";
@@ -66,18 +68,35 @@ function arcAttribute(s: Scenario): string | null {
   return s.network.weight ?? null;
 }
 
-/** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
-function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
+/** How `resolveScenario` compiles a file's network, for a stored one. */
+function compileOptions(s: Scenario): CompileOptions {
+  return { weight: arcAttribute(s), shared: true, arcAttributes: interventionArcAttributes(s.interventions as Intervention[] | undefined) };
+}
+
+const needsGraph = (s: Scenario): boolean => s.model.type === "linear-threshold" && s.model.thresholds !== undefined;
+
+function storedBytes(store: Store, networkId: string): Uint8Array {
   const bytes = store.getNetworkGraph(networkId);
   if (bytes === null) throw new NotFoundError(`network "${networkId}" was deleted before the run started; upload it again and resubmit.`);
-  const graph = decodeGraph(bytes);
-  if (s.model.type === "linear-threshold" && s.model.thresholds !== undefined) return graph;
-  return compile(graph, { weight: arcAttribute(s), shared: true, arcAttributes: interventionArcAttributes(s.interventions as Intervention[] | undefined) });
+  return bytes;
+}
+
+/** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
+function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
+  const graph = decodeGraph(storedBytes(store, networkId));
+  if (needsGraph(s)) return graph;
+  return compile(graph, compileOptions(s));
 }
 
 function withoutSeries(spec: AnySpec): AnySpec {
   // Per-run series are for series.csv; the API's result is the v1 schema without them.
   return spec.family === "field" ? spec : ({ ...spec, output: { ...spec.output, series: false } } as AnySpec);
+}
+
+/** A run request that passed every check that needs no store (`validateRun`). */
+export interface ValidatedRun {
+  loaded: LoadedScenario;
+  networkId: string | null;
 }
 
 export interface RunLimits extends SizeLimits, ResultCaps {
@@ -151,25 +170,39 @@ function withLimits(spec: AnySpec, caps: ResultCaps): AnySpec {
   return { ...spec, limits: { maxRecordValues: caps.maxRecordValues, maxRecordTimes: caps.maxRecordTimes, maxHistoryEvents: caps.maxHistoryEvents } } as AnySpec;
 }
 
-export function prepareRun(body: unknown, store: Store, limits: RunLimits): PreparedRun {
+/**
+ * The part of `prepareRun` that needs no store: the envelope and every scenario check. It is the slow part
+ * for large bodies (a YAML parse with positions), so the runs route calls it in the network pool.
+ */
+export function validateRun(body: unknown, limits: SizeLimits): ValidatedRun {
   // Before any validator walks it: 10,000 levels of nesting overflowed their stacks (a 500).
   const structure = structureIssues(body, MAX_DEPTH + 1);
   if (structure.length > 0) throw invalid(structure.map(({ path, message }) => ({ path: formatPath(path), message })));
   const parsed = RunEnvelopeSchema.safeParse(body);
   if (!parsed.success) throw validationProblem(parsed.error, [], "The body must be { scenario } or { scenarioText }, with an optional networkId.");
   const envelope = parsed.data;
-  const fromText = envelope.scenarioText !== undefined;
   const networkId = envelope.networkId ?? null;
   const data = scenarioData(envelope);
 
   // Checks on the network source, before the scenario checks.
+  try {
+    return { ...checkScenario(envelope, data, networkId, limits), networkId };
+  } catch (error) {
+    // The stored network is checked first (by finishRun, which has the store): tell it which.
+    if (networkId !== null && typeof error === "object" && error !== null) (error as { networkId?: string }).networkId = networkId;
+    throw error;
+  }
+}
+
+function checkScenario(
+  envelope: { scenario?: Record<string, unknown>; scenarioText?: string },
+  data: Record<string, unknown> | undefined,
+  networkId: string | null,
+  limits: SizeLimits,
+): { loaded: LoadedScenario } {
+  const fromText = envelope.scenarioText !== undefined;
   const network = data?.network;
   if (networkId !== null) {
-    if (store.getNetwork(networkId) === null) {
-      throw new HttpProblem(422, "validation-failed", "The request is invalid", `no stored network has id "${networkId}".`, {
-        errors: [{ path: "networkId", message: `no stored network has id "${networkId}"; see GET /v1/networks, or upload one with POST /v1/networks.` }],
-      });
-    }
     if (network !== undefined) {
       const extra = isObject(network) ? Object.keys(network).filter((k) => k !== "weight") : ["(value)"];
       if (extra.length > 0) {
@@ -202,8 +235,60 @@ export function prepareRun(body: unknown, store: Store, limits: RunLimits): Prep
       throw again;
     }
   }
+  if (loaded.scenario.network.generate) checkGeneratedSize(loaded.scenario.network.generate, limits, "network.generate");
+  return { loaded };
+}
+
+/**
+ * `validateRun` on a body as received: YAML scenario text, or JSON text (parsed here, with body-parser's
+ * strictness: an object or an array). A large body is parsed and checked in the network pool this way.
+ */
+export function validateRunText(text: string, type: "json" | "yaml", networkId: string | undefined, limits: SizeLimits): ValidatedRun {
+  if (type === "yaml") return validateRun({ scenarioText: text, ...(networkId !== undefined ? { networkId } : {}) }, limits);
+  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+  let body: unknown = {};
+  if (text.length === 0) return validateRun(body, limits); // as body-parser: an empty JSON body is {}
+  try {
+    if (first !== "{" && first !== "[") throw new SyntaxError(first === undefined ? "the body is empty" : `unexpected token ${JSON.stringify(first)}: a JSON body is an object`);
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new HttpProblem(400, "malformed-json", "The body is not valid JSON", `${(error as Error).message}.`);
+  }
+  return validateRun(body, limits);
+}
+
+/** A stored network that does not exist: the first complaint about a request that names one. */
+function checkNetworkExists(store: Store, networkId: string): void {
+  if (store.getNetwork(networkId) === null) {
+    throw new HttpProblem(422, "validation-failed", "The request is invalid", `no stored network has id "${networkId}".`, {
+      errors: [{ path: "networkId", message: `no stored network has id "${networkId}"; see GET /v1/networks, or upload one with POST /v1/networks.` }],
+    });
+  }
+}
+
+/** `validateRun` and then `finishRun`, in this thread (recover.ts, small requests). */
+export function prepareRun(body: unknown, store: Store, limits: RunLimits, tasks?: NetworkTasks): PreparedRun {
+  let validated: ValidatedRun;
+  try {
+    validated = validateRun(body, limits);
+  } catch (error) {
+    throw storeFirst(error, store);
+  }
+  return finishRun(validated, store, limits, tasks);
+}
+
+/** An error of `validateRun` (here or from a worker), unless the stored network it names is missing. */
+export function storeFirst(error: unknown, store: Store): unknown {
+  const networkId = (error as { networkId?: unknown } | null)?.networkId;
+  if (typeof networkId === "string") checkNetworkExists(store, networkId);
+  return error;
+}
+
+/** The checks that need the store (the stored network, its size), then resolve the scenario to a job. */
+export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimits, tasks?: NetworkTasks): PreparedRun {
+  const { loaded, networkId } = validated;
+  if (networkId !== null) checkNetworkExists(store, networkId);
   const scenario = loaded.scenario;
-  if (scenario.network.generate) checkGeneratedSize(scenario.network.generate, limits, "network.generate");
   const nodes = networkId !== null ? (store.getNetwork(networkId)?.n ?? 0) : estimateGeneratedSize(scenario.network.generate ?? {}).n;
   checkJobSize(scenario, Number.isFinite(nodes) ? nodes : 0, limits);
 
@@ -218,14 +303,25 @@ export function prepareRun(body: unknown, store: Store, limits: RunLimits): Prep
     points,
     totalRuns: runsPerPoint * (points?.length ?? 1),
     network: () => {
-      const built = networkId !== null ? storedNetwork(store, networkId, scenario) : resolved.network();
-      const n = isCSR(built) ? built.n : built.order;
-      const m = isCSR(built) ? (built.directed ? built.m : built.m / 2) : built.size;
-      // Estimates refused the obvious cases at submission; a run that still builds an oversize network fails.
-      if (n > limits.maxNodes || m > limits.maxEdges) {
-        throw new SimulationError(`network: ${n} nodes and ${m} edges are over this server's limits (${limits.maxNodes} nodes, ${limits.maxEdges} edges).`);
+      const check = (built: Graph | CSR): Graph | CSR => {
+        const n = isCSR(built) ? built.n : built.order;
+        const m = isCSR(built) ? (built.directed ? built.m : built.m / 2) : built.size;
+        // Estimates refused the obvious cases at submission; a run that still builds an oversize network fails.
+        if (n > limits.maxNodes || m > limits.maxEdges) {
+          throw new SimulationError(`network: ${n} nodes and ${m} edges are over this server's limits (${limits.maxNodes} nodes, ${limits.maxEdges} edges).`);
+        }
+        return built;
+      };
+      // In the network pool when there is one (off the event loop); a graph for node thresholds stays here.
+      const net = scenario.network;
+      if (tasks !== undefined && !needsGraph(scenario) && (networkId !== null || net.generate !== undefined)) {
+        const task: NetworkTask =
+          networkId !== null
+            ? { kind: "csr", bytes: storedBytes(store, networkId), compile: compileOptions(scenario) }
+            : { kind: "csr", generate: net.generate as Record<string, unknown>, seed: net.seed ?? scenario.seed };
+        return tasks.run(task).then((result) => check(fromPortable((result as { csr: PortableCSR }).csr)));
       }
-      return built;
+      return check(networkId !== null ? storedNetwork(store, networkId, scenario) : resolved.network());
     },
   };
   const stored = networkId !== null ? { ...scenario, network: scenario.network.weight ? { weight: scenario.network.weight } : {} } : scenario;

@@ -14,6 +14,7 @@ import type { JobQueue } from "./jobs.js";
 import type { ForecastQueue, ForecastTask } from "./forecast-queue.js";
 import { computeForecast, prepareForecast, type ForecastSpec } from "./forecasts.js";
 import { prepareRun, type RunLimits } from "./prepare.js";
+import type { NetworkTasks } from "./network-tasks.js";
 import { ForecastRequestSchema } from "./schemas.js";
 
 const PAGE = 500;
@@ -52,12 +53,12 @@ function forecastTask(spec: ForecastSpec): ForecastTask {
 }
 
 /** Queue again the runs and forecasts left queued; returns how many were re-queued and how many failed. */
-export function requeueStored(store: Store, jobs: JobQueue, forecasts: ForecastQueue, limits: RunLimits): { requeued: number; failed: number } {
+export function requeueStored(store: Store, jobs: JobQueue, forecasts: ForecastQueue, limits: RunLimits, tasks?: NetworkTasks): { requeued: number; failed: number } {
   let requeued = 0;
   let failed = 0;
   for (const row of allOldestFirst((limit, cursor) => store.listRuns(limit, cursor, "queued"))) {
     try {
-      const { job } = prepareRun({ scenario: row.spec, ...(row.networkId !== null ? { networkId: row.networkId } : {}) }, store, limits);
+      const { job } = prepareRun({ scenario: row.spec, ...(row.networkId !== null ? { networkId: row.networkId } : {}) }, store, limits, tasks);
       jobs.resume(row.id, job);
       requeued++;
     } catch (error) {

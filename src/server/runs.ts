@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { SimulationResult } from "../ensemble/assemble.js";
 import type { RunRow } from "../store/types.js";
 import { isTerminal, QueueFullError, TooManyRunsError } from "./jobs.js";
-import { prepareRun } from "./prepare.js";
+import { finishRun, storeFirst, validateRunText, type ValidatedRun } from "./prepare.js";
+import { NetworkTasks } from "./network-tasks.js";
 import { HttpProblem } from "./problems.js";
 import { NodesQuerySchema, RunListQuerySchema } from "./schemas.js";
 import { notFound, parseQuery, type ApiContext } from "./context.js";
@@ -63,23 +64,41 @@ function nodeStates(result: unknown, time: number | undefined): Record<string, u
   throw at(`this run kept only its final node states (t = ${last}); submit it with output.history: true to get the states at any time.`);
 }
 
-export function runsRouter(ctx: ApiContext): Router {
+/**
+ * Bodies up to this size are validated in this thread (a few milliseconds: the YAML parse with positions
+ * costs about 3 ms per KiB); larger ones in the network pool.
+ */
+const SMALL_BODY = 8 * 1024;
+
+export function runsRouter(ctx: ApiContext, tasks: NetworkTasks = new NetworkTasks()): Router {
   const router = express.Router();
   const { store, jobs } = ctx;
-  const json = express.json({ limit: ctx.options.bodyLimit });
+  // Bodies are read as text: a large one is parsed and validated in the network pool, not on the event loop.
+  const json = express.text({ type: "application/json", limit: ctx.options.bodyLimit });
   const yaml = express.text({ type: YAML_TYPES, limit: ctx.options.bodyLimit });
+  const sizeLimits = { maxNodes: ctx.options.maxNodes, maxEdges: ctx.options.maxEdges };
 
-  router.post("/runs", ctx.limitCreation, json, yaml, (req: Request, res: Response) => {
+  router.post("/runs", ctx.limitCreation, json, yaml, async (req: Request, res: Response) => {
     const query = parseQuery(SubmitQuerySchema, req);
-    let body: unknown = req.body;
-    if (typeof body === "string") body = { scenarioText: body, ...(query.networkId ? { networkId: query.networkId } : {}) };
-    else if (body === undefined) {
+    const text: unknown = req.body;
+    if (typeof text !== "string") {
       const type = req.headers["content-type"];
       throw new HttpProblem(415, "unsupported-media-type", "Unsupported media type", `${type ? `Content-Type "${type}" is not taken here` : "the request has no body or Content-Type"}; send application/json ({ scenario } or { scenarioText }) or a YAML scenario as application/yaml.`);
-    } else if (query.networkId !== undefined) {
+    }
+    const type = req.is("application/json") ? "json" : "yaml";
+    if (type === "json" && query.networkId !== undefined) {
       throw new HttpProblem(422, "validation-failed", "The request is invalid", "?networkId= is for YAML bodies; put networkId in the JSON body.", { errors: [{ path: "query.networkId", message: "give networkId in the JSON body." }] });
     }
-    const { job, record } = prepareRun(body, store, ctx.options);
+    let validated: ValidatedRun;
+    try {
+      validated =
+        text.length <= SMALL_BODY
+          ? validateRunText(text, type, query.networkId, sizeLimits)
+          : ((await tasks.run({ kind: "run", text, type, ...(query.networkId !== undefined ? { networkId: query.networkId } : {}), limits: sizeLimits })) as { run: ValidatedRun }).run;
+    } catch (error) {
+      throw storeFirst(error, store);
+    }
+    const { job, record } = finishRun(validated, store, ctx.options, tasks);
     let row: RunRow;
     try {
       row = jobs.submit(job, record);

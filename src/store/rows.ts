@@ -69,19 +69,36 @@ export function toNetwork(r: NetworkRecord): NetworkRow {
   };
 }
 
+/**
+ * A run row. Its spec is parsed when first read, not with the row: a spec may be large (a list of 120,000
+ * seed ids is 0.7 MB) and most reads (progress updates, status changes) never look at it.
+ */
 export function toRun(r: RunRecord): RunRow {
-  return {
+  let spec: unknown;
+  let parsed = false;
+  const row = {
     id: r.id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     status: r.status,
-    spec: JSON.parse(r.spec),
+    get spec(): unknown {
+      if (!parsed) {
+        spec = JSON.parse(r.spec);
+        parsed = true;
+      }
+      return spec;
+    },
+    set spec(value: unknown) {
+      spec = value;
+      parsed = true;
+    },
     networkId: r.network_id,
     progress: { done: r.progress_done, total: r.progress_total },
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     error: r.error === null ? null : (JSON.parse(r.error) as RunRow["error"]),
   };
+  return row;
 }
 
 export function toForecast(r: ForecastRecord): ForecastRow {
