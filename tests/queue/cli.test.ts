@@ -75,7 +75,9 @@ function timeless(json: string): unknown {
   return JSON.parse(json, (key, value: unknown) => (key === "elapsedMs" ? undefined : value));
 }
 
-describe("run --redis", () => {
+// Worker and CLI processes start here; on a loaded 2-core CI box one start-up can take tens of seconds (helpers.ts
+// allows a worker 45 s), so a test gets 3 minutes; the time-critical checks inside have their own bounds.
+describe("run --redis", { timeout: 180_000 }, () => {
   it("prints the local result exactly, by flag and by SPREADLAB_REDIS_URL", async () => {
     const [local, queued, viaEnv] = await Promise.all([
       cli(["run", SCENARIO, "--json"]),

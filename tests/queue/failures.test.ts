@@ -48,7 +48,9 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ s
   });
 }
 
-describe("Redis failures", () => {
+// Worker and CLI processes start here; on a loaded 2-core CI box one start-up can take tens of seconds (helpers.ts
+// allows a worker 45 s), so a test gets 3 minutes; the time-critical checks inside have their own bounds.
+describe("Redis failures", { timeout: 180_000 }, () => {
   it("no Redis: the library rejects with a QueueError naming the URL, promptly", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     const started = Date.now();

@@ -12,7 +12,9 @@ const prefix = testPrefix("serve");
 afterAll(() => dropPrefix(prefix));
 const timeless = (x: unknown) => JSON.parse(JSON.stringify(x), (key, value: unknown) => (key === "elapsedMs" ? undefined : value)) as unknown;
 
-describe("serve --redis", () => {
+// Worker and CLI processes start here; on a loaded 2-core CI box one start-up can take tens of seconds (helpers.ts
+// allows a worker 45 s), so a test gets 3 minutes; the time-critical checks inside have their own bounds.
+describe("serve --redis", { timeout: 180_000 }, () => {
   it("stores the same result as a server without Redis, for a run and a sweep", async () => {
     const worker = await startWorker(prefix);
     const queued = makeApp({ redis: { url: REDIS_URL, prefix } });

@@ -32,7 +32,9 @@ afterEach(async () => {
 });
 afterAll(() => dropPrefix(prefix));
 
-describe("ensembles on the queue", () => {
+// Worker and CLI processes start here; on a loaded 2-core CI box one start-up can take tens of seconds (helpers.ts
+// allows a worker 45 s), so a test gets 3 minutes; the time-critical checks inside have their own bounds.
+describe("ensembles on the queue", { timeout: 180_000 }, () => {
   it("give the local result exactly with 1 worker process, and store the network once", async () => {
     workers = [await startWorker(prefix)];
     const seen: number[] = [];
