@@ -16,6 +16,7 @@ import { generateCSR, type GeneratorSpec } from "../src/graph/generators/index.j
 import { degreeStats } from "../src/graph/stats.js";
 import { createCascadeWorkspace, linearThresholdWeights, runIndependentCascade, runLinearThreshold, type CascadeRun, type CascadeWorkspace } from "../src/engine/cascade.js";
 import { runStream, type Random } from "../src/random.js";
+import { median } from "./measure.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -43,10 +44,6 @@ const RHO = 0.001;
 const SEED = 2026;
 const WARMUP = 3;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** `count` distinct random nodes, by rejection (count ≪ n). */
 function randomSeeds(n: number, count: number, rng: Random, mark: Uint8Array): Int32Array {

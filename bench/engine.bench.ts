@@ -25,6 +25,7 @@ import { runCompositionRejection } from "../src/engine/composition-rejection.js"
 import { runDiscrete } from "../src/engine/discrete.js";
 import type { RunOutput } from "../src/engine/trajectory.js";
 import { runStream } from "../src/random.js";
+import { cpuSeconds, median } from "./measure.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -51,17 +52,7 @@ const GAMMA = 1;
 const RHO = 0.001;
 const SEED = 2026;
 
-function cpuSeconds<T>(fn: () => T): [T, number] {
-  const start = process.cpuUsage();
-  const value = fn();
-  const used = process.cpuUsage(start);
-  return [value, (used.user + used.system) / 1e6];
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 interface Row {
   engine: string;

@@ -28,6 +28,7 @@ import { degreeStats } from "../src/graph/stats.js";
 import { simulate, type SimulationSpec } from "../src/simulate.js";
 import { simulateEnsemble } from "../src/ensemble/pool.js";
 import type { SimulationResult } from "../src/ensemble/assemble.js";
+import { median } from "./measure.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -59,10 +60,6 @@ const CASES: Case[] = (
   .filter((c) => !only || only.includes(c.id))
   .map((c) => ({ ...c, runs: Math.max(1, Math.round(c.runs / SCALE)) }));
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "–");
 
 interface Sample {

@@ -16,9 +16,9 @@ import { trainModel, type SampleSet } from "../src/forecast/transformer/train.js
 import { predictQuantiles } from "../src/forecast/transformer/forecaster.js";
 import { weeklyFromCorpus } from "../src/forecast/transformer/pretrain.js";
 import { trainingPicks } from "../src/forecast/transformer/windows.js";
+import { median } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const backend = await initTf();
 console.log(`forecaster benchmark — tfjs backend ${backend}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);

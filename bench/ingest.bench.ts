@@ -24,6 +24,7 @@ import { readNetworkSync } from "../src/graph/io/index.js";
 import { edgesToArrow } from "../src/graph/io/arrow.js";
 import { loadNetworkFileSync, readEdgesSync } from "../src/graph/load.js";
 import { degreeStats } from "../src/graph/stats.js";
+import { median } from "./measure.js";
 
 const args = process.argv.slice(2);
 const child = args.find((a) => a.startsWith("--child="))?.slice(8);
@@ -66,7 +67,6 @@ function measure(cmd: string, argv: string[]): Measured {
   return { wall, rssMB: rss ? Number(rss[1]) / 1024 : null, stdout: out.stdout };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
 
 function findReference(): string | null {

@@ -20,6 +20,7 @@ import { runSIRFast } from "../src/engine/sir-fast.js";
 import { runNonMarkov } from "../src/engine/nonmarkov.js";
 import type { RunOutput } from "../src/engine/trajectory.js";
 import { runStream } from "../src/random.js";
+import { cpuSeconds, median } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
 const n = quick ? 100_000 : 1_000_000;
@@ -28,13 +29,6 @@ const GAMMA = 1;
 const RHO = 0.001;
 const SEED = 2026;
 
-const cpuSeconds = <T>(fn: () => T): [T, number] => {
-  const start = process.cpuUsage();
-  const value = fn();
-  const used = process.cpuUsage(start);
-  return [value, (used.user + used.system) / 1e6];
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number, d = 3) => x.toFixed(d);
 
 console.log(`Spreadlab non-exponential periods benchmark — node ${process.version}, γ = ${GAMMA}, ρ = ${RHO}, seed ${SEED}${quick ? " (quick)" : ""}`);

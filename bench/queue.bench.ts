@@ -29,6 +29,7 @@ import { generateCSR } from "../src/graph/generators/index.js";
 import { simulate, type SimulationSpec } from "../src/simulate.js";
 import { simulateEnsembleOnQueue } from "../src/ensemble/queue/producer.js";
 import type { CSR } from "../src/graph/csr.js";
+import { median } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
 const SCALE = quick ? 5 : 1;
@@ -39,7 +40,6 @@ const PREFIX = `spreadlab-bench-${process.pid}`;
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = join(root, "bin", "spreadlab.js");
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function redisUp(): Promise<boolean> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });

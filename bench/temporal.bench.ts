@@ -18,6 +18,7 @@ import { drawInitial, planInitial } from "../src/engine/initial.js";
 import { runNonMarkov } from "../src/engine/nonmarkov.js";
 import type { RunOutput } from "../src/engine/trajectory.js";
 import { createRandom, runStream } from "../src/random.js";
+import { cpuSeconds, median } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
 const n = quick ? 50_000 : 200_000;
@@ -25,13 +26,6 @@ const runs = quick ? 3 : 5;
 const SEED = 2026;
 const BETA = 0.12;
 
-const cpuSeconds = <T>(fn: () => T): [T, number] => {
-  const start = process.cpuUsage();
-  const value = fn();
-  const used = process.cpuUsage(start);
-  return [value, (used.user + used.system) / 1e6];
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`Spreadlab temporal contact network benchmark — node ${process.version}, seed ${SEED}${quick ? " (quick)" : ""}`);
 console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(", ")} on ${cpus().length} cores (ratios are only meaningful on a quiet machine)`);

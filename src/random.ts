@@ -141,10 +141,10 @@ export function normal(rng: Random): number {
  * (2000): squeeze-accepted cubes of normals, ≈ 1.03 normals per variate for k ≥ 1. For k < 1 we use their
  * boost: Gamma(k) = Gamma(k + 1) · U^(1/k).
  */
-export function gammaVariate(rng: Random, shape: number, scale: number): number {
+export function gammaVariate(rng: Random, shape: number, scale = 1): number {
   if (shape < 1) {
-    const u = rng.next();
-    return gammaVariate(rng, shape + 1, scale) * Math.pow(1 - u, 1 / shape);
+    const u = 1 - rng.next(); // (0, 1]
+    return gammaVariate(rng, shape + 1, scale) * Math.pow(u, 1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
@@ -156,7 +156,7 @@ export function gammaVariate(rng: Random, shape: number, scale: number): number 
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
-    const u = rng.next();
+    const u = 1 - rng.next(); // (0, 1]: log(u) is finite
     const x2 = x * x;
     if (u < 1 - 0.0331 * x2 * x2) return d * v * scale;
     if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v * scale;

@@ -11,44 +11,13 @@
  *   representative of multiple happenings…" J. R. Stat. Soc. 83, 255–279. (Negative binomial as a
  *   gamma mixture of Poissons.)
  */
-import type { Random } from "../random.js";
+import { gammaVariate, type Random } from "../random.js";
 import { poisson } from "../graph/generators/degree-sequence.js";
 
 export { poisson };
 
-/** A standard normal variate (polar method; one of the pair is discarded, so no state is kept). */
-export function standardNormal(rng: Random): number {
-  for (;;) {
-    const u = 2 * rng.next() - 1;
-    const v = 2 * rng.next() - 1;
-    const s = u * u + v * v;
-    if (s > 0 && s < 1) return u * Math.sqrt((-2 * Math.log(s)) / s);
-  }
-}
-
-/** A gamma variate with the given shape > 0 and scale > 0 (mean shape·scale, variance shape·scale²). */
-export function gamma(rng: Random, shape: number, scale = 1): number {
-  if (shape < 1) {
-    // Boost: Γ(a) = Γ(a + 1) · U^(1/a).
-    const u = 1 - rng.next(); // (0, 1]
-    return gamma(rng, shape + 1, scale) * Math.pow(u, 1 / shape);
-  }
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = standardNormal(rng);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = 1 - rng.next();
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2) return d * v * scale;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v * scale;
-  }
-}
+/** The engine's samplers (src/random.ts), under the names the corpus code uses. */
+export { normal as standardNormal, gammaVariate as gamma } from "../random.js";
 
 /**
  * A negative-binomial count with mean μ and dispersion k: a Poisson whose mean is Gamma(k, μ/k), so the
@@ -57,7 +26,7 @@ export function gamma(rng: Random, shape: number, scale = 1): number {
 export function negativeBinomial(rng: Random, mean: number, dispersion: number): number {
   if (!(mean > 0)) return 0;
   if (!Number.isFinite(dispersion)) return poisson(rng, mean);
-  return poisson(rng, gamma(rng, dispersion, mean / dispersion));
+  return poisson(rng, gammaVariate(rng, dispersion, mean / dispersion));
 }
 
 /** Uniform on [a, b). */

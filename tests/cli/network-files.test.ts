@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { Command } from "commander";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { registerNetworkCommands, type NetworkStats } from "../../src/cli/network.js";
+import { afterAll, describe, expect, it } from "vitest";
+import type { NetworkStats } from "../../src/cli/network.js";
 import { readNetworkSync } from "../../src/graph/io/index.js";
+import { network } from "../helpers/network-cli.js";
 import { readEdgesSync } from "../../src/graph/load.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -20,24 +20,6 @@ const work = mkdtempSync(join(tmpdir(), "spreadlab-network-files-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const at = (name: string) => join(work, name);
 
-async function network(...args: string[]): Promise<{ stdout: string; error: Error | undefined }> {
-  const program = new Command().name("spreadlab").exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  registerNetworkCommands(program);
-  let stdout = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  let error: Error | undefined;
-  try {
-    await program.parseAsync(["network", ...args], { from: "user" });
-  } catch (e) {
-    error = e as Error;
-  } finally {
-    spy.mockRestore();
-  }
-  return { stdout, error };
-}
 
 const sortedEdges = (path: string): string[] =>
   readNetworkSync(path).mapEdges((_e, a, s, t) => `${s < t ? `${s}|${t}` : `${t}|${s}`}|${String(a.weight)}`).sort();

@@ -2,7 +2,7 @@
  * `spreadlab network generate|convert|stats`, in process: `registerNetworkCommands` on a fresh commander
  * program (with exitOverride, as `buildProgram` sets it), stdout captured by a spy on process.stdout.write,
  * files written to a temporary folder. Exit codes are those `main` derives from the error thrown (see
- * `exitCode` below, which mirrors src/cli/main.ts). When main.ts registers the commands, a last block also
+ * `exitCode` in tests/helpers/network-cli.ts, which mirrors src/cli/main.ts). When main.ts registers the commands, a last block also
  * runs them through `node bin/spreadlab.js` to check the real exit codes.
  */
 import { spawnSync } from "node:child_process";
@@ -10,13 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
+import { CommanderError } from "commander";
 import type Graph from "graphology";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { buildGeneratorSpec, parseParamValue, registerNetworkCommands, type NetworkStats } from "../../src/cli/network.js";
-import { SpreadlabError } from "../../src/errors.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildGeneratorSpec, parseParamValue, type NetworkStats } from "../../src/cli/network.js";
 import { readNetworkSync } from "../../src/graph/io/index.js";
 import { barabasiAlbertEdgeCount } from "../../src/graph/generators/barabasi-albert.js";
+import { network } from "../helpers/network-cli.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const KITE = join(root, "scenarios", "networks", "kite.csv");
@@ -25,45 +25,6 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const at = (name: string) => join(work, name);
 
-/** The exit code src/cli/main.ts gives an error (0 when none). */
-const INVALID_INPUT = new Set(["ScenarioError", "GraphFormatError", "ModelError", "SimulationError", "GeneratorError", "NotFoundError"]);
-function exitCode(e: unknown): number {
-  if (e === undefined) return 0;
-  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-  const err = e as Error;
-  return INVALID_INPUT.has(err.name) || (err instanceof SpreadlabError && err.name === "SpreadlabError") ? 2 : 1;
-}
-
-interface Ran {
-  stdout: string;
-  /** What commander itself printed (usage errors, help). */
-  commander: string;
-  error: Error | undefined;
-  code: number;
-}
-
-async function network(...args: string[]): Promise<Ran> {
-  let commander = "";
-  const program = new Command()
-    .name("spreadlab")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void (commander += s), writeErr: (s) => void (commander += s) });
-  registerNetworkCommands(program);
-  let stdout = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  let error: Error | undefined;
-  try {
-    await program.parseAsync(["network", ...args], { from: "user" });
-  } catch (e) {
-    error = e as Error;
-  } finally {
-    spy.mockRestore();
-  }
-  return { stdout, commander, error, code: exitCode(error) };
-}
 
 /** Undirected edges as sorted "a|b" strings. */
 function edgeSet(graph: Graph): string[] {

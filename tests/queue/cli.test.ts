@@ -9,11 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
-import { bin, dropPrefix, REDIS_URL, startWorker, stopWorker, testPrefix, type WorkerProcess } from "./helpers.js";
+import { bin, cli, cliEnv, dropPrefix, REDIS_URL, startWorker, stopWorker, testPrefix, type WorkerProcess } from "./helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "spreadlab-queue-cli-"));
 const prefix = testPrefix("cli");
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SPREADLAB_REDIS_URL"));
 let worker: WorkerProcess;
 
 beforeAll(async () => {
@@ -59,16 +58,8 @@ sweep:
 `,
 );
 
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, cwd: work });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.once("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+
+const spreadlab = (args: string[], extraEnv: Record<string, string> = {}) => cli(work, args, extraEnv);
 
 /** Parsed JSON with every elapsedMs (the only run-dependent field) removed. */
 function timeless(json: string): unknown {
@@ -80,13 +71,13 @@ function timeless(json: string): unknown {
 describe("run --redis", { timeout: 180_000 }, () => {
   it("prints the local result exactly, by flag and by SPREADLAB_REDIS_URL", async () => {
     const [local, queued, viaEnv] = await Promise.all([
-      cli(["run", SCENARIO, "--json"]),
-      cli(["run", SCENARIO, "--json", "--redis", REDIS_URL, "--prefix", prefix]),
-      cli(["run", SCENARIO, "--json", "--prefix", prefix], { SPREADLAB_REDIS_URL: REDIS_URL }),
+      spreadlab(["run", SCENARIO, "--json"]),
+      spreadlab(["run", SCENARIO, "--json", "--redis", REDIS_URL, "--prefix", prefix]),
+      spreadlab(["run", SCENARIO, "--json", "--prefix", prefix], { SPREADLAB_REDIS_URL: REDIS_URL }),
     ]);
-    expect(local.code, local.stderr).toBe(0);
-    expect(queued.code, queued.stderr).toBe(0);
-    expect(viaEnv.code, viaEnv.stderr).toBe(0);
+    expect(local.status, local.stderr).toBe(0);
+    expect(queued.status, queued.stderr).toBe(0);
+    expect(viaEnv.status, viaEnv.stderr).toBe(0);
     const expected = timeless(local.stdout) as { runs: number; nodes: unknown };
     expect(expected.runs).toBe(12);
     expect(expected.nodes).toBeDefined();
@@ -95,9 +86,9 @@ describe("run --redis", { timeout: 180_000 }, () => {
   });
 
   it("runs sweeps through the queue too, point by point, with the same output", async () => {
-    const [local, queued] = await Promise.all([cli(["run", SWEEP, "--json"]), cli(["run", SWEEP, "--json", "--redis", REDIS_URL, "--prefix", prefix])]);
-    expect(local.code, local.stderr).toBe(0);
-    expect(queued.code, queued.stderr).toBe(0);
+    const [local, queued] = await Promise.all([spreadlab(["run", SWEEP, "--json"]), spreadlab(["run", SWEEP, "--json", "--redis", REDIS_URL, "--prefix", prefix])]);
+    expect(local.status, local.stderr).toBe(0);
+    expect(queued.status, queued.stderr).toBe(0);
     const expected = timeless(local.stdout) as { sweep: unknown[] };
     expect(expected.sweep).toHaveLength(2);
     expect(timeless(queued.stdout)).toEqual(expected);
@@ -107,7 +98,7 @@ describe("run --redis", { timeout: 180_000 }, () => {
     const idle = `${prefix}-idle`; // no worker on this prefix
     const queue = new Queue("runs", { connection: { url: REDIS_URL }, prefix: idle });
     try {
-      const child = spawn(process.execPath, [bin, "run", SCENARIO, "--redis", REDIS_URL, "--prefix", idle, "--out", join(work, "never")], { env, cwd: work });
+      const child = spawn(process.execPath, [bin, "run", SCENARIO, "--redis", REDIS_URL, "--prefix", idle, "--out", join(work, "never")], { env: cliEnv, cwd: work });
       let stderr = "";
       child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
       const exited = new Promise<number>((resolve) => child.once("exit", (code) => resolve(code ?? -1)));

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { simulateEnsembleOnQueue } from "../../src/ensemble/queue/producer.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
-import { bin, freePort, startRedisServer, startWorker, stopWorker, testPrefix } from "./helpers.js";
+import { bin, cli, cliEnv, freePort, startRedisServer, startWorker, stopWorker, testPrefix } from "./helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "spreadlab-queue-failures-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -34,19 +34,9 @@ runs: 400
 `,
 );
 
-/** Environment without SPREADLAB_REDIS_URL, so only the flags count. */
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SPREADLAB_REDIS_URL"));
 
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, cwd: work });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.once("exit", (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
+
+const spreadlab = (args: string[], extraEnv: Record<string, string> = {}) => cli(work, args, extraEnv);
 
 // Worker and CLI processes start here; on a loaded 2-core CI box one start-up can take tens of seconds (helpers.ts
 // allows a worker 45 s), so a test gets 3 minutes; the time-critical checks inside have their own bounds.
@@ -66,11 +56,11 @@ describe("Redis failures", { timeout: 180_000 }, () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     // In parallel: five CLI start-ups one after the other take long on a busy 2-core machine.
     const [run, viaEnv, worker, serve, none] = await Promise.all([
-      cli(["run", SLOW, "--redis", url, "--runs", "2", "--json"]),
-      cli(["run", SLOW, "--runs", "2", "--json"], { SPREADLAB_REDIS_URL: url }),
-      cli(["worker", "--redis", url, "--concurrency", "1"]),
-      cli(["serve", "--port", "0", "--db", join(work, "s.db"), "--redis", url]),
-      cli(["worker"]),
+      spreadlab(["run", SLOW, "--redis", url, "--runs", "2", "--json"]),
+      spreadlab(["run", SLOW, "--runs", "2", "--json"], { SPREADLAB_REDIS_URL: url }),
+      spreadlab(["worker", "--redis", url, "--concurrency", "1"]),
+      spreadlab(["serve", "--port", "0", "--db", join(work, "s.db"), "--redis", url]),
+      spreadlab(["worker"]),
     ]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`cannot reach Redis at ${url}`);
@@ -90,10 +80,10 @@ describe("Redis failures", { timeout: 180_000 }, () => {
     const worker = await startWorker(prefix, redis.url);
     const out = join(work, "out");
     try {
-      const cli = spawn(process.execPath, [bin, "run", SLOW, "--redis", redis.url, "--prefix", prefix, "--out", out], { env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [bin, "run", SLOW, "--redis", redis.url, "--prefix", prefix, "--out", out], { env: cliEnv, stdio: ["ignore", "pipe", "pipe"] });
       let stderr = "";
-      cli.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      const exited = new Promise<number>((resolve) => cli.once("exit", (code) => resolve(code ?? -1)));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const exited = new Promise<number>((resolve) => child.once("exit", (code) => resolve(code ?? -1)));
       // Mid-run: wait until the first batch's records are in Redis.
       const watch = new Redis(redis.url);
       for (let i = 0; i < 300 && (await watch.keys(`${prefix}:data:out:*`)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));

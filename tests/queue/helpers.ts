@@ -13,6 +13,21 @@ export const root = fileURLToPath(new URL("../..", import.meta.url));
 export const bin = join(root, "bin", "spreadlab.js");
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
+/** Environment without SPREADLAB_REDIS_URL, so only the flags count. */
+export const cliEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SPREADLAB_REDIS_URL"));
+
+/** `spreadlab ARGS` in `cwd` with cliEnv (plus extraEnv): exit status and output. */
+export function cli(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...cliEnv, ...extraEnv }, cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.once("exit", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
 /** A prefix of its own for a test file (and this process, so concurrent suites do not meet). */
 export function testPrefix(name: string): string {
   return `spreadlab-test-${name}-${process.pid}-${Date.now().toString(36)}`;

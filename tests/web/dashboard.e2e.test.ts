@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../helpers/browser.js";
+import { colourPixels as countColours, launchChromium } from "../helpers/browser.js";
 import { startServer, type RunningServer } from "../../src/server/index.js";
 import { OKABE_ITO } from "../../web/src/palette.js";
 import { formatNumber } from "../../web/src/run/summary.js";
@@ -59,32 +59,8 @@ async function openDashboard(url: string): Promise<Page> {
   return p;
 }
 
-/** Pixels of each colour (within a small tolerance) in a screenshot of the element. */
-async function colourPixels(p: Page, selector: string, colours: string[], file?: string): Promise<number[]> {
-  const png = await p.locator(selector).screenshot(file ? { path: join(ARTIFACTS, file) } : {});
-  return p.evaluate(
-    async ({ b64, colours: hexes }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext("2d")!;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      const rgb = hexes.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-      const counts = rgb.map(() => 0);
-      for (let i = 0; i < data.length; i += 4) {
-        for (let k = 0; k < rgb.length; k++) {
-          if (Math.abs(data[i] - rgb[k][0]) + Math.abs(data[i + 1] - rgb[k][1]) + Math.abs(data[i + 2] - rgb[k][2]) < 30) counts[k]++;
-        }
-      }
-      return counts;
-    },
-    { b64: png.toString("base64"), colours },
-  );
-}
+/** Pixels of each colour in a screenshot of the element, saved under test-artifacts/ when a file is named. */
+const colourPixels = (p: Page, selector: string, colours: string[], file?: string) => countColours(p, selector, colours, file ? join(ARTIFACTS, file) : undefined);
 
 /** Wait for sigma's scheduled draw (two animation frames). */
 const frames = (p: Page) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../helpers/browser.js";
+import { colourPixels as countColours, launchChromium } from "../helpers/browser.js";
 import { startServer, type RunningServer } from "../../src/server/index.js";
 import { IDLE_COLOUR, OKABE_ITO } from "../../web/src/palette.js";
 
@@ -35,30 +35,8 @@ type Regions = {
 type Hook = { ready: Promise<boolean>; regions: Regions };
 const hook = (p: Page) => p.evaluate(() => (window as unknown as { __spreadlab: Hook }).__spreadlab.ready);
 
-/** Pixels of each colour (within a small tolerance) in a screenshot of the element. */
-async function colourPixels(selector: string, colours: string[], file: string): Promise<number[]> {
-  const png = await page.locator(selector).screenshot({ path: join(ARTIFACTS, file) });
-  return page.evaluate(
-    async ({ b64, hexes }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext("2d")!;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      const rgb = hexes.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-      const counts = rgb.map(() => 0);
-      for (let i = 0; i < data.length; i += 4) {
-        for (let k = 0; k < rgb.length; k++) if (Math.abs(data[i] - rgb[k][0]) + Math.abs(data[i + 1] - rgb[k][1]) + Math.abs(data[i + 2] - rgb[k][2]) < 30) counts[k]++;
-      }
-      return counts;
-    },
-    { b64: png.toString("base64"), hexes: colours },
-  );
-}
+/** Pixels of each colour in a screenshot of the element, saved under test-artifacts/. */
+const colourPixels = (selector: string, colours: string[], file: string) => countColours(page, selector, colours, join(ARTIFACTS, file));
 
 const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
