@@ -25,7 +25,7 @@ import { Worker } from "node:worker_threads";
 import type { CSR } from "../src/graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../src/graph/generators/index.js";
 import { degreeStats } from "../src/graph/stats.js";
-import { simulate, type SimulationSpec } from "../src/simulate.js";
+import { simulate, type SimulationSpec } from "../src/families/compartmental/simulate.js";
 import { simulateEnsemble } from "../src/ensemble/pool.js";
 import type { SimulationResult } from "../src/ensemble/assemble.js";
 import { median } from "./measure.js";
@@ -131,7 +131,7 @@ console.log(
   const rows: [string, string[]][] = [
     ["bare worker thread (no imports)", []],
     ["worker importing mathjs", ["mathjs"]],
-    ["worker importing the engine (src/ensemble/families.js, mathjs included)", [new URL("../src/ensemble/families.js", import.meta.url).href]],
+    ["worker importing the engine (src/ensemble/families.js, mathjs included)", [new URL("../src/families/index.js", import.meta.url).href]],
   ];
   console.log("\n## Worker cold start (median of 3, one worker at a time)");
   console.log("| worker | ms to first message |");

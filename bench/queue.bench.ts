@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { generateCSR } from "../src/graph/generators/index.js";
-import { simulate, type SimulationSpec } from "../src/simulate.js";
+import { simulate, type SimulationSpec } from "../src/families/compartmental/simulate.js";
 import { simulateEnsembleOnQueue } from "../src/ensemble/queue/producer.js";
 import type { CSR } from "../src/graph/csr.js";
 import { median } from "./measure.js";

@@ -15,8 +15,8 @@
  */
 
 // Simulation
-export { simulate } from "./simulate.js";
-export type { SimulationSpec, SimulationResult, ModelSpec, EngineChoice, ContinuousTime, DiscreteTime, NodeRunOutput } from "./simulate.js";
+export { simulate } from "./families/compartmental/simulate.js";
+export type { SimulationSpec, SimulationResult, ModelSpec, EngineChoice, ContinuousTime, DiscreteTime, NodeRunOutput } from "./families/compartmental/simulate.js";
 export type { InitialSpec, Seeding, SeedingStrategy } from "./engine/initial.js";
 
 // Models
@@ -24,8 +24,8 @@ export { compileModel, isPlainSIR } from "./models/compartmental.js";
 export type { CompartmentalModelDef, TransitionDef, CompiledModel, RateRef } from "./models/compartmental.js";
 export { PRESETS, presetModel } from "./models/presets.js";
 export type { PresetId, PresetInfo, ParameterInfo } from "./models/presets.js";
-export { MODELS, getModel } from "./models/registry.js";
-export type { ModelEntry, ModelFamily } from "./models/registry.js";
+export { MODELS, getModel } from "./families/registry.js";
+export type { ModelEntry, ModelFamily } from "./families/registry.js";
 
 // Networks
 export { compile, csrFromEdges, degrees, isCSR } from "./graph/csr.js";
@@ -74,19 +74,19 @@ export type { QueueEnsembleOptions } from "./ensemble/queue/producer.js";
 export { startQueueWorker } from "./ensemble/queue/worker.js";
 export type { QueueWorker, QueueWorkerOptions } from "./ensemble/queue/worker.js";
 export { QueueError } from "./ensemble/queue/errors.js";
-export type { ModelRequest } from "./models/registry.js";
+export type { ModelRequest } from "./families/registry.js";
 export type { Intervention, VaccinationStrategy } from "./engine/interventions.js";
 export { compileExpression, ExpressionError } from "./scenario/expressions.js";
 
 // Cascades and influence maximisation
-export { simulateCascade } from "./cascade.js";
-export type { CascadeSpec, CascadeModelSpec } from "./cascade.js";
+export { simulateCascade } from "./families/cascade/cascade.js";
+export type { CascadeSpec, CascadeModelSpec } from "./families/cascade/cascade.js";
 export { maximizeInfluence, pagerank, INFLUENCE_METHODS } from "./influence/index.js";
 export type { InfluenceSpec, InfluenceResult, InfluenceMethod } from "./influence/index.js";
 
 // Reaction–diffusion fields and mean-field companions
-export { simulateField, FIELD_MODELS } from "./reaction-diffusion.js";
-export type { FieldSpec, FieldResult, FieldInitial } from "./reaction-diffusion.js";
+export { simulateField, FIELD_MODELS } from "./families/field/reaction-diffusion.js";
+export type { FieldSpec, FieldResult, FieldInitial } from "./families/field/reaction-diffusion.js";
 export { homogeneousMeanField, toMeanRecord } from "./meanfield/homogeneous.js";
 export { hmfSIS, hmfSIR } from "./meanfield/hmf.js";
 export { ebcmSIR } from "./meanfield/ebcm.js";

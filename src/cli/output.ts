@@ -4,7 +4,7 @@
  * so an interrupted run never leaves a half-written file nor a mix of two runs.
  */
 import { QUANTILE_LEVELS } from "../ensemble/summary.js";
-import type { SimulationResult } from "../simulate.js";
+import type { SimulationResult } from "../families/compartmental/simulate.js";
 import { writeOutputSet, type OutputFile } from "./output-set.js";
 
 function csvField(v: string): string {

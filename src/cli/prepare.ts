@@ -7,8 +7,8 @@
  */
 import type Graph from "graphology";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
-import { prepareSimulation } from "../simulate.js";
-import { prepareCascade } from "../cascade.js";
+import { prepareSimulation } from "../families/compartmental/simulate.js";
+import { prepareCascade } from "../families/cascade/cascade.js";
 import { SpreadlabError } from "../errors.js";
 import type { LoadedScenario } from "../scenario/load.js";
 import { resolveScenario } from "../scenario/resolve.js";

@@ -3,8 +3,8 @@
  * with infections (final size and attack rate; vaccinated nodes apart), endemic models with their endemic
  * prevalence, cascades with the nodes ever active, reaction–diffusion fields with labelled totals.
  */
-import type { SimulationResult } from "../simulate.js";
-import type { FieldResult } from "../reaction-diffusion.js";
+import type { SimulationResult } from "../families/compartmental/simulate.js";
+import type { FieldResult } from "../families/field/reaction-diffusion.js";
 
 const num = (x: number) => (Math.abs(x) >= 1e5 ? x.toExponential(3) : String(Number(x.toPrecision(6))));
 

@@ -18,6 +18,7 @@
  */
 import type { CSR } from "../graph/csr.js";
 import { compileModel, type CompartmentalModelDef, type CompiledModel } from "../models/compartmental.js";
+import type { TimeVaryingParameter } from "../models/parameters.js";
 import { SimulationError, WorkLimitError } from "../errors.js";
 import { MAX_RATE_POINTS } from "./work.js";
 import type { EngineControl, ScheduledAction } from "./schedule.js";
@@ -37,8 +38,8 @@ export function interventionArcAttributes(interventions: readonly Intervention[]
   return [...new Set((interventions ?? []).flatMap((iv) => ("edges" in iv && iv.edges.where ? [iv.edges.where] : [])))];
 }
 
-/** A parameter that changes with time (evaluated on a grid of `rateStep`). */
-export type TimeVaryingParameter = (t: number) => number;
+// A parameter that changes with time belongs to the model (models/parameters.ts); re-exported for callers here.
+export type { TimeVaryingParameter };
 
 export interface ScheduleContext {
   csr: CSR;

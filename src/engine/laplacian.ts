@@ -34,10 +34,10 @@
  */
 import type { CSR } from "../graph/csr.js";
 import { ModelError } from "../errors.js";
+// The kinds are part of a model's definition (models/reaction-diffusion.ts); re-exported for the callers here.
+import { LAPLACIAN_KINDS, type LaplacianKind } from "../models/reaction-diffusion.js";
 
-export type LaplacianKind = "combinatorial" | "random-walk" | "symmetric" | "random-walk-flux";
-
-export const LAPLACIAN_KINDS: readonly LaplacianKind[] = ["combinatorial", "random-walk", "symmetric", "random-walk-flux"];
+export { LAPLACIAN_KINDS, type LaplacianKind };
 
 /** A Laplacian bound to one network, with the degree vectors it needs precomputed. */
 export interface Laplacian {

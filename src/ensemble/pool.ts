@@ -15,9 +15,8 @@ import { Piscina } from "piscina";
 import { compile, isCSR, type CSR } from "../graph/csr.js";
 import { isTemporal } from "../graph/temporal.js";
 import { LimitError, SimulationError, SpreadlabError } from "../errors.js";
-import { interventionArcAttributes } from "../engine/interventions.js";
 import { assemble, type RunRecord, type SimulationResult } from "./assemble.js";
-import { prepareFamily, type EnsembleSpec } from "./families.js";
+import { networkNeeds, prepareFamily, type EnsembleSpec } from "../families/index.js";
 import type { SharedNetwork, WorkerFailure, WorkerTask } from "./worker.js";
 import { defaultProgress } from "./progress.js";
 
@@ -66,16 +65,6 @@ export function toShared(csr: CSR): SharedNetwork {
   return { n: csr.n, m: csr.m, directed: csr.directed, offsets: share(csr.offsets), targets: share(csr.targets), weights: csr.weights ? share(csr.weights) : null, arcData, ...(temporal ? { temporal } : {}) };
 }
 
-/** The edge attribute the spec reads as per-arc values (weights, or cascade probabilities/weights). */
-export function weightAttribute(spec: EnsembleSpec): string | null {
-  if (spec.family === "cascade") {
-    const m = spec.model;
-    if (m.type === "independent-cascade") return typeof m.probability === "object" ? m.probability.attribute : null;
-    return m.weights?.attribute ?? null;
-  }
-  return spec.weight ?? null;
-}
-
 /** Workers know nodes by index: rewrite explicit seed ids (keys) into index strings. */
 export function withIndexedSeeds(spec: EnsembleSpec, csr: CSR): EnsembleSpec {
   const initial: Record<string, unknown> = {};
@@ -115,8 +104,7 @@ export async function simulateEnsemble(network: Graph | CSR, spec: EnsembleSpec,
     }
   }
   const started = performance.now();
-  const arcAttributes = spec.family === "cascade" ? [] : interventionArcAttributes(spec.interventions);
-  const csr = isCSR(network) ? network : compile(network, { weight: weightAttribute(spec), shared: true, arcAttributes });
+  const csr = isCSR(network) ? network : compile(network, { ...networkNeeds(spec), shared: true });
   // Validate on the main thread first: errors surface here with their names, not from inside a worker.
   const prepared = prepareFamily(csr, spec);
   const total = prepared.runs;

@@ -10,7 +10,7 @@ import type { CSR } from "../graph/csr.js";
 import { withLazyKeys } from "../graph/builder.js";
 import type { RunRecord } from "./assemble.js";
 import type { TemporalWindows } from "../graph/temporal.js";
-import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "./families.js";
+import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "../families/index.js";
 
 export interface SharedNetwork {
   n: number;

@@ -21,7 +21,7 @@
  * adds the Exp(σ) latent period: R0 · σ/(σ + r) · (β+γ)/(β+γ+r) = 1 (Wallinga & Lipsitch 2007,
  * Proc. R. Soc. B 274, 599–604) — the fallback time scale when no season is big enough to measure.
  */
-import { prepareSimulation, type SimulationSpec } from "../simulate.js";
+import { prepareSimulation, type SimulationSpec } from "../families/compartmental/simulate.js";
 import type { Intervention } from "../engine/interventions.js";
 import type { ModelDefWithExpressions } from "../models/parameters.js";
 import type { CorpusNetwork } from "./corpus-networks.js";

@@ -7,7 +7,9 @@
  */
 import { compileExpression } from "../scenario/expressions.js";
 import type { CompartmentalModelDef, TransitionDef } from "./compartmental.js";
-import type { TimeVaryingParameter } from "../engine/interventions.js";
+
+/** A parameter that changes with time (evaluated on the engine's grid of `rateStep`). */
+export type TimeVaryingParameter = (t: number) => number;
 
 /** A model definition whose parameters may be expressions. */
 export interface ModelDefWithExpressions extends Omit<CompartmentalModelDef, "params"> {

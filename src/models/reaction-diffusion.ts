@@ -13,11 +13,15 @@
  * take: `reaction(t, u, params, out)` reads u[v][i] (variable v at node i) and must WRITE every out[v][i]
  * (it is not pre-zeroed). A per-node form `nodeReaction(t, values, params, rates)` is accepted too and
  * wrapped once (no allocation per call). This module defines models only; engine/ and
- * src/reaction-diffusion.ts advance time.
+ * src/families/field/ advance time.
  */
 import type { ParameterInfo } from "./presets.js";
-import { LAPLACIAN_KINDS, type LaplacianKind } from "../engine/laplacian.js";
 import { ModelError } from "../errors.js";
+
+/** Which graph Laplacian diffuses the variables (engine/laplacian.ts gives each one's definition). */
+export type LaplacianKind = "combinatorial" | "random-walk" | "symmetric" | "random-walk-flux";
+
+export const LAPLACIAN_KINDS: readonly LaplacianKind[] = ["combinatorial", "random-walk", "symmetric", "random-walk-flux"];
 
 /** Vectorised reaction: write f_v(t, u, params) at every node into out[v] (arrays of length n). */
 export type Reaction = (t: number, u: readonly Float64Array[], params: Readonly<Record<string, number>>, out: Float64Array[]) => void;

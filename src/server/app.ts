@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
-import { MODELS } from "../models/registry.js";
+import { MODELS } from "../families/registry.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { listDatasets } from "../forecast/data.js";
 import type { Store } from "../store/types.js";

@@ -26,7 +26,7 @@ import {
   runLinearThreshold,
   type CascadeWorkspace,
 } from "../../src/engine/cascade.js";
-import { simulateCascade } from "../../src/cascade.js";
+import { simulateCascade } from "../../src/families/cascade/cascade.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { withLazyIndex, type CSR } from "../../src/graph/csr.js";
 import { createRandom, type Random } from "../../src/random.js";

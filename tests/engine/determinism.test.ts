@@ -1,6 +1,6 @@
 /** Reproducibility: a run depends on (seed, run index) alone. */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 
 const ba = generateCSR({ type: "barabasi-albert", n: 2000, m: 3 }, 1);

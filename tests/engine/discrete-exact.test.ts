@@ -24,7 +24,7 @@
  * cases d, e1 and e3, and reversing its arcs fails the directed cases f1 and f2.
  */
 import { describe, expect, it } from "vitest";
-import { simulate } from "../../src/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
 import { compileModel, type CompartmentalModelDef } from "../../src/models/compartmental.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import type { CSR } from "../../src/graph/csr.js";

@@ -6,7 +6,7 @@
  * 4·10⁴ runs give an SE ≈ 0.011, and we require 3 SE.
  */
 import { describe, expect, it } from "vitest";
-import { simulate } from "../../src/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { icExpectedSpreadUndirected } from "../reference/live-edge.js";
 import { estimate } from "../helpers/statistics.js";

@@ -1,9 +1,9 @@
 /** Bad inputs to the library throw named errors (tests match `name`, not message text). */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { compileModel } from "../../src/models/compartmental.js";
-import { getModel } from "../../src/models/registry.js";
+import { getModel } from "../../src/families/registry.js";
 
 const kite = generateCSR({ type: "path", n: 10 }, 0);
 const ok: SimulationSpec = {

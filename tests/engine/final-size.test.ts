@@ -8,7 +8,7 @@
  *     message-passing value ≈ ρ/(1 − R0) within 3 SE.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type EngineChoice } from "../../src/simulate.js";
+import { simulate, type EngineChoice } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { degreeDistribution, degreeStats } from "../../src/graph/stats.js";
 import { messagePassingFinalSize, wellMixedFinalSize } from "../reference/final-size.js";

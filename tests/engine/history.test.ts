@@ -3,7 +3,7 @@
  * record time, exactly the counts the engine recorded, and at the end exactly the final node states.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type EngineChoice, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type EngineChoice, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 
 const net = generateCSR({ type: "barabasi-albert", n: 800, m: 2 }, 3);

@@ -10,7 +10,7 @@
  * compared with the exact stationary mean of its birth–death chain, within 4 standard errors over runs.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { estimate } from "../helpers/statistics.js";
 import { simulateEnsemble } from "../../src/ensemble/pool.js";

@@ -1,6 +1,6 @@
 /** Initial conditions: counts, fractions, explicit nodes and strategies. */
 import { describe, expect, it } from "vitest";
-import { simulate } from "../../src/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { degrees } from "../../src/graph/csr.js";
 

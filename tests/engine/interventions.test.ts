@@ -4,7 +4,7 @@
  * 3 standard errors of the difference of two means.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { estimate } from "../helpers/statistics.js";
 

@@ -10,7 +10,7 @@
  * misses these by many standard errors.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type EngineChoice } from "../../src/simulate.js";
+import { simulate, type EngineChoice } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import type { CSR } from "../../src/graph/csr.js";
 import { sirExpectedCounts, sirFinalSizeDistribution, sisExpectedInfected, type SmallGraph } from "../reference/master-equation.js";

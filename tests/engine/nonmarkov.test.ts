@@ -28,7 +28,7 @@
  *     expanded binomially into Laplace transforms L(jβ) (Kenah & Robins 2007; Miller 2007).
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { csrFromEdges, type CSR } from "../../src/graph/csr.js";
 import { createRandom, gammaVariate, lognormal, normal, weibull, type Random } from "../../src/random.js";
 import { compileDurations, LOGNORMAL } from "../../src/models/durations.js";

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { UndirectedGraph, DirectedGraph } from "graphology";
 import { DormandPrince, integrate } from "../../src/engine/ode.js";
 import { conservedWeights, createLaplacian, diffuse, LAPLACIAN_KINDS, type LaplacianKind } from "../../src/engine/laplacian.js";
-import { simulateField, FIELD_MODELS, type FieldResult } from "../../src/reaction-diffusion.js";
+import { simulateField, FIELD_MODELS, type FieldResult } from "../../src/families/field/reaction-diffusion.js";
 import { compile, type CSR } from "../../src/graph/csr.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { createRandom } from "../../src/random.js";

@@ -6,7 +6,7 @@
  * threshold λ_c = ⟨k⟩/⟨k²⟩ the infection dies out.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type EngineChoice } from "../../src/simulate.js";
+import { simulate, type EngineChoice } from "../../src/families/compartmental/simulate.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { degreeDistribution, degreeStats } from "../../src/graph/stats.js";
 import { hmfSisPrevalence } from "../reference/final-size.js";

@@ -16,7 +16,7 @@
  *  G. Same seed, same result.
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { csrFromEdges, type CSR } from "../../src/graph/csr.js";
 import { activeTimeReached, activeTimeWithin, parseContacts, temporalNetwork, type ContactWindow } from "../../src/graph/temporal.js";
 import { createRandom } from "../../src/random.js";

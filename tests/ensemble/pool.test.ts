@@ -1,6 +1,6 @@
 /** The worker pool: identical results for any number of workers, progress, cancellation, named errors. */
 import { describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { simulateEnsemble } from "../../src/ensemble/pool.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 
@@ -25,7 +25,7 @@ describe("ensemble worker pool", () => {
 
   it("runs cascades too, identically", async () => {
     const cascade = { family: "cascade" as const, model: { type: "independent-cascade" as const, probability: 0.1 }, initial: { active: { count: 5 } }, seed: 3, runs: 12 };
-    const { simulateCascade } = await import("../../src/cascade.js");
+    const { simulateCascade } = await import("../../src/families/cascade/cascade.js");
     expect(strip(await simulateEnsemble(ba, cascade, { workers: 2 }))).toEqual(strip(simulateCascade(ba, cascade)));
   });
 

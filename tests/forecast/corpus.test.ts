@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../src/random.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
-import { simulate } from "../../src/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
 import {
   applyDelay,
   checkDelayKernel,

@@ -14,7 +14,7 @@ import { readNetworkSync } from "../../src/graph/io/index.js";
 import { edgesToArrow } from "../../src/graph/io/arrow.js";
 import { EdgeListParser } from "../../src/graph/io/edgelist-stream.js";
 import { edgesToGraph, loadNetworkFile, loadNetworkFileSync, readEdgesSync } from "../../src/graph/load.js";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { Queue } from "bullmq";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { simulateEnsembleOnQueue } from "../../src/ensemble/queue/producer.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { dropPrefix, REDIS_URL, startWorker, stopWorker, testPrefix, type WorkerProcess } from "./helpers.js";
@@ -56,7 +56,7 @@ describe("ensembles on the queue", { timeout: 180_000 }, () => {
     workers = await Promise.all([startWorker(prefix), startWorker(prefix), startWorker(prefix)]);
     expect(strip(await simulateEnsembleOnQueue(ba, spec, { redis: REDIS_URL, prefix, batchSize: 2 }))).toEqual(local);
     const cascade = { family: "cascade" as const, model: { type: "independent-cascade" as const, probability: 0.1 }, initial: { active: { count: 5 } }, seed: 3, runs: 12 };
-    const { simulateCascade } = await import("../../src/cascade.js");
+    const { simulateCascade } = await import("../../src/families/cascade/cascade.js");
     expect(strip(await simulateEnsembleOnQueue(ba, cascade, { redis: REDIS_URL, prefix, batchSize: 3 }))).toEqual(strip(simulateCascade(ba, cascade)));
     // Every worker took part (12 batches of the first ensemble, 4 of the second, one batch at a time each).
     // More than 16 happens on a starved machine: a worker whose event loop is late renewing its 1 s lock loses

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
-import { simulateCascade } from "../../src/cascade.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
+import { simulateCascade } from "../../src/families/cascade/cascade.js";
 import { generateCSR } from "../../src/graph/generators/index.js";
 import { makeApp, sirScenario, waitForRun } from "../server/helpers.js";
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/scenario/load.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { getModel } from "../../src/models/registry.js";
+import { getModel } from "../../src/families/registry.js";
 import { runModel, type AnySpec } from "../../src/run.js";
 
 const dir = fileURLToPath(new URL("../../scenarios", import.meta.url));

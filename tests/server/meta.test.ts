@@ -3,7 +3,7 @@
  * shapes every route shares: unknown routes, malformed JSON, oversize bodies, unsupported media types.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { MODELS } from "../../src/models/registry.js";
+import { MODELS } from "../../src/families/registry.js";
 import { GENERATORS } from "../../src/graph/generators/index.js";
 import { GeneratorInfoSchema, HealthSchema, ModelInfoSchema, ProblemSchema } from "../../src/server/schemas.js";
 import { PROBLEM, makeApp, waitFor } from "./helpers.js";

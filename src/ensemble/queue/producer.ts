@@ -14,11 +14,9 @@ import type Graph from "graphology";
 import { Queue, QueueEvents } from "bullmq";
 import { compile, isCSR, type CSR } from "../../graph/csr.js";
 import { SimulationError, SpreadlabError } from "../../errors.js";
-import { interventionArcAttributes } from "../../engine/interventions.js";
 import { assemble, type RunRecord, type SimulationResult } from "../assemble.js";
-import { prepareFamily, type EnsembleSpec } from "../families.js";
-import { runModel, type AnySpec } from "../../run.js";
-import { rebuildError, weightAttribute, withIndexedSeeds } from "../pool.js";
+import { isDistributable, networkNeeds, prepareFamily, runFamily, type AnySpec, type EnsembleSpec } from "../../families/index.js";
+import { rebuildError, withIndexedSeeds } from "../pool.js";
 import { compress, decodeRecords, encodeJson, encodeNetwork, networkHash } from "./codec.js";
 import { bullConnection, checkRedisUrl, connectOrFail, DATA_TTL_S, DEFAULT_PREFIX, keys, plainClient, QUEUE_NAME, QueueError, redactUrl, within, type BatchJob, type BatchOutcome } from "./common.js";
 
@@ -61,8 +59,7 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
   const url = options.redis;
   checkRedisUrl(url);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const arcAttributes = spec.family === "cascade" ? [] : interventionArcAttributes(spec.interventions);
-  const csr = isCSR(network) ? network : compile(network, { weight: weightAttribute(spec), shared: false, arcAttributes });
+  const csr = isCSR(network) ? network : compile(network, { ...networkNeeds(spec), shared: false });
   // Validate here first: bad specs fail with their named errors before anything is queued.
   const prepared = prepareFamily(csr, spec);
   const total = prepared.runs;
@@ -219,6 +216,6 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
  * thresholds read from node attributes) runs locally here too. Same result as the local run.
  */
 export async function runModelOnQueue(network: Graph | CSR, spec: AnySpec, options: QueueEnsembleOptions): Promise<SimulationResult> {
-  if (spec.family === "field" || (spec.family === "cascade" && spec.model.type === "linear-threshold" && spec.model.thresholds)) return runModel(network, spec);
+  if (!isDistributable(spec)) return runFamily(network, spec);
   return simulateEnsembleOnQueue(network, spec, options);
 }

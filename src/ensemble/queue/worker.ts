@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import { Worker, type Job } from "bullmq";
 import { Piscina } from "piscina";
 import type { RunRecord } from "../assemble.js";
-import type { EnsembleSpec } from "../families.js";
+import type { EnsembleSpec } from "../../families/index.js";
 import { toShared, workerFile } from "../pool.js";
 import type { WorkerFailure, WorkerTask } from "../worker.js";
 import { decodeJson, decodeNetwork, decompress, encodeRecords } from "./codec.js";

@@ -9,13 +9,13 @@ import type { CSR } from "../graph/csr.js";
 import type { SimulationResult } from "../ensemble/assemble.js";
 import type { InitialSpec, Seeding } from "../engine/initial.js";
 import type { Intervention } from "../engine/interventions.js";
-import type { ContinuousTime, DiscreteTime } from "../simulate.js";
-import type { FieldInitial } from "../reaction-diffusion.js";
-import { FIELD_PRESET_LIST } from "./reaction-diffusion.js";
+import type { ContinuousTime, DiscreteTime } from "./compartmental/simulate.js";
+import type { FieldInitial } from "./field/reaction-diffusion.js";
+import { FIELD_PRESET_LIST } from "../models/reaction-diffusion.js";
 import type { LaplacianKind } from "../engine/laplacian.js";
-import { runModel, type AnySpec } from "../run.js";
+import { runFamily, type AnySpec } from "./index.js";
 import { NotFoundError } from "../errors.js";
-import { PRESETS, type ParameterInfo, type PresetId } from "./presets.js";
+import { PRESETS, type ParameterInfo, type PresetId } from "../models/presets.js";
 
 export type ModelFamily = "compartmental" | "independent-cascade" | "linear-threshold" | "reaction-diffusion";
 
@@ -47,7 +47,7 @@ export interface ModelEntry {
   run(network: Graph | CSR, request: ModelRequest): SimulationResult;
 }
 
-const entry = (e: Omit<ModelEntry, "run">): ModelEntry => ({ ...e, run: (network, request) => runModel(network, e.spec(request)) });
+const entry = (e: Omit<ModelEntry, "run">): ModelEntry => ({ ...e, run: (network, request) => runFamily(network, e.spec(request)) });
 
 function presetEntry(id: PresetId): ModelEntry {
   const preset = PRESETS[id];

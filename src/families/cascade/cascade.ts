@@ -13,12 +13,12 @@
  *    its activation); `peak.time` is that round, the earliest on ties.
  *  - `events` = activations after the seeds.
  */
-import { checkResultSize, resolveCaps, type ResultCaps } from "./ensemble/caps.js";
-import { recordBudgetError } from "./engine/budget.js";
+import { checkResultSize, resolveCaps, type ResultCaps } from "../../ensemble/caps.js";
+import { recordBudgetError } from "../../engine/budget.js";
 import type Graph from "graphology";
-import { compile, isCSR, type CSR } from "./graph/csr.js";
-import { compileModel } from "./models/compartmental.js";
-import { planInitial, drawInitial, type Seeding } from "./engine/initial.js";
+import { compile, isCSR, type CSR } from "../../graph/csr.js";
+import { compileModel } from "../../models/compartmental.js";
+import { planInitial, drawInitial, type Seeding } from "../../engine/initial.js";
 import {
   createCascadeWorkspace,
   linearThresholdWeights,
@@ -26,11 +26,10 @@ import {
   runLinearThreshold,
   type CascadeRun,
   type CascadeWorkspace,
-} from "./engine/cascade.js";
-import { assemble, type EnsembleMeta, type RunRecord } from "./ensemble/assemble.js";
-import { checkSeed, runStream, type Random } from "./random.js";
-import { ModelError, SimulationError } from "./errors.js";
-import type { SimulationResult } from "./simulate.js";
+} from "../../engine/cascade.js";
+import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "../../ensemble/assemble.js";
+import { checkSeed, runStream, type Random } from "../../random.js";
+import { ModelError, SimulationError } from "../../errors.js";
 
 export type CascadeModelSpec =
   | { type: "independent-cascade"; probability: number | { attribute: string } }

@@ -5,25 +5,25 @@
  * continuous time, the synchronous engine in discrete time.
  */
 import type Graph from "graphology";
-import { compile, isCSR, type CSR } from "./graph/csr.js";
-import { compileModel, isPlainSIR, type CompartmentalModelDef, type CompiledModel } from "./models/compartmental.js";
-import { PRESETS, presetModel, type PresetId } from "./models/presets.js";
-import { planInitial, drawInitial, type InitialSpec } from "./engine/initial.js";
-import { runSIRFast } from "./engine/sir-fast.js";
-import { runContinuous } from "./engine/continuous.js";
-import { runCompositionRejection } from "./engine/composition-rejection.js";
-import { runDiscrete } from "./engine/discrete.js";
-import { nonMarkovProblem, nonMarkovWork, runNonMarkov } from "./engine/nonmarkov.js";
-import { isTemporal } from "./graph/temporal.js";
-import { compileDurations, type CompiledDurations, type DurationsSpec } from "./models/durations.js";
-import { interventionArcAttributes, planSchedule, type Intervention, type TimeVaryingParameter } from "./engine/interventions.js";
-import { resolveParameters, type ModelDefWithExpressions } from "./models/parameters.js";
-import type { RunOutput } from "./engine/trajectory.js";
-import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "./ensemble/assemble.js";
-import { checkSeed, runStream, type Random } from "./random.js";
-import { ModelError, SimulationError } from "./errors.js";
-import { checkResultSize, resolveCaps, type ResultCaps, type RunBudget } from "./ensemble/caps.js";
-import { checkWork, continuousWork, discreteWork, type NetworkSize } from "./engine/work.js";
+import { compile, isCSR, type CSR } from "../../graph/csr.js";
+import { compileModel, isPlainSIR, type CompartmentalModelDef, type CompiledModel } from "../../models/compartmental.js";
+import { PRESETS, presetModel, type PresetId } from "../../models/presets.js";
+import { planInitial, drawInitial, type InitialSpec } from "../../engine/initial.js";
+import { runSIRFast } from "../../engine/sir-fast.js";
+import { runContinuous } from "../../engine/continuous.js";
+import { runCompositionRejection } from "../../engine/composition-rejection.js";
+import { runDiscrete } from "../../engine/discrete.js";
+import { nonMarkovProblem, nonMarkovWork, runNonMarkov } from "../../engine/nonmarkov.js";
+import { isTemporal } from "../../graph/temporal.js";
+import { compileDurations, type CompiledDurations, type DurationsSpec } from "../../models/durations.js";
+import { interventionArcAttributes, planSchedule, type Intervention, type TimeVaryingParameter } from "../../engine/interventions.js";
+import { resolveParameters, type ModelDefWithExpressions } from "../../models/parameters.js";
+import type { RunOutput } from "../../engine/trajectory.js";
+import { assemble, type EnsembleMeta, type RunRecord, type SimulationResult } from "../../ensemble/assemble.js";
+import { checkSeed, runStream, type Random } from "../../random.js";
+import { ModelError, SimulationError } from "../../errors.js";
+import { checkResultSize, resolveCaps, type ResultCaps, type RunBudget } from "../../ensemble/caps.js";
+import { checkWork, continuousWork, discreteWork, type NetworkSize } from "../../engine/work.js";
 
 /** `rateStep`: grid on which time-varying parameters are re-evaluated (default 0.1 time units; discrete: dt). */
 export type ContinuousTime = { mode: "continuous"; tmax: number; record?: number; rateStep?: number };
@@ -75,7 +75,7 @@ export interface SimulationSpec {
   limits?: Partial<ResultCaps>;
 }
 
-export type { NodeRunOutput, SimulationResult } from "./ensemble/assemble.js";
+export type { NodeRunOutput, SimulationResult } from "../../ensemble/assemble.js";
 
 function resolveModelSpec(spec: ModelSpec): { def: ModelDefWithExpressions; id: string } {
   if ("preset" in spec) {

@@ -8,11 +8,11 @@
  * right-hand side sees per-variable subarray views, built once per buffer the integrator uses (it cycles
  * through a fixed handful), so an evaluation allocates nothing.
  */
-import { checkResultSize, resolveCaps, type ResultCaps } from "./ensemble/caps.js";
+import { checkResultSize, resolveCaps, type ResultCaps } from "../../ensemble/caps.js";
 import type Graph from "graphology";
-import { compile, isCSR, type CSR } from "./graph/csr.js";
-import { DormandPrince, recordTimes, type RightHandSide } from "./engine/ode.js";
-import { conservationLaw, createLaplacian, diffuse, type Laplacian, type LaplacianKind } from "./engine/laplacian.js";
+import { compile, isCSR, type CSR } from "../../graph/csr.js";
+import { DormandPrince, recordTimes, type RightHandSide } from "../../engine/ode.js";
+import { conservationLaw, createLaplacian, diffuse, type Laplacian, type LaplacianKind } from "../../engine/laplacian.js";
 import {
   FIELD_PRESET_LIST,
   fieldPresetModel,
@@ -20,11 +20,11 @@ import {
   type FieldPresetId,
   type ReactionDiffusionModelDef,
   type ResolvedFieldModel,
-} from "./models/reaction-diffusion.js";
-import { QUANTILE_LEVELS } from "./ensemble/summary.js";
-import type { SimulationResult } from "./simulate.js";
-import type { ParameterInfo } from "./models/presets.js";
-import { ModelError, SimulationError } from "./errors.js";
+} from "../../models/reaction-diffusion.js";
+import { QUANTILE_LEVELS } from "../../ensemble/summary.js";
+import type { SimulationResult } from "../../ensemble/assemble.js";
+import type { ParameterInfo } from "../../models/presets.js";
+import { ModelError, SimulationError } from "../../errors.js";
 
 export type FieldModelSpec =
   | { preset: FieldPresetId; params?: Record<string, number>; laplacian?: LaplacianKind }
