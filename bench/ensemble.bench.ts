@@ -131,7 +131,7 @@ console.log(
   const rows: [string, string[]][] = [
     ["bare worker thread (no imports)", []],
     ["worker importing mathjs", ["mathjs"]],
-    ["worker importing the engine (src/ensemble/families.js, mathjs included)", [new URL("../src/families/index.js", import.meta.url).href]],
+    ["worker importing the engine (src/families/index.js, mathjs included)", [new URL("../src/families/index.js", import.meta.url).href]],
   ];
   console.log("\n## Worker cold start (median of 3, one worker at a time)");
   console.log("| worker | ms to first message |");

@@ -1,5 +1,5 @@
 /**
- * Independent cascade and linear threshold (src/engine/cascade.ts, src/cascade.ts) against exact expected
+ * Independent cascade and linear threshold (src/engine/cascade.ts, src/families/cascade/cascade.ts) against exact expected
  * spreads σ(S) from live-edge enumeration (Kempe, Kleinberg & Tardos 2003; tests/reference/live-edge.ts),
  * seeds counted as activated:
  *   - docs/validation.md D: IC on the Petersen graph from one seed, σ = 1.374477 / 2.936319 / 6.069092 at

@@ -275,7 +275,7 @@ export function simulateField(network: Graph | CSR, spec: FieldSpec): FieldResul
   return result;
 }
 
-/** A registry entry for a reaction–diffusion preset (same shape as models/registry.ts `ModelEntry`, with a field run). */
+/** A registry entry for a reaction–diffusion preset (same shape as families/registry.ts `ModelEntry`, with a field run). */
 export interface FieldModelEntry {
   id: FieldPresetId;
   family: "reaction-diffusion";
@@ -287,7 +287,7 @@ export interface FieldModelEntry {
   run(network: Graph | CSR, spec: Omit<FieldSpec, "model"> & { params?: Record<string, number>; laplacian?: LaplacianKind }): FieldResult;
 }
 
-/** Every reaction–diffusion preset as a registry entry (for `MODELS` in models/registry.ts). */
+/** Every reaction–diffusion preset as a registry entry (for `MODELS` in families/registry.ts). */
 export const FIELD_MODELS: readonly FieldModelEntry[] = FIELD_PRESET_LIST.map((preset) => ({
   id: preset.id,
   family: "reaction-diffusion",
