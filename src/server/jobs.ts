@@ -17,6 +17,7 @@ import type Graph from "graphology";
 import type { CSR } from "../graph/csr.js";
 import type { AnySpec } from "../run.js";
 import { runModelParallel } from "../run.js";
+import { isDistributable } from "../families/index.js";
 import { simulateEnsemble } from "../ensemble/pool.js";
 import type { SimulationResult } from "../ensemble/assemble.js";
 import type { RunEvent, RunRow, RunStatus, Store } from "../store/types.js";
@@ -69,7 +70,7 @@ const now = (): string => new Date().toISOString();
 
 /** Fields and thresholded linear-threshold models run in the calling thread (see the header). */
 function runsInThread(spec: AnySpec): boolean {
-  return spec.family === "field" || (spec.family === "cascade" && spec.model.type === "linear-threshold" && spec.model.thresholds !== undefined);
+  return !isDistributable(spec);
 }
 
 function withoutSeries(result: SimulationResult): SimulationResult {
