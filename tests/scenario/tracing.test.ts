@@ -50,6 +50,15 @@ describe("testing and tracing in scenario files", () => {
     expect(result.testing!.tests.mean).toBeGreaterThan(0);
   });
 
+  it("run in sweeps: every point gets its own counts", () => {
+    const resolved = resolveScenario(parseScenario(`${GOOD}sweep: { beta: [0.05, 0.8] }\n`, "s.yaml", dir));
+    const network = resolved.network();
+    const [low, high] = resolved.points!.map((p) => runModel(network, p.spec) as SimulationResult);
+    expect(low.testing!.positives.values).toHaveLength(4);
+    expect(high.finalSize.mean).toBeGreaterThan(low.finalSize.mean);
+    expect(high.testing!.positives.mean).toBeGreaterThan(low.testing!.positives.mean);
+  });
+
   it.each([
     [base(`  - at: 0\n    testing: { rate: -1 }\n`), "interventions[0].testing.rate", 11],
     [base(`  - at: 0\n    testing:\n      rate: 1\n      among: [I, X]\n`), "interventions[0].testing.among[1]", 13],
