@@ -31,11 +31,11 @@ import { EXPONENTIAL, FIXED, GAMMA, LOGNORMAL, type CompiledDurations } from "..
 import { createRandom, gammaVariate, lognormal, weibull, type Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
 import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
-import { compileControl, isControlEntry, type CompiledControl, type ControlCounts } from "./testing.js";
+import { compileControl, isControlEntry, type CompiledControl, type ControlCounts, type TestingIntervention } from "./testing.js";
 import { nonMarkovProblem, nonMarkovWork } from "./nonmarkov.js";
-import { checkWork } from "./work.js";
+import { checkWork, MAX_EVENTS_PER_RUN } from "./work.js";
 import { isTemporal } from "../graph/temporal.js";
-import { ModelError, SimulationError } from "../errors.js";
+import { ModelError, SimulationError, WorkLimitError } from "../errors.js";
 
 /**
  * The test and tracing streams of run `run`: createRandom streams −1 − (2·run + k), k = 0 (tests), 1
@@ -316,7 +316,9 @@ export function runTracing(
       }
       testHeap.replaceTopKey(Math.max(next, entry.at) + testRng.exponential(entry.rate));
       if (next < entry.at || known[v] !== 0) continue;
-      out.tests++;
+      if (++out.tests > MAX_EVENTS_PER_RUN) {
+        throw new WorkLimitError(`testing.rate: one run made more than ${MAX_EVENTS_PER_RUN} tests; lower the testing rate or give a finite tmax.`);
+      }
       const s = entry.sensitivity;
       if (detects[state[v]] && (s >= 1 || testRng.next() < s)) {
         known[v] = 1;
@@ -416,6 +418,13 @@ export function controlRunner(
   const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
   if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
   checkWork(nonMarkovWork(csr.n, csr.m, model), "time.tmax");
+  // Tests: at most rate · n per unit of time while an entry is active (with tmax = ∞ the run's own guard below).
+  list.forEach((iv, i) => {
+    if (!("testing" in iv)) return;
+    const { at, until = Infinity, testing } = iv as TestingIntervention;
+    const span = Math.min(tmax, until) - Math.min(tmax, at);
+    if (Number.isFinite(span)) checkWork({ events: testing.rate * csr.n * span, formula: `rate · n · (min(tmax, until) − at) = ${testing.rate} · ${csr.n} · ${span}` }, `interventions[${i}].testing.rate`);
+  });
   const seed = spec.seed ?? 0;
   return {
     engine: `event-driven with testing and tracing (one heap entry per node and per arc; ${[durations.description || "exponential periods", compiled.description].join("; ")})`,

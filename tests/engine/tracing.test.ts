@@ -282,6 +282,7 @@ describe("F. what is not supported is refused with the field to change", () => {
     [{ interventions: [{ at: 0, testing: { rate: 1, among: ["X"] } }] }, /interventions\[0\]\.testing\.among\[0\]: unknown compartment "X"/],
     [{ time: { mode: "discrete" as const, steps: 10 }, interventions: [{ at: 0, testing: { rate: 1 } }] }, /time\.mode: testing and tracing run in continuous time/],
     [{ model: { preset: "SIS" as const, params: { beta: 1 } }, interventions: [{ at: 0, testing: { rate: 1 } }] }, /model: .*progressive/],
+    [{ time: { mode: "continuous" as const, tmax: 1e6 }, interventions: [{ at: 0, testing: { rate: 1e4 } }] }, /interventions\[0\]\.testing\.rate: one run would take up to/],
   ])("%#", (patch, message) => {
     expect(() => simulate(g, { ...base, ...patch } as SimulationSpec)).toThrow(message);
   });
