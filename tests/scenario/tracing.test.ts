@@ -9,6 +9,8 @@ import { resolveScenario } from "../../src/scenario/resolve.js";
 import { runModel } from "../../src/run.js";
 import type { ScenarioIssue } from "../../src/errors.js";
 import type { SimulationResult } from "../../src/simulate.js";
+import { summary } from "../../src/cli/summary.js";
+import { runsCsv } from "../../src/cli/output.js";
 
 const dir = fileURLToPath(new URL("../../scenarios", import.meta.url));
 
@@ -48,6 +50,11 @@ describe("testing and tracing in scenario files", () => {
     expect(Object.keys(result.testing!)).toEqual(["tests", "positives", "isolations", "traced", "quarantined", "quarantinedUninfected"]);
     expect(result.testing!.tests.values).toHaveLength(4);
     expect(result.testing!.tests.mean).toBeGreaterThan(0);
+    // The CLI prints and writes them with labels.
+    expect(summary(result)).toMatch(/testing .* tests, .* positive, .* isolated per run\n.*tracing .* contacts traced, .* quarantined \(.* of them uninfected\) per run/);
+    const csv = runsCsv(result).trim().split("\n");
+    expect(csv[0]).toBe("run,finalSize,peak,peakTime,tests,positives,isolations,traced,quarantined,quarantinedUninfected");
+    expect(csv[1].split(",").slice(4).map(Number)).toEqual(["tests", "positives", "isolations", "traced", "quarantined", "quarantinedUninfected"].map((k) => result.testing![k as "tests"].values[0]));
   });
 
   it("run in sweeps: every point gets its own counts", () => {
