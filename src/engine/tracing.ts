@@ -52,7 +52,7 @@ export interface ControlRunOutput extends RunOutput {
   testing: ControlCounts;
 }
 
-/** First arc index of each node's successor: the source of arc a, by binary search on offsets. */
+/** The source of arc a: the node whose offsets range holds it (binary search; only on attempts that come due). */
 function arcSource(offsets: Int32Array | Uint32Array | number[], n: number, a: number): number {
   let lo = 0;
   let hi = n - 1;
