@@ -6,6 +6,7 @@
 import { QUANTILE_LEVELS } from "../ensemble/summary.js";
 import type { SimulationResult } from "../families/compartmental/simulate.js";
 import { writeOutputSet, type OutputFile } from "./output-set.js";
+import { CONTROL_COUNTS } from "../engine/testing.js";
 
 function csvField(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -22,13 +23,14 @@ export function curvesCsv(r: SimulationResult): string {
   return rows.join("\n") + "\n";
 }
 
-/** run,finalSize[,vaccinated][,prevalence],peak,peakTime (finalSize: infections; see SimulationResult). */
+/** run,finalSize[,vaccinated][,prevalence],peak,peakTime[,testing counts] (finalSize: infections; see SimulationResult). */
 export function runsCsv(r: SimulationResult): string {
   const extra = [...(r.vaccinated ? ["vaccinated"] : []), ...(r.prevalence ? ["prevalence"] : [])];
-  const rows = [["run", "finalSize", ...extra, "peak", "peakTime"].join(",")];
+  const counts = r.testing ? CONTROL_COUNTS : [];
+  const rows = [["run", "finalSize", ...extra, "peak", "peakTime", ...counts].join(",")];
   r.finalSize.values.forEach((fs, i) => {
     const more = [...(r.vaccinated ? [r.vaccinated.values[i]] : []), ...(r.prevalence ? [r.prevalence.values[i]] : [])];
-    rows.push([i, fs, ...more, r.peak.values[i], r.peak.time.values[i]].join(","));
+    rows.push([i, fs, ...more, r.peak.values[i], r.peak.time.values[i], ...counts.map((k) => r.testing![k].values[i])].join(","));
   });
   return rows.join("\n") + "\n";
 }

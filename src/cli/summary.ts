@@ -40,6 +40,11 @@ export function summary(r: SimulationResult): string {
       lines.push(`  final size  ${pm(r.finalSize)} infections (attack rate ${pct(r.finalSize.mean)})`);
     }
     if (r.vaccinated) lines.push(`  vaccinated  ${pm(r.vaccinated)} nodes (${pct(r.vaccinated.mean)}; not infections)`);
+    if (r.testing) {
+      const t = r.testing;
+      lines.push(`  testing  ${pm(t.tests)} tests, ${pm(t.positives)} positive, ${pm(t.isolations)} isolated per run`);
+      lines.push(`  tracing  ${pm(t.traced)} contacts traced, ${pm(t.quarantined)} quarantined (${pm(t.quarantinedUninfected)} of them uninfected) per run`);
+    }
     lines.push(`  peak infectious  ${pm(r.peak)} nodes at t = ${r.peak.time.mean.toFixed(2)} ± ${r.peak.time.sd.toFixed(2)}`);
   }
   lines.push(at, `  ${r.events.total} events in ${r.elapsedMs.toFixed(0)} ms`);

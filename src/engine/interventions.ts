@@ -23,6 +23,7 @@ import { SimulationError, WorkLimitError } from "../errors.js";
 import { MAX_RATE_POINTS } from "./work.js";
 import type { EngineControl, ScheduledAction } from "./schedule.js";
 import { sortSchedule } from "./schedule.js";
+import type { TestingIntervention, TracingIntervention } from "./testing.js";
 
 export type VaccinationStrategy = "random" | "highest-degree" | "acquaintance";
 
@@ -31,7 +32,9 @@ export type Intervention =
   | { at: number; until?: number; vaccinate: { strategy?: VaccinationStrategy; count?: number; fraction?: number; perDay?: number }; to?: string }
   | { at: number; import: { count: number; into?: string } }
   | { at: number; until?: number; quarantine: { compartment?: string; scale?: number } }
-  | { at: number; until?: number; edges: { where?: string; scale: number } };
+  | { at: number; until?: number; edges: { where?: string; scale: number } }
+  | TestingIntervention
+  | TracingIntervention;
 
 /** Edge attributes the interventions select arcs by (`edges.where`): compile keeps them per arc. */
 export function interventionArcAttributes(interventions: readonly Intervention[] | undefined): string[] {

@@ -5,6 +5,7 @@
  */
 import { bands, meanSd, type BandSummary } from "./summary.js";
 import type { StateHistory } from "../engine/trajectory.js";
+import { CONTROL_COUNTS, type ControlCounts } from "../engine/testing.js";
 import { endemicPrevalence, vaccinatedSummary, type Prevalence, type Vaccinated } from "./burden.js";
 
 /** What one run contributes to an ensemble result. Plain data: it crosses worker boundaries. */
@@ -23,6 +24,8 @@ export interface RunRecord {
   peak: number;
   peakTime: number;
   events: number;
+  /** Testing and tracing counts of this run (scenarios with testing or tracing entries). */
+  testing?: ControlCounts;
   /** Time of the run's last event (continuous), steps × dt (discrete), or rounds (cascades). */
   duration?: number;
   /** Final compartment index per node, when node states are kept for this run. */
@@ -63,6 +66,11 @@ export interface SimulationResult extends BandSummary {
   finalSize: { mean: number; sd: number; values: number[] };
   /** Nodes vaccinated (never infected before), per run, and the mean cumulative curve; only with vaccination. */
   vaccinated?: Vaccinated;
+  /**
+   * Testing and tracing (engine/testing.ts), per run and mean/sd: tests performed, positive results,
+   * isolations, contacts traced, quarantines, and quarantines of nodes still uninfected when they began.
+   */
+  testing?: ControlSummary;
   /** Endemic models (infected nodes return to S): mean infectious count over the last fifth of the run. */
   prevalence?: Prevalence;
   peak: { mean: number; sd: number; values: number[]; time: { mean: number; sd: number; values: number[] } };
@@ -90,6 +98,8 @@ export interface EnsembleMeta {
   series?: boolean;
   /** The scenario vaccinates: report `vaccinated`. */
   vaccination?: boolean;
+  /** The scenario tests or traces: report `testing`. */
+  testing?: boolean;
   /** An endemic model: report `prevalence` over these (infectious) compartment indices. */
   endemic?: { infectious: number[] };
 }
@@ -139,6 +149,7 @@ export function assemble(meta: EnsembleMeta, unordered: RunRecord[], startedAt: 
     engine: meta.engine,
   };
   if (meta.vaccination) result.vaccinated = vaccinatedSummary(records, longest);
+  if (meta.testing) result.testing = controlSummary(records);
   if (meta.endemic) result.prevalence = endemicPrevalence(records.map((r) => r.counts), longest, meta.compartments.length, meta.endemic.infectious);
   if (records.every((r) => r.duration !== undefined)) {
     const durations = pick((r) => r.duration!);
@@ -160,4 +171,16 @@ export function assemble(meta: EnsembleMeta, unordered: RunRecord[], startedAt: 
   if (meta.series) result.series = perRunSeries(records, longest.length, meta.compartments);
   result.elapsedMs = performance.now() - startedAt;
   return result;
+}
+
+export type ControlSummary = Record<(typeof CONTROL_COUNTS)[number], { mean: number; sd: number; values: number[] }>;
+
+/** Ensemble summary: per count, mean, sd and the per-run values (runs without counts give 0). */
+export function controlSummary(records: readonly { testing?: ControlCounts }[]): ControlSummary {
+  const out = {} as ControlSummary;
+  for (const key of CONTROL_COUNTS) {
+    const values = records.map((r) => r.testing?.[key] ?? 0);
+    out[key] = { ...meanSd(values), values };
+  }
+  return out;
 }

@@ -14,6 +14,8 @@ import { FIELD_PRESETS, type FieldPresetId } from "../models/reaction-diffusion.
 import { resolveParameters, type ModelDefWithExpressions } from "../models/parameters.js";
 import { compileExpression } from "./expressions.js";
 import { durationInterventionIssues, durationIssues } from "./durations.js";
+import { controlIssues } from "./testing.js";
+import { isControlEntry } from "../engine/testing.js";
 import { GENERATORS, type GeneratorParameter } from "../graph/generators/index.js";
 import type { Scenario } from "./schema.js";
 import { didYouMean } from "./suggest.js";
@@ -366,6 +368,7 @@ function interventionIssues(s: ScenarioSections, compartments: string[]): PathIs
     if (name !== undefined && compartments.length > 0 && !compartments.includes(name)) issues.push({ path, message: `unknown compartment "${name}".${didYouMean(name, compartments)} Compartments: ${compartments.join(", ")}.` });
   };
   list.forEach((iv, i) => {
+    if (isControlEntry(iv)) return; // testing and tracing: scenario/testing.ts
     const at = (...rest: (string | number)[]): Path => ["interventions", i, ...rest];
     if ("until" in iv && iv.until !== undefined && !(iv.until > iv.at)) issues.push({ path: at("until"), message: `must be after at = ${iv.at}.` });
     if ("scale" in iv && !params.includes(iv.scale)) issues.push({ path: at("scale"), message: `unknown parameter "${iv.scale}".${didYouMean(iv.scale, params)} Parameters: ${params.join(", ")}.` });
@@ -410,6 +413,7 @@ export function semanticIssues(s: ScenarioSections, dir: string, options: { allo
   const susceptible = s.model?.preset ? compartments[0] : (s.model?.susceptible ?? compartments[0]);
   if (s.initial) issues.push(...initialIssues(s.initial, compartments, susceptible, s.model?.type ?? "compartmental"));
   issues.push(...interventionIssues(s, compartments), ...sweepIssues(s));
+  if (s.model?.type === "compartmental") issues.push(...controlIssues(s, compartments, scenarioModelDef(s.model)));
   if (s.model?.type === "compartmental") issues.push(...durationInterventionIssues({ model: s.model, interventions: s.interventions }));
   if (s.network?.contacts) issues.push(...temporalModelIssues(s));
   if (s.model && s.network?.generate && (s.model.weights || s.model.thresholds || (s.model.type === "independent-cascade" && typeof s.model.params?.probability === "string"))) {

@@ -7,6 +7,7 @@ import type { CompiledModel } from "../models/compartmental.js";
 import { durationProblems } from "../models/durations.js";
 import { resolveParameters, type ModelDefWithExpressions } from "../models/parameters.js";
 import { nonMarkovProblem } from "../engine/nonmarkov.js";
+import { isControlEntry } from "../engine/testing.js";
 import type { PathIssue } from "./check.js";
 import type { Scenario } from "./schema.js";
 
@@ -41,6 +42,7 @@ export function durationIssues(m: Scenario["model"], def: ModelDefWithExpression
 
 /** Interventions are not run together with non-exponential periods yet. */
 export function durationInterventionIssues(s: Pick<Scenario, "model" | "interventions">): PathIssue[] {
-  if ((s.interventions ?? []).length === 0 || !(nonExponential(s.model.durations) || nonExponential(s.model.delays))) return [];
+  // Testing and tracing (scenario/testing.ts) run with any durations; the scheduled interventions do not yet.
+  if ((s.interventions ?? []).filter((iv) => !isControlEntry(iv)).length === 0 || !(nonExponential(s.model.durations) || nonExponential(s.model.delays))) return [];
   return [{ path: ["interventions"], message: "not supported together with model.durations or model.delays (non-exponential laws) yet." }];
 }

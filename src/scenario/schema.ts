@@ -127,6 +127,28 @@ export const InterventionSchema = z.union([
   z.strictObject({ at: window.at, import: z.strictObject({ count: z.number().int().nonnegative(), into: z.string().min(1).optional() }) }),
   z.strictObject({ ...window, quarantine: z.strictObject({ compartment: z.string().min(1).optional(), scale: z.number().nonnegative().finite().optional() }) }),
   z.strictObject({ ...window, edges: z.strictObject({ where: z.string().min(1).optional(), scale: z.number().nonnegative().finite() }) }),
+  // Testing, isolation and contact tracing (engine/testing.ts): `.inf` isolates or quarantines for the rest of the run.
+  z.strictObject({
+    ...window,
+    testing: z.strictObject({
+      rate: finiteNonNegative,
+      among: z.array(z.string().min(1)).min(1).optional(),
+      sensitivity: z.number().min(0).max(1).optional(),
+      delay: finiteNonNegative.optional(),
+      isolation: z.union([finiteNonNegative, z.literal(Infinity)]).optional(),
+    }),
+  }),
+  z.strictObject({
+    ...window,
+    tracing: z.strictObject({
+      probability: z.number().min(0).max(1),
+      contacts: z.enum(["neighbours", "transmissions"]).optional(),
+      window: finiteNonNegative.optional(),
+      delay: finiteNonNegative.optional(),
+      quarantine: z.union([finiteNonNegative, z.literal(Infinity)]).optional(),
+      levels: z.number().int().min(1).max(2).optional(),
+    }),
+  }),
 ]);
 
 /** Values of a swept parameter: a list, or an evenly spaced range with `steps` points. */

@@ -9,6 +9,7 @@ import { ScenarioSchema, NetworkSchema } from "../scenario/schema.js";
 import { NETWORK_FORMATS } from "../graph/io/index.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { DEFAULT_HUB_SAMPLES } from "../forecast/hub-baseline.js";
+import { CONTROL_COUNTS } from "../engine/testing.js";
 
 const id = z.string().min(1).max(100);
 const nullableNumber = z.number().nullable().describe("null where the value is infinite");
@@ -265,6 +266,12 @@ export const SimulationResultSchema = z.looseObject({
     .object({ mean: z.number(), sd: z.number(), values: z.array(z.number()), window: z.tuple([z.number(), z.number()]) })
     .optional()
     .describe("Endemic models (SIS, SIRS, SEIRS…): infectious count averaged over the record times in window = [0.8·T, T]; the headline instead of the final size."),
+  testing: z
+    .record(z.enum(CONTROL_COUNTS), z.object({ mean: z.number(), sd: z.number(), values: z.array(z.number()) }))
+    .optional()
+    .describe(
+      "Testing and tracing, per run (values) and mean/sd: tests performed, positive results, isolations, contacts traced, quarantines begun, and quarantines of nodes still uninfected when they began. Only with testing or tracing entries.",
+    ),
   elapsedMs: z.number(),
   engine: z.object({ name: z.string(), semantics: z.string() }),
 });

@@ -14,6 +14,8 @@ import { runContinuous } from "../../engine/continuous.js";
 import { runCompositionRejection } from "../../engine/composition-rejection.js";
 import { runDiscrete } from "../../engine/discrete.js";
 import { nonMarkovProblem, nonMarkovWork, runNonMarkov } from "../../engine/nonmarkov.js";
+import { controlRunner } from "../../engine/tracing.js";
+import { isControlEntry } from "../../engine/testing.js";
 import { isTemporal } from "../../graph/temporal.js";
 import { compileDurations, type CompiledDurations, type DurationsSpec } from "../../models/durations.js";
 import { interventionArcAttributes, planSchedule, type Intervention, type TimeVaryingParameter } from "../../engine/interventions.js";
@@ -119,7 +121,7 @@ function networkSize(csr: CSR): NetworkSize {
 }
 
 /** A run function bound to one network, model and time setting. */
-type Runner = (initial: Uint8Array, rng: Random, keep: Keep) => RunOutput;
+type Runner = (initial: Uint8Array, rng: Random, keep: Keep, run: number) => RunOutput & { testing?: RunRecord["testing"] };
 type Keep = { infectionTimes: boolean; history: boolean; historyLimit: number; maxRecordTimes: number };
 
 function makeRunner(
@@ -131,6 +133,10 @@ function makeRunner(
   durations: CompiledDurations,
   delays: CompiledDurations,
 ): { runner: Runner; engine: string } {
+  // Testing and tracing (engine/tracing.ts): their own exact event-driven kernel.
+  if ((spec.interventions ?? []).some(isControlEntry)) {
+    return controlRunner(csr, model, durations, delays, Object.keys(timeVarying), spec);
+  }
   if (!durations.exponentialOnly || !delays.exponentialOnly || isTemporal(csr)) return nonMarkovRunner(csr, model, timeVarying, spec, durations, delays);
   const time = spec.time;
   const horizon = time.mode === "continuous" ? time.tmax : time.steps * (time.dt ?? 1);
@@ -315,6 +321,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       },
       series: spec.output?.series,
       ...(vaccination ? { vaccination } : {}),
+      ...((spec.interventions ?? []).some(isControlEntry) ? { testing: true } : {}),
       ...(model.endemic ? { endemic: { infectious: [...model.infectious] } } : {}),
     },
     runOne(r: number): RunRecord {
@@ -322,7 +329,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
       const rng = runStream(seed, r);
       const initial = drawInitial(plan, csr, model, rng);
       const keep = keepNodes === "all" || (keepNodes === "first" && r === 0);
-      const out = runner(initial, rng, { infectionTimes: keep && keepTimes, history: keep && keepHistory, ...budget });
+      const out = runner(initial, rng, { infectionTimes: keep && keepTimes, history: keep && keepHistory, ...budget }, r);
       const record: RunRecord = {
         run: r,
         times: out.times,
@@ -333,6 +340,7 @@ export function prepareSimulation(csr: CSR, spec: SimulationSpec): PreparedSimul
         peakTime: out.peakTime,
         events: out.events,
         duration: out.endTime,
+        ...(out.testing ? { testing: out.testing } : {}),
       };
       if (keep) record.state = out.finalState;
       if (keep && out.infectionTime) record.infectionTime = out.infectionTime;

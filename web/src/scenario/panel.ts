@@ -95,9 +95,13 @@ export class ScenarioPanel {
     const addVaccine = h("button", { type: "button", text: "+ Vaccination" });
     addScale.addEventListener("click", () => this.addIntervention({ kind: "scale", at: 10, until: 30, by: 0.5 }));
     addVaccine.addEventListener("click", () => this.addIntervention({ kind: "vaccinate", at: 5, fraction: 0.1, strategy: "highest-degree" }));
+    const addTesting = h("button", { type: "button", text: "+ Testing", title: "Test people at a daily rate and isolate the positives" });
+    const addTracing = h("button", { type: "button", text: "+ Tracing", title: "Trace and quarantine the contacts of positives (needs testing)" });
+    addTesting.addEventListener("click", () => this.addIntervention({ kind: "testing", at: 0, rate: 0.3, symptomatic: true, sensitivity: 0.9, delay: 1, isolation: 10 }));
+    addTracing.addEventListener("click", () => this.addIntervention({ kind: "tracing", at: 0, probability: 0.5, delay: 1, quarantine: 14, levels: 1 }));
     this.tmaxField = field("Days", this.tmax, { path: "time.tmax", unit: "days" });
     this.recordField = field("Record every", this.record, { path: "time.record", unit: "days" });
-    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions compact" }, addScale, addVaccine));
+    this.interventionSet = h("fieldset", {}, h("legend", { text: "Interventions" }), this.interventions, h("div", { class: "actions compact" }, addScale, addVaccine, addTesting, addTracing));
     this.el = h(
       "form",
       { class: "panel", id: "scenario-form", "aria-label": "Scenario" },
@@ -213,6 +217,25 @@ export class ScenarioPanel {
       const until = slider("Until", iv.until ?? max, 0, max, 1, `${path}.until`, day);
       const by = slider("Transmission kept", iv.by, 0, 1, 0.05, `${path}.by`, (v) => `${Math.round(v * 100)}%`);
       item = h("li", { "data-kind": "scale", "data-path": path }, h("strong", { text: "Distancing" }), at.el, until.el, by.el, remove);
+    } else if (iv.kind === "testing") {
+      // Sliders in a fixed order (read() takes them back in it): from, rate, sensitivity, delay, isolation.
+      const at = slider("From", iv.at, 0, max, 1, `${path}.at`, day);
+      const rate = slider("Tests", iv.rate, 0, 2, 0.01, `${path}.testing.rate`, (v) => `${v} per person per day`);
+      const sensitivity = slider("Sensitivity", iv.sensitivity, 0, 1, 0.05, `${path}.testing.sensitivity`, (v) => `${Math.round(v * 100)}%`);
+      const delay = slider("Result after", iv.delay, 0, 7, 0.5, `${path}.testing.delay`, (v) => `${v} days`);
+      const isolation = slider("Isolation", iv.isolation, 0, 30, 1, `${path}.testing.isolation`, (v) => `${v} days`);
+      const whom = select([{ value: "symptomatic", label: "the infectious (symptomatic)" }, { value: "all", label: "everyone (screening)" }], iv.symptomatic ? "symptomatic" : "all");
+      whom.dataset.role = "whom";
+      item = h("li", { "data-kind": "testing", "data-path": path }, h("strong", { text: "Testing and isolation" }), at.el, field("Whom", whom, { path: `${path}.testing.among` }), rate.el, sensitivity.el, delay.el, isolation.el, remove);
+    } else if (iv.kind === "tracing") {
+      // Sliders: from, probability, delay, quarantine.
+      const at = slider("From", iv.at, 0, max, 1, `${path}.at`, day);
+      const probability = slider("Contacts traced", iv.probability, 0, 1, 0.05, `${path}.tracing.probability`, (v) => `${Math.round(v * 100)}%`);
+      const delay = slider("Notified after", iv.delay, 0, 7, 0.5, `${path}.tracing.delay`, (v) => `${v} days`);
+      const quarantine = slider("Quarantine", iv.quarantine, 0, 30, 1, `${path}.tracing.quarantine`, (v) => `${v} days`);
+      const levels = select([{ value: "1", label: "contacts" }, { value: "2", label: "contacts and their contacts" }], String(iv.levels));
+      levels.dataset.role = "levels";
+      item = h("li", { "data-kind": "tracing", "data-path": path }, h("strong", { text: "Contact tracing" }), at.el, probability.el, delay.el, quarantine.el, field("Levels", levels, { path: `${path}.tracing.levels` }), remove);
     } else {
       const at = slider("On", iv.at, 0, max, 1, `${path}.at`, day);
       const fraction = slider("Vaccinated", iv.fraction, 0, 1, 0.01, `${path}.vaccinate.fraction`, (v) => `${Math.round(v * 100)}% of nodes`);
@@ -239,7 +262,16 @@ export class ScenarioPanel {
     const ranges = (li: Element) => [...li.querySelectorAll<HTMLInputElement>("input[type=range]")].map((i) => Number(i.value));
     const interventions: InterventionDraft[] = [...this.interventions.children].map((li) => {
       const r = ranges(li);
-      if ((li as HTMLElement).dataset.kind === "scale") return { kind: "scale", at: r[0], until: r[1], by: r[2] };
+      const kind = (li as HTMLElement).dataset.kind;
+      if (kind === "scale") return { kind: "scale", at: r[0], until: r[1], by: r[2] };
+      if (kind === "testing") {
+        const symptomatic = li.querySelector<HTMLSelectElement>("[data-role=whom]")!.value === "symptomatic";
+        return { kind: "testing", at: r[0], rate: r[1], symptomatic, sensitivity: r[2], delay: r[3], isolation: r[4] };
+      }
+      if (kind === "tracing") {
+        const levels = li.querySelector<HTMLSelectElement>("[data-role=levels]")!.value === "2" ? 2 : 1;
+        return { kind: "tracing", at: r[0], probability: r[1], delay: r[2], quarantine: r[3], levels };
+      }
       const strategy = li.querySelector<HTMLSelectElement>("[data-role=strategy]")!.value as "random";
       return { kind: "vaccinate", at: r[0], fraction: r[1], strategy };
     });

@@ -149,6 +149,24 @@ function intervention(iv: Record<string, unknown>): InterventionDraft | null {
     if (Object.keys(v).some((k) => !["fraction", "strategy"].includes(k))) return null;
     return { kind: "vaccinate", at: iv.at, fraction: v.fraction, strategy: strategy as "random" };
   }
+  // Testing and tracing: the fields the form shows (defaults as in the engine), nothing else.
+  const num = (x: unknown, fallback: number) => (typeof x === "number" ? x : x === undefined ? fallback : NaN);
+  if (isObject(iv.testing) && keys.every((k) => ["at", "testing"].includes(k))) {
+    const t = iv.testing;
+    const among = t.among;
+    const symptomatic = Array.isArray(among) && among.length === 1 && among[0] === "I";
+    if (among !== undefined && !symptomatic) return null;
+    if (Object.keys(t).some((k) => !["rate", "among", "sensitivity", "delay", "isolation"].includes(k))) return null;
+    const draft = { kind: "testing" as const, at: iv.at, rate: num(t.rate, NaN), symptomatic, sensitivity: num(t.sensitivity, 1), delay: num(t.delay, 0), isolation: num(t.isolation, 14) };
+    return [draft.rate, draft.sensitivity, draft.delay, draft.isolation].every(Number.isFinite) ? draft : null;
+  }
+  if (isObject(iv.tracing) && keys.every((k) => ["at", "tracing"].includes(k))) {
+    const t = iv.tracing;
+    if (Object.keys(t).some((k) => !["probability", "delay", "quarantine", "levels", "contacts"].includes(k)) || (t.contacts !== undefined && t.contacts !== "neighbours")) return null;
+    const levels = num(t.levels, 1);
+    const draft = { kind: "tracing" as const, at: iv.at, probability: num(t.probability, NaN), delay: num(t.delay, 0), quarantine: num(t.quarantine, 14), levels: levels === 2 ? (2 as const) : (1 as const) };
+    return [draft.probability, draft.delay, draft.quarantine].every(Number.isFinite) && (levels === 1 || levels === 2) ? draft : null;
+  }
   return null;
 }
 

@@ -13,7 +13,14 @@ export type InterventionDraft =
   /** Scale the transmission rate from day `at` (until `until`, if given): a lockdown when by < 1. */
   | { kind: "scale"; at: number; until?: number; by: number }
   /** Vaccinate a fraction of the nodes on day `at` (they move to the recovered compartment). */
-  | { kind: "vaccinate"; at: number; fraction: number; strategy: "random" | "highest-degree" | "acquaintance" };
+  | { kind: "vaccinate"; at: number; fraction: number; strategy: "random" | "highest-degree" | "acquaintance" }
+  /** Test at `rate` per day from day `at` (the infectious only, or everyone), isolate positives for `isolation` days. */
+  | { kind: "testing"; at: number; rate: number; symptomatic: boolean; sensitivity: number; delay: number; isolation: number }
+  /** Trace each contact of a positive with `probability`, quarantine them for `quarantine` days after `delay`. */
+  | { kind: "tracing"; at: number; probability: number; delay: number; quarantine: number; levels: 1 | 2 };
+
+/** The kinds of intervention the form edits (the URL state checks links against it). */
+export const INTERVENTION_KINDS = ["scale", "vaccinate", "testing", "tracing"] as const;
 
 export interface ScenarioDraft {
   name: string;
@@ -70,7 +77,7 @@ export function runLabel(draft: ScenarioDraft, index: number): string {
   if (isCascadeModel(draft.model)) {
     return `#${index} ${draft.model}${draft.params.probability !== undefined ? ` (p ${draft.params.probability})` : ""}`;
   }
-  const ivs = draft.interventions.map((i) => (i.kind === "scale" ? "distancing" : "vaccination")).join(" + ");
+  const ivs = draft.interventions.map((i) => (i.kind === "scale" ? "distancing" : i.kind === "vaccinate" ? "vaccination" : i.kind)).join(" + ");
   return `#${index} ${draft.model}${ivs ? ` + ${ivs}` : ""} (β ${draft.params.beta ?? "–"})`;
 }
 
@@ -130,6 +137,11 @@ function compartmentalScenario(draft: ScenarioDraft, compartments: readonly stri
   const seeded = seedCompartment(compartments);
   const interventions = draft.interventions.map((iv) => {
     if (iv.kind === "scale") return { at: iv.at, ...(iv.until !== undefined ? { until: iv.until } : {}), scale: "beta", by: iv.by };
+    if (iv.kind === "testing") {
+      const among = iv.symptomatic ? compartments.filter((c) => c === "I") : [];
+      return { at: iv.at, testing: { rate: iv.rate, ...(among.length > 0 ? { among } : {}), sensitivity: iv.sensitivity, delay: iv.delay, isolation: iv.isolation } };
+    }
+    if (iv.kind === "tracing") return { at: iv.at, tracing: { probability: iv.probability, delay: iv.delay, quarantine: iv.quarantine, levels: iv.levels } };
     const to = immuneCompartment(compartments);
     return { at: iv.at, vaccinate: { strategy: iv.strategy, fraction: iv.fraction }, ...(to ? { to } : {}) };
   });

@@ -3,7 +3,7 @@
  * seeded: same scenario, same network, same seed → same result). Decoding validates the shape and says what
  * is wrong, so a damaged link gives a readable message instead of a broken page.
  */
-import { isCascadeModel, type ScenarioDraft } from "./scenario.js";
+import { INTERVENTION_KINDS, isCascadeModel, type ScenarioDraft } from "./scenario.js";
 
 const VERSION = 1;
 const KEY = "s";
@@ -58,7 +58,7 @@ export function decodeDraft(hash: string): ScenarioDraft | null {
   need(finite(data.record) && (data.record as number) > 0, "record (> 0)");
   const seeding = data.seeding;
   need(isObject(seeding) && ((finite(seeding.count) && typeof seeding.strategy === "string") || (Array.isArray(seeding.nodes) && seeding.nodes.every((n) => typeof n === "string"))), "seeding (count and strategy, or nodes)");
-  need(Array.isArray(data.interventions) && data.interventions.every((iv) => isObject(iv) && (iv.kind === "scale" || iv.kind === "vaccinate") && finite(iv.at)), "interventions");
+  need(Array.isArray(data.interventions) && data.interventions.every((iv) => isObject(iv) && (INTERVENTION_KINDS as readonly unknown[]).includes(iv.kind) && finite(iv.at)), "interventions");
   // Cascade models (independent cascade, linear threshold) count rounds and take no interventions.
   if (typeof data.model === "string" && isCascadeModel(data.model)) {
     need(!Array.isArray(data.interventions) || data.interventions.length === 0, `interventions (${data.model} takes none)`);
