@@ -71,10 +71,10 @@ describe("network.contacts: errors with their lines", () => {
     expect(discrete.map((i) => [i.path, i.line])).toEqual([["time.mode", 6]]);
   });
 
-  it("an endemic model (SIS): the preset's line, at load time", () => {
-    const issues = issuesOf(scenario(EVENTS).replace("preset: SIR", "preset: SIS"));
-    expect(issues.map((i) => [i.path, i.line])).toEqual([["model.preset", 4]]);
-    expect(issues[0].message).toMatch(/progressive model.*temporal contact network/);
+  it("an endemic model (SIS) loads and runs (re-infection, tests/engine/temporal-sis.test.ts)", () => {
+    const text = scenario(EVENTS).replace("preset: SIR", "preset: SIS");
+    const resolved = resolveScenario(parseScenario(text, "s.yaml", dir)); // no ScenarioError
+    expect(runModel(resolved.network(), resolved.spec).engine.name).toMatch(/temporal contact network/);
   });
 
   it("a bad row in the contact file: that file and line", () => {
