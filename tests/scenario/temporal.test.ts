@@ -64,7 +64,7 @@ describe("network.contacts: errors with their lines", () => {
   it("a second network source, an unknown format, and a discrete-time run", () => {
     const both = issuesOf(scenario(`${EVENTS}\n  generate: { type: path, n: 5 }`));
     expect(both.some((i) => i.path === "network" && /exactly one/.test(i.message))).toBe(true);
-    const format = issuesOf(scenario("  contacts: { file: events.tsv, format: snapshots }"));
+    const format = issuesOf(scenario("  contacts: { file: events.tsv, format: matrix }"));
     expect(format[0].path).toBe("network.contacts.format");
     expect(format[0].line).toBe(2);
     const discrete = issuesOf(scenario(EVENTS).replace("time: { mode: continuous, tmax: 500, record: 50 }", "time: { mode: discrete, steps: 10 }"));
