@@ -42,8 +42,8 @@ export { LOAD_FORMATS, edgesFromGraph, edgesToGraph, loadFormatFromPath, loadNet
 export type { LoadFormat, LoadNetworkOptions } from "./graph/load.js";
 export { edgesToArrow, parseArrowEdges, writeArrowEdges } from "./graph/io/arrow.js";
 export type { ParsedEdges } from "./graph/io/edgelist-stream.js";
-export { temporalNetwork, parseContacts, readContactsSync } from "./graph/temporal.js";
-export type { TemporalCSR, TemporalWindows, ContactWindow, ContactReadOptions } from "./graph/temporal.js";
+export { temporalNetwork, parseContacts, readContactsSync, snapshotFilesNetwork } from "./graph/temporal.js";
+export type { TemporalCSR, TemporalWindows, ContactWindow, ContactReadOptions, SnapshotFile } from "./graph/temporal.js";
 
 // Scenarios
 export { loadScenario, parseScenario } from "./scenario/load.js";

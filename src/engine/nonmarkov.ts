@@ -21,10 +21,18 @@
  * its pair is active while the source is infectious: one Exp(β) budget of active time per arc to a susceptible
  * node, walked along the pair's windows within the stay (exact; no time step).
  *
+ * Re-infection (SIS, SIRS, SEIRS and other endemic models, issue 14): transmission along an arc is a Poisson
+ * process of rate β (per unit of active contact time on a temporal network) while the source is infectious, so
+ * its points after any instant are independent of those before. When a node comes back to S at time t, each
+ * neighbour that is infectious until e draws a fresh first point in [t, e) (one uniform: Exp(β·w) on a static
+ * network, an Exp(β) budget of active time walked along the pair's windows on a temporal one), and the node keeps
+ * the earliest. A pending infection drawn in an earlier susceptible episode is dropped when the node leaves S.
+ * So each infectious episode of a source gets new budgets towards every node that is susceptible in it, exactly.
+ *
  * Supported models (`nonMarkovProblem` says why not otherwise): induced transitions only out of the
  * susceptible compartment, one per inducing compartment; the susceptible compartment has no spontaneous
- * exit; no path leads back to an earlier compartment (so a node enters each compartment at most once and a
- * run is at most n·C + m·(inducing compartments) events); rates, not probabilities.
+ * exit; rates, not probabilities. Transmission delays need a progressive model (a delay is measured from the
+ * source's entry, so it is not memoryless for a node that becomes susceptible later).
  * Nodes seeded outside S start a fresh stay at t = 0.
  */
 import type { CSR } from "../graph/csr.js";
@@ -49,27 +57,21 @@ export function nonMarkovProblem(m: CompiledModel): string | null {
       if (++perInducer[by] > 1) return `"${m.compartments[by]}" induces two transitions; with durations, each infectious compartment induces one`;
     }
   }
-  // Progressive: no cycle among the compartments reachable by spontaneous transitions (depth-first search).
-  const colour = new Uint8Array(m.nComp);
-  const cyclic = (c: number): boolean => {
-    colour[c] = 1;
-    for (let j = m.spontOffsets[c]; j < m.spontOffsets[c + 1]; j++) {
-      const to = m.spontTo[j];
-      if (to === S || colour[to] === 1 || (colour[to] === 0 && cyclic(to))) return true;
-    }
-    colour[c] = 2;
-    return false;
-  };
-  for (let c = 0; c < m.nComp; c++) {
-    if (colour[c] === 0 && cyclic(c)) return "a node can come back to a compartment it has left (endemic or cyclic model); durations need a progressive model such as SIR, SEIR or your own without cycles";
-  }
   return null;
 }
 
-/** Upper bound on the events of one run (each node enters each compartment at most once). */
-export function nonMarkovWork(n: number, m: number, model: CompiledModel): { events: number; formula: string } {
+/**
+ * Bound on the events of one run. Progressive models: each node enters each compartment at most once, so
+ * n·C + m·k. Endemic models (a path back to S): every infection is an arc firing at rate ≤ β_max, so in
+ * expectation at most tmax·β_max·m infections, each followed by at most C stays: n·C + C·tmax·β·m (∞ for tmax = ∞).
+ */
+export function nonMarkovWork(n: number, m: number, model: CompiledModel, tmax = Infinity): { events: number; formula: string } {
   const k = model.nSlots;
-  return { events: n * model.nComp + m * k, formula: `n·C + m·k = ${n}·${model.nComp} + ${m}·${k}` };
+  if (!model.endemic) return { events: n * model.nComp + m * k, formula: `n·C + m·k = ${n}·${model.nComp} + ${m}·${k}` };
+  let beta = 0;
+  for (let j = 0; j < model.inducedRate.length; j++) beta = Math.max(beta, model.inducedRate[j]);
+  const C = model.nComp;
+  return { events: n * C + C * tmax * beta * m, formula: `endemic: n·C + C·tmax·β·m = ${n}·${C} + ${C}·${tmax}·${beta}·${m}` };
 }
 
 export function runNonMarkov(
@@ -87,6 +89,9 @@ export function runNonMarkov(
   const { n, offsets, targets, weights } = csr;
   if (temporal !== null && (delays !== null || weights !== null)) {
     throw new SimulationError("network.contacts: a temporal contact network runs with rate β per active contact; drop model.delays and the edge weight.");
+  }
+  if (delays !== null && model.endemic) {
+    throw new SimulationError("model.delays: transmission delays need a progressive model (no return to the susceptible compartment); drop model.delays or the path back to S.");
   }
   if (delays !== null && !delays.exponentialOnly && weights !== null) {
     throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
@@ -112,6 +117,28 @@ export function runNonMarkov(
   const tally = new Tally(state, model, options.infectionTimes ?? false, options.history ?? false, options.historyLimit);
   const counts = tally.counts;
   const recorder = new TrajectoryRecorder(nComp, record, tmax, options.maxRecordTimes);
+  /** Where each node's current stay ends (Infinity: never); read when a neighbour comes back to S. */
+  const stayEnd = new Float64Array(n).fill(Infinity);
+  // Who can infect u: in-arcs. Undirected (and temporal) networks: u's own arcs (same weight and pair both ways);
+  // directed ones: a reversed CSR, built only for endemic models (the only ones that look backwards).
+  let inOffsets = offsets;
+  let inArc: Int32Array | null = null; // arc index (v → u) of each in-arc; null: the arc itself
+  let inSource = targets;
+  if (model.endemic && csr.directed) {
+    inOffsets = new Int32Array(n + 1);
+    for (let a = 0; a < targets.length; a++) inOffsets[targets[a] + 1]++;
+    for (let v = 0; v < n; v++) inOffsets[v + 1] += inOffsets[v];
+    const fill = inOffsets.slice(0, n);
+    inArc = new Int32Array(targets.length);
+    inSource = new Int32Array(targets.length);
+    for (let v = 0; v < n; v++) {
+      for (let a = offsets[v]; a < offsets[v + 1]; a++) {
+        const k = fill[targets[a]]++;
+        inArc[k] = a;
+        inSource[k] = v;
+      }
+    }
+  }
 
   const delayKind = delays?.kind ?? new Uint8Array(nComp);
   const delayA = delays?.a ?? new Float64Array(nComp);
@@ -195,6 +222,38 @@ export function runNonMarkov(
     }
   };
 
+  /**
+   * Node u is susceptible again at time t: each infectious neighbour v (until stayEnd[v]) gets a fresh first
+   * transmission time towards u, one uniform each, in the same order and with the same draws as the forward
+   * branches (so an always-on temporal network equals the weighted static path with weight 1, draw for draw).
+   */
+  const exposeAgain = (u: number, t: number): void => {
+    for (let k = inOffsets[u]; k < inOffsets[u + 1]; k++) {
+      const v = inSource[k];
+      const c = state[v];
+      const beta = spreadRate[c];
+      if (!(beta > 0)) continue;
+      const e = stayEnd[v];
+      if (!(e > t)) continue;
+      const a = inArc === null ? k : inArc[k];
+      const x = rng.next();
+      let ti: number;
+      if (temporal !== null) {
+        ti = activeTimeReached(temporal, temporal.arcPair[a], t, e, -Math.log(1 - x) / beta);
+        if (ti === Infinity) continue;
+      } else {
+        const rate = weights === null ? beta : beta * weights[a];
+        if (!(rate > 0) || x >= -Math.expm1(-rate * (e - t))) continue;
+        ti = t - Math.log(1 - x) / rate;
+      }
+      const slot = heapSlot[u];
+      if (slot < 0 || ti < heapKeys[slot]) {
+        heap.set(u, ti);
+        nextTo[u] = spreadTo[c];
+      }
+    }
+  };
+
   /** Node v enters compartment c at time t: draw its stay and next compartment, then spread if infectious. */
   const enter = (v: number, c: number, t: number): void => {
     const k = kind[c];
@@ -227,6 +286,11 @@ export function runNonMarkov(
     else {
       heap.set(v, t + stay);
       nextTo[v] = to;
+    }
+    stayEnd[v] = t + stay;
+    if (c === S) {
+      exposeAgain(v, t); // back to S (endemic models only: the seeds' loop below never enters S)
+      return;
     }
     if (temporal !== null) {
       if (spreadRate[c] > 0) spreadTemporal(v, t, stay, spreadRate[c], spreadTo[c], temporal);

@@ -168,11 +168,23 @@ function contactIssues(net: Scenario["network"], dir: string, options: { allowOu
   if (c.format === "events" && c.resolution === undefined) {
     issues.push({ path: at("format"), message: "events (t,i,j) need resolution: how long one recorded contact lasts (e.g. 20 for 20-second slots)." });
   }
-  if (c.format === "intervals" && c.resolution !== undefined) {
-    issues.push({ path: at("resolution"), atKey: true, message: "applies to events (t,i,j) only; intervals (i,j,start,end) give their own ends." });
+  if (c.format !== "events" && c.resolution !== undefined) {
+    issues.push({ path: at("resolution"), atKey: true, message: "applies to events (t,i,j) only; intervals (i,j,start,end) and snapshots give their own ends." });
   }
-  if (!options.allowOutside && outsideFolder(dir, c.file)) {
-    issues.push({ path: at("file"), message: `"${c.file}" is outside the scenario's folder; move it beside the scenario, or pass --allow-outside.` });
+  if ((c.file === undefined) === (c.snapshots === undefined)) {
+    issues.push({ path: c.file === undefined ? at() : at("snapshots"), ...(c.file === undefined ? {} : { atKey: true }), message: 'give exactly one of "file" (a contact file) or "snapshots" (a list of { file, start, end }, with format: snapshots).' });
+  }
+  if (c.snapshots !== undefined && c.format !== "snapshots") issues.push({ path: at("snapshots"), atKey: true, message: "a list of snapshot files needs format: snapshots." });
+  if (c.until !== undefined && (c.format !== "snapshots" || c.file === undefined)) {
+    issues.push({ path: at("until"), atKey: true, message: "applies to a snapshots file (t,i,j) only: when its last snapshot ends." });
+  }
+  c.snapshots?.forEach((s, k) => {
+    if (!(s.end > s.start)) issues.push({ path: at("snapshots", k, "end"), message: `must be after start (${s.start}).` });
+  });
+  for (const [file, path] of [[c.file, at("file")], ...(c.snapshots ?? []).map((s, k) => [s.file, at("snapshots", k, "file")] as const)] as const) {
+    if (file !== undefined && !options.allowOutside && outsideFolder(dir, file)) {
+      issues.push({ path: [...path], message: `"${file}" is outside the scenario's folder; move it beside the scenario, or pass --allow-outside.` });
+    }
   }
   for (const key of ["format", "directed", "weight", "seed"] as const) {
     if (net[key] !== undefined) issues.push({ path: ["network", key], atKey: true, message: "does not apply to network.contacts (contacts are undirected and unweighted)." });

@@ -1,7 +1,7 @@
 /**
  * Scenario checks of `model.durations` (non-exponential periods) and `model.delays` (transmission delays), with field paths for the loader's line
  * numbers: the durations themselves (models/durations.ts), and what the non-Markovian kernel cannot run
- * (engine/nonmarkov.ts): discrete time, interventions, time-varying parameters, endemic or cyclic models.
+ * (engine/nonmarkov.ts): discrete time, interventions, time-varying parameters, transmission delays with re-infection (endemic models).
  */
 import type { CompiledModel } from "../models/compartmental.js";
 import { durationProblems } from "../models/durations.js";
@@ -30,6 +30,9 @@ export function durationIssues(m: Scenario["model"], def: ModelDefWithExpression
   if (issues.length > 0 || !(nonExponential(m.durations) || nonExponential(m.delays))) return issues;
   const problem = nonMarkovProblem(compiled);
   if (problem !== null) issues.push({ path: ["model", nonExponential(m.durations) ? "durations" : "delays"], message: `${problem}.` });
+  if (problem === null && compiled.endemic && nonExponential(m.delays)) {
+    issues.push({ path: ["model", "delays"], atKey: true, message: "transmission delays need a progressive model (SIR, SEIR, …): a delay counts from the source's infection, which re-infection cannot restart." });
+  }
   if (time?.mode === "discrete") issues.push({ path: ["time", "mode"], message: "durations and delays (model.durations, model.delays) run in continuous time: { mode: continuous, tmax }." });
   for (const name of Object.keys(timeVarying)) {
     // A transition's own rate expression is a parameter named "transitions[i].rate".

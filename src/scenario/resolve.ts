@@ -4,7 +4,7 @@
  * the points of a parameter sweep.
  */
 import { resolve as resolvePath } from "node:path";
-import { readContactsSync } from "../graph/temporal.js";
+import { readContactsSync, readTextSync, snapshotFilesNetwork } from "../graph/temporal.js";
 import type Graph from "graphology";
 import type { CSR } from "../graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";
@@ -126,7 +126,8 @@ export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {
       if (net.contacts) {
         // A temporal contact network (graph/temporal.ts); errors name the contact file and line.
         const c = net.contacts;
-        return readContactsSync(resolvePath(loaded.dir, c.file), { format: c.format, resolution: c.resolution, period: c.period, file: c.file });
+        if (c.snapshots) return snapshotFilesNetwork(c.snapshots, (file) => readTextSync(resolvePath(loaded.dir, file), file), { period: c.period, where: "network.contacts.snapshots" });
+        return readContactsSync(resolvePath(loaded.dir, c.file!), { format: c.format, resolution: c.resolution, until: c.until, period: c.period, file: c.file });
       }
       const path = resolvePath(loaded.dir, net.file!);
       const format = net.format as NetworkFormat | undefined;

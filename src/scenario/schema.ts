@@ -60,10 +60,15 @@ export const ModelSchema = z.strictObject({
 
 /** A temporal contact network (graph/temporal.ts): contact file, its layout, and optional repetition. */
 export const ContactsSchema = z.strictObject({
-  file: z.string().min(1),
-  /** events: lines t,i,j (each lasting `resolution`); intervals: lines i,j,start,end. */
-  format: z.enum(["events", "intervals"]),
+  /** The contact file (or, for snapshots, `snapshots`: a list of edge-list files with their windows). */
+  file: z.string().min(1).optional(),
+  /** events: lines t,i,j (each lasting `resolution`); intervals: lines i,j,start,end; snapshots: t,i,j, each snapshot until the next. */
+  format: z.enum(["events", "intervals", "snapshots"]),
   resolution: z.number().positive().finite().optional(),
+  /** Snapshots in one file: when the last snapshot ends (default: the period, or never). */
+  until: z.number().positive().optional(),
+  /** Snapshots as files: one edge list (i,j) per static network, active over [start, end). */
+  snapshots: z.array(z.strictObject({ file: z.string().min(1), start: z.number().finite(), end: z.number() })).min(1).optional(),
   /** Windows repeat every `period`. */
   period: z.number().positive().finite().optional(),
 });

@@ -19,6 +19,7 @@ import { decodeGraph, decodeSerialized, encodeGraph } from "./codec.js";
 import { withCircularLayout } from "./layout.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import { HttpProblem } from "./problems.js";
+import { buildContacts, temporalFromGraph, type ContactUpload } from "./contacts.js";
 import { validateRunText, type ValidatedRun } from "./prepare.js";
 
 /** What the store needs of a built network. */
@@ -44,6 +45,8 @@ export type NetworkTask =
        */
       maybeRequest: boolean;
       directed?: boolean;
+      /** A temporal contact file (contacts.ts), not an edge list. */
+      contacts?: ContactUpload;
       limits: SizeLimits;
     }
   | { kind: "graph"; bytes: Uint8Array }
@@ -92,6 +95,7 @@ export function describeNetwork(graph: Graph, limits: SizeLimits): BuiltNetwork 
 }
 
 function uploaded(task: Extract<NetworkTask, { kind: "upload" }>): NetworkTaskResult {
+  if (task.contacts !== undefined) return { built: buildContacts(task.path, task.contacts, task.limits) };
   const options: ParseNetworkOptions = { file: "upload", ...(task.directed !== undefined ? { directed: task.directed } : {}) };
   if (task.maybeRequest) {
     const text = readFileSync(task.path, "utf8");
@@ -117,7 +121,8 @@ export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
       return uploaded(task);
     case "csr": {
       if (task.generate) return { csr: toPortable(generateCSR(task.generate as GeneratorSpec, task.seed ?? 0)) };
-      return { csr: toPortable(compile(decodeGraph(task.bytes!), { ...task.compile, shared: true })) };
+      const graph = decodeGraph(task.bytes!);
+      return { csr: toPortable(temporalFromGraph(graph) ?? compile(graph, { ...task.compile, shared: true })) };
     }
     case "run":
       return { run: validateRunText(task.text, task.type, task.networkId, task.limits) };

@@ -95,6 +95,39 @@ function parseJson(text: string): unknown {
 
 const isGeneratorRequest = (body: unknown): boolean => typeof body === "object" && body !== null && !Array.isArray(body) && "generate" in body;
 
+type UploadQuery = ReturnType<typeof NetworkUploadQuerySchema.parse>;
+
+/**
+ * A temporal contact file (server/contacts.ts): streamed to a temporary file like any upload, parsed in the
+ * network pool (in the request when small); a bad row is a 422 naming its line.
+ */
+async function uploadContacts(req: Request, res: Response, query: UploadQuery, ctx: ApiContext, tasks: NetworkTasks, limit: number): Promise<void> {
+  const { contacts: format, resolution, period, until } = query;
+  const misplaced = [
+    ...(format !== "events" && resolution !== undefined ? [{ path: "query.resolution", message: "applies to contacts=events only." }] : []),
+    ...(format === "events" && resolution === undefined ? [{ path: "query.resolution", message: "contacts=events needs resolution: how long one recorded contact lasts (e.g. 20 for 20-second slots)." }] : []),
+    ...(format !== "snapshots" && until !== undefined ? [{ path: "query.until", message: "applies to contacts=snapshots only." }] : []),
+    ...(query.format !== undefined ? [{ path: "query.format", message: "a contact file is read as contacts= says; drop format." }] : []),
+    ...(query.directed !== undefined ? [{ path: "query.directed", message: "contacts are undirected; drop directed." }] : []),
+  ];
+  if (misplaced.length > 0) {
+    req.resume();
+    throw new HttpProblem(422, "validation-failed", "The request is invalid", "the query string does not fit a contact file.", { errors: misplaced });
+  }
+  const upload = await receiveUpload(req, limit);
+  try {
+    const task: NetworkTask = { kind: "upload", path: upload.path, format: "csv", maybeRequest: false, contacts: { format: format!, resolution, period, until }, limits: sizeLimits(ctx) };
+    const result = upload.bytes <= SMALL_UPLOAD ? runNetworkTask(task) : await tasks.run(task);
+    if (!("built" in result)) throw new Error("the network pool gave no network");
+    const { n, m, directed, stats, bytes } = result.built;
+    const source = { contacts: { format, ...(resolution !== undefined ? { resolution } : {}), ...(period !== undefined ? { period } : {}), ...(until !== undefined ? { until } : {}) } };
+    const row = ctx.store.insertNetwork({ id: randomUUID(), name: query.name ?? `contacts.${format}`, source, n, m, directed, stats }, bytes);
+    res.status(201).location(`/v1/networks/${row.id}`).json(summary(row));
+  } finally {
+    await upload.remove();
+  }
+}
+
 export interface NetworksRoutes {
   router: Router;
   /** The network pool (building, parsing, serialising off the event loop); App.close() closes it. */
@@ -109,6 +142,10 @@ export function networksRouter(ctx: ApiContext, tasks: NetworkTasks = new Networ
   router.post("/networks", ctx.limitCreation, async (req: Request, res: Response) => {
     const query = parseQuery(NetworkUploadQuerySchema, req);
     const contentType = req.headers["content-type"]?.split(";")[0].trim().toLowerCase();
+    if (query.contacts !== undefined) {
+      await uploadContacts(req, res, query, ctx, tasks, uploadLimit);
+      return;
+    }
     const format = (query.format as NetworkFormat | undefined) ?? (contentType && Object.hasOwn(CONTENT_TYPES, contentType) ? CONTENT_TYPES[contentType] : undefined);
     if (format === undefined) {
       req.resume();

@@ -21,6 +21,7 @@ import { checkResultSize, shareCaps, type ResultCaps, type ResultShape } from ".
 import { PRESETS, type PresetId } from "../models/presets.js";
 import type { AnySpec } from "../run.js";
 import type { Store } from "../store/types.js";
+import { temporalFromGraph } from "./contacts.js";
 import { decodeGraph } from "./codec.js";
 import { fromPortable, type NetworkTask, type PortableCSR } from "./network-build.js";
 import type { NetworkTasks } from "./network-tasks.js";
@@ -84,6 +85,8 @@ function storedBytes(store: Store, networkId: string): Uint8Array {
 /** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
 function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
   const graph = decodeGraph(storedBytes(store, networkId));
+  const temporal = temporalFromGraph(graph); // an uploaded contact file (contacts.ts)
+  if (temporal !== null) return temporal;
   if (needsGraph(s)) return graph;
   return compile(graph, compileOptions(s));
 }
@@ -210,7 +213,7 @@ function checkScenario(
       }
     }
   } else if (isObject(network) && network.contacts !== undefined) {
-    throw invalid([{ path: "network.contacts", message: "temporal contact networks run from the CLI (spreadlab run) and the library for now; the server does not read contact files." }]);
+    throw invalid([{ path: "network.contacts", message: "the server does not read its own files: upload the contact file with POST /v1/networks?contacts=events|intervals|snapshots (with resolution, period, until as needed) and pass its networkId." }]);
   } else if (isObject(network) && network.file !== undefined) {
     throw invalid([{ path: "network.file", message: "the server does not read its own files: upload the network with POST /v1/networks and pass its networkId, or use network.generate." }]);
   }

@@ -21,6 +21,9 @@ import { loadScenario } from "../scenario/load.js";
 import { encodeGraph } from "./codec.js";
 import { checkGeneratedSize, checkGraphSize } from "./limits.js";
 import type { ApiContext } from "./context.js";
+import { resolveScenario } from "../scenario/resolve.js";
+import type { TemporalCSR } from "../graph/temporal.js";
+import { contactsGraph } from "./contacts.js";
 import { HttpProblem } from "./problems.js";
 
 export interface BundledScenario {
@@ -71,7 +74,10 @@ export function presetGraph(file: string, ctx: Pick<ApiContext, "options">): { g
     return { graph, name: `${net.generate.type}${typeof net.generate.n === "number" ? ` n=${net.generate.n}` : ""} seed=${seed}`, source: { generate: net.generate, seed } };
   }
   if (net.contacts) {
-    throw new HttpProblem(422, "validation-failed", "The request is invalid", "this bundled scenario runs on a temporal contact network (network.contacts), which the server does not store yet; run it with `spreadlab run`.");
+    // A bundled contact file (trusted: inside the scenarios folder), stored as an uploaded one (contacts.ts).
+    const temporal = resolveScenario(loaded).network() as TemporalCSR;
+    const c = net.contacts;
+    return { graph: contactsGraph(temporal), name: c.file ?? c.snapshots!.map((x) => x.file).join(", "), source: { bundled: c.file ?? c.snapshots!.map((x) => x.file), contacts: { format: c.format } } };
   }
   const graph = readNetworkSync(resolvePath(loaded.dir, net.file!), { format: net.format as NetworkFormat | undefined, directed: net.directed }) as unknown as Graph;
   return { graph, name: net.file!, source: { bundled: net.file } };

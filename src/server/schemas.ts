@@ -49,6 +49,10 @@ export const NetworkUploadQuerySchema = z.strictObject({
   format: z.enum(NETWORK_FORMATS as unknown as [string, ...string[]]).optional().describe("Overrides the Content-Type."),
   name: z.string().min(1).max(200).optional(),
   directed: z.enum(["true", "false"]).optional().describe("Edge lists (csv, tsv) only: read edges as directed."),
+  contacts: z.enum(["events", "intervals", "snapshots"]).optional().describe("The body is a temporal contact file: events (t,i,j), intervals (i,j,start,end) or snapshots (t,i,j, each until the next)."),
+  resolution: z.coerce.number().positive().finite().optional().describe("Contact events: how long one recorded contact lasts."),
+  period: z.coerce.number().positive().finite().optional().describe("Contact windows repeat every period."),
+  until: z.coerce.number().positive().optional().describe("Snapshots: when the last snapshot ends (default: the period, or never)."),
 });
 
 /** The network section of a scenario that runs on a stored network: only the edge weight attribute. */

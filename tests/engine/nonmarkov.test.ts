@@ -266,7 +266,9 @@ describe("F. refusals name the field", () => {
   });
   it("time-varying parameters and endemic models", () => {
     expect(run({}, { preset: "SIR", params: { beta: "0.1 * (t < 5 ? 1 : 2)" }, durations: { I: { dist: "fixed", value: 2 } } })).toThrow(/^model\.params\.beta: changes with t/);
-    expect(run({}, { preset: "SIRS", durations: { I: { dist: "fixed", value: 2 } } })).toThrow(/^model\.durations: .*come back/);
+    // Endemic models run (tests/engine/temporal-sis.test.ts), with a finite tmax and without transmission delays.
+    expect(run({ time: { mode: "continuous", tmax: Infinity } }, { preset: "SIRS", durations: { I: { dist: "fixed", value: 2 } } })).toThrow(/^time\.tmax: an endemic model/);
+    expect(run({}, { preset: "SIRS", delays: { I: { dist: "fixed", value: 1 } } })).toThrow(/^model\.delays: transmission delays need a progressive model/);
   });
   it("unknown compartment, the susceptible one, two exits, bad values, unknown parameter", () => {
     expect(run({}, { preset: "SIR", durations: { X: { dist: "fixed", value: 2 } } })).toThrow(/^model\.durations\.X: unknown compartment "X"; compartments are S, I, R/);

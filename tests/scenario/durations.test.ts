@@ -116,9 +116,11 @@ initial: { I: { count: 1 } }
 
   it("discrete time, an endemic model and interventions are refused where they are written", () => {
     expect(where(issuesOf(SEIR.replace("time: { mode: continuous, tmax: 50 }", "time: { mode: discrete, steps: 50 }")))).toEqual([{ path: "time.mode", line: 9, column: 15 }]);
-    const sirs = issuesOf(SEIR.replace("preset: SEIR", "preset: SEIRS"));
-    expect(sirs.map((i) => i.path)).toEqual(["model.durations"]);
-    expect(sirs[0].message).toContain("come back");
+    // An endemic model runs with durations (re-infection), but not with transmission delays.
+    expect(() => parseScenario(SEIR.replace("preset: SEIR", "preset: SEIRS"), "s.yaml", dir)).not.toThrow();
+    const delayed = issuesOf(SEIR.replace("preset: SEIR", "preset: SEIRS").replace("durations:", "delays:\n    I: { dist: fixed, value: 1 }\n  durations:"));
+    expect(delayed.map((i) => i.path)).toEqual(["model.delays"]);
+    expect(delayed[0].message).toContain("progressive model");
     const withIntervention = issuesOf(SEIR + "interventions:\n  - { at: 5, scale: beta, by: 0.5 }\n");
     expect(where(withIntervention)).toEqual([{ path: "interventions", line: 13, column: 3 }]);
   });

@@ -36,6 +36,7 @@ describe("example scenarios", () => {
         "sirs-seasonal.yaml",
         "sirs-waning.yaml",
         "sis-endemic.yaml",
+        "sis-school-days.yaml",
         "sweep-beta.yaml",
       ]),
     );

@@ -64,17 +64,17 @@ describe("network.contacts: errors with their lines", () => {
   it("a second network source, an unknown format, and a discrete-time run", () => {
     const both = issuesOf(scenario(`${EVENTS}\n  generate: { type: path, n: 5 }`));
     expect(both.some((i) => i.path === "network" && /exactly one/.test(i.message))).toBe(true);
-    const format = issuesOf(scenario("  contacts: { file: events.tsv, format: snapshots }"));
+    const format = issuesOf(scenario("  contacts: { file: events.tsv, format: matrix }"));
     expect(format[0].path).toBe("network.contacts.format");
     expect(format[0].line).toBe(2);
     const discrete = issuesOf(scenario(EVENTS).replace("time: { mode: continuous, tmax: 500, record: 50 }", "time: { mode: discrete, steps: 10 }"));
     expect(discrete.map((i) => [i.path, i.line])).toEqual([["time.mode", 6]]);
   });
 
-  it("an endemic model (SIS): the preset's line, at load time", () => {
-    const issues = issuesOf(scenario(EVENTS).replace("preset: SIR", "preset: SIS"));
-    expect(issues.map((i) => [i.path, i.line])).toEqual([["model.preset", 4]]);
-    expect(issues[0].message).toMatch(/progressive model.*temporal contact network/);
+  it("an endemic model (SIS) loads and runs (re-infection, tests/engine/temporal-sis.test.ts)", () => {
+    const text = scenario(EVENTS).replace("preset: SIR", "preset: SIS");
+    const resolved = resolveScenario(parseScenario(text, "s.yaml", dir)); // no ScenarioError
+    expect(runModel(resolved.network(), resolved.spec).engine.name).toMatch(/temporal contact network/);
   });
 
   it("a bad row in the contact file: that file and line", () => {

@@ -225,7 +225,7 @@ function nonMarkovRunner(
     if (Object.keys(timeVarying).length > 0) throw new SimulationError(`model.params: parameters that change with t are not supported on ${what}; give constants.`);
     if (!delays.exponentialOnly) throw new SimulationError(`model.delays: not supported on ${what}; transmission runs at rate β per active contact.`);
     const problem = nonMarkovProblem(model);
-    if (problem !== null) throw new ModelError(`model: ${problem} (${what} runs progressive models such as SIR or SEIR).`);
+    if (problem !== null) throw new ModelError(`model: ${problem} (${what}).`);
   }
   if (time.mode !== "continuous") throw new SimulationError("time.mode: durations and delays (model.durations, model.delays) run in continuous time; use { mode: continuous, tmax }.");
   if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: "${spec.engine}" runs exponential periods only; with model.durations or model.delays use engine "auto".`);
@@ -235,11 +235,15 @@ function nonMarkovRunner(
   const problem = nonMarkovProblem(model);
   if (problem !== null) throw new ModelError(`model.${durations.exponentialOnly ? "delays" : "durations"}: ${problem}.`);
   if (!delays.exponentialOnly && csr.weights !== null) throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
+  if (!delays.exponentialOnly && model.endemic) throw new ModelError("model.delays: transmission delays need a progressive model (SIR, SEIR, …): a delay counts from the source's infection, which re-infection cannot restart; drop model.delays or the return to the susceptible compartment.");
   const { tmax } = time;
   if (!(tmax > 0)) throw new SimulationError(`time.tmax: expected a number > 0 (Infinity runs to extinction), got ${tmax}.`);
   const record = time.record ?? (Number.isFinite(tmax) ? tmax / 100 : 1);
   if (!(record > 0 && Number.isFinite(record))) throw new SimulationError(`time.record: expected a finite interval > 0, got ${record}.`);
-  checkWork(nonMarkovWork(csr.n, csr.m, model), "time.tmax");
+  if (!Number.isFinite(tmax) && model.endemic) {
+    throw new SimulationError(`time.tmax: an endemic model (${model.compartments.join(", ")}: infected nodes return to ${model.compartments[model.susceptible]}) may never run out of events; give a finite tmax.`);
+  }
+  checkWork(nonMarkovWork(csr.n, csr.m, model, tmax), "time.tmax");
   if (isTemporal(csr)) {
     const temporal = csr.temporal;
     return {

@@ -14,6 +14,7 @@ import { Playback, cascadeHistory } from "./playback.js";
 import { bandData, recordIndex, type ResultLike } from "./series.js";
 import { summaryMetrics, formatNumber } from "./summary.js";
 import { resultCsv } from "../export/csv.js";
+import { durationIssues } from "../state/durations.js";
 import { isCascadeModel, runLabel, toRunRequest, type ScenarioDraft } from "../state/scenario.js";
 import type { GraphView } from "../network/view.js";
 
@@ -84,6 +85,8 @@ export class RunPanel {
       if (!draft.verbatim && "nodes" in draft.seeding && draft.seeding.nodes.length === 0) {
         throw new ApiError(422, "No seeds", "no seeds chosen.", [{ path: isCascadeModel(draft.model) ? "initial.active.nodes" : "initial.I.nodes", message: "choose at least 1 seed node: click nodes on the graph, or seed random or highest-degree nodes." }]);
       }
+      const periods = draft.verbatim || isCascadeModel(draft.model) ? [] : durationIssues(draft.durations);
+      if (periods.length > 0) throw new ApiError(422, "Invalid periods", "a period's parameters are invalid.", periods);
       const body = toRunRequest(draft, compartments, networkId);
       const row = await api.submitRun(body);
       this.progress.value = 0;

@@ -10,6 +10,7 @@ import type { BundledScenario, ModelInfo } from "../api.js";
 import { h, field, numberInput, select } from "../ui/dom.js";
 import { isCascadeModel, type InterventionDraft, type ScenarioDraft, type NetworkSource } from "../state/scenario.js";
 import { presetPlan, runParams, type PresetPlan } from "../state/preset.js";
+import { DURATION_DISTS, DURATION_PARAMS, PERIOD_COMPARTMENTS, durationDraft, type DurationDist, type DurationDraft } from "../state/durations.js";
 import { thresholdLine, type DegreeMoments } from "../run/summary.js";
 
 const PARAM_LABELS: Record<string, string> = { beta: "β (transmission)", gamma: "γ (recovery)", sigma: "σ (onset)", omega: "ω (waning)", probability: "p (activation)" };
@@ -28,6 +29,9 @@ export class ScenarioPanel {
   readonly el: HTMLElement;
   private model: HTMLSelectElement;
   private params = h("div", { class: "params" });
+  /** model.durations: one row per compartment that has a single spontaneous exit (state/durations.ts). */
+  private periods = h("div", { class: "periods" });
+  private periodSet = h("fieldset", { id: "periods", hidden: true }, h("legend", { text: "Periods (how long a node stays)" }), h("p", { class: "hint", text: "exponential: the rate from the parameters above (Markovian); other laws run on the exact event-driven engine." }), this.periods);
   private tmax = numberInput(60, { min: 1 });
   private record = numberInput(0.5, { min: 0.01 });
   private strategy = select([
@@ -87,6 +91,7 @@ export class ScenarioPanel {
     };
     this.model.addEventListener("change", () => {
       this.renderParams();
+      this.renderPeriods();
       this.updateModel();
       this.updateThreshold();
     });
@@ -109,6 +114,7 @@ export class ScenarioPanel {
       this.notes,
       field("Model", this.model, { path: "model.preset", hint: "reaction–diffusion models run from the CLI or the API" }),
       this.params,
+      this.periodSet,
       this.threshold,
       h("div", { class: "row" }, this.tmaxField, this.recordField),
       h("fieldset", {}, this.seedLegend, h("div", { class: "row" }, field("Seed", this.strategy, { path: "initial" }), field("How many", this.count, { path: "initial.I.count" })), this.clicked),
@@ -122,8 +128,55 @@ export class ScenarioPanel {
     this.params.addEventListener("input", () => this.updateThreshold());
     this.el.addEventListener("change", edited);
     this.renderParams();
+    this.renderPeriods();
     this.updateModel();
     this.updateSeeding();
+  }
+
+  /** One row per compartment a duration can replace the exit of: a law and its parameters. */
+  private renderPeriods(values: Record<string, DurationDraft> = {}): void {
+    const compartments = this.cascade ? [] : PERIOD_COMPARTMENTS[this.model.value] ?? [];
+    this.periodSet.hidden = compartments.length === 0;
+    this.periods.replaceChildren(
+      ...compartments.map((c) => {
+        const current = values[c] ?? { dist: "exponential" as const };
+        const law = select(DURATION_DISTS.map((d) => ({ value: d, label: d })), current.dist);
+        law.dataset.duration = c;
+        const inputs = h("div", { class: "row" });
+        const fill = (d: DurationDraft) => {
+          inputs.replaceChildren(
+            ...DURATION_PARAMS[d.dist].map((p) => {
+              const input = numberInput((d as unknown as Record<string, number>)[p.name], { min: 0 });
+              input.dataset.durationParam = p.name;
+              return field(`${p.name}`, input, { path: `model.durations.${c}.${p.name}`, hint: p.label });
+            }),
+          );
+        };
+        fill(current);
+        law.addEventListener("change", () => fill(durationDraft(law.value as DurationDist, this.periodValues(inputs))));
+        return h("div", { class: "period", "data-compartment": c }, field(`${c}: period`, law, { path: `model.durations.${c}.dist` }), inputs);
+      }),
+    );
+  }
+
+  private periodValues(container: Element): Record<string, number> {
+    const values: Record<string, number> = {};
+    container.querySelectorAll<HTMLInputElement>("[data-duration-param]").forEach((i) => (values[i.dataset.durationParam!] = i.value === "" ? NaN : Number(i.value)));
+    return values;
+  }
+
+  private readPeriods(): Record<string, DurationDraft> {
+    const out: Record<string, DurationDraft> = {};
+    this.periods.querySelectorAll<HTMLElement>(".period").forEach((row) => {
+      const c = row.dataset.compartment!;
+      const law = row.querySelector<HTMLSelectElement>("[data-duration]")!.value as DurationDist;
+      const values = this.periodValues(row);
+      // A cleared input is NaN (an error the run reports beside it), not the default.
+      const draft = durationDraft(law, values);
+      for (const p of DURATION_PARAMS[law]) (draft as unknown as Record<string, number>)[p.name] = values[p.name];
+      out[c] = draft;
+    });
+    return out;
   }
 
   /** Whether the chosen model is a cascade (rounds, active seeds, no interventions). */
@@ -276,6 +329,9 @@ export class ScenarioPanel {
       return { kind: "vaccinate", at: r[0], fraction: r[1], strategy };
     });
     const seeds = this.seeds();
+    // Only laws other than exponential: a form left at its defaults reads (and links) as it did before.
+    const periods = Object.entries(this.cascade ? {} : this.readPeriods()).filter(([, d]) => d.dist !== "exponential");
+    const durations = periods.length > 0 ? Object.fromEntries(periods) : undefined;
     return {
       name: this.name,
       network: this.network() ?? { generate: { type: "karate-club" }, seed: 0 },
@@ -287,6 +343,7 @@ export class ScenarioPanel {
       interventions: this.cascade ? [] : interventions,
       runs: Number(this.runs.value),
       seed: Number(this.seed.value),
+      ...(durations ? { durations } : {}),
       ...(this.verbatim ? { verbatim: this.verbatim } : {}),
     };
   }
@@ -296,6 +353,7 @@ export class ScenarioPanel {
     this.verbatim = draft.verbatim;
     this.model.value = draft.model;
     this.renderParams(draft.params);
+    this.renderPeriods(draft.durations);
     this.updateModel();
     this.tmax.value = String(draft.tmax);
     this.record.value = String(draft.record);

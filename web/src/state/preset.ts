@@ -49,13 +49,13 @@ export function presetPlan(scenario: Record<string, unknown>, models: readonly P
   const model = isObject(scenario.model) ? scenario.model : {};
   const type = typeof model.type === "string" ? model.type : "compartmental";
   const network = isObject(scenario.network) ? scenario.network : {};
+  const contacts = isObject(network.contacts) ? network.contacts : null;
   const net: PresetPlan["network"] = isObject(network.generate)
     ? { generate: network.generate as { type: string }, seed: typeof network.seed === "number" ? network.seed : seed }
-    : { file: String(network.file ?? "") };
+    : { file: String(network.file ?? contacts?.file ?? "") };
   if ("generate" in net) draft.network = { generate: net.generate, seed: net.seed };
   const fail = (why: string): PresetPlan => ({ runnable: false, draft: base, notes: [why], network: net });
 
-  if (isObject(network.contacts)) return fail("This preset runs on a temporal contact network (network.contacts), which the dashboard does not run yet. Run it with `spreadlab run`; the form was left as it was.");
   if (type === "reaction-diffusion") return fail(`This preset is a reaction–diffusion model (${String(model.preset ?? "custom")}): its output is a field per node, which the dashboard does not run yet. Run it with \`spreadlab run\` or POST /v1/runs; the form was left as it was.`);
   const cascade = isCascadeModel(type);
   const compartments = Array.isArray(model.compartments) ? model.compartments.map(String) : null;
@@ -125,8 +125,9 @@ export function presetPlan(scenario: Record<string, unknown>, models: readonly P
 
   const sweep = isObject(scenario.sweep) ? Object.keys(scenario.sweep) : [];
   if (sweep.length > 0) notes.push(`The file sweeps ${sweep.join(", ")}; the dashboard runs one point of it (${sweep.map((k) => `${k} = ${draft.params[k]}`).join(", ")}). Run the whole sweep with \`spreadlab run\`.`);
-  if (!("generate" in net)) notes.push(`The network is the bundled file ${net.file}.`);
-  for (const key of Object.keys(network)) if (!["generate", "seed", "file"].includes(key)) verbatim.push(`network.${key} is set`);
+  if (contacts && "file" in net) notes.push(`The network is the bundled temporal contact file ${net.file || "(snapshot files)"}: transmission only while two nodes are in contact; the graph shows every pair ever in contact.`);
+  else if (!("generate" in net)) notes.push(`The network is the bundled file ${net.file}.`);
+  for (const key of Object.keys(network)) if (!["generate", "seed", "file", "contacts"].includes(key)) verbatim.push(`network.${key} is set`);
 
   if (verbatim.length > 0) {
     const { network: _n, output: _o, sweep: _s, ...rest } = scenario;

@@ -2,6 +2,8 @@
  * The dashboard's scenario as plain data (what the forms edit and the URL carries), and its translation to a
  * `POST /v1/runs` body in the scenario file format (DESIGN.md). Pure: no DOM, no fetch.
  */
+import { durationsScenario, type DurationDraft } from "./durations.js";
+
 export type NetworkSource =
   | { generate: { type: string; [param: string]: unknown }; seed: number }
   /** A network stored on the server (uploaded): a link reproduces the run while the server keeps it. */
@@ -36,6 +38,8 @@ export interface ScenarioDraft {
   interventions: InterventionDraft[];
   runs: number;
   seed: number;
+  /** Non-exponential periods per compartment (compartmental models; "exponential" entries are not sent). */
+  durations?: Record<string, DurationDraft>;
   /**
    * A preset's scenario (its file without network and output) that the form cannot express (custom
    * transitions, expressions…): the run sends it as written. The form drops it when the analyst edits it.
@@ -135,6 +139,7 @@ function cascadeScenario(draft: ScenarioDraft): Record<string, unknown> {
 
 function compartmentalScenario(draft: ScenarioDraft, compartments: readonly string[]): Record<string, unknown> {
   const seeded = seedCompartment(compartments);
+  const durations = durationsScenario(draft.durations, compartments);
   const interventions = draft.interventions.map((iv) => {
     if (iv.kind === "scale") return { at: iv.at, ...(iv.until !== undefined ? { until: iv.until } : {}), scale: "beta", by: iv.by };
     if (iv.kind === "testing") {
@@ -148,7 +153,7 @@ function compartmentalScenario(draft: ScenarioDraft, compartments: readonly stri
   const scenario: Record<string, unknown> = {
     name: draft.name,
     seed: draft.seed,
-    model: { type: "compartmental", preset: draft.model, params: { ...draft.params } },
+    model: { type: "compartmental", preset: draft.model, params: { ...draft.params }, ...(durations ? { durations } : {}) },
     time: { mode: "continuous", tmax: draft.tmax, record: draft.record },
     initial: { [seeded]: initialSeeds(draft.seeding) },
     ...(interventions.length > 0 ? { interventions } : {}),

@@ -4,6 +4,7 @@
  * is wrong, so a damaged link gives a readable message instead of a broken page.
  */
 import { INTERVENTION_KINDS, isCascadeModel, type ScenarioDraft } from "./scenario.js";
+import { DURATION_DISTS } from "./durations.js";
 
 const VERSION = 1;
 const KEY = "s";
@@ -64,6 +65,8 @@ export function decodeDraft(hash: string): ScenarioDraft | null {
     need(!Array.isArray(data.interventions) || data.interventions.length === 0, `interventions (${data.model} takes none)`);
     need(!finite(data.tmax) || Number.isInteger(data.tmax), "tmax (a whole number of rounds for a cascade)");
   }
+  const durations = data.durations;
+  need(durations === undefined || (isObject(durations) && Object.values(durations).every((d) => isObject(d) && (DURATION_DISTS as unknown[]).includes(d.dist))), "durations (a law per compartment)");
   need(Number.isInteger(data.runs) && (data.runs as number) > 0, "runs (a positive integer)");
   need(Number.isInteger(data.seed) && (data.seed as number) >= 0, "seed (a non-negative integer)");
   if (problems.length > 0) throw new UrlStateError(`the link's scenario is incomplete or damaged: check ${problems.join("; ")}.`);
