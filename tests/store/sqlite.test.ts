@@ -118,7 +118,7 @@ describe("runs", () => {
 
   it("refuses a run on a network that does not exist (NotFoundError)", async () => {
     store = openStore(":memory:");
-    await expect(await store!.insertRun({ id: "r", spec: {}, networkId: "ghost", total: 1 })).rejects.toThrow(expect.objectContaining({ name: "NotFoundError" }));
+    await expect(store!.insertRun({ id: "r", spec: {}, networkId: "ghost", total: 1 })).rejects.toThrow(expect.objectContaining({ name: "NotFoundError" }));
   });
 });
 
@@ -182,9 +182,9 @@ describe("paging", () => {
 
   it("rejects a cursor it did not hand out, and a bad limit", async () => {
     store = openStore(":memory:");
-    await expect(await store!.listRuns(5, "not-a-cursor")).rejects.toThrow(expect.objectContaining({ name: "InvalidCursorError" }));
-    await expect(await store!.listNetworks(5, Buffer.from('{"a":1}').toString("base64url"))).rejects.toThrow(expect.objectContaining({ name: "InvalidCursorError" }));
-    await expect(await store!.listRuns(0)).rejects.toThrow(RangeError);
+    await expect(store!.listRuns(5, "not-a-cursor")).rejects.toThrow(expect.objectContaining({ name: "InvalidCursorError" }));
+    await expect(store!.listNetworks(5, Buffer.from('{"a":1}').toString("base64url"))).rejects.toThrow(expect.objectContaining({ name: "InvalidCursorError" }));
+    await expect(store!.listRuns(0)).rejects.toThrow(RangeError);
   });
 });
 
@@ -211,7 +211,7 @@ describe("run events", () => {
     const extra = await store.appendRunEvent("r", "progress", { done: 3, total: 4, note: "heartbeat" });
     expect(extra.seq).toBe(5);
     expect(await store.runEvents("r", 4)).toEqual([extra]);
-    await expect(await store!.appendRunEvent("ghost", "status", {})).rejects.toThrow(expect.objectContaining({ name: "NotFoundError" }));
+    await expect(store!.appendRunEvent("ghost", "status", {})).rejects.toThrow(expect.objectContaining({ name: "NotFoundError" }));
 
     const failed = (await store.updateRun("r", { status: "failed", error: { name: "SimulationError", message: "boom" } }))!;
     expect(failed.finishedAt).not.toBeNull();
@@ -328,7 +328,7 @@ describe("migrations and connection", () => {
     expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(migrate(db)).toEqual([]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(
-      ["forecasts", "models", "networks", "results", "run_events", "runs", "schema_migrations"],
+      ["forecasts", "instances", "models", "networks", "results", "run_events", "runs", "schema_migrations"],
     );
     db.close();
   });
