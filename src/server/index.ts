@@ -55,6 +55,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const recovered = await store.recoverInterrupted("the server restarted before the run finished", { keepQueued: true, liveOwners: await instance.live() });
   if (recovered > 0) log(`spreadlab server: marked ${recovered} interrupted job${recovered === 1 ? "" : "s"} from a previous process as failed.`);
   const { requeued, failed } = await recover();
+  // While it runs, an instance also fails the running jobs of instances that died since (once per lease),
+  // so that a job of a crashed instance does not read as running until some instance restarts.
+  const sweep = setInterval(() => {
+    void (async () => {
+      const marked = await store.recoverInterrupted("the server running it stopped before the run finished", { keepQueued: true, liveOwners: await instance.live() });
+      if (marked > 0) log(`spreadlab server: marked ${marked} job${marked === 1 ? "" : "s"} of a dead instance as failed.`);
+    })().catch((error: Error) => log(`spreadlab server: recovery sweep failed (${error.message}).`));
+  }, instance.leaseMs);
+  sweep.unref();
   if (requeued + failed > 0) log(`spreadlab server: re-queued ${requeued} job${requeued === 1 ? "" : "s"} left queued by a previous process${failed > 0 ? `; ${failed} could not be (failed)` : ""}.`);
 
   let server: Server;
@@ -65,6 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
   } catch (error) {
     // Port taken: stop the queues and the heartbeat, close the store, then report.
+    clearInterval(sweep);
     await closeApp().catch(() => {});
     await store.close();
     throw error;
@@ -85,6 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
       }
+      clearInterval(sweep);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       // Event streams and keep-alive connections would hold close() open: end them.
       server.closeIdleConnections();
