@@ -1,6 +1,7 @@
 /**
- * The persistent store's interface (implemented with better-sqlite3 in sqlite.ts). The server and CLI talk
- * to this interface only; no SQL leaves src/store/.
+ * The persistent store's interface, implemented on SQLite (better-sqlite3, sqlite.ts: the embedded default)
+ * and on PostgreSQL (pg, postgres.ts: shared by several server instances). The server and CLI talk to this
+ * interface only; no SQL leaves src/store/.
  */
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";

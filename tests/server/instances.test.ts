@@ -2,7 +2,8 @@
  * Two API instances on one PostgreSQL store (one schema for this file, tests/helpers/postgres.ts), each with
  * its own connection pool and LISTEN connection, as two `spreadlab serve` processes behind a proxy would be:
  * a run POSTed to A is listed, fetched, streamed (SSE, Last-Event-ID resume) and cancelled through B; exactly
- * one instance runs a job; start-up recovery fails only the running jobs of dead instances.
+ * one instance runs a job; start-up recovery (and the sweep once per lease) fails only the running jobs of
+ * dead instances.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
@@ -132,6 +133,17 @@ describe("two instances on one PostgreSQL store", () => {
       const get = async (id: string) => (await (await fetch(`${c.url}/v1/runs/${id}`)).json()) as { status: string; error: { name: string } | null };
       expect(await get("dead-instance-run")).toMatchObject({ status: "failed", error: { name: "InterruptedError" } });
       expect((await get(live.id)).status).toBe("running"); // A is alive: its job is its own
+      // An instance that dies while C runs: C's sweep (once per lease) fails its job once its heartbeat is stale.
+      await storeA.insertRun({ id: "dies-later", spec: {}, networkId: null, total: 1 });
+      await storeA.heartbeat("elsewhere:2:dies");
+      await storeA.claimRun("dies-later", "elsewhere:2:dies");
+      expect((await get("dies-later")).status).toBe("running");
+      const failed = await waitFor(async () => {
+        const row = await get("dies-later");
+        return row.status === "failed" ? row : undefined;
+      }, 4 * options.leaseMs, 100);
+      expect(failed.error).toMatchObject({ name: "InterruptedError" });
+      expect((await get(live.id)).status).toBe("running");
     } finally {
       await c.close();
     }
