@@ -159,7 +159,8 @@ async function main(): Promise<void> {
       graphBytes = res.bytes;
       return res.status;
     });
-    const graphBefore = once(() => inline({ kind: "graph", bytes: store.getNetworkGraph(baId)! }));
+    const storedGraph = (await store.getNetworkGraph(baId))!;
+    const graphBefore = once(() => inline({ kind: "graph", bytes: storedGraph }));
     push({ name: `GET …/graph of BA n=${sizes.baN} (${(graphBytes / 1e6).toFixed(0)} MB gzip)`, m: measured, before: graphBefore });
     const identity = await whilePolling(base, async () => (await inChild(`${base}/v1/networks/${baId}/graph`)).status);
     push({ name: `GET …/graph of BA n=${sizes.baN}, identity`, m: identity, before: graphBefore });
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
   } finally {
     await new Promise((r) => server.close(r));
     await close();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log("\nTarget: health max < 100 ms on an unloaded machine (the load average above says how loaded this one was).");

@@ -111,6 +111,6 @@ try {
   await fresh.close();
   server2.close();
 } finally {
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -22,6 +22,7 @@ import { listDatasets } from "../forecast/data.js";
 import type { Store } from "../store/types.js";
 import { requeueStored } from "./recover.js";
 import { JobQueue } from "./jobs.js";
+import { Instance } from "./instances.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { errorHandler, HttpProblem, notFoundRoute } from "./problems.js";
 import { openApiDocument } from "./openapi.js";
@@ -42,12 +43,14 @@ export interface App {
   jobs: JobQueue;
   /**
    * Queue again the runs and forecasts a previous process left queued (recover.ts); call once at start-up,
-   * after `store.recoverInterrupted(reason, { keepQueued: true })`.
+   * after `store.recoverInterrupted(reason, { keepQueued: true, liveOwners: await instance.live() })`.
    */
-  recover(): { requeued: number; failed: number };
+  recover(): Promise<{ requeued: number; failed: number }>;
+  /** This server among the instances on the store; `startServer` starts its heartbeat. */
+  instance: Instance;
   /**
    * Stop the job queues, runs and forecasts (running jobs fail with "the server stopped") and the network
-   * pool; the store stays open.
+   * pool, and the heartbeat; the store stays open.
    */
   close(): Promise<void>;
 }
@@ -88,6 +91,7 @@ export function createApp(deps: {
 }): App {
   const options = resolveOptions(deps.options);
   const { store } = deps;
+  const instance = new Instance(store, options.leaseMs, options.log);
   const jobs = new JobQueue(store, {
     concurrency: options.concurrency,
     maxQueued: options.maxQueued,
@@ -96,7 +100,7 @@ export function createApp(deps: {
     workers: options.workers,
     redis: options.redis,
     log: options.log,
-  });
+  }, instance);
   const version = packageVersion();
   const app = express();
   app.disable("x-powered-by");
@@ -121,7 +125,7 @@ export function createApp(deps: {
 
   // Load the tfjs backend and the pretrained checkpoint in the background (tfBackend stays null until then).
   void startForecaster(options.log);
-  const ctx: ApiContext = { store, jobs, options, limitCreation, startedAt: Date.now(), version };
+  const ctx: ApiContext = { store, jobs, instance, options, limitCreation, startedAt: Date.now(), version };
   const openapi = openApiDocument(version);
   const models = MODELS.map(({ run: _run, spec: _spec, ...model }) => model);
 
@@ -184,9 +188,11 @@ export function createApp(deps: {
   return {
     app,
     jobs,
+    instance,
     recover: () => requeueStored(store, jobs, forecasts.queue, options, networks.tasks),
     close: async () => {
       await Promise.all([jobs.close(), forecasts.queue.close(), regional.close(), networks.tasks.close()]);
+      await instance.stop();
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { RequestHandler, Request } from "express";
 import type { z } from "zod";
 import type { Store } from "../store/types.js";
+import type { Instance } from "./instances.js";
 import type { JobQueue } from "./jobs.js";
 import type { ResolvedOptions } from "./options.js";
 import { HttpProblem, validationProblem } from "./problems.js";
@@ -9,6 +10,8 @@ import { HttpProblem, validationProblem } from "./problems.js";
 export interface ApiContext {
   store: Store;
   jobs: JobQueue;
+  /** This server among the instances sharing the store (heartbeat, liveness of job owners). */
+  instance: Instance;
   options: ResolvedOptions;
   /** Rate limiter for job-creating routes. */
   limitCreation: RequestHandler;

@@ -16,9 +16,9 @@ export function eventsRouter(ctx: ApiContext): Router {
   const router = express.Router();
   const { store, jobs } = ctx;
 
-  router.get("/runs/:id/events", (req, res) => {
+  router.get("/runs/:id/events", async (req, res) => {
     const id = req.params.id;
-    const row = store.getRun(id);
+    const row = await store.getRun(id);
     if (row === null) throw notFound("run", id);
     const query = parseQuery(EventsQuerySchema, req);
     const header = req.get("Last-Event-ID");
@@ -33,17 +33,31 @@ export function eventsRouter(ctx: ApiContext): Router {
       after = n;
     }
 
-    let replay = store.runEvents(id, after);
-    if (isTerminal(row.status) && !replay.some((e) => e.type === "done")) {
-      // A run finished by another process (or before events were kept) may lack its `done`: add it once.
-      if (!store.runEvents(id, 0).some((e) => e.type === "done")) {
-        store.appendRunEvent(id, "done", { status: row.status, error: row.error });
-        replay = store.runEvents(id, after);
+    // Subscribe before reading the replay, so that no event falls between the two; live events that come
+    // while the replay is read wait in `pending` and go out after it, in order.
+    let pending: RunEvent[] | null = [];
+    let deliver: (event: RunEvent) => void = () => {};
+    const unsubscribe = jobs.subscribe(id, (event) => (pending ? pending.push(event) : deliver(event)));
+    let replay: RunEvent[];
+    let nothingLeft = false;
+    try {
+      replay = await store.runEvents(id, after);
+      if (isTerminal(row.status) && !replay.some((e) => e.type === "done")) {
+        // A run finished by another process (or before events were kept) may lack its `done`: add it once.
+        if (!(await store.runEvents(id, 0)).some((e) => e.type === "done")) {
+          await store.appendRunEvent(id, "done", { status: row.status, error: row.error });
+          replay = await store.runEvents(id, after);
+        }
+        nothingLeft = replay.length === 0;
       }
-      if (replay.length === 0) {
-        res.status(204).end();
-        return;
-      }
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    if (nothingLeft) {
+      unsubscribe();
+      res.status(204).end();
+      return;
     }
 
     res.status(200).set({
@@ -71,10 +85,11 @@ export function eventsRouter(ctx: ApiContext): Router {
         res.end();
       }
     };
-    // Subscribe before replaying: the store is synchronous, so no event falls between the two.
-    const unsubscribe = jobs.subscribe(id, send);
+    deliver = send;
     req.on("close", cleanup);
-    for (const event of replay) send(event);
+    const live = pending;
+    pending = null;
+    for (const event of [...replay, ...live].sort((a, b) => a.seq - b.seq)) send(event);
   });
 
   return router;

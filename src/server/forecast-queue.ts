@@ -4,7 +4,8 @@
  * cancellation and the time limit take effect there.
  */
 import { randomUUID } from "node:crypto";
-import type { ForecastRow, Store } from "../store/types.js";
+import type { ForecastRow, RunStatus, Store } from "../store/types.js";
+import type { Instance } from "./instances.js";
 import { Scheduler } from "./scheduler.js";
 
 /** Progress of a running forecast (a transformer fine-tune reports its epochs). */
@@ -32,10 +33,14 @@ export class ForecastQueue {
   private readonly scheduler: Scheduler<ForecastTask>;
   /** Progress of running forecasts, in memory only (it means nothing once the job has ended). */
   private readonly progress = new Map<string, ForecastProgress>();
+  /** Forecasts this instance claimed and is running (see jobs.ts: the same claim for runs). */
+  private readonly claimed = new Set<string>();
+  private readonly unsubscribeStore: () => void;
 
   constructor(
     private readonly store: Store,
     options: ForecastQueueOptions,
+    private readonly instance: Instance,
   ) {
     this.scheduler = new Scheduler<ForecastTask>(
       {
@@ -45,18 +50,25 @@ export class ForecastQueue {
       },
       {
         run: async (id, task, signal) => {
-          this.store.updateForecast(id, { status: "running" });
+          // Claimed by another instance, or cancelled meanwhile: nothing to do here.
+          if ((await this.store.claimForecast(id, this.instance.id)) === null) return;
+          this.claimed.add(id);
           const result = await task(signal, (p) => this.progress.set(id, p));
           if (signal.aborted) throw new Error("stopped");
           this.progress.delete(id);
-          this.store.completeForecast(id, result);
+          this.claimed.delete(id);
+          await this.store.completeForecast(id, result);
         },
-        finish: (id, status, error) => {
+        finish: async (id, status, error) => {
           this.progress.delete(id);
-          this.store.updateForecast(id, { status, error });
+          const mine = this.claimed.delete(id);
+          await this.store.updateForecast(id, { status, error }, mine ? ["running"] : ["queued"]);
         },
       },
     );
+    this.unsubscribeStore = store.subscribe((notice) => {
+      if (notice.kind === "cancel-forecast") void this.scheduler.cancel(notice.id).catch(() => {});
+    });
   }
 
   /** The latest progress of a running forecast, or null. */
@@ -69,10 +81,10 @@ export class ForecastQueue {
   }
 
   /** Store the forecast as queued and schedule it. Throws QueueFullError. */
-  submit(spec: unknown, task: ForecastTask): ForecastRow {
+  async submit(spec: unknown, task: ForecastTask): Promise<ForecastRow> {
     this.scheduler.checkRoom();
     const id = randomUUID();
-    const row = this.store.insertForecast({ id, spec });
+    const row = await this.store.insertForecast({ id, spec });
     this.scheduler.enqueue(id, task);
     return row;
   }
@@ -82,13 +94,27 @@ export class ForecastQueue {
     this.scheduler.enqueue(id, task);
   }
 
-  /** Cancel a queued (at once) or running (at its next horizon) forecast; false when it is neither here. */
-  cancel(id: string): boolean {
-    return this.scheduler.cancel(id);
+  /**
+   * Cancel a queued (at once) or running (at its next horizon) forecast, here or on the instance that runs
+   * it (as JobQueue.cancel); false when it is neither queued nor running.
+   */
+  async cancel(id: string): Promise<"here" | "sent" | "marked" | false> {
+    if (await this.scheduler.cancel(id)) return "here";
+    const error = { name: "CancelledError", message: "cancelled by request." };
+    const mark = async (onlyIf: readonly RunStatus[]) => (await this.store.updateForecast(id, { status: "cancelled", error }, onlyIf)) !== null;
+    if (await mark(["queued"])) return "marked";
+    const owner = await this.store.ownerOf("forecast", id);
+    if (owner !== null && owner !== this.instance.id && (await this.instance.isAlive(owner))) {
+      if ((await this.store.getForecast(id))?.status !== "running") return false;
+      await this.store.notify({ kind: "cancel-forecast", id });
+      return "sent";
+    }
+    return (await mark(["running"])) ? "marked" : false;
   }
 
   /** Stop taking forecasts; queued and running ones fail with ShutdownError; resolves when they have stopped. */
-  close(): Promise<void> {
-    return this.scheduler.close();
+  async close(): Promise<void> {
+    await this.scheduler.close();
+    this.unsubscribeStore();
   }
 }

@@ -260,22 +260,26 @@ function notFound(id: string): HttpProblem {
 export function forecastsRouter(ctx: ApiContext): { router: Router; queue: ForecastQueue } {
   const router = express.Router();
   const { store } = ctx;
-  const queue = new ForecastQueue(store, {
-    concurrency: ctx.options.concurrency,
-    maxQueued: ctx.options.maxQueued,
-    maxWallMs: ctx.options.maxWallMs,
-    log: ctx.options.log,
-  });
+  const queue = new ForecastQueue(
+    store,
+    {
+      concurrency: ctx.options.concurrency,
+      maxQueued: ctx.options.maxQueued,
+      maxWallMs: ctx.options.maxWallMs,
+      log: ctx.options.log,
+    },
+    ctx.instance,
+  );
   // Uploads come inside the JSON body: the route's body limit is the upload limit.
   const json = express.json({ limit: ctx.options.uploadLimit });
 
-  const getOr404 = (id: string): ForecastRow => {
-    const row = store.getForecast(id);
+  const getOr404 = async (id: string): Promise<ForecastRow> => {
+    const row = await store.getForecast(id);
     if (row === null) throw notFound(id);
     return row;
   };
 
-  router.post("/forecasts", ctx.limitCreation, json, (req: Request, res: Response) => {
+  router.post("/forecasts", ctx.limitCreation, json, async (req: Request, res: Response) => {
     if (req.body === undefined) {
       const type = req.headers["content-type"];
       throw new HttpProblem(415, "unsupported-media-type", "Unsupported media type", `${type ? `Content-Type "${type}" is not taken here` : "the request has no body or Content-Type"}; send application/json: { dataset, region, horizons?, asOf?, method?, samples?, seed?, finetune? }, with an uploaded series as dataset: { csv: "<text>" }.`);
@@ -285,7 +289,7 @@ export function forecastsRouter(ctx: ApiContext): { router: Router; queue: Forec
     const prepared = prepareForecast(parsed.data);
     let row: ForecastRow;
     try {
-      row = queue.submit(prepared.spec, (signal, progress) => computeForecast(prepared, signal, progress));
+      row = await queue.submit(prepared.spec, (signal, progress) => computeForecast(prepared, signal, progress));
     } catch (error) {
       if (error instanceof QueueFullError) {
         throw new HttpProblem(503, "queue-full", "The job queue is full", error.message, { headers: { "Retry-After": String(RETRY_AFTER_S) } });
@@ -295,31 +299,29 @@ export function forecastsRouter(ctx: ApiContext): { router: Router; queue: Forec
     res.status(202).location(`/v1/forecasts/${row.id}`).json(row);
   });
 
-  router.get("/forecasts", (req, res) => {
+  router.get("/forecasts", async (req, res) => {
     const { limit, cursor, status } = parseQuery(ForecastListQuerySchema, req);
-    res.json(store.listForecasts(limit, cursor ?? null, status));
+    res.json(await store.listForecasts(limit, cursor ?? null, status));
   });
 
-  router.get("/forecasts/:id", (req, res) => {
-    const row = getOr404(req.params.id);
-    const result = row.status === "succeeded" ? store.getForecastResult(row.id) : null;
+  router.get("/forecasts/:id", async (req, res) => {
+    const row = await getOr404(req.params.id);
+    const result = row.status === "succeeded" ? await store.getForecastResult(row.id) : null;
     const progress = row.status === "running" ? queue.progressOf(row.id) : null;
     res.json(result === null ? { ...row, ...(row.status === "running" ? { progress } : {}) } : { ...row, result });
   });
 
   // A finished forecast is deleted (204); a queued or running one is cancelled (202, the row).
-  router.delete("/forecasts/:id", (req, res) => {
-    const row = getOr404(req.params.id);
+  router.delete("/forecasts/:id", async (req, res) => {
+    const row = await getOr404(req.params.id);
     if (isTerminal(row.status)) {
-      store.deleteForecast(row.id);
+      await store.deleteForecast(row.id);
       res.status(204).end();
       return;
     }
-    if (!queue.cancel(row.id)) {
-      // Queued or running in the store but unknown to this queue (left by another process): mark it here.
-      store.updateForecast(row.id, { status: "cancelled", error: { name: "CancelledError", message: "cancelled by request." } });
-    }
-    res.status(202).location(`/v1/forecasts/${row.id}`).json(store.getForecast(row.id));
+    // Here, on the instance running it, or marked in the store when nobody runs it (forecast-queue.ts).
+    await queue.cancel(row.id);
+    res.status(202).location(`/v1/forecasts/${row.id}`).json(await store.getForecast(row.id));
   });
 
   return { router, queue };

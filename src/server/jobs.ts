@@ -5,6 +5,11 @@
  * default); `done` is the last event of every job. Listeners (the SSE route) receive each stored event as it
  * is appended, with its sequence number, so a live stream and a replay from the store are the same events.
  *
+ * Several instances on one store (PostgreSQL): a job is queued on the instance that took the request and
+ * claimed (`store.claimRun`, atomic) when it starts, so exactly one instance runs it even when another
+ * re-queued it at start-up. Events stored by any instance reach this one's listeners through the store's
+ * notices (LISTEN/NOTIFY); a cancel for a job running elsewhere is sent as a notice to its owner.
+ *
  * Ensembles run on the piscina pool even when they are small or a single run: there, an AbortSignal
  * terminates the worker threads, so cancellation and the wall-clock limit always take effect, and a
  * request with extreme rates cannot block the server's event loop. Reaction–diffusion fields and linear
@@ -20,7 +25,8 @@ import { runModelParallel } from "../run.js";
 import { isDistributable } from "../families/index.js";
 import { simulateEnsemble } from "../ensemble/pool.js";
 import type { SimulationResult } from "../ensemble/assemble.js";
-import type { RunEvent, RunRow, RunStatus, Store } from "../store/types.js";
+import type { RunEvent, RunPatch, RunRow, RunStatus, Store, StoreNotice } from "../store/types.js";
+import type { Instance } from "./instances.js";
 import { Scheduler } from "./scheduler.js";
 
 /** A run request, validated and resolved: what a job needs to run. */
@@ -86,8 +92,15 @@ export class JobQueue {
   private readonly lastSeq = new Map<string, number>();
   /** Runs whose `done` event has been appended (by the store or by this queue). */
   private readonly doneSeen = new Set<string>();
+  /** Runs this instance claimed (queued → running) and is running. */
+  private readonly claimed = new Set<string>();
+  private readonly unsubscribeStore: () => void;
 
-  constructor(store: Store, options: JobQueueOptions) {
+  constructor(
+    store: Store,
+    options: JobQueueOptions,
+    private readonly instance: Instance,
+  ) {
     this.store = store;
     this.options = {
       progressIntervalMs: 250,
@@ -104,6 +117,12 @@ export class JobQueue {
       },
       { run: (id, job, signal) => this.execute(id, job, signal), finish: (id, status, error) => this.finish(id, status, error) },
     );
+    this.unsubscribeStore = store.subscribe((notice) => this.onNotice(notice));
+  }
+
+  private onNotice(notice: StoreNotice): void {
+    if (notice.kind === "run-events" && this.listeners.has(notice.id)) void this.relay(notice.id).catch(() => {});
+    else if (notice.kind === "cancel-run") void this.scheduler.cancel(notice.id).catch(() => {});
   }
 
   counts(): { queued: number; running: number } {
@@ -111,15 +130,14 @@ export class JobQueue {
   }
 
   /** Check the limits, store the run as queued and schedule it. Throws QueueFullError / TooManyRunsError. */
-  submit(job: PreparedJob, record: { spec: unknown; networkId: string | null }): RunRow {
+  async submit(job: PreparedJob, record: { spec: unknown; networkId: string | null }): Promise<RunRow> {
     if (job.totalRuns > this.options.maxRuns) {
       throw new TooManyRunsError(`the job asks for ${job.totalRuns} runs (runs × sweep points); this server runs at most ${this.options.maxRuns} per job.`);
     }
     this.scheduler.checkRoom();
     const id = randomUUID();
-    const row = this.store.insertRun({ id, spec: record.spec, networkId: record.networkId, total: job.totalRuns });
+    const row = await this.store.insertRun({ id, spec: record.spec, networkId: record.networkId, total: job.totalRuns });
     this.lastSeq.set(id, 0);
-    this.relay(id);
     this.scheduler.enqueue(id, job);
     return row;
   }
@@ -128,20 +146,40 @@ export class JobQueue {
    * Schedule a run that is already stored as queued (left by a previous process, see recover.ts), or, when
    * it can no longer be prepared, fail it with that error.
    */
-  resume(id: string, job: PreparedJob | { error: { name: string; message: string } }): void {
-    const events = this.store.runEvents(id, 0);
+  async resume(id: string, job: PreparedJob | { error: { name: string; message: string } }): Promise<void> {
+    const events = await this.store.runEvents(id, 0);
     this.lastSeq.set(id, events.length > 0 ? events[events.length - 1].seq : 0);
-    if ("error" in job) this.finish(id, "failed", job.error);
+    if ("error" in job) await this.finish(id, "failed", job.error);
     else this.scheduler.enqueue(id, job);
   }
 
   /**
    * Cancel a job: a queued one is removed and marked cancelled at once; a running one has its workers
-   * aborted and is marked cancelled when they have stopped. Returns false when the job is not queued or
-   * running here.
+   * aborted and is marked cancelled when they have stopped. A job of another instance: queued, it is marked
+   * cancelled at once (conditionally: its instance will then fail to claim it); running on a live instance,
+   * the cancel is sent to that instance ("sent"); running on a dead one, it is marked cancelled here.
+   * Returns false when the run is not queued or running.
    */
-  cancel(id: string): boolean {
-    return this.scheduler.cancel(id);
+  async cancel(id: string): Promise<"here" | "sent" | "marked" | false> {
+    if (await this.scheduler.cancel(id)) return "here";
+    const error = { name: "CancelledError", message: "cancelled by request." };
+    if (await this.markFinal(id, "cancelled", error, ["queued"])) return "marked";
+    const owner = await this.store.ownerOf("run", id);
+    if (owner !== null && owner !== this.instance.id && (await this.instance.isAlive(owner))) {
+      const row = await this.store.getRun(id);
+      if (row?.status !== "running") return false;
+      await this.store.notify({ kind: "cancel-run", id });
+      return "sent";
+    }
+    return (await this.markFinal(id, "cancelled", error, ["running"])) ? "marked" : false;
+  }
+
+  /** Move a run to a final state only if its status is one of `onlyIf`; appends its `done`. */
+  private async markFinal(id: string, status: RunStatus, error: { name: string; message: string }, onlyIf: readonly RunStatus[]): Promise<boolean> {
+    const row = await this.store.updateRun(id, { status, error }, onlyIf);
+    if (row === null) return false;
+    await this.store.appendRunEvent(id, "done", { status, error });
+    return true;
   }
 
   /** Listen to a run's stored events as they are appended. Returns the unsubscribe function. */
@@ -151,17 +189,31 @@ export class JobQueue {
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0 && this.listeners.get(id) === set) this.listeners.delete(id);
+      if (set.size === 0 && this.listeners.get(id) === set) {
+        this.listeners.delete(id);
+        // A run of another instance was followed only for these listeners.
+        if (!this.scheduler.has(id)) {
+          this.lastSeq.delete(id);
+          this.doneSeen.delete(id);
+        }
+      }
     };
   }
 
   /** Stop taking jobs; queued and running jobs fail with "the server stopped"; resolves when workers are gone. */
-  close(): Promise<void> {
-    return this.scheduler.close();
+  async close(): Promise<void> {
+    await this.scheduler.close();
+    this.unsubscribeStore();
   }
 
   private async execute(id: string, job: PreparedJob, signal: AbortSignal): Promise<void> {
-    this.update(id, { status: "running", startedAt: now(), progress: { done: 0, total: job.totalRuns } });
+    // Another instance may have claimed it (re-queued at its start-up) or a client cancelled it meanwhile.
+    if ((await this.store.claimRun(id, this.instance.id)) === null) {
+      this.lastSeq.delete(id);
+      return;
+    }
+    this.claimed.add(id);
+    await this.update(id, { progress: { done: 0, total: job.totalRuns } });
     let lastWrite = 0;
     let written = 0;
     const progress = (done: number) => {
@@ -169,7 +221,7 @@ export class JobQueue {
       if (t - lastWrite < this.options.progressIntervalMs || done === written) return;
       lastWrite = t;
       written = done;
-      this.update(id, { progress: { done, total: job.totalRuns } });
+      void this.update(id, { progress: { done, total: job.totalRuns } }).catch((error: Error) => this.options.log(`spreadlab server: progress of run ${id} not stored (${error.message}).`));
     };
     // Yield once so that a cancel sent right after submitting is seen before any work starts.
     await new Promise((resolve) => setImmediate(resolve));
@@ -200,42 +252,52 @@ export class JobQueue {
       result = withoutSeries(await run(job.spec, 0));
     }
     if (signal.aborted) throw new Error("stopped");
-    if (written !== job.totalRuns) this.update(id, { progress: { done: job.totalRuns, total: job.totalRuns } });
-    this.store.completeRun(id, result);
-    this.relay(id);
-    this.finish(id, "succeeded", null);
+    if (written !== job.totalRuns) await this.update(id, { progress: { done: job.totalRuns, total: job.totalRuns } });
+    await this.store.completeRun(id, result);
+    await this.relay(id);
+    await this.finish(id, "succeeded", null);
   }
 
   /** Terminal state: status (unless completeRun set it), then the `done` event if the store did not append one. */
-  private finish(id: string, status: RunStatus, error: { name: string; message: string } | null): void {
-    if (status !== "succeeded") this.update(id, { status, error, finishedAt: now() });
-    else {
-      const row = this.store.getRun(id);
-      if (row && row.finishedAt === null) this.update(id, { finishedAt: now() });
+  private async finish(id: string, status: RunStatus, error: { name: string; message: string } | null): Promise<void> {
+    const mine = this.claimed.delete(id);
+    if (status !== "succeeded") {
+      // Only from the state this instance holds it in: a job it never claimed may belong to another one now.
+      const row = await this.store.updateRun(id, { status, error, finishedAt: now() }, mine ? ["running"] : ["queued"]);
+      if (row === null) {
+        this.lastSeq.delete(id);
+        return;
+      }
+    } else {
+      const row = await this.store.getRun(id);
+      if (row && row.finishedAt === null) await this.store.updateRun(id, { finishedAt: now() });
     }
-    this.relay(id);
+    await this.relay(id);
     if (!this.doneSeen.has(id)) {
-      this.store.appendRunEvent(id, "done", { status, error });
-      this.relay(id);
+      await this.store.appendRunEvent(id, "done", { status, error });
+      await this.relay(id);
     }
     this.lastSeq.delete(id);
     this.doneSeen.delete(id);
   }
 
-  private update(id: string, patch: Parameters<Store["updateRun"]>[1]): void {
-    this.store.updateRun(id, patch);
-    this.relay(id);
+  private async update(id: string, patch: RunPatch): Promise<void> {
+    await this.store.updateRun(id, patch);
+    await this.relay(id);
   }
 
-  /** Hand the events appended since the last relay to the listeners; returns them. */
-  private relay(id: string): RunEvent[] {
+  /**
+   * Hand the events stored since the last relay to the listeners. Relays may overlap (a store notice and
+   * this instance's own write): listeners get each event in seq order and drop seqs they have already had.
+   */
+  private async relay(id: string): Promise<void> {
     const after = this.lastSeq.get(id) ?? 0;
-    const events = this.store.runEvents(id, after);
-    if (events.length === 0) return events;
-    this.lastSeq.set(id, events[events.length - 1].seq);
+    const events = await this.store.runEvents(id, after);
+    if (events.length === 0) return;
+    const last = events[events.length - 1].seq;
+    if (last > (this.lastSeq.get(id) ?? 0) && (this.lastSeq.has(id) || this.listeners.has(id))) this.lastSeq.set(id, last);
     if (events.some((e) => e.type === "done")) this.doneSeen.add(id);
     const set = this.listeners.get(id);
     if (set) for (const event of events) for (const listener of [...set]) listener(event);
-    return events;
   }
 }

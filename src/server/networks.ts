@@ -121,7 +121,7 @@ async function uploadContacts(req: Request, res: Response, query: UploadQuery, c
     if (!("built" in result)) throw new Error("the network pool gave no network");
     const { n, m, directed, stats, bytes } = result.built;
     const source = { contacts: { format, ...(resolution !== undefined ? { resolution } : {}), ...(period !== undefined ? { period } : {}), ...(until !== undefined ? { until } : {}) } };
-    const row = ctx.store.insertNetwork({ id: randomUUID(), name: query.name ?? `contacts.${format}`, source, n, m, directed, stats }, bytes);
+    const row = await ctx.store.insertNetwork({ id: randomUUID(), name: query.name ?? `contacts.${format}`, source, n, m, directed, stats }, bytes);
     res.status(201).location(`/v1/networks/${row.id}`).json(summary(row));
   } finally {
     await upload.remove();
@@ -180,27 +180,27 @@ export function networksRouter(ctx: ApiContext, tasks: NetworkTasks = new Networ
       }
       if (result === undefined || !("built" in result)) throw new Error("the network pool gave no network");
       const { n, m, directed: isDirected, stats, bytes } = result.built;
-      const row = store.insertNetwork({ id: randomUUID(), name, source, n, m, directed: isDirected, stats }, bytes);
+      const row = await store.insertNetwork({ id: randomUUID(), name, source, n, m, directed: isDirected, stats }, bytes);
       res.status(201).location(`/v1/networks/${row.id}`).json(summary(row));
     } finally {
       await upload.remove();
     }
   });
 
-  router.get("/networks", (req, res) => {
+  router.get("/networks", async (req, res) => {
     const { limit, cursor } = parseQuery(PageQuerySchema, req);
-    const page = store.listNetworks(limit, cursor ?? null);
+    const page = await store.listNetworks(limit, cursor ?? null);
     res.json({ items: page.items.map(summary), total: page.total, next: page.next });
   });
 
-  router.get("/networks/:id", (req, res) => {
-    const row = store.getNetwork(req.params.id);
+  router.get("/networks/:id", async (req, res) => {
+    const row = await store.getNetwork(req.params.id);
     if (row === null) throw notFound("network", req.params.id);
     res.json(summary(row));
   });
 
   router.get("/networks/:id/graph", async (req, res) => {
-    const bytes = store.getNetworkGraph(req.params.id);
+    const bytes = await store.getNetworkGraph(req.params.id);
     if (bytes === null) throw notFound("network", req.params.id);
     // Decoded, laid out, serialised and gzipped in the pool; sent as is to clients that take gzip, else
     // decompressed as a stream (zlib works off the event loop), never one giant string here.
@@ -217,8 +217,8 @@ export function networksRouter(ctx: ApiContext, tasks: NetworkTasks = new Networ
     await pipeline(Readable.from([gzip]), createGunzip(), res);
   });
 
-  router.delete("/networks/:id", (req, res) => {
-    if (!store.deleteNetwork(req.params.id)) throw notFound("network", req.params.id);
+  router.delete("/networks/:id", async (req, res) => {
+    if (!(await store.deleteNetwork(req.params.id))) throw notFound("network", req.params.id);
     res.status(204).end();
   });
 

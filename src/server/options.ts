@@ -42,6 +42,11 @@ export interface ServerOptions {
    * the check off even when the variable is set.
    */
   token?: string | null;
+  /**
+   * Instances sharing a store: one whose heartbeat is older than this is dead, and its running jobs are
+   * failed at the next start-up of another. Default 30 s (instances.ts).
+   */
+  leaseMs?: number;
   /** SSE heartbeat comment interval in milliseconds. Default 15 s. */
   heartbeatMs?: number;
   /** Where log lines go (one line each). Default: stderr. */
@@ -64,6 +69,7 @@ export const DEFAULTS = {
   maxWallMs: 10 * 60 * 1000,
   rateLimit: 60,
   heartbeatMs: 15_000,
+  leaseMs: 30_000,
 } as const;
 
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
@@ -85,6 +91,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,
     token: token === "" ? null : token,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    leaseMs: options.leaseMs ?? DEFAULTS.leaseMs,
     log: options.log ?? ((line) => process.stderr.write(line + "\n")),
   };
 }

@@ -76,15 +76,15 @@ function compileOptions(s: Scenario): CompileOptions {
 
 const needsGraph = (s: Scenario): boolean => s.model.type === "linear-threshold" && s.model.thresholds !== undefined;
 
-function storedBytes(store: Store, networkId: string): Uint8Array {
-  const bytes = store.getNetworkGraph(networkId);
+async function storedBytes(store: Store, networkId: string): Promise<Uint8Array> {
+  const bytes = await store.getNetworkGraph(networkId);
   if (bytes === null) throw new NotFoundError(`network "${networkId}" was deleted before the run started; upload it again and resubmit.`);
   return bytes;
 }
 
 /** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
-function storedNetwork(store: Store, networkId: string, s: Scenario): Graph | CSR {
-  const graph = decodeGraph(storedBytes(store, networkId));
+async function storedNetwork(store: Store, networkId: string, s: Scenario): Promise<Graph | CSR> {
+  const graph = decodeGraph(await storedBytes(store, networkId));
   const temporal = temporalFromGraph(graph); // an uploaded contact file (contacts.ts)
   if (temporal !== null) return temporal;
   if (needsGraph(s)) return graph;
@@ -261,8 +261,8 @@ export function validateRunText(text: string, type: "json" | "yaml", networkId: 
 }
 
 /** A stored network that does not exist: the first complaint about a request that names one. */
-function checkNetworkExists(store: Store, networkId: string): void {
-  if (store.getNetwork(networkId) === null) {
+async function checkNetworkExists(store: Store, networkId: string): Promise<void> {
+  if ((await store.getNetwork(networkId)) === null) {
     throw new HttpProblem(422, "validation-failed", "The request is invalid", `no stored network has id "${networkId}".`, {
       errors: [{ path: "networkId", message: `no stored network has id "${networkId}"; see GET /v1/networks, or upload one with POST /v1/networks.` }],
     });
@@ -270,29 +270,29 @@ function checkNetworkExists(store: Store, networkId: string): void {
 }
 
 /** `validateRun` and then `finishRun`, in this thread (recover.ts, small requests). */
-export function prepareRun(body: unknown, store: Store, limits: RunLimits, tasks?: NetworkTasks): PreparedRun {
+export async function prepareRun(body: unknown, store: Store, limits: RunLimits, tasks?: NetworkTasks): Promise<PreparedRun> {
   let validated: ValidatedRun;
   try {
     validated = validateRun(body, limits);
   } catch (error) {
-    throw storeFirst(error, store);
+    throw await storeFirst(error, store);
   }
   return finishRun(validated, store, limits, tasks);
 }
 
 /** An error of `validateRun` (here or from a worker), unless the stored network it names is missing. */
-export function storeFirst(error: unknown, store: Store): unknown {
+export async function storeFirst(error: unknown, store: Store): Promise<unknown> {
   const networkId = (error as { networkId?: unknown } | null)?.networkId;
-  if (typeof networkId === "string") checkNetworkExists(store, networkId);
+  if (typeof networkId === "string") await checkNetworkExists(store, networkId);
   return error;
 }
 
 /** The checks that need the store (the stored network, its size), then resolve the scenario to a job. */
-export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimits, tasks?: NetworkTasks): PreparedRun {
+export async function finishRun(validated: ValidatedRun, store: Store, limits: RunLimits, tasks?: NetworkTasks): Promise<PreparedRun> {
   const { loaded, networkId } = validated;
-  if (networkId !== null) checkNetworkExists(store, networkId);
+  if (networkId !== null) await checkNetworkExists(store, networkId);
   const scenario = loaded.scenario;
-  const nodes = networkId !== null ? (store.getNetwork(networkId)?.n ?? 0) : estimateGeneratedSize(scenario.network.generate ?? {}).n;
+  const nodes = networkId !== null ? ((await store.getNetwork(networkId))?.n ?? 0) : estimateGeneratedSize(scenario.network.generate ?? {}).n;
   checkJobSize(scenario, Number.isFinite(nodes) ? nodes : 0, limits);
 
   const resolved = resolveScenario(loaded);
@@ -305,7 +305,7 @@ export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimi
     spec,
     points,
     totalRuns: runsPerPoint * (points?.length ?? 1),
-    network: () => {
+    network: async () => {
       const check = (built: Graph | CSR): Graph | CSR => {
         const n = isCSR(built) ? built.n : built.order;
         const m = isCSR(built) ? (built.directed ? built.m : built.m / 2) : built.size;
@@ -320,11 +320,11 @@ export function finishRun(validated: ValidatedRun, store: Store, limits: RunLimi
       if (tasks !== undefined && !needsGraph(scenario) && (networkId !== null || net.generate !== undefined)) {
         const task: NetworkTask =
           networkId !== null
-            ? { kind: "csr", bytes: storedBytes(store, networkId), compile: compileOptions(scenario) }
+            ? { kind: "csr", bytes: await storedBytes(store, networkId), compile: compileOptions(scenario) }
             : { kind: "csr", generate: net.generate as Record<string, unknown>, seed: net.seed ?? scenario.seed };
         return tasks.run(task).then((result) => check(fromPortable((result as { csr: PortableCSR }).csr)));
       }
-      return check(networkId !== null ? storedNetwork(store, networkId, scenario) : resolved.network());
+      return check(networkId !== null ? await storedNetwork(store, networkId, scenario) : resolved.network());
     },
   };
   const stored = networkId !== null ? { ...scenario, network: scenario.network.weight ? { weight: scenario.network.weight } : {} } : scenario;

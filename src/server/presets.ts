@@ -90,14 +90,14 @@ export function presetsRouter(ctx: ApiContext, dir: string): Router {
   router.get("/scenarios", (_req, res) => {
     res.json(list);
   });
-  router.post("/scenarios/:id/network", ctx.limitCreation, (req, res) => {
+  router.post("/scenarios/:id/network", ctx.limitCreation, async (req, res) => {
     const preset = scenarios.find((s) => s.id === req.params.id);
     if (!preset) throw new HttpProblem(404, "not-found", "Not found", `no bundled scenario has id "${req.params.id}"; see GET /v1/scenarios.`);
     const made = presetGraph(preset.file, ctx);
     const { graph } = made;
     checkGraphSize(graph.order, graph.size, ctx.options, "network");
     const csr = compile(graph);
-    const row = ctx.store.insertNetwork(
+    const row = await ctx.store.insertNetwork(
       { id: randomUUID(), name: made.name, source: made.source, n: graph.order, m: graph.size, directed: csr.directed, stats: degreeStats(csr) },
       encodeGraph(graph),
     );

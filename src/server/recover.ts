@@ -20,11 +20,11 @@ import { ForecastRequestSchema } from "./schemas.js";
 const PAGE = 500;
 
 /** Every row of a paged listing, oldest first. */
-function allOldestFirst<T>(list: (limit: number, cursor: string | null) => { items: T[]; next: string | null }): T[] {
+async function allOldestFirst<T>(list: (limit: number, cursor: string | null) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
   const rows: T[] = [];
   let cursor: string | null = null;
   do {
-    const page = list(PAGE, cursor);
+    const page: { items: T[]; next: string | null } = await list(PAGE, cursor);
     rows.push(...page.items);
     cursor = page.next;
   } while (cursor !== null);
@@ -53,24 +53,28 @@ function forecastTask(spec: ForecastSpec): ForecastTask {
 }
 
 /** Queue again the runs and forecasts left queued; returns how many were re-queued and how many failed. */
-export function requeueStored(store: Store, jobs: JobQueue, forecasts: ForecastQueue, limits: RunLimits, tasks?: NetworkTasks): { requeued: number; failed: number } {
+export async function requeueStored(store: Store, jobs: JobQueue, forecasts: ForecastQueue, limits: RunLimits, tasks?: NetworkTasks): Promise<{ requeued: number; failed: number }> {
   let requeued = 0;
   let failed = 0;
-  for (const row of allOldestFirst((limit, cursor) => store.listRuns(limit, cursor, "queued"))) {
+  // With several instances on one store, each re-queues every queued row; the claim when a job starts
+  // (jobs.ts) lets exactly one of them run it.
+  for (const row of await allOldestFirst((limit, cursor) => store.listRuns(limit, cursor, "queued"))) {
+    let job;
     try {
-      const { job } = prepareRun({ scenario: row.spec, ...(row.networkId !== null ? { networkId: row.networkId } : {}) }, store, limits, tasks);
-      jobs.resume(row.id, job);
-      requeued++;
+      ({ job } = await prepareRun({ scenario: row.spec, ...(row.networkId !== null ? { networkId: row.networkId } : {}) }, store, limits, tasks));
     } catch (error) {
-      jobs.resume(row.id, { error: asError(error) });
+      await jobs.resume(row.id, { error: asError(error) });
       failed++;
+      continue;
     }
+    await jobs.resume(row.id, job);
+    requeued++;
   }
-  for (const row of allOldestFirst((limit, cursor) => store.listForecasts(limit, cursor, "queued"))) {
+  for (const row of await allOldestFirst((limit, cursor) => store.listForecasts(limit, cursor, "queued"))) {
     const spec = row.spec as ForecastSpec;
     if (typeof spec?.dataset !== "string") {
       const message = "the server restarted before the forecast started, and an uploaded series is not kept; submit it again.";
-      store.updateForecast(row.id, { status: "failed", error: { name: "InterruptedError", message } });
+      await store.updateForecast(row.id, { status: "failed", error: { name: "InterruptedError", message } }, ["queued"]);
       failed++;
       continue;
     }

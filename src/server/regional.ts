@@ -241,7 +241,7 @@ export function regionalRouter(ctx: ApiContext): { router: Router; close: () => 
         job.status = "succeeded";
         job.result = result;
       },
-      finish: (id, status, error) => {
+      finish: async (id, status, error) => {
         const job = jobs.get(id);
         if (!job) return;
         job.status = status;
@@ -291,14 +291,14 @@ export function regionalRouter(ctx: ApiContext): { router: Router; close: () => 
     res.type("text/csv").attachment(`regional-${job.result.asOf.label}.csv`).send(regionalHubCsv(job.result));
   });
 
-  router.delete("/forecasts/regional/:id", (req, res) => {
+  router.delete("/forecasts/regional/:id", async (req, res) => {
     const job = getOr404(req.params.id);
     if (isTerminal(job.status)) {
       jobs.delete(job.id);
       res.status(204).end();
       return;
     }
-    scheduler.cancel(job.id);
+    await scheduler.cancel(job.id);
     res.status(202).location(`/v1/forecasts/regional/${job.id}`).json(row(job));
   });
 

@@ -18,8 +18,8 @@ const RETRY_AFTER_S = 30;
 
 const SubmitQuerySchema = z.strictObject({ networkId: z.string().min(1).max(100).optional() });
 
-function getRunOr404(ctx: ApiContext, id: string): RunRow {
-  const row = ctx.store.getRun(id);
+async function getRunOr404(ctx: ApiContext, id: string): Promise<RunRow> {
+  const row = await ctx.store.getRun(id);
   if (row === null) throw notFound("run", id);
   return row;
 }
@@ -96,12 +96,12 @@ export function runsRouter(ctx: ApiContext, tasks: NetworkTasks = new NetworkTas
           ? validateRunText(text, type, query.networkId, sizeLimits)
           : ((await tasks.run({ kind: "run", text, type, ...(query.networkId !== undefined ? { networkId: query.networkId } : {}), limits: sizeLimits })) as { run: ValidatedRun }).run;
     } catch (error) {
-      throw storeFirst(error, store);
+      throw await storeFirst(error, store);
     }
-    const { job, record } = finishRun(validated, store, ctx.options, tasks);
+    const { job, record } = await finishRun(validated, store, ctx.options, tasks);
     let row: RunRow;
     try {
-      row = jobs.submit(job, record);
+      row = await jobs.submit(job, record);
     } catch (error) {
       if (error instanceof QueueFullError) {
         throw new HttpProblem(503, "queue-full", "The job queue is full", error.message, { headers: { "Retry-After": String(RETRY_AFTER_S) } });
@@ -114,43 +114,40 @@ export function runsRouter(ctx: ApiContext, tasks: NetworkTasks = new NetworkTas
     res.status(202).location(`/v1/runs/${row.id}`).json(row);
   });
 
-  router.get("/runs", (req, res) => {
+  router.get("/runs", async (req, res) => {
     const { limit, cursor, status } = parseQuery(RunListQuerySchema, req);
-    res.json(store.listRuns(limit, cursor ?? null, status));
+    res.json(await store.listRuns(limit, cursor ?? null, status));
   });
 
-  router.get("/runs/:id", (req, res) => {
-    res.json(getRunOr404(ctx, req.params.id));
+  router.get("/runs/:id", async (req, res) => {
+    res.json(await getRunOr404(ctx, req.params.id));
   });
 
-  router.get("/runs/:id/result", (req, res) => {
-    const row = getRunOr404(ctx, req.params.id);
+  router.get("/runs/:id/result", async (req, res) => {
+    const row = await getRunOr404(ctx, req.params.id);
     if (row.status !== "succeeded") throw notFinished(row);
-    const result = store.getResult(row.id);
+    const result = await store.getResult(row.id);
     if (result === null) throw notFinished(row);
     res.json(result);
   });
 
-  router.get("/runs/:id/nodes", (req, res) => {
+  router.get("/runs/:id/nodes", async (req, res) => {
     const { time } = parseQuery(NodesQuerySchema, req);
-    const row = getRunOr404(ctx, req.params.id);
+    const row = await getRunOr404(ctx, req.params.id);
     if (row.status !== "succeeded") throw notFinished(row);
-    const result = store.getResult(row.id);
+    const result = await store.getResult(row.id);
     if (result === null) throw notFinished(row);
     res.json(nodeStates(result, time));
   });
 
-  router.delete("/runs/:id", (req, res) => {
-    const row = getRunOr404(ctx, req.params.id);
+  router.delete("/runs/:id", async (req, res) => {
+    const row = await getRunOr404(ctx, req.params.id);
     if (isTerminal(row.status)) {
       throw new HttpProblem(409, "run-finished", "The run has already finished", `the run ${row.status} at ${row.finishedAt ?? row.updatedAt}; there is nothing to cancel.`);
     }
-    if (!jobs.cancel(row.id)) {
-      // Queued or running in the store but unknown to this queue (left by another process): mark it here.
-      store.updateRun(row.id, { status: "cancelled", finishedAt: new Date().toISOString(), error: { name: "CancelledError", message: "cancelled by request." } });
-      store.appendRunEvent(row.id, "done", { status: "cancelled", error: { name: "CancelledError", message: "cancelled by request." } });
-    }
-    res.status(202).location(`/v1/runs/${row.id}`).json(store.getRun(row.id));
+    // Here, on the live instance running it (a notice), or marked in the store when nobody runs it (jobs.ts).
+    await jobs.cancel(row.id);
+    res.status(202).location(`/v1/runs/${row.id}`).json(await store.getRun(row.id));
   });
 
   return router;

@@ -28,7 +28,7 @@ export interface SchedulerHooks<T> {
   /** Do the work, including storing success; throw on failure. */
   run(id: string, task: T, signal: AbortSignal): Promise<void>;
   /** Store a terminal failure or cancellation. */
-  finish(id: string, status: "failed" | "cancelled", error: { name: string; message: string }): void;
+  finish(id: string, status: "failed" | "cancelled", error: { name: string; message: string }): Promise<void>;
 }
 
 interface Active {
@@ -65,12 +65,20 @@ export class Scheduler<T> {
     setImmediate(() => this.pump());
   }
 
-  /** Cancel a queued (at once) or running (through its signal) item; false when it is neither here. */
-  cancel(id: string): boolean {
+  /** Whether the item is waiting or running here. */
+  has(id: string): boolean {
+    return this.active.has(id) || this.waiting.some((w) => w.id === id);
+  }
+
+  /**
+   * Cancel a queued (at once: resolves once it is stored as cancelled) or running (through its signal) item;
+   * false when it is neither here.
+   */
+  async cancel(id: string): Promise<boolean> {
     const index = this.waiting.findIndex((w) => w.id === id);
     if (index >= 0) {
       this.waiting.splice(index, 1);
-      this.hooks.finish(id, "cancelled", { name: "CancelledError", message: "cancelled by request before it started." });
+      await this.hooks.finish(id, "cancelled", { name: "CancelledError", message: "cancelled by request before it started." });
       return true;
     }
     const active = this.active.get(id);
@@ -84,14 +92,14 @@ export class Scheduler<T> {
   async close(): Promise<void> {
     this.closed = true;
     const { item } = this.options.words;
-    for (const { id } of this.waiting.splice(0)) this.hooks.finish(id, "failed", { name: "ShutdownError", message: `the server stopped before the ${item} started.` });
-    await Promise.all(
-      [...this.active.values()].map((a) => {
-        a.stop ??= "shutdown";
-        a.controller.abort(new Error("shutdown"));
-        return a.settled;
-      }),
-    );
+    // Abort the running ones first: each must see why it stops before anything else can fail it.
+    const running = [...this.active.values()].map((a) => {
+      a.stop ??= "shutdown";
+      a.controller.abort(new Error("shutdown"));
+      return a.settled;
+    });
+    const left = this.waiting.splice(0).map(({ id }) => this.hooks.finish(id, "failed", { name: "ShutdownError", message: `the server stopped before the ${item} started.` }).catch(() => {}));
+    await Promise.all([...left, ...running]);
   }
 
   private pump(): void {
@@ -99,7 +107,10 @@ export class Scheduler<T> {
       const { id, task } = this.waiting.shift()!;
       const active: Active = { controller: new AbortController(), stop: null, settled: Promise.resolve() };
       this.active.set(id, active);
-      active.settled = this.execute(id, task, active).finally(() => {
+      // A store that fails while recording the outcome must not crash the server: log it.
+      active.settled = this.execute(id, task, active)
+        .catch((error: Error) => this.options.log(`spreadlab server: ${this.options.words.item} ${id}: its outcome could not be stored (${error?.message ?? String(error)}).`))
+        .finally(() => {
         this.active.delete(id);
         setImmediate(() => this.pump());
       });
@@ -115,17 +126,17 @@ export class Scheduler<T> {
     try {
       await this.hooks.run(id, task, active.controller.signal);
     } catch (error) {
-      if (active.stop === "cancelled") this.hooks.finish(id, "cancelled", { name: "CancelledError", message: "cancelled by request." });
+      if (active.stop === "cancelled") await this.hooks.finish(id, "cancelled", { name: "CancelledError", message: "cancelled by request." });
       else if (active.stop === "time") {
-        this.hooks.finish(id, "failed", { name: "TimeLimitError", message: `time limit: the ${words.timed} ran longer than ${maxWallMs / 1000} s and was stopped; ${words.timeHint}` });
-      } else if (active.stop === "shutdown") this.hooks.finish(id, "failed", { name: "ShutdownError", message: `the server stopped before the ${words.item} finished.` });
+        await this.hooks.finish(id, "failed", { name: "TimeLimitError", message: `time limit: the ${words.timed} ran longer than ${maxWallMs / 1000} s and was stopped; ${words.timeHint}` });
+      } else if (active.stop === "shutdown") await this.hooks.finish(id, "failed", { name: "ShutdownError", message: `the server stopped before the ${words.item} finished.` });
       else {
         const e = error as { name?: unknown; message?: unknown; stack?: unknown };
         const name = typeof e?.name === "string" ? e.name : "Error";
         const message = typeof e?.message === "string" ? e.message : String(error);
         // A library error is the request's fault and is reported in the item; anything else is a bug: log it.
         if (!this.options.libraryErrors.has(name)) this.options.log(`spreadlab server: ${words.item} ${id} failed unexpectedly: ${String(e?.stack ?? message).replace(/\n\s*/g, " | ")}`);
-        this.hooks.finish(id, "failed", { name, message });
+        await this.hooks.finish(id, "failed", { name, message });
       }
     } finally {
       clearTimeout(timer);

@@ -14,3 +14,8 @@ export class StoreSchemaError extends SpreadlabError {
 export class InvalidCursorError extends SpreadlabError {
   override name = "InvalidCursorError";
 }
+
+/** The database cannot be reached or used (PostgreSQL down, wrong URL, no rights): an operator's problem at start-up. */
+export class StoreConnectionError extends SpreadlabError {
+  override name = "StoreConnectionError";
+}

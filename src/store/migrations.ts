@@ -112,7 +112,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX forecasts_by_status_created ON forecasts (status, created_at DESC, id DESC);
     `,
   },
+  {
+    // Several API instances on one store (PostgreSQL): each claims the jobs it runs (`owner`, an instance
+    // id) and keeps a heartbeat in `instances`, so that start-up recovery fails only the jobs of dead ones.
+    version: 4,
+    name: "job owners and instance heartbeats",
+    up: `
+      ALTER TABLE runs ADD COLUMN owner TEXT;
+      ALTER TABLE forecasts ADD COLUMN owner TEXT;
+      CREATE TABLE instances (
+        id           TEXT PRIMARY KEY,
+        started_at   TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
+
+/**
+ * A migration's SQL for PostgreSQL: the SQLite text with BLOB as BYTEA and without SQLite's WITHOUT ROWID
+ * (the only two differences the migrations above use), so both back ends apply the same list.
+ */
+export function postgresSql(migration: Migration): string {
+  if (typeof migration.up !== "string") {
+    throw new Error(`store: migration ${migration.version} (${migration.name}) is a SQLite function; give it SQL for PostgreSQL too.`);
+  }
+  return migration.up.replace(/\bBLOB\b/g, "BYTEA").replace(/\)\s*WITHOUT ROWID/g, ")");
+}
 
 /** The highest version this code knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

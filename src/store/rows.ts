@@ -2,7 +2,7 @@
  * Rows as SQLite returns them (snake_case, JSON as text) and their conversion to the Store's rows, plus the
  * SQL fragments the queries share.
  */
-import type { ForecastRow, NetworkRow, RunEvent, RunRow, RunStatus } from "./types.js";
+import type { ForecastPatch, ForecastRow, NetworkRow, RunEvent, RunPatch, RunRow, RunStatus } from "./types.js";
 
 export interface NetworkRecord {
   id: string;
@@ -125,3 +125,39 @@ export function isForeignKeyError(e: unknown): boolean {
 }
 
 /** Open (creating parent folders and the file if needed) and migrate a store. */
+
+/** A run patch applied to the row before it (shared by both back ends): the new fields and the events to append. */
+export function applyRunPatch(before: RunRow, patch: RunPatch, t: string) {
+  const status = patch.status ?? before.status;
+  const statusChanged = status !== before.status;
+  const progress = patch.progress ?? before.progress;
+  const progressChanged = progress.done !== before.progress.done || progress.total !== before.progress.total;
+  const error = patch.error !== undefined ? patch.error : before.error;
+  // Timestamps follow the status unless the caller sets them: first start, and entering a final state.
+  let startedAt = patch.startedAt !== undefined ? patch.startedAt : before.startedAt;
+  if (statusChanged && status === "running" && startedAt === null && patch.startedAt === undefined) startedAt = t;
+  let finishedAt = patch.finishedAt !== undefined ? patch.finishedAt : before.finishedAt;
+  if (statusChanged && TERMINAL.has(status) && patch.finishedAt === undefined) finishedAt = t;
+  const events: { type: RunEvent["type"]; data: unknown }[] = [];
+  if (statusChanged) events.push({ type: "status", data: error !== null && TERMINAL.has(status) ? { status, error } : { status } });
+  if (progressChanged) events.push({ type: "progress", data: { done: progress.done, total: progress.total } });
+  return { status, progress, error, startedAt, finishedAt, events };
+}
+
+/** A forecast patch applied to the row before it: timestamps follow the status as for runs. */
+export function applyForecastPatch(before: ForecastRow, patch: ForecastPatch, t: string) {
+  const status = patch.status ?? before.status;
+  const statusChanged = status !== before.status;
+  const error = patch.error !== undefined ? patch.error : before.error;
+  let startedAt = patch.startedAt !== undefined ? patch.startedAt : before.startedAt;
+  if (statusChanged && status === "running" && startedAt === null && patch.startedAt === undefined) startedAt = t;
+  let finishedAt = patch.finishedAt !== undefined ? patch.finishedAt : before.finishedAt;
+  if (statusChanged && TERMINAL.has(status) && patch.finishedAt === undefined) finishedAt = t;
+  return { status, error, startedAt, finishedAt };
+}
+
+/** Which rows start-up recovery marks failed: not queued ones it keeps, not running ones of a live owner. */
+export function isStale(row: { status: string; owner: string | null }, options: { keepQueued?: boolean; liveOwners?: readonly string[] }): boolean {
+  if (row.status === "queued") return options.keepQueued !== true;
+  return !(row.owner !== null && (options.liveOwners ?? []).includes(row.owner));
+}

@@ -25,9 +25,13 @@ import { NotFoundError } from "../errors.js";
 import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { migrate } from "./migrations.js";
-import { TERMINAL, NETWORK_COLUMNS, FORECAST_COLUMNS, AFTER_CURSOR, NEWEST_FIRST, now, json, toNetwork, toRun, toForecast, checkLimit, isForeignKeyError, type NetworkRecord, type RunRecord, type ForecastRecord, type EventRecord } from "./rows.js";
+import { applyForecastPatch, applyRunPatch, isStale, NETWORK_COLUMNS, FORECAST_COLUMNS, AFTER_CURSOR, NEWEST_FIRST, now, json, toNetwork, toRun, toForecast, checkLimit, isForeignKeyError, type NetworkRecord, type RunRecord, type ForecastRecord, type EventRecord } from "./rows.js";
 
-import type { ForecastPatch, ForecastRow, NetworkRow, Page, RunEvent, RunRow, RunStatus, Store } from "./types.js";
+import type { ForecastPatch, ForecastRow, InstanceRow, NetworkRow, Page, RunEvent, RunPatch, RunRow, RunStatus, Store, StoreNotice } from "./types.js";
+
+/** The Store with its Promises taken off: what better-sqlite3 answers. */
+type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K] };
+type SyncStore = Omit<Synchronous<Store>, "close" | "notify" | "subscribe" | "kind" | "path">;
 
 export interface OpenStoreOptions {
   /** Keep everything in memory (tests); `path` is then only reported back. */
@@ -44,21 +48,50 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     migrate(db);
-    return new SqliteStore(db, path);
+    return asyncStore(new SqliteStore(db), path, () => {
+      if (db.open) db.close();
+    });
   } catch (e) {
     db.close();
     throw e;
   }
 }
 
-class SqliteStore implements Store {
-  readonly path: string;
+/**
+ * The synchronous store wrapped in Promises (each call still runs to completion before it returns, so the
+ * server's behaviour on SQLite is what it was). Notices reach the subscribers of this process only: a SQLite
+ * file is one machine's, and several processes on it share rows but not live events.
+ */
+function asyncStore(sync: SyncStore, path: string, close: () => void): Store {
+  const listeners = new Set<(notice: StoreNotice) => void>();
+  const wrapped: Record<string, unknown> = {
+    path,
+    kind: "sqlite",
+    close: async () => close(),
+    notify: async (notice: StoreNotice) => {
+      for (const listener of [...listeners]) listener(notice);
+    },
+    subscribe: (listener: (notice: StoreNotice) => void) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+  const proto = Object.getPrototypeOf(sync) as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const method = proto[name];
+    if (name === "constructor" || typeof method !== "function" || name in wrapped) continue;
+    // async: a synchronous throw becomes a rejection, as from a network store.
+    wrapped[name] = async (...args: unknown[]) => (method as (...a: unknown[]) => unknown).apply(sync, args);
+  }
+  return wrapped as unknown as Store;
+}
+
+class SqliteStore implements SyncStore {
   private readonly db: Database.Database;
   private readonly sql;
 
-  constructor(db: Database.Database, path: string) {
+  constructor(db: Database.Database) {
     this.db = db;
-    this.path = path;
     this.sql = {
       insertNetwork: db.prepare(
         `INSERT INTO networks (${NETWORK_COLUMNS}, graph_codec, graph)
@@ -88,6 +121,16 @@ class SqliteStore implements Store {
          WHERE id = @id`,
       ),
       interruptedRuns: db.prepare("SELECT * FROM runs WHERE status IN ('queued', 'running')"),
+      claimRun: db.prepare("UPDATE runs SET owner = @owner WHERE id = @id"),
+      runOwner: db.prepare("SELECT owner FROM runs WHERE id = ?").pluck(),
+      forecastOwner: db.prepare("SELECT owner FROM forecasts WHERE id = ?").pluck(),
+      claimForecast: db.prepare("UPDATE forecasts SET owner = @owner WHERE id = @id"),
+      heartbeat: db.prepare(
+        `INSERT INTO instances (id, started_at, heartbeat_at) VALUES (@id, @t, @t)
+         ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+      ),
+      removeInstance: db.prepare("DELETE FROM instances WHERE id = ?"),
+      instances: db.prepare("SELECT id, started_at, heartbeat_at FROM instances ORDER BY id"),
       deleteRun: db.prepare("DELETE FROM runs WHERE id = ?"),
 
       putResult: db.prepare(
@@ -124,13 +167,9 @@ class SqliteStore implements Store {
          WHERE id = @id`,
       ),
       getForecastResult: db.prepare("SELECT result_codec AS codec, result AS bytes FROM forecasts WHERE id = ? AND result IS NOT NULL"),
-      interruptedForecasts: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE status IN ('queued', 'running')`),
+      interruptedForecasts: db.prepare(`SELECT ${FORECAST_COLUMNS}, owner FROM forecasts WHERE status IN ('queued', 'running')`),
       deleteForecast: db.prepare("DELETE FROM forecasts WHERE id = ?"),
     };
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
   }
 
   // ── networks ───────────────────────────────────────────────────────────────────────────────────────────
@@ -208,37 +247,36 @@ class SqliteStore implements Store {
     return this.page(rows.map(toRun), limit, total);
   }
 
-  updateRun(id: string, patch: Partial<Pick<RunRow, "status" | "progress" | "error" | "startedAt" | "finishedAt">>): RunRow | null {
+  updateRun(id: string, patch: RunPatch, onlyIf?: readonly RunStatus[]): RunRow | null {
     return this.db
       .transaction(() => {
         const before = this.getRun(id);
-        if (!before) return null;
+        if (!before || (onlyIf !== undefined && !onlyIf.includes(before.status))) return null;
         const t = now();
-        const status = patch.status ?? before.status;
-        const statusChanged = status !== before.status;
-        const progress = patch.progress ?? before.progress;
-        const progressChanged = progress.done !== before.progress.done || progress.total !== before.progress.total;
-        const error = patch.error !== undefined ? patch.error : before.error;
-        // Timestamps follow the status unless the caller sets them: first start, and entering a final state.
-        let startedAt = patch.startedAt !== undefined ? patch.startedAt : before.startedAt;
-        if (statusChanged && status === "running" && startedAt === null && patch.startedAt === undefined) startedAt = t;
-        let finishedAt = patch.finishedAt !== undefined ? patch.finishedAt : before.finishedAt;
-        if (statusChanged && TERMINAL.has(status) && patch.finishedAt === undefined) finishedAt = t;
+        const next = applyRunPatch(before, patch, t);
         this.sql.updateRun.run({
           id,
-          status,
+          status: next.status,
           updatedAt: t,
-          done: progress.done,
-          total: progress.total,
-          startedAt,
-          finishedAt,
-          error: error === null ? null : json(error),
+          done: next.progress.done,
+          total: next.progress.total,
+          startedAt: next.startedAt,
+          finishedAt: next.finishedAt,
+          error: next.error === null ? null : json(next.error),
         });
-        if (statusChanged) {
-          this.appendEvent(id, "status", error !== null && TERMINAL.has(status) ? { status, error } : { status }, t);
-        }
-        if (progressChanged) this.appendEvent(id, "progress", { done: progress.done, total: progress.total }, t);
+        for (const event of next.events) this.appendEvent(id, event.type, event.data, t);
         return this.getRun(id);
+      })
+      .immediate();
+  }
+
+  claimRun(id: string, owner: string): RunRow | null {
+    return this.db
+      .transaction(() => {
+        // One write transaction: the status check and the change cannot interleave with another claim.
+        const row = this.updateRun(id, { status: "running" }, ["queued"]);
+        if (row) this.sql.claimRun.run({ id, owner });
+        return row;
       })
       .immediate();
   }
@@ -311,22 +349,25 @@ class SqliteStore implements Store {
     return this.page(rows.map(toForecast), limit, total);
   }
 
-  updateForecast(id: string, patch: ForecastPatch): ForecastRow | null {
+  updateForecast(id: string, patch: ForecastPatch, onlyIf?: readonly RunStatus[]): ForecastRow | null {
     return this.db
       .transaction(() => {
         const before = this.getForecast(id);
-        if (!before) return null;
+        if (!before || (onlyIf !== undefined && !onlyIf.includes(before.status))) return null;
         const t = now();
-        const status = patch.status ?? before.status;
-        const statusChanged = status !== before.status;
-        const error = patch.error !== undefined ? patch.error : before.error;
-        // Timestamps follow the status unless the caller sets them, as for runs.
-        let startedAt = patch.startedAt !== undefined ? patch.startedAt : before.startedAt;
-        if (statusChanged && status === "running" && startedAt === null && patch.startedAt === undefined) startedAt = t;
-        let finishedAt = patch.finishedAt !== undefined ? patch.finishedAt : before.finishedAt;
-        if (statusChanged && TERMINAL.has(status) && patch.finishedAt === undefined) finishedAt = t;
-        this.sql.updateForecast.run({ id, status, updatedAt: t, startedAt, finishedAt, error: error === null ? null : json(error) });
+        const next = applyForecastPatch(before, patch, t);
+        this.sql.updateForecast.run({ id, status: next.status, updatedAt: t, startedAt: next.startedAt, finishedAt: next.finishedAt, error: next.error === null ? null : json(next.error) });
         return this.getForecast(id);
+      })
+      .immediate();
+  }
+
+  claimForecast(id: string, owner: string): ForecastRow | null {
+    return this.db
+      .transaction(() => {
+        const row = this.updateForecast(id, { status: "running" }, ["queued"]);
+        if (row) this.sql.claimForecast.run({ id, owner });
+        return row;
       })
       .immediate();
   }
@@ -353,12 +394,28 @@ class SqliteStore implements Store {
 
   // ── recovery ───────────────────────────────────────────────────────────────────────────────────────────
 
-  recoverInterrupted(reason: string, options: { keepQueued?: boolean } = {}): number {
-    const keep = (r: { status: string }) => !(options.keepQueued && r.status === "queued");
+  ownerOf(kind: "run" | "forecast", id: string): string | null {
+    return ((kind === "run" ? this.sql.runOwner : this.sql.forecastOwner).get(id) as string | null | undefined) ?? null;
+  }
+
+  heartbeat(id: string): void {
+    this.sql.heartbeat.run({ id, t: now() });
+  }
+
+  removeInstance(id: string): void {
+    this.sql.removeInstance.run(id);
+  }
+
+  instances(): InstanceRow[] {
+    return (this.sql.instances.all() as { id: string; started_at: string; heartbeat_at: string }[]).map((r) => ({ id: r.id, startedAt: r.started_at, heartbeatAt: r.heartbeat_at }));
+  }
+
+  recoverInterrupted(reason: string, options: { keepQueued?: boolean; liveOwners?: readonly string[] } = {}): number {
+    const keep = (r: { status: string; owner: string | null }) => isStale(r, options);
     return this.db
       .transaction(() => {
-        const staleForecasts = (this.sql.interruptedForecasts.all() as ForecastRecord[]).filter(keep);
-        const stale = (this.sql.interruptedRuns.all() as RunRecord[]).filter(keep);
+        const staleForecasts = (this.sql.interruptedForecasts.all() as (ForecastRecord & { owner: string | null })[]).filter(keep);
+        const stale = (this.sql.interruptedRuns.all() as (RunRecord & { owner: string | null })[]).filter(keep);
         const error = { name: "InterruptedError", message: reason };
         const t = now();
         for (const r of stale) {

@@ -48,9 +48,9 @@ describe("restart over the same SQLite file", () => {
 
     // Forecasts a dead process left queued: one on a bundled dataset, one on an upload (whose text is not kept).
     const previous = openStore(dbPath);
-    previous.insertForecast({ id: "bundled", spec: { dataset: "region785", region: "Region 1", horizons: [1, 2], asOf: 784, method: "baseline", samples: 200, seed: 3 } });
-    previous.insertForecast({ id: "uploaded", spec: { dataset: { csv: { name: "upload.csv", rows: 10, regions: ["a"] } }, region: "a", horizons: [1], asOf: 9, method: "baseline", samples: 200, seed: 3 } });
-    previous.close();
+    await previous.insertForecast({ id: "bundled", spec: { dataset: "region785", region: "Region 1", horizons: [1, 2], asOf: 784, method: "baseline", samples: 200, seed: 3 } });
+    await previous.insertForecast({ id: "uploaded", spec: { dataset: { csv: { name: "upload.csv", rows: 10, regions: ["a"] } }, region: "a", horizons: [1], asOf: 9, method: "baseline", samples: 200, seed: 3 } });
+    await previous.close();
 
     const lines: string[] = [];
     const second = await startServer({ port: 0, dbPath, token: null, handleSignals: false, workers: 1, log: (l) => lines.push(l) });
@@ -70,7 +70,7 @@ describe("restart over the same SQLite file", () => {
       expect(a.finalSize.values).toEqual(b.finalSize.values);
       expect(a.mean).toEqual(b.mean);
       // Its event stream goes on from where the dead process left it: one "done", at the end.
-      const events = second.store.runEvents(short.body.id, 0);
+      const events = await second.store.runEvents(short.body.id, 0);
       expect(events.filter((e) => e.type === "done")).toHaveLength(1);
       expect(events.at(-1)?.type).toBe("done");
 

@@ -149,10 +149,10 @@ describe("POST /v1/forecasts: the hub baseline", () => {
       });
       const direct = await forecast({ dataset: "state360", region: "Alaska", horizons: [1, 2] });
       expect(row.result).toEqual((direct as { result: unknown }).result);
-      expect(store.getForecastResult(body.id)).toEqual(row.result);
+      expect(await store.getForecastResult(body.id)).toEqual(row.result);
     } finally {
       await made.close();
-      store.close();
+      await store.close();
     }
   });
 });
@@ -347,8 +347,8 @@ describe("the forecast queue", () => {
     const queued = (await app.http.post("/v1/forecasts").send(heavy).expect(202)).body;
     await waitFor(async () => ((await app.http.get(`/v1/forecasts/${running.id}`)).body.status === "running" ? true : undefined), 10_000, 1);
     await app.close();
-    expect(app.store.getForecast(running.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
-    expect(app.store.getForecast(queued.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
+    expect(await app.store.getForecast(running.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
+    expect(await app.store.getForecast(queued.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
     expect((await app.http.post("/v1/forecasts").send(heavy)).status).toBe(503);
   });
 

@@ -1,11 +1,11 @@
-/** Shared fixtures for the server tests: an app on a memory store, scenarios, SSE parsing, polling. */
+/** Shared fixtures for the server tests: an app on an in-memory SQLite store, scenarios, SSE parsing, polling. */
 import request from "supertest";
 import type { Response } from "supertest";
 import { createApp, type ServerOptions } from "../../src/server/app.js";
-import { MemoryStore } from "./memory-store.js";
+import { openStore } from "../../src/store/sqlite.js";
 
 export function makeApp(options: ServerOptions = {}) {
-  const store = new MemoryStore();
+  const store = openStore(":memory:");
   const logs: string[] = [];
   const made = createApp({ store, options: { token: null, log: (line) => logs.push(line), ...options } });
   return { ...made, store, logs, http: request(made.app) };

@@ -75,8 +75,8 @@ describe("limits and shutdown", () => {
     const queued = (await app.http.post("/v1/runs").send({ scenario: sirScenario() }).expect(202)).body;
     await whenRunning(app, running.id);
     await app.close();
-    expect(app.store.getRun(running.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
-    expect(app.store.getRun(queued.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
-    expect(app.store.runEvents(running.id, 0).at(-1)?.type).toBe("done");
+    expect(await app.store.getRun(running.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
+    expect(await app.store.getRun(queued.id)).toMatchObject({ status: "failed", error: { name: "ShutdownError" } });
+    expect((await app.store.runEvents(running.id, 0)).at(-1)?.type).toBe("done");
   });
 });

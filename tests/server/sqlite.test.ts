@@ -13,7 +13,7 @@ const made = createApp({ store, options: { token: null, workers: 2, log: () => {
 const http = request(made.app);
 afterAll(async () => {
   await made.close();
-  store.close();
+  await store.close();
 });
 
 const finished = (id: string) =>
@@ -48,15 +48,15 @@ describe("on the SQLite store", () => {
     expect(events.at(-1)).toMatchObject({ event: "done" });
     expect(JSON.parse(events.at(-1)!.data!)).toMatchObject({ status: "cancelled", error: { name: "CancelledError" } });
     expect((await finished(body.id)).status).toBe("cancelled");
-    expect(store.runEvents(body.id, 0).filter((e) => e.type === "done")).toHaveLength(1);
+    expect((await store.runEvents(body.id, 0)).filter((e) => e.type === "done")).toHaveLength(1);
   });
 
   it("a run left unfinished by a previous process reads as failed, and its stream ends", async () => {
     const { body } = await http.post("/v1/runs").send({ scenario: sirScenario({ runs: 1 }) }).expect(202);
     await finished(body.id);
     // A run row that no queue owns, as after a crash:
-    store.insertRun({ id: "orphan", spec: {}, networkId: null, total: 1 });
-    expect(store.recoverInterrupted("the server restarted before the run finished")).toBe(1);
+    await store.insertRun({ id: "orphan", spec: {}, networkId: null, total: 1 });
+    expect(await store.recoverInterrupted("the server restarted before the run finished")).toBe(1);
     const events = parseSse((await readStream(http.get("/v1/runs/orphan/events"))).text);
     expect(events.at(-1)).toMatchObject({ event: "done" });
     expect((await http.get("/v1/runs/orphan")).body.error.name).toBe("InterruptedError");
@@ -73,9 +73,9 @@ describe("startServer", () => {
     const dbPath = join(dir, "db", "spreadlab.db");
     // A run left "running" by a previous process.
     const previous = openStore(dbPath);
-    previous.insertRun({ id: "left-over", spec: {}, networkId: null, total: 1 });
-    previous.updateRun("left-over", { status: "running" });
-    previous.close();
+    await previous.insertRun({ id: "left-over", spec: {}, networkId: null, total: 1 });
+    await previous.updateRun("left-over", { status: "running" });
+    await previous.close();
     const lines: string[] = [];
     const running = await startServer({ port: 0, dbPath, token: null, handleSignals: false, log: (l) => lines.push(l) });
     try {

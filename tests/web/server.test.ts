@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import request from "supertest";
 import { bundledScenarios, createApp } from "../../src/server/app.js";
-import { MemoryStore } from "../server/memory-store.js";
+import { openStore } from "../../src/store/sqlite.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-web-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function app(webRoot: string | null) {
-  const made = createApp({ store: new MemoryStore(), options: { token: null, log: () => {} }, webRoot });
+  const made = createApp({ store: openStore(":memory:"), options: { token: null, log: () => {} }, webRoot });
   return { ...made, http: request(made.app) };
 }
 
