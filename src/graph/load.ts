@@ -16,16 +16,24 @@ import { buildCSR, EdgeBuilder, hasRepeatedEdge, perArc } from "./builder.js";
 import { NodeKeys } from "./node-keys.js";
 import { compile, type CSR } from "./csr.js";
 import { parseArrowEdges } from "./io/arrow.js";
+import { parseParquetEdges } from "./io/parquet.js";
 import type { Delimiter } from "./io/csv.js";
 import { EdgeListParser, LoneCarriageReturn, type ParsedEdges } from "./io/edgelist-stream.js";
 import { NETWORK_FORMATS, formatFromPath, parseNetwork, readNetwork, readNetworkSync, type NetworkFormat } from "./io/index.js";
 
-/** Every format `loadNetworkFile` reads: the graphology formats and `arrow` (Arrow IPC / Feather edge tables). */
-export type LoadFormat = NetworkFormat | "arrow";
+/**
+ * Every format `loadNetworkFile` reads: the graphology formats, `arrow` (Arrow IPC / Feather edge tables) and
+ * `parquet` (Parquet edge tables).
+ */
+export type LoadFormat = NetworkFormat | "arrow" | "parquet";
 
-export const LOAD_FORMATS: readonly LoadFormat[] = [...NETWORK_FORMATS, "arrow"];
+export const LOAD_FORMATS: readonly LoadFormat[] = [...NETWORK_FORMATS, "arrow", "parquet"];
 
 const ARROW_EXTENSIONS = new Set([".arrow", ".feather", ".ipc"]);
+const PARQUET_EXTENSIONS = new Set([".parquet", ".pq"]);
+
+/** The columnar edge tables: read whole from bytes, column by column. */
+const isTable = (format: LoadFormat): format is "arrow" | "parquet" => format === "arrow" || format === "parquet";
 
 export interface LoadNetworkOptions {
   /** Format; default from the extension (after a `.gz`). */
@@ -53,6 +61,7 @@ export function loadFormatFromPath(path: string): { format: LoadFormat; gzip: bo
   const gzip = extname(path).toLowerCase() === ".gz";
   const inner = gzip ? path.slice(0, -3) : path;
   if (ARROW_EXTENSIONS.has(extname(inner).toLowerCase())) return { format: "arrow", gzip };
+  if (PARQUET_EXTENSIONS.has(extname(inner).toLowerCase())) return { format: "parquet", gzip };
   try {
     return { format: formatFromPath(inner), gzip };
   } catch (error) {
@@ -61,7 +70,7 @@ export function loadFormatFromPath(path: string): { format: LoadFormat; gzip: bo
     throw new GraphFormatError(
       `cannot tell the network format from ${ext === "" ? "a name without an extension" : `the extension "${ext}"`}; ` +
         `use .csv .txt .edges .edgelist .el .tsv .tab .gexf .graphml .json, ${[...ARROW_EXTENSIONS].join(" ")} for Arrow ` +
-        `edge tables (edge lists and Arrow tables may end in .gz), or give the format (${LOAD_FORMATS.join(", ")})`,
+        `edge tables, ${[...PARQUET_EXTENSIONS].join(" ")} for Parquet edge tables (any of them may end in .gz), or give the format (${LOAD_FORMATS.join(", ")})`,
       { file: path },
     );
   }
@@ -125,11 +134,12 @@ function checked(parsed: ParsedEdges | null): ParsedEdges | null {
 /** Parse without the repeated-edge check (the CSR builder screens for repeats more cheaply). */
 function parseEdgesSync(path: string, options: LoadNetworkOptions): ParsedEdges | null {
   const { format, gzip } = resolveFormat(path, options);
-  if (format !== "csv" && format !== "tsv" && format !== "arrow") return null;
+  if (format !== "csv" && format !== "tsv" && !isTable(format)) return null;
   try {
-    if (format === "arrow") {
+    if (isTable(format)) {
       const bytes = gzip ? gunzipSync(readFileSync(path)) : readFileSync(path);
-      return parseArrowEdges(bytes, { directed: options.directed, weight: options.weightColumn, file: path });
+      const read = format === "arrow" ? parseArrowEdges : parseParquetEdges;
+      return read(bytes, { directed: options.directed, weight: options.weightColumn, file: path });
     }
     if (gzip) {
       // zlib has no synchronous streaming API: inflate whole, then feed the parser in chunks.
@@ -159,7 +169,7 @@ function parseEdgesSync(path: string, options: LoadNetworkOptions): ParsedEdges 
 
 async function parseEdges(path: string, options: LoadNetworkOptions): Promise<ParsedEdges | null> {
   const { format, gzip } = resolveFormat(path, options);
-  if (format === "arrow") return parseEdgesSync(path, options);
+  if (isTable(format)) return parseEdgesSync(path, options);
   if (format !== "csv" && format !== "tsv") return null;
   try {
     // A gzip edge list inflates about 3×; the arrays grow past the estimate when needed.
