@@ -8,6 +8,7 @@ import { buildCSR } from "../graph/builder.js";
 import { compile, type CSR } from "../graph/csr.js";
 import { readNetwork, writeNetwork, type NetworkFormat } from "../graph/io/index.js";
 import { writeArrowEdges } from "../graph/io/arrow.js";
+import { writeParquetEdges } from "../graph/io/parquet.js";
 import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
 import { edgesFromGraph, edgesToGraph, loadFormatFromPath, readEdges, type LoadFormat } from "../graph/load.js";
 
@@ -51,9 +52,9 @@ export async function convertFile(
   let edges: ParsedEdges | null = parsed;
   if (parsed === null) graph = await readNetwork(input, { format: from as NetworkFormat, directed: options.directed });
   try {
-    if (to === "arrow") {
+    if (to === "arrow" || to === "parquet") {
       edges ??= edgesFromGraph(graph!);
-      await writeArrowEdges(edges, output);
+      await (to === "arrow" ? writeArrowEdges : writeParquetEdges)(edges, output);
     } else {
       graph ??= edgesToGraph(parsed!);
       await writeNetwork(graph, output, to);

@@ -208,7 +208,7 @@ Edge lists (csv, tsv) cannot hold isolated nodes; write gexf, graphml or json fo
     .argument("<out>", "output network file")
     .option("--directed", "read the input as directed (edge lists); for gexf/graphml/json, require directed edges")
     .addOption(formatOption("--from <format>", "input format (default: from the extension; .gz is looked through)", LOAD_FORMATS))
-    .addOption(formatOption("--to <format>", "output format (default: from the extension); arrow: .arrow .feather .ipc", LOAD_FORMATS))
+    .addOption(formatOption("--to <format>", "output format (default: from the extension); arrow: .arrow .feather .ipc; parquet: .parquet .pq", LOAD_FORMATS))
     .option("--quiet", "print nothing but errors")
     .action(async (input: string, output: string, opts: ConvertOptions) => {
       const done = await convertFile(input, output, { from: opts.from, to: opts.to, directed: opts.directed ? true : undefined }, (e) => new NetworkWriteError(output, e));

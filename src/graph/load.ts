@@ -1,8 +1,8 @@
 /**
- * Network files straight to the engine's CSR. Edge lists (CSV/TSV/whitespace, `.gz` too) are streamed in
- * 4 MiB chunks through the byte reader; Arrow IPC / Feather edge tables are read column by column; GEXF,
- * GraphML and graphology JSON still go through graphology (their attributes and declared direction live
- * there) and are compiled once. A graphology Graph of an edge list is built only when asked (`toGraph`).
+ * Network files straight to the engine's CSR. Edge lists (CSV/TSV/whitespace) are streamed in 4 MiB chunks
+ * through the byte reader, GraphML and GEXF through the streaming XML reader (io/xml-stream.ts; `.gz` too for
+ * both); Arrow IPC / Feather and Parquet edge tables are read column by column; only graphology JSON still
+ * goes through graphology and is compiled once. A graphology Graph of an edge list is built only when asked (`toGraph`).
  *
  * `.gz` is recognised by the name: `edges.csv.gz` is a gzip-compressed CSV.
  */
@@ -16,16 +16,25 @@ import { buildCSR, EdgeBuilder, hasRepeatedEdge, perArc } from "./builder.js";
 import { NodeKeys } from "./node-keys.js";
 import { compile, type CSR } from "./csr.js";
 import { parseArrowEdges } from "./io/arrow.js";
+import { parseParquetEdges } from "./io/parquet.js";
 import type { Delimiter } from "./io/csv.js";
 import { EdgeListParser, LoneCarriageReturn, type ParsedEdges } from "./io/edgelist-stream.js";
+import { XmlEdgeReader } from "./io/xml-stream.js";
 import { NETWORK_FORMATS, formatFromPath, parseNetwork, readNetwork, readNetworkSync, type NetworkFormat } from "./io/index.js";
 
-/** Every format `loadNetworkFile` reads: the graphology formats and `arrow` (Arrow IPC / Feather edge tables). */
-export type LoadFormat = NetworkFormat | "arrow";
+/**
+ * Every format `loadNetworkFile` reads: the graphology formats, `arrow` (Arrow IPC / Feather edge tables) and
+ * `parquet` (Parquet edge tables).
+ */
+export type LoadFormat = NetworkFormat | "arrow" | "parquet";
 
-export const LOAD_FORMATS: readonly LoadFormat[] = [...NETWORK_FORMATS, "arrow"];
+export const LOAD_FORMATS: readonly LoadFormat[] = [...NETWORK_FORMATS, "arrow", "parquet"];
 
 const ARROW_EXTENSIONS = new Set([".arrow", ".feather", ".ipc"]);
+const PARQUET_EXTENSIONS = new Set([".parquet", ".pq"]);
+
+/** The columnar edge tables: read whole from bytes, column by column. */
+const isTable = (format: LoadFormat): format is "arrow" | "parquet" => format === "arrow" || format === "parquet";
 
 export interface LoadNetworkOptions {
   /** Format; default from the extension (after a `.gz`). */
@@ -53,6 +62,7 @@ export function loadFormatFromPath(path: string): { format: LoadFormat; gzip: bo
   const gzip = extname(path).toLowerCase() === ".gz";
   const inner = gzip ? path.slice(0, -3) : path;
   if (ARROW_EXTENSIONS.has(extname(inner).toLowerCase())) return { format: "arrow", gzip };
+  if (PARQUET_EXTENSIONS.has(extname(inner).toLowerCase())) return { format: "parquet", gzip };
   try {
     return { format: formatFromPath(inner), gzip };
   } catch (error) {
@@ -61,7 +71,7 @@ export function loadFormatFromPath(path: string): { format: LoadFormat; gzip: bo
     throw new GraphFormatError(
       `cannot tell the network format from ${ext === "" ? "a name without an extension" : `the extension "${ext}"`}; ` +
         `use .csv .txt .edges .edgelist .el .tsv .tab .gexf .graphml .json, ${[...ARROW_EXTENSIONS].join(" ")} for Arrow ` +
-        `edge tables (edge lists and Arrow tables may end in .gz), or give the format (${LOAD_FORMATS.join(", ")})`,
+        `edge tables, ${[...PARQUET_EXTENSIONS].join(" ")} for Parquet edge tables (any of them may end in .gz), or give the format (${LOAD_FORMATS.join(", ")})`,
       { file: path },
     );
   }
@@ -125,11 +135,12 @@ function checked(parsed: ParsedEdges | null): ParsedEdges | null {
 /** Parse without the repeated-edge check (the CSR builder screens for repeats more cheaply). */
 function parseEdgesSync(path: string, options: LoadNetworkOptions): ParsedEdges | null {
   const { format, gzip } = resolveFormat(path, options);
-  if (format !== "csv" && format !== "tsv" && format !== "arrow") return null;
+  if (format !== "csv" && format !== "tsv" && !isTable(format)) return null;
   try {
-    if (format === "arrow") {
+    if (isTable(format)) {
       const bytes = gzip ? gunzipSync(readFileSync(path)) : readFileSync(path);
-      return parseArrowEdges(bytes, { directed: options.directed, weight: options.weightColumn, file: path });
+      const read = format === "arrow" ? parseArrowEdges : parseParquetEdges;
+      return read(bytes, { directed: options.directed, weight: options.weightColumn, file: path });
     }
     if (gzip) {
       // zlib has no synchronous streaming API: inflate whole, then feed the parser in chunks.
@@ -159,7 +170,7 @@ function parseEdgesSync(path: string, options: LoadNetworkOptions): ParsedEdges 
 
 async function parseEdges(path: string, options: LoadNetworkOptions): Promise<ParsedEdges | null> {
   const { format, gzip } = resolveFormat(path, options);
-  if (format === "arrow") return parseEdgesSync(path, options);
+  if (isTable(format)) return parseEdgesSync(path, options);
   if (format !== "csv" && format !== "tsv") return null;
   try {
     // A gzip edge list inflates about 3×; the arrays grow past the estimate when needed.
@@ -210,7 +221,7 @@ export function edgesFromGraph(graph: Graph): ParsedEdges {
 function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions, path: string): CSR {
   const attribute = options.weight ?? null;
   const shared = options.shared ?? false;
-  const column = attribute === null || attribute === "weight" ? undefined : parsed.attributes?.[attribute];
+  let column = attribute === null || attribute === "weight" ? undefined : parsed.attributes?.[attribute];
   const csr = buildCSR(parsed.n, parsed.edges, parsed.keys, {
     directed: parsed.directed,
     weighted: attribute !== null && attribute === "weight",
@@ -222,6 +233,11 @@ function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions, path: st
     // Another column as the weight (Arrow tables), or 1 on every arc when the file has no such column, as compile does.
     let weights: Float32Array;
     if (column !== undefined) {
+      const gaps = parsed.attributeGaps?.[attribute];
+      if (gaps !== undefined) {
+        column = column.slice();
+        for (let e = 0; e < column.length; e++) if (gaps[e] === 1) column[e] = 1;
+      }
       for (let e = 0; e < column.length; e++) {
         if (!Number.isFinite(column[e]) || column[e] < 0) {
           throw new GraphFormatError(`row ${e} (rows count from 0) has "${attribute}" = ${column[e]}; expected a finite number ≥ 0 for a weight`, { file: path });
@@ -244,10 +260,57 @@ function compileEdges(parsed: ParsedEdges, options: LoadNetworkOptions, path: st
   return Object.defineProperty(result, "arcData", { value: arcData, enumerable: true });
 }
 
+const isXml = (format: LoadFormat): format is "graphml" | "gexf" => format === "graphml" || format === "gexf";
+
+function xmlReader(path: string, format: "graphml" | "gexf", options: LoadNetworkOptions): XmlEdgeReader {
+  return new XmlEdgeReader(format, { directed: options.directed, weight: options.weightColumn, file: path });
+}
+
+/** GraphML/GEXF through the streaming XML reader (`.gz` inflated on the way), synchronously. */
+function parseXmlSync(path: string, format: "graphml" | "gexf", gzip: boolean, options: LoadNetworkOptions): ParsedEdges {
+  const reader = xmlReader(path, format, options);
+  try {
+    if (gzip) {
+      const bytes = gunzipSync(readFileSync(path));
+      for (let p = 0; p < bytes.length; p += CHUNK) reader.push(bytes.subarray(p, Math.min(bytes.length, p + CHUNK)));
+      return reader.end();
+    }
+    const fd = openSync(path, "r");
+    try {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const got = readSync(fd, chunk, 0, CHUNK, null);
+        if (got === 0) break;
+        reader.push(chunk.subarray(0, got));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return reader.end();
+  } catch (error) {
+    throw readFailure(error, path);
+  }
+}
+
+async function parseXml(path: string, format: "graphml" | "gexf", gzip: boolean, options: LoadNetworkOptions): Promise<ParsedEdges> {
+  const reader = xmlReader(path, format, options);
+  try {
+    const file = createReadStream(path, { highWaterMark: CHUNK });
+    const stream = gzip ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+    if (gzip) file.on("error", (error) => stream.destroy(error));
+    for await (const chunk of stream) reader.push(chunk as Buffer);
+    return reader.end();
+  } catch (error) {
+    throw readFailure(error, path);
+  }
+}
+
 /** Read a network file and compile it to CSR, synchronously (the scenario loader's path). */
 export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = {}): CSR {
   const parsed = parseEdgesSync(path, options);
   if (parsed !== null) return compileEdges(parsed, options, path);
+  const { format, gzip } = resolveFormat(path, options);
+  if (isXml(format)) return compileEdges(parseXmlSync(path, format, gzip, options), options, path);
   const graph = readNetworkSync(path, graphologyOptions(path, options));
   return compile(graph, { weight: options.weight, shared: options.shared, arcAttributes: options.arcAttributes });
 }
@@ -259,13 +322,15 @@ export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = 
 export async function loadNetworkFile(path: string, options: LoadNetworkOptions = {}): Promise<CSR> {
   const parsed = await parseEdges(path, options);
   if (parsed !== null) return compileEdges(parsed, options, path);
+  const { format, gzip } = resolveFormat(path, options);
+  if (isXml(format)) return compileEdges(await parseXml(path, format, gzip, options), options, path);
   const graph = await readNetwork(path, graphologyOptions(path, options));
   return compile(graph, { weight: options.weight, shared: options.shared, arcAttributes: options.arcAttributes });
 }
 
 function graphologyOptions(path: string, options: LoadNetworkOptions) {
   const { format, gzip } = resolveFormat(path, options);
-  if (gzip) throw new GraphFormatError(`.gz is read for edge lists and Arrow tables; decompress ${format} files first`, { file: path });
+  if (gzip) throw new GraphFormatError(`.gz is read for edge lists, GraphML, GEXF, Arrow and Parquet; decompress ${format} files first`, { file: path });
   return { format: format as NetworkFormat, directed: options.directed, weight: options.weightColumn, delimiter: options.delimiter };
 }
 

@@ -135,7 +135,7 @@ export function resolveScenario(loaded: LoadedScenario, overrides: Overrides = {
       if (needsGraph) return readNetworkSync(path, { format, directed: net.directed });
       // Edge attributes that interventions select arcs by (edges.where: school, …).
       const arcAttributes = interventionArcAttributes(s.interventions as Intervention[] | undefined);
-      // Edge lists and Arrow tables go straight to CSR; GEXF/GraphML/JSON through graphology, compiled once.
+      // Edge lists, GEXF, GraphML, Arrow and Parquet go straight to CSR; graphology JSON through graphology, compiled once.
       return loadNetworkFileSync(path, { format, directed: net.directed, weight: attribute, shared: true, arcAttributes });
     },
   };

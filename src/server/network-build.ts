@@ -5,17 +5,23 @@
  * `GET /v1/networks/{id}/graph`, decode a stored network, give it a layout and gzip the JSON answer; and
  * parse and check a large `POST /v1/runs` body.
  *
- * Network files are parsed by one function, `parseNetworkFile(path, format, options)`: the hook where a
- * faster loader (straight to CSR, say) can plug in without touching the routes.
+ * Network files are parsed by one function, `parseNetworkFile(path, format, options)`: CSV/TSV edge lists go
+ * through the streaming byte reader straight to typed arrays (graph/load.ts `readEdgesSync`, the CLI's and the
+ * scenario loader's reader, same errors and lines) and are stored without ever becoming a graphology Graph;
+ * GEXF, GraphML and JSON uploads still become one, since their node and edge attributes are stored with them.
  */
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type Graph from "graphology";
+import { GraphFormatError } from "../errors.js";
+import { buildCSR } from "../graph/builder.js";
 import { compile, type CompileOptions, type CSR } from "../graph/csr.js";
+import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
+import { readEdgesSync } from "../graph/load.js";
 import { degreeStats, type DegreeStats } from "../graph/stats.js";
 import { generateCSR, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
 import { parseNetwork, type NetworkFormat, type ParseNetworkOptions } from "../graph/io/index.js";
-import { decodeGraph, decodeSerialized, encodeGraph } from "./codec.js";
+import { decodeGraph, decodeSerialized, encodeEdges, encodeGraph } from "./codec.js";
 import { withCircularLayout } from "./layout.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import { HttpProblem } from "./problems.js";
@@ -82,13 +88,32 @@ export function fromPortable(p: PortableCSR): CSR {
   return { ...p, index };
 }
 
-/** Parse a network file: the one place a faster loader can plug in. */
-export function parseNetworkFile(path: string, format: NetworkFormat, options: ParseNetworkOptions = {}): Graph {
-  return parseNetwork(readFileSync(path, "utf8"), format, options);
+/**
+ * Parse a network file: edge lists to typed arrays (no graphology), the other formats to a graphology Graph.
+ * Errors name `options.file` (the temporary file's path never reaches the client).
+ */
+export function parseNetworkFile(path: string, format: NetworkFormat, options: ParseNetworkOptions = {}): Graph | ParsedEdges {
+  if (format !== "csv" && format !== "tsv") return parseNetwork(readFileSync(path, "utf8"), format, options);
+  try {
+    return readEdgesSync(path, { format, directed: options.directed, delimiter: options.delimiter, weightColumn: options.weight })!;
+  } catch (error) {
+    if (!(error instanceof GraphFormatError) || error.file !== path) throw error;
+    const prefix = `${path}${error.line !== undefined ? `:${error.line}` : ""}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    throw new GraphFormatError(message, { file: options.file, line: error.line }, { cause: error.cause });
+  }
 }
 
-/** Size check, CSR, degree statistics and the stored bytes of a graph. */
-export function describeNetwork(graph: Graph, limits: SizeLimits): BuiltNetwork {
+const isParsed = (x: Graph | ParsedEdges): x is ParsedEdges => "edges" in x && "keys" in x && (x as ParsedEdges).edges.sources instanceof Int32Array;
+
+/** Size check, CSR, degree statistics and the stored bytes of a graph or of an edge list read to typed arrays. */
+export function describeNetwork(network: Graph | ParsedEdges, limits: SizeLimits): BuiltNetwork {
+  if (isParsed(network)) {
+    checkGraphSize(network.n, network.edges.count, limits, "(body)");
+    const csr = buildCSR(network.n, network.edges, network.keys, { directed: network.directed, weighted: false });
+    return { n: network.n, m: network.edges.count, directed: csr.directed, stats: degreeStats(csr), bytes: encodeEdges(network) };
+  }
+  const graph = network;
   checkGraphSize(graph.order, graph.size, limits, "(body)");
   const csr = compile(graph);
   return { n: graph.order, m: graph.size, directed: csr.directed, stats: degreeStats(csr), bytes: encodeGraph(graph) };

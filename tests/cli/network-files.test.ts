@@ -51,8 +51,26 @@ describe("network convert with Arrow and .gz", () => {
   });
 });
 
+describe("network convert with Parquet", () => {
+  it("csv → parquet → csv keeps every edge and weight; gexf → parquet; string ids", async () => {
+    const weighted = at("pw.csv");
+    writeFileSync(weighted, "source,target,weight\n1,2,0.5\n2,3,2\n3,1,1e-3\n4,4,7\n");
+    const a = await network("convert", weighted, at("w.parquet"));
+    expect(a.error).toBeUndefined();
+    expect(a.stdout).toMatch(/\(csv\) → .*w\.parquet \(parquet\): 4 nodes, 4 edges, undirected/);
+    expect((await network("convert", at("w.parquet"), at("pback.csv"), "--quiet")).error).toBeUndefined();
+    expect(sortedEdges(at("pback.csv"))).toEqual(sortedEdges(weighted));
+    expect((await network("convert", join(root, "scenarios", "networks", "kite.gexf"), at("kite.pq"), "--quiet")).error).toBeUndefined();
+    expect((await network("convert", at("kite.pq"), at("kite-back.csv"), "--quiet")).error).toBeUndefined();
+    expect(sortedEdges(at("kite-back.csv"))).toEqual(sortedEdges(KITE));
+    writeFileSync(at("names.csv"), "ann,bob\nbob,cy\n");
+    expect((await network("convert", at("names.csv"), at("names.parquet"), "--quiet")).error).toBeUndefined();
+    expect(readEdgesSync(at("names.parquet"))!.keys.toArray()).toEqual(["ann", "bob", "cy"]);
+  });
+});
+
 describe("network stats by format", () => {
-  it("the same numbers from .csv, .csv.gz and .arrow", async () => {
+  it("the same numbers from .csv, .csv.gz, .arrow and .parquet", async () => {
     writeFileSync(at("s.csv.gz"), gzipSync(readFileSync(KITE)));
     await network("convert", KITE, at("s.arrow"), "--quiet");
     const of = async (path: string) => {
@@ -65,5 +83,7 @@ describe("network stats by format", () => {
     expect(csv.edges).toBeGreaterThan(0);
     expect(await of(at("s.csv.gz"))).toEqual(csv);
     expect(await of(at("s.arrow"))).toEqual(csv);
+    await network("convert", KITE, at("s.parquet"), "--quiet");
+    expect(await of(at("s.parquet"))).toEqual(csv);
   });
 });

@@ -33,6 +33,11 @@ export interface ParsedEdges {
   /** Other numeric edge columns (Arrow tables), per edge in file order: what `weight`/`arcAttributes` may name. */
   attributes?: Record<string, Float64Array>;
   /**
+   * Edges that lack an attribute (GraphML/GEXF: 1 where the edge has no value, which `attributes` holds as 0):
+   * such an edge weighs 1 when the attribute is the weight, as `compile` reads a missing weight.
+   */
+  attributeGaps?: Record<string, Uint8Array>;
+  /**
    * The error for the first line (or row) that repeats an earlier edge, or null. Not checked by `end()`:
    * callers that build the CSR anyway screen its adjacency lists first (`hasRepeatedEdge`), which is cheaper.
    */
