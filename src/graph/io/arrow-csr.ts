@@ -19,6 +19,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { Message, MessageHeader, Type } from "apache-arrow";
+// The footer decoder is not re-exported from apache-arrow's root, but its package exports every module path
+// ("./*"); the record batches' buffer positions are read with it and `Message`, the rest by hand.
 import { Footer } from "apache-arrow/ipc/metadata/file";
 import type { RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
 import type { Int as IntType } from "apache-arrow";
