@@ -75,8 +75,6 @@ describe("Arrow file → CSR fast path", () => {
     const path = file("i32.arrow", makeTable({ source: s, target: t }));
     expectSame(arrowFileToCSR(path), reference(s, t));
     expectSame(arrowFileToCSR(path, { directed: true }), reference(s, t, true));
-    expectSame(arrowFileToCSR(path, { keepIndices: true }), reference(s, t));
-    expectSame(arrowFileToCSR(path, { directed: true, keepIndices: true }), reference(s, t, true));
     expectSame(loadNetworkFileSync(path), reference(s, t));
     expectSame(await loadNetworkFile(path, { directed: true }), reference(s, t, true));
   });
@@ -99,11 +97,7 @@ describe("Arrow file → CSR fast path", () => {
     const csr = arrowFileToCSR(path, { shared: true });
     expect(csr!.targets.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(csr!.offsets.buffer).toBeInstanceOf(SharedArrayBuffer);
-    const expected = reference(bs, bt);
-    expectSame(csr, expected);
-    // Big id tables keep the rows' node indices instead of re-reading the file: the same CSR either way.
-    expectSame(arrowFileToCSR(path, { keepIndices: true }), expected);
-    expectSame(arrowFileToCSR(path, { keepIndices: false }), expected);
+    expectSame(csr, reference(bs, bt));
   });
 
   it("a weight column: ignored with weightColumn: false, else left to the general reader", () => {

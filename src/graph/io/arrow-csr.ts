@@ -9,8 +9,7 @@
  * touched), so loading 5·10⁶ edges was dominated by the arrays it allocated: the whole file, node-index
  * columns, a fill array and a stamp array (≈ 140 MB, for a 44 MB CSR). This reader reads the two columns
  * slice by slice into one reused buffer, three times (bounds, interning and degrees, then arcs) — re-reading
- * from the page cache is cheap — and allocates only the CSR, a dense id table and the node ids. With more
- * than INDEX_TABLE_CACHED ids the numbering pass keeps each row's node indices instead of the third read.
+ * from the page cache is cheap — and allocates only the CSR, a dense id table and the node ids.
  *
  * The result is the CSR the general path builds, element for element: nodes numbered in order of first
  * appearance (row by row, source before target), arcs of each node in row order, undirected edges as two arcs.
@@ -43,19 +42,7 @@ export interface ArrowCsrOptions {
    */
   weightColumn?: boolean;
   shared?: boolean;
-  /**
-   * Keep each row's node indices from the numbering pass (8 bytes per edge) instead of looking the ids up
-   * again when placing arcs. Default: when the id table outgrows INDEX_TABLE_CACHED ids. Tests force both.
-   */
-  keepIndices?: boolean;
 }
-
-/**
- * Above this many distinct ids (a 16 MB table) a second lookup per endpoint is a cache miss, and 10⁸ of them
- * cost more than the page faults of two index columns; below it the table stays in cache and the columns
- * are the dearer. Set between the two sizes measured (BA 10⁶ and 4·10⁶ nodes; see README, "Arrow fast path").
- */
-const INDEX_TABLE_CACHED = 1 << 22;
 
 interface Column {
   /** Bytes per value: 4 or 8. */
@@ -257,12 +244,8 @@ function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null
   const degree = int32(bound + 1, shared); // degree[v + 1], then prefix sums: the CSR offsets
   let n = 0;
   let loops = 0;
-  const keep = options.keepIndices ?? max + 1 > INDEX_TABLE_CACHED;
-  const us = keep ? new Int32Array(rows) : null;
-  const vs = keep ? new Int32Array(rows) : null;
-  let row = 0;
   scan(fd, layout, buffers, (a, b, count) => {
-    for (let r = 0; r < count; r++, row++) {
+    for (let r = 0; r < count; r++) {
       const x = a[r];
       let u = table[x];
       if (u === 0) {
@@ -274,10 +257,6 @@ function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null
       if (v === 0) {
         v = table[y] = ++n;
         ids[n - 1] = y;
-      }
-      if (us !== null) {
-        us[row] = u - 1;
-        vs![row] = v - 1;
       }
       if (u === v) loops++;
       else {
@@ -300,24 +279,15 @@ function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null
   // Pass 3: arcs in row order. offsets[v] serves as v's fill pointer and ends at v's end (= v + 1's start);
   // one shift afterwards restores the starts, with no separate fill array.
   const targets = int32(m, shared);
-  if (us !== null && vs !== null) {
-    for (let r = 0; r < rows; r++) {
-      const u = us[r];
-      const v = vs[r];
+  scan(fd, layout, buffers, (a, b, count) => {
+    for (let r = 0; r < count; r++) {
+      const u = table[a[r]] - 1;
+      const v = table[b[r]] - 1;
       targets[offsets[u]++] = v;
       if (!directed) targets[offsets[v]++] = u;
     }
-  } else {
-    scan(fd, layout, buffers, (a, b, count) => {
-      for (let r = 0; r < count; r++) {
-        const u = table[a[r]] - 1;
-        const v = table[b[r]] - 1;
-        targets[offsets[u]++] = v;
-        if (!directed) targets[offsets[v]++] = u;
-      }
-      return true;
-    });
-  }
+    return true;
+  });
   for (let v = n; v > 0; v--) offsets[v] = offsets[v - 1];
   offsets[0] = 0;
 
