@@ -18,33 +18,77 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compile } from "../src/graph/csr.js";
-import { generateCSR } from "../src/graph/generators/index.js";
+import { makeTable, tableToIPC } from "apache-arrow";
+import { compile, type CSR } from "../src/graph/csr.js";
+import { toCSR } from "../src/graph/edgelist.js";
+import { generateCSR, generateEdges } from "../src/graph/generators/index.js";
 import { readNetworkSync } from "../src/graph/io/index.js";
 import { edgesToArrow } from "../src/graph/io/arrow.js";
 import { loadNetworkFileSync, readEdgesSync } from "../src/graph/load.js";
 import { degreeStats } from "../src/graph/stats.js";
-import { median } from "./measure.js";
+import { simulate } from "../src/families/compartmental/simulate.js";
+import { cpuSeconds, median } from "./measure.js";
 
 const args = process.argv.slice(2);
-const child = args.find((a) => a.startsWith("--child="))?.slice(8);
-
-if (child !== undefined) {
-  // A measured child: load one file, print seconds and peak RSS as JSON.
-  const file = args[args.length - 1];
-  const started = performance.now();
-  const csr = child === "graphology" ? compile(readNetworkSync(file)) : loadNetworkFileSync(file);
-  const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(JSON.stringify({ seconds, n: csr.n, m: csr.m, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
-  process.exit(0);
-}
-
-const quick = args.includes("--quick");
-const N = quick ? 100_000 : 1_000_000;
 const M = 5;
 const GAMMA = 1;
 const RHO = 0.001;
 const SEED = 2026;
+/** --huge: BA n = 2·10⁷, m = 5, i.e. 10⁸ edges. */
+const HUGE_N = 20_000_000;
+const child = args.find((a) => a.startsWith("--child="))?.slice(8);
+
+/** Wall and CPU seconds of fn() (CPU time is less sensitive than wall time to the other jobs on a shared machine). */
+function timed<T>(fn: () => T): [T, { wall: number; cpu: number }] {
+  const started = performance.now();
+  const [value, cpu] = cpuSeconds(fn);
+  return [value, { wall: (performance.now() - started) / 1000, cpu }];
+}
+
+/** One SIR run, no per-node output (as the C program keeps none), on a network at configuration-model R0 = 2.5. */
+function sirOnce(csr: CSR): { attackRate: number } {
+  const st = degreeStats(csr);
+  const T = 2.5 * st.sirThreshold;
+  const result = simulate(csr, {
+    model: { preset: "SIR", params: { beta: (GAMMA * T) / (1 - T), gamma: GAMMA } },
+    time: { mode: "continuous", tmax: 1000, record: 1 },
+    initial: { I: { fraction: RHO } },
+    seed: SEED,
+    runs: 1,
+    output: { nodes: "none" },
+  });
+  return { attackRate: result.finalSize.mean / csr.n };
+}
+
+if (child !== undefined) {
+  // A measured child: one job, printed as JSON with its peak RSS (the whole process's).
+  const file = args[args.length - 1];
+  const rss = () => process.resourceUsage().maxRSS / 1024;
+  if (child === "huge") {
+    // BA generate → CSR → one SIR run, then (not counted in the peak) the edges written as an Arrow file.
+    const [el, generate] = timed(() => generateEdges({ type: "barabasi-albert", n: HUGE_N, m: M }, SEED));
+    const [csr, build] = timed(() => toCSR(el));
+    const [sir, run] = timed(() => sirOnce(csr));
+    const maxRssMB = rss();
+    const out = { n: csr.n, m: csr.m / 2, generate, build, run, attackRate: sir.attackRate, maxRssMB };
+    writeFileSync(file, tableToIPC(makeTable({ source: el.sources.subarray(0, el.count), target: el.targets.subarray(0, el.count) }), "file"));
+    process.stdout.write(JSON.stringify(out) + "\n");
+    process.exit(0);
+  }
+  if (child === "huge-arrow") {
+    const [csr, load] = timed(() => loadNetworkFileSync(file));
+    const [sir, run] = timed(() => sirOnce(csr));
+    process.stdout.write(JSON.stringify({ n: csr.n, m: csr.m / 2, load, run, attackRate: sir.attackRate, maxRssMB: rss() }) + "\n");
+    process.exit(0);
+  }
+  const [csr, t] = timed(() => (child === "graphology" ? compile(readNetworkSync(file)) : loadNetworkFileSync(file)));
+  process.stdout.write(JSON.stringify({ seconds: t.wall, cpu: t.cpu, n: csr.n, m: csr.m, maxRssMB: rss() }) + "\n");
+  process.exit(0);
+}
+
+const quick = args.includes("--quick");
+const huge = args.includes("--huge");
+const N = quick ? 100_000 : 1_000_000;
 const REPEATS = quick ? 3 : 2;
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
@@ -147,18 +191,51 @@ try {
 
   const load = (mode: string, file: string) => {
     const runs = Array.from({ length: REPEATS }, () => measure(process.execPath, [fileURLToPath(import.meta.url), `--child=${mode}`, file]));
-    const parsed = runs.map((x) => JSON.parse(x.stdout) as { seconds: number; maxRssMB: number });
-    return { seconds: median(parsed.map((p) => p.seconds)), rss: Math.max(...parsed.map((p) => p.maxRssMB)) };
+    const parsed = runs.map((x) => JSON.parse(x.stdout) as { seconds: number; cpu: number; maxRssMB: number });
+    return { seconds: median(parsed.map((p) => p.seconds)), cpu: median(parsed.map((p) => p.cpu)), rss: Math.max(...parsed.map((p) => p.maxRssMB)) };
   };
   const fromCsv = load("csv", csv);
   const fromArrow = load("arrow", arrow);
   console.log(`\nload to CSR (in process, median of ${REPEATS}):`);
-  console.log(`  CSV   ${fmt(fromCsv.seconds)} s, peak ${fmt(fromCsv.rss, 0)} MB`);
-  console.log(`  Arrow ${fmt(fromArrow.seconds)} s, peak ${fmt(fromArrow.rss, 0)} MB  (${fmt(fromCsv.seconds / fromArrow.seconds, 1)}× faster than CSV)`);
+  console.log(`  CSV   ${fmt(fromCsv.seconds)} s wall, ${fmt(fromCsv.cpu)} s CPU, peak ${fmt(fromCsv.rss, 0)} MB`);
+  console.log(`  Arrow ${fmt(fromArrow.seconds)} s wall, ${fmt(fromArrow.cpu)} s CPU, peak ${fmt(fromArrow.rss, 0)} MB  (${fmt(fromCsv.seconds / fromArrow.seconds, 1)}× faster than CSV; target ≤ 0.5 s)`);
+  if (c.length > 0) console.log(`  Arrow load / C reference's whole job (text read + SIR): ${fmt(fromArrow.seconds / median(c.map((x) => x.wall)))}`);
+  console.log(`load average now: ${loadavg().map((x) => x.toFixed(2)).join(", ")}`);
   if (quick) {
     const old = load("graphology", csv);
     console.log(`  graphology path (readNetworkSync + compile) ${fmt(old.seconds)} s, peak ${fmt(old.rss, 0)} MB (${fmt(old.seconds / fromCsv.seconds, 1)}× the CSV reader)`);
   }
+  if (huge) {
+    // 10⁸ edges on one machine (target: ≤ 60 s end to end, ≤ 4 GB), each job in a fresh process for its peak RSS.
+    const arrowFile = join(dir, "huge.arrow");
+    const g = JSON.parse(measure(process.execPath, [fileURLToPath(import.meta.url), "--child=huge", arrowFile]).stdout) as HugeGenerated;
+    const total = g.generate.wall + g.build.wall + g.run.wall;
+    console.log(`\nBA n = ${HUGE_N}, m = ${M} (${g.m} edges), one SIR run (attack rate ${fmt(g.attackRate, 3)}):`);
+    console.log(`  generate ${fmt(g.generate.wall)} s (${fmt(g.generate.cpu)} CPU) + CSR ${fmt(g.build.wall)} s (${fmt(g.build.cpu)} CPU) + run ${fmt(g.run.wall)} s (${fmt(g.run.cpu)} CPU) = ${fmt(total)} s wall, peak ${fmt(g.maxRssMB, 0)} MB (target ≤ 60 s, ≤ 4096 MB)`);
+    const a = JSON.parse(measure(process.execPath, [fileURLToPath(import.meta.url), "--child=huge-arrow", arrowFile]).stdout) as HugeLoaded;
+    console.log(`  from the Arrow file: load ${fmt(a.load.wall)} s (${fmt(a.load.cpu)} CPU) + run ${fmt(a.run.wall)} s (${fmt(a.run.cpu)} CPU), peak ${fmt(a.maxRssMB, 0)} MB`);
+    console.log(`load average now: ${loadavg().map((x) => x.toFixed(2)).join(", ")}`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+interface Phase {
+  wall: number;
+  cpu: number;
+}
+interface HugeGenerated {
+  m: number;
+  generate: Phase;
+  build: Phase;
+  run: Phase;
+  attackRate: number;
+  maxRssMB: number;
+}
+interface HugeLoaded {
+  m: number;
+  load: Phase;
+  run: Phase;
+  attackRate: number;
+  maxRssMB: number;
 }

@@ -17,6 +17,7 @@ import { NodeKeys } from "./node-keys.js";
 import { compile, type CSR } from "./csr.js";
 import { parseArrowEdges } from "./io/arrow.js";
 import { parseParquetEdges } from "./io/parquet.js";
+import { arrowFileToCSR } from "./io/arrow-csr.js";
 import type { Delimiter } from "./io/csv.js";
 import { EdgeListParser, LoneCarriageReturn, type ParsedEdges } from "./io/edgelist-stream.js";
 import { XmlEdgeReader } from "./io/xml-stream.js";
@@ -305,8 +306,20 @@ async function parseXml(path: string, format: "graphml" | "gexf", gzip: boolean,
   }
 }
 
+/**
+ * An unweighted Arrow file with integer ids, straight to CSR without an edge list in memory (io/arrow-csr.ts);
+ * null when the file or the options need the general reader, which then gives the same CSR or the error.
+ */
+function fastArrow(path: string, options: LoadNetworkOptions): CSR | null {
+  const { format, gzip } = resolveFormat(path, options);
+  if (format !== "arrow" || gzip || (options.weight ?? null) !== null || (options.arcAttributes?.length ?? 0) > 0) return null;
+  return arrowFileToCSR(path, { directed: options.directed, weightColumn: options.weightColumn, shared: options.shared });
+}
+
 /** Read a network file and compile it to CSR, synchronously (the scenario loader's path). */
 export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = {}): CSR {
+  const fast = fastArrow(path, options);
+  if (fast !== null) return fast;
   const parsed = parseEdgesSync(path, options);
   if (parsed !== null) return compileEdges(parsed, options, path);
   const { format, gzip } = resolveFormat(path, options);
@@ -320,6 +333,8 @@ export function loadNetworkFileSync(path: string, options: LoadNetworkOptions = 
  * `.gz` too) and Arrow/Feather edge tables never become a graphology Graph on the way.
  */
 export async function loadNetworkFile(path: string, options: LoadNetworkOptions = {}): Promise<CSR> {
+  const fast = fastArrow(path, options);
+  if (fast !== null) return fast;
   const parsed = await parseEdges(path, options);
   if (parsed !== null) return compileEdges(parsed, options, path);
   const { format, gzip } = resolveFormat(path, options);

@@ -6,9 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../src/random.js";
 import { toCSR, toGraph, type EdgeList } from "../../src/graph/edgelist.js";
-import { degrees } from "../../src/graph/csr.js";
+import { compile, degrees } from "../../src/graph/csr.js";
 import {
   GENERATORS,
+  barabasiAlbert,
   configurationModel,
   erdosRenyi,
   generateCSR,
@@ -425,6 +426,22 @@ describe("registry and conversions", () => {
     expect(graph.hasNode("199")).toBe(true);
     const directed = toGraph(erdosRenyi({ n: 50, p: 0.1, directed: true }, createRandom(1)));
     expect(directed.type).toBe("directed");
+  });
+
+  it("toCSR lays out arcs exactly as compile(toGraph) does (undirected and directed, self-loops dropped)", () => {
+    const lists = [
+      barabasiAlbert({ n: 400, m: 3 }, createRandom(5)),
+      erdosRenyi({ n: 300, k: 4, directed: true }, createRandom(6)),
+      { n: 4, directed: false, sources: new Int32Array([0, 2, 1, 3]), targets: new Int32Array([1, 2, 3, 0]), count: 4 },
+    ];
+    for (const el of lists) {
+      const fast = toCSR(el);
+      const slow = compile(toGraph(el));
+      expect([fast.n, fast.m, fast.directed]).toEqual([slow.n, slow.m, slow.directed]);
+      expect(Array.from(fast.offsets)).toEqual(Array.from(slow.offsets));
+      expect(Array.from(fast.targets)).toEqual(Array.from(slow.targets));
+      expect(fast.nodeIds).toEqual(slow.nodeIds);
+    }
   });
 
   it("generateCSR / toCSR: arcs = 2 × edges, node keys from nodeIds", () => {

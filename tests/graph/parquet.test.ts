@@ -12,7 +12,7 @@ import { compile, type CSR } from "../../src/graph/csr.js";
 import { readNetworkSync } from "../../src/graph/io/index.js";
 import { edgesToParquet } from "../../src/graph/io/parquet.js";
 import { loadNetworkFile, loadNetworkFileSync, readEdgesSync } from "../../src/graph/load.js";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-parquet-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -14,7 +14,7 @@ import { compile, type CSR } from "../../src/graph/csr.js";
 import { readNetworkSync, writeGexf, writeGraphml } from "../../src/graph/io/index.js";
 import { XmlEdgeReader, parseXmlEdges } from "../../src/graph/io/xml-stream.js";
 import { loadNetworkFile, loadNetworkFileSync } from "../../src/graph/load.js";
-import { simulate, type SimulationSpec } from "../../src/simulate.js";
+import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-xml-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
