@@ -19,6 +19,8 @@ import {
   SPREAD_DEFAULTS,
   compareOutcomes,
   edgeKey,
+  edgeWidth,
+  mobilityWeights,
   openEdges,
   prevalenceColour,
   prevalenceLegend,
@@ -59,13 +61,14 @@ class SpreadMap {
     if (onEdgeClick) this.renderer.on("clickEdge", ({ edge }) => onEdgeClick(edge));
   }
 
-  draw(regions: SpreadRegion[], positions: { x: number; y: number }[], edges: SpreadEdge[], closed: ReadonlySet<string>): void {
+  /** `edges` carry their relative mobility w̃ (mobilityWeights); open edges are drawn as thick as w̃·scale against `maxRate`. */
+  draw(regions: SpreadRegion[], positions: { x: number; y: number }[], edges: SpreadEdge[], closed: ReadonlySet<string>, scale = 1, maxRate = 1): void {
     this.graph.clear();
     regions.forEach((r, i) => this.graph.addNode(r.region, { label: r.region, x: positions[i].x, y: positions[i].y, size: 9, color: prevalenceColour(0, 1) }));
     for (const e of edges) {
       const key = edgeKey(e.source, e.target);
       const isClosed = closed.has(key);
-      this.graph.addEdgeWithKey(key, e.source, e.target, isClosed ? { size: 1, color: withAlpha(OKABE_ITO.vermillion, 0.5), closed: true } : { size: 1.5 });
+      this.graph.addEdgeWithKey(key, e.source, e.target, isClosed ? { size: 1, color: withAlpha(OKABE_ITO.vermillion, 0.5), closed: true } : { size: edgeWidth((e.weight ?? 1) * scale, maxRate), rate: (e.weight ?? 1) * scale });
     }
     this.renderer.refresh();
     this.renderer.getCamera().animatedReset({ duration: 0 });
@@ -96,6 +99,8 @@ export class SpreadPanel {
   private beta = numberInput(SPREAD_DEFAULTS.beta, { min: 0, step: "any" });
   private gamma = numberInput(SPREAD_DEFAULTS.gamma, { min: 0, step: "any" });
   private mobility = numberInput(SPREAD_DEFAULTS.mobility, { min: 0, step: "any" });
+  /** Per-edge rates from the region graph's weights (adjacency file or correlation). */
+  readonly weighted = h("input", { type: "checkbox", id: "spread-weighted", checked: true });
   readonly scale = numberInput(0.5, { min: 0, step: "any" });
   private tmax = numberInput(SPREAD_DEFAULTS.tmax, { min: 1, step: 1 });
   private seed = numberInput(SPREAD_DEFAULTS.seed, { min: 0, step: 1 });
@@ -126,6 +131,8 @@ export class SpreadPanel {
     const openAll = h("button", { type: "button", id: "spread-open-all", text: "Open all" });
     closeAll.addEventListener("click", () => this.setClosed(this.edges.map((e) => edgeKey(e.source, e.target))));
     openAll.addEventListener("click", () => this.setClosed([]));
+    this.weighted.addEventListener("change", () => this.drawMaps());
+    this.scale.addEventListener("change", () => this.drawMaps());
     this.edgeList.addEventListener("change", () => this.setClosed([...this.edgeList.selectedOptions].map((o) => o.value)));
     this.form = h(
       "div",
@@ -135,7 +142,8 @@ export class SpreadPanel {
       field("Infectious at day 0", this.seedInfected, { path: "initial.I.nodes", unit: "people" }),
       field("β", this.beta, { path: "model.params.beta", unit: "1/day" }),
       field("γ", this.gamma, { path: "model.params.gamma", unit: "1/day" }),
-      field("Mobility per edge", this.mobility, { path: "model.params.mobilityS", unit: "1/day", hint: "share of a region's people crossing each open edge per day" }),
+      field("Mobility per edge", this.mobility, { path: "model.params.mobilityS", unit: "1/day", hint: "share of a region's people crossing an open edge per day (the mean over edges when weighted)" }),
+      h("label", { class: "inline", for: "spread-weighted" }, this.weighted, " rates by edge weight (thickness on the maps)"),
       field("Days", this.tmax, { path: "time.tmax" }),
       field("Seed", this.seed, { path: "seed", hint: "sent with the run; the model is deterministic" }),
       h("fieldset", { class: "whatif" }, h("legend", { text: "What if" }), field("Mobility × factor", this.scale, { path: "whatIf.mobilityScale" }), h("label", { for: "spread-closed", text: "Closed edges (or click an edge on the what-if map)" }), this.edgeList, h("div", { class: "actions" }, closeAll, openAll)),
@@ -200,8 +208,11 @@ export class SpreadPanel {
   }
 
   private drawMaps(): void {
-    this.baseMap.draw(this.regions, this.positions, this.edges, new Set());
-    this.whatIfMap.draw(this.regions, this.positions, this.edges, this.closed);
+    const weighted = mobilityWeights(this.edges, this.weighted.checked);
+    const maxRate = Math.max(0, ...weighted.map((e) => e.weight ?? 1));
+    const scale = Number(this.scale.value);
+    this.baseMap.draw(this.regions, this.positions, weighted, new Set(), 1, maxRate);
+    this.whatIfMap.draw(this.regions, this.positions, weighted, this.closed, Number.isFinite(scale) ? scale : 1, maxRate);
     if (this.baseline && this.whatIf) this.seek(Number(this.slider.value));
   }
 
@@ -216,6 +227,7 @@ export class SpreadPanel {
       tmax: Number(this.tmax.value),
       record: Math.max(0.25, Number(this.tmax.value) / 200),
       seed: Number(this.seed.value),
+      weighted: this.weighted.checked,
     };
   }
 
@@ -224,7 +236,7 @@ export class SpreadPanel {
   }
 
   private async submit(name: string, settings: SpreadSettings, interventions: Interventions): Promise<SpreadRun> {
-    const net = await api.uploadNetwork(spreadNetwork(this.regions, openEdges(this.edges, interventions)), "json", `regions ${name}`);
+    const net = await api.uploadNetwork(spreadNetwork(this.regions, openEdges(mobilityWeights(this.edges, settings.weighted ?? true), interventions)), "json", `regions ${name}`);
     const row = await api.submitRun({ scenario: spreadScenario(this.regions, settings, interventions, name), networkId: net.id });
     const done = await followRun(row.id, () => undefined);
     if (done.status !== "succeeded") throw new Error(`the ${name} run ${done.status}${done.error ? `: ${done.error.message}` : "."}`);

@@ -6,7 +6,12 @@
  * comparison.
  *
  * Mobility: the combinatorial Laplacian, so `mobility` is the per-capita rate of travel along EACH open edge
- * (a region with k open edges sends k·mobility of its people per day). With it, closing an edge stops the travel
+ * (a region with k open edges sends k·mobility of its people per day). Per-edge weights (an adjacency file's
+ * weight column, or the correlation of the data-derived graph) make the rates per edge: edge e carries
+ * mobility·w̃_e, with w̃_e = w_e / mean(w) over all the graph's edges (open or closed, so closing one edge does
+ * not change the others' rates; negative correlations count as 0), so `mobility` stays the mean rate per edge
+ * and a 0/1 adjacency gives the unweighted model. The uploaded network carries w̃ as the edge `weight`, which the
+ * Laplacian multiplies: dN_i/dt = −mobility·Σ_j w̃_ij (N_i − N_j). With it, closing an edge stops the travel
  * on that edge; with the preset's default random-walk-flux Laplacian a region's travellers would instead be
  * re-routed over its remaining edges, and closing edges would not reduce travel at all.
  * The model is a deterministic ODE (Dormand–Prince): the scenario's seed is shown and sent, but the result does
@@ -22,6 +27,8 @@ export interface SpreadRegion {
 export interface SpreadEdge {
   source: string;
   target: string;
+  /** The region graph's weight (absent: 1). */
+  weight?: number;
 }
 
 /**
@@ -43,6 +50,8 @@ export interface SpreadSettings {
   tmax: number;
   record: number;
   seed: number;
+  /** Rates per edge from the graph's weights (default true); false: every edge at `mobility`. */
+  weighted?: boolean;
 }
 
 export interface Interventions {
@@ -67,15 +76,33 @@ export function edgeKey(a: string, b: string): string {
   return a < b ? `${a} — ${b}` : `${b} — ${a}`;
 }
 
-/** Distinct undirected edges without self-loops, in a stable order. */
+/** Distinct undirected edges without self-loops, in a stable order; a pair given twice keeps its first weight. */
 export function regionEdges(edges: readonly SpreadEdge[]): SpreadEdge[] {
   const seen = new Map<string, SpreadEdge>();
   for (const e of edges) {
     if (e.source === e.target) continue;
     const key = edgeKey(e.source, e.target);
-    if (!seen.has(key)) seen.set(key, e.source < e.target ? { source: e.source, target: e.target } : { source: e.target, target: e.source });
+    if (seen.has(key)) continue;
+    const ends = e.source < e.target ? { source: e.source, target: e.target } : { source: e.target, target: e.source };
+    seen.set(key, e.weight === undefined ? ends : { ...ends, weight: e.weight });
   }
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+}
+
+/**
+ * The edges with their relative mobility w̃_e = max(0, w_e) / mean over all edges of max(0, w) (see the header):
+ * 1 everywhere when `weighted` is false, when no edge has a weight, or when every weight is 0.
+ */
+export function mobilityWeights(edges: readonly SpreadEdge[], weighted = true): SpreadEdge[] {
+  const distinct = regionEdges(edges);
+  const raw = distinct.map((e) => (weighted ? Math.max(0, e.weight ?? 1) : 1));
+  const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
+  return distinct.map((e, i) => ({ source: e.source, target: e.target, weight: mean > 0 ? raw[i] / mean : 1 }));
+}
+
+/** Line width of an edge on the maps: 0.5 px plus up to 3.5 px in proportion to its rate over the largest baseline rate. */
+export function edgeWidth(rate: number, maxRate: number): number {
+  return 0.5 + 3.5 * (maxRate > 0 ? Math.min(1, Math.max(0, rate) / maxRate) : 0);
 }
 
 /** The edges that stay open under the interventions. */
@@ -88,7 +115,7 @@ export function spreadNetwork(regions: readonly SpreadRegion[], edges: readonly 
   return JSON.stringify({
     options: { type: "undirected", multi: false, allowSelfLoops: false },
     nodes: regions.map((r) => ({ key: r.region })),
-    edges: edges.map((e) => ({ source: e.source, target: e.target })),
+    edges: edges.map((e) => (e.weight === undefined ? { source: e.source, target: e.target } : { source: e.source, target: e.target, attributes: { weight: e.weight } })),
   });
 }
 
@@ -122,6 +149,7 @@ export function spreadScenario(regions: readonly SpreadRegion[], s: SpreadSettin
     return {
       name,
       seed: s.seed,
+      network: { weight: "weight" },
       model: { type: "reaction-diffusion", preset: "fisher-kpp", laplacian: "combinatorial", params: { D: mobility, r: s.beta - s.gamma } },
       initial: { u: { nodes: { [s.seedRegion]: s.seedInfected / N } } },
       time: { mode: "continuous", tmax: s.tmax, record: s.record },
@@ -132,6 +160,8 @@ export function spreadScenario(regions: readonly SpreadRegion[], s: SpreadSettin
   return {
     name,
     seed: s.seed,
+    // The uploaded edges' relative mobility (spreadNetwork, mobilityWeights); an edge without one counts 1.
+    network: { weight: "weight" },
     model: { type: "reaction-diffusion", preset: "metapopulation-sir", laplacian: "combinatorial", params: { beta: s.beta, gamma: s.gamma, mobilityS: mobility, mobilityI: mobility, mobilityR: mobility } },
     initial: { S: { nodes: S }, I: { nodes: { [s.seedRegion]: s.seedInfected } } },
     time: { mode: "continuous", tmax: s.tmax, record: s.record },
