@@ -11,7 +11,7 @@ import uPlot from "uplot";
 import { api, followRun } from "../api.js";
 import { h, field, numberInput, select, clearErrors, showError } from "../ui/dom.js";
 import { ApiError } from "../api.js";
-import { OKABE_ITO, RUN_COLOURS, withAlpha } from "../palette.js";
+import { OKABE_ITO, categoricalColours, withAlpha } from "../palette.js";
 import { formatNumber } from "../run/summary.js";
 import { geoPositions, hasGeography, type RegionalResultLike } from "./model.js";
 import {
@@ -57,14 +57,16 @@ class SpreadMap {
     readonly el: HTMLElement,
     onEdgeClick?: (key: string) => void,
   ) {
-    this.renderer = new Sigma(this.graph, el, { allowInvalidContainer: true, labelRenderedSizeThreshold: 0, defaultEdgeColor: "#b8c2cc", enableEdgeEvents: onEdgeClick !== undefined, labelFont: "Inter, system-ui, sans-serif" });
+    this.renderer = new Sigma(this.graph, el, { allowInvalidContainer: true, labelRenderedSizeThreshold: 0, labelColor: { attribute: "labelColor", color: "#000" }, defaultEdgeColor: "#b8c2cc", enableEdgeEvents: onEdgeClick !== undefined, labelFont: "Inter, system-ui, sans-serif" });
     if (onEdgeClick) this.renderer.on("clickEdge", ({ edge }) => onEdgeClick(edge));
   }
 
   /** `edges` carry their relative mobility w̃ (mobilityWeights); open edges are drawn as thick as w̃·scale against `maxRate`. */
   draw(regions: SpreadRegion[], positions: { x: number; y: number }[], edges: SpreadEdge[], closed: ReadonlySet<string>, scale = 1, maxRate = 1): void {
     this.graph.clear();
-    regions.forEach((r, i) => this.graph.addNode(r.region, { label: r.region, x: positions[i].x, y: positions[i].y, size: 9, color: prevalenceColour(0, 1) }));
+    // Labels in the region's curve colour (the chart's legend), fills by prevalence.
+    const labels = categoricalColours(regions.length);
+    regions.forEach((r, i) => this.graph.addNode(r.region, { label: r.region, labelColor: labels[i], x: positions[i].x, y: positions[i].y, size: 9, color: prevalenceColour(0, 1) }));
     for (const e of edges) {
       const key = edgeKey(e.source, e.target);
       const isClosed = closed.has(key);
@@ -349,16 +351,19 @@ export class SpreadPanel {
     if (!this.baseline || !this.whatIf) return;
     this.plot?.destroy();
     this.chartEl.replaceChildren();
-    const colourOf = (i: number) => RUN_COLOURS[i % RUN_COLOURS.length];
-    const dim = (i: number, region: string) => (this.selected === null || this.selected === region ? colourOf(i) : withAlpha(colourOf(i), 0.15));
+    // The same colour per region as the maps' labels (both index this.regions).
+    const palette = categoricalColours(this.regions.length);
+    const byRegion = new Map(this.regions.map((r, i) => [r.region, palette[i]]));
+    const colourOf = (region: string) => byRegion.get(region) ?? OKABE_ITO.black;
+    const dim = (region: string) => (this.selected === null || this.selected === region ? colourOf(region) : withAlpha(colourOf(region), 0.15));
     const series: uPlot.Series[] = [{ label: "day" }];
     const columns: number[][] = [this.baseline.times];
-    this.baseline.outcomes.forEach((o, i) => {
-      series.push({ label: `${o.region} baseline`, stroke: dim(i, o.region), width: this.selected === o.region ? 2.5 : 1.5, points: { show: false } });
+    this.baseline.outcomes.forEach((o) => {
+      series.push({ label: `${o.region} baseline`, stroke: dim(o.region), width: this.selected === o.region ? 2.5 : 1.5, points: { show: false } });
       columns.push(o.prevalence.map((p) => p * 100));
     });
-    this.whatIf.outcomes.forEach((o, i) => {
-      series.push({ label: `${o.region} what if`, stroke: dim(i, o.region), width: this.selected === o.region ? 2.5 : 1.5, dash: [6, 4], points: { show: false } });
+    this.whatIf.outcomes.forEach((o) => {
+      series.push({ label: `${o.region} what if`, stroke: dim(o.region), width: this.selected === o.region ? 2.5 : 1.5, dash: [6, 4], points: { show: false } });
       columns.push(o.prevalence.map((p) => p * 100));
     });
     const axis = { stroke: "#4b5563", grid: { stroke: "#eef1f4", width: 1 }, ticks: { stroke: "#d5dbe1", width: 1 } };
@@ -396,6 +401,6 @@ export class SpreadPanel {
       columns as uPlot.AlignedData,
       this.chartEl,
     );
-    this.chartEl.append(h("ul", { class: "legend" }, ...this.baseline.outcomes.map((o, i) => h("li", {}, h("span", { class: "swatch", style: `--c:${colourOf(i)}` }), o.region))));
+    this.chartEl.append(h("ul", { class: "legend" }, ...this.baseline.outcomes.map((o) => h("li", {}, h("span", { class: "swatch", style: `--c:${colourOf(o.region)}` }), o.region))));
   }
 }
