@@ -106,4 +106,33 @@ describe("spread between regions over /v1/runs", () => {
       expect(Math.max(...f.I.map((row) => row[f.nodeIds.indexOf("C")]))).toBe(0);
     }
   });
+
+  it("the heat preset as the card sends it: two weighted patches follow u_A = ½(1 + e^(−2·D·w̃·t)), the amount is conserved", async () => {
+    // Pure diffusion of one unit placed in A: on the pair A — B (relative weight 1.5) du_A/dt = −D·w̃·(u_A − u_B) with
+    // u_A + u_B = 1, so u_A − u_B = e^(−2·D·w̃·t); the pair C — D (0.5) stays at 0. D = mobility × factor.
+    const pops: SpreadRegion[] = ["A", "B", "C", "D"].map((region) => ({ region, population: 1000 }));
+    const weighted = mobilityWeights([
+      { source: "A", target: "B", weight: 3 },
+      { source: "C", target: "D", weight: 1 },
+    ]);
+    const interventions = { closed: new Set<string>(), mobilityScale: 0.5 };
+    const D = 0.04 * 0.5;
+    const net = await t.http.post("/v1/networks?format=json&name=heat").set("Content-Type", "application/json").send(spreadNetwork(pops, openEdges(weighted, interventions))).expect(201);
+    const posted = await t.http.post("/v1/runs").send({ scenario: spreadScenario(pops, { ...settings, model: "heat", mobility: 0.04, tmax: 60, record: 5 }, interventions, "heat"), networkId: net.body.id });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+    expect((await waitForRun(t, posted.body.id)).status).toBe("succeeded");
+    const result = (await t.http.get(`/v1/runs/${posted.body.id}/result`).expect(200)).body;
+    const outcomes = Object.fromEntries(regionOutcomes(result, "heat").map((o) => [o.region, o]));
+    result.times.forEach((time: number, k: number) => {
+      const exact = 0.5 * (1 + Math.exp(-2 * D * 1.5 * time));
+      // Dormand–Prince at rtol 1e-6 on values ≤ 1: a global error within ~10² local tolerances.
+      expect(Math.abs(outcomes.A.prevalence[k] - exact)).toBeLessThan(1e-4);
+      expect(Math.abs(outcomes.B.prevalence[k] - (1 - exact))).toBeLessThan(1e-4);
+      expect(Math.abs(outcomes.A.prevalence[k] + outcomes.B.prevalence[k] - 1)).toBeLessThan(1e-9);
+      expect(outcomes.C.prevalence[k]).toBe(0);
+    });
+    // A's largest u is at day 0 (it only loses); B's is at the end (it only gains).
+    expect(outcomes.A.peakTime).toBe(0);
+    expect(outcomes.B.peakTime).toBe(60);
+  });
 });

@@ -78,6 +78,16 @@ describe("region edges and interventions", () => {
     expect((spreadScenario(regions, settings, none, "x") as { network: unknown }).network).toEqual({ weight: "weight" });
   });
 
+  it("heat: one unit in the seed region, D = mobility × factor, on the weighted Laplacian; outcomes are u, its largest value and time", () => {
+    const sc = spreadScenario(regions, { ...settings, model: "heat" }, { closed: new Set(), mobilityScale: 0.5 }, "h") as { model: { preset: string; laplacian: string; params: Record<string, number> }; initial: unknown; network: unknown };
+    expect(sc.model).toEqual({ type: "reaction-diffusion", preset: "heat", laplacian: "combinatorial", params: { D: settings.mobility * 0.5 } });
+    expect(sc.initial).toEqual({ u: { nodes: { A: 1 } } });
+    expect(sc.network).toEqual({ weight: "weight" });
+    const out = regionOutcomes({ times: [0, 1, 2], field: { nodeIds: ["A", "B"], u: [[1, 0], [0.7, 0.3], [0.6, 0.4]] } }, "heat");
+    expect(out[0]).toMatchObject({ region: "A", peakTime: 0, peak: 1, finalSize: 0.6 });
+    expect(out[1]).toMatchObject({ region: "B", peakTime: 2, peak: 0.4, finalSize: 0.4 });
+  });
+
   it("edge widths grow with the rate, from 0.5 px at 0 to 4 px at the largest baseline rate", () => {
     expect(edgeWidth(0, 2)).toBe(0.5);
     expect(edgeWidth(2, 2)).toBe(4);

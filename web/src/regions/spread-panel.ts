@@ -96,6 +96,7 @@ export class SpreadPanel {
   readonly model = select([
     { value: "metapopulation-sir", label: "metapopulation SIR" },
     { value: "fisher-kpp", label: "Fisher–KPP (invading share u, r = β − γ)" },
+    { value: "heat", label: "heat equation (pure diffusion of one unit, D = mobility)" },
   ]);
   private seedInfected = numberInput(SPREAD_DEFAULTS.seedInfected, { min: 1, step: 1 });
   private beta = numberInput(SPREAD_DEFAULTS.beta, { min: 0, step: "any" });
@@ -243,7 +244,7 @@ export class SpreadPanel {
     const done = await followRun(row.id, () => undefined);
     if (done.status !== "succeeded") throw new Error(`the ${name} run ${done.status}${done.error ? `: ${done.error.message}` : "."}`);
     const result = (await api.result(row.id)) as unknown as FieldResultLike;
-    return { runId: row.id, networkId: net.id, times: result.times, outcomes: regionOutcomes(result) };
+    return { runId: row.id, networkId: net.id, times: result.times, outcomes: regionOutcomes(result, settings.model) };
   }
 
   /** Run the baseline (every edge open, factor 1) and the what-if; show both. */
@@ -269,7 +270,7 @@ export class SpreadPanel {
       this.slider.max = String(baseline.times.length - 1);
       this.slider.disabled = false;
       this.play.disabled = false;
-      this.legendEl.replaceChildren(...prevalenceLegend(this.max, this.shownModel === "fisher-kpp" ? "of capacity" : "infectious").map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
+      this.legendEl.replaceChildren(...prevalenceLegend(this.max, this.shownModel === "fisher-kpp" ? "of capacity" : this.shownModel === "heat" ? "of the amount" : "infectious").map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
       this.drawTable();
       this.drawChart();
       this.seek(0);
@@ -320,7 +321,8 @@ export class SpreadPanel {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const day = (x: number | null) => (x === null ? "none" : formatNumber(x));
     const kpp = this.shownModel === "fisher-kpp";
-    const head = h("tr", {}, ...["Region", kpp ? "Arrival day, u ≥ ½ (baseline → what if)" : "Peak day (baseline → what if)", "Delay", kpp ? "Final u (baseline → what if)" : "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
+    const heat = this.shownModel === "heat";
+    const head = h("tr", {}, ...["Region", kpp ? "Arrival day, u ≥ ½ (baseline → what if)" : heat ? "Day of the largest u (baseline → what if)" : "Peak day (baseline → what if)", "Delay", kpp || heat ? "Final u (baseline → what if)" : "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
     const body = this.rows.map((r) =>
       h(
         "tr",
@@ -370,7 +372,7 @@ export class SpreadPanel {
     const times = this.baseline.times;
     this.plot = new uPlot(
       {
-        title: `${this.shownModel === "fisher-kpp" ? "u" : "Prevalence"} per region: baseline solid, what if dashed`,
+        title: `${this.shownModel === "metapopulation-sir" ? "Prevalence" : "u"} per region: baseline solid, what if dashed`,
         width: Math.max(280, Math.floor(this.chartEl.clientWidth || 600)),
         height: 240,
         series,
@@ -378,7 +380,7 @@ export class SpreadPanel {
         scales: { x: { time: false } },
         axes: [
           { ...axis, label: "day" },
-          { ...axis, label: this.shownModel === "fisher-kpp" ? "u, % of capacity" : "% infectious", size: 56 },
+          { ...axis, label: this.shownModel === "fisher-kpp" ? "u, % of capacity" : this.shownModel === "heat" ? "u, % of the amount" : "% infectious", size: 56 },
         ],
         plugins: [
           {

@@ -33,9 +33,11 @@ export interface SpreadEdge {
 
 /**
  * The reaction–diffusion presets this view runs: the metapopulation SIR (β, γ, people), or Fisher–KPP (an invading
- * density u ∈ [0, 1] growing logistically at rate r = β − γ, e.g. a new variant's share; D = mobility).
+ * density u ∈ [0, 1] growing logistically at rate r = β − γ, e.g. a new variant's share; D = mobility), or the heat
+ * equation (pure diffusion: one unit of an amount u starts in the seed region and spreads with D = mobility; no
+ * reaction, so Σu = 1 at all times and, on a connected graph, u → 1/n everywhere).
  */
-export type SpreadModel = "metapopulation-sir" | "fisher-kpp";
+export type SpreadModel = "metapopulation-sir" | "fisher-kpp" | "heat";
 
 export interface SpreadSettings {
   /** Default metapopulation-sir. */
@@ -143,6 +145,16 @@ export function spreadIssues(regions: readonly SpreadRegion[], s: SpreadSettings
  */
 export function spreadScenario(regions: readonly SpreadRegion[], s: SpreadSettings, interventions: Interventions, name: string): Record<string, unknown> {
   const mobility = s.mobility * interventions.mobilityScale;
+  if (s.model === "heat") {
+    return {
+      name,
+      seed: s.seed,
+      network: { weight: "weight" },
+      model: { type: "reaction-diffusion", preset: "heat", laplacian: "combinatorial", params: { D: mobility } },
+      initial: { u: { nodes: { [s.seedRegion]: 1 } } },
+      time: { mode: "continuous", tmax: s.tmax, record: s.record },
+    };
+  }
   if (s.model === "fisher-kpp") {
     // The seed region starts at the share I₀/N of its carrying capacity.
     const N = regions.find((r) => r.region === s.seedRegion)?.population ?? DEFAULT_POPULATION;
@@ -186,9 +198,21 @@ export interface RegionOutcome {
   finalSize: number;
 }
 
-/** Per-region prevalence curves, peaks and final sizes from a metapopulation-SIR field (or a Fisher–KPP one). */
-export function regionOutcomes(result: FieldResultLike): RegionOutcome[] {
+/**
+ * Per-region prevalence curves, peaks and final sizes from a metapopulation-SIR field (or a Fisher–KPP one; with
+ * `model` "heat", u with its largest value and that value's time, and the final u: the region's share of the amount).
+ */
+export function regionOutcomes(result: FieldResultLike, model?: SpreadModel): RegionOutcome[] {
   const f = result.field;
+  if (f && Array.isArray(f.u) && model === "heat") {
+    const u = f.u as number[][];
+    return f.nodeIds.map((region, i) => {
+      const values = result.times.map((_, k) => u[k][i]);
+      let best = 0;
+      for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+      return { region, prevalence: values, peakTime: values[best] > 0 ? result.times[best] : null, peak: values[best], finalSize: values[values.length - 1] };
+    });
+  }
   if (f && Array.isArray(f.u) && !Array.isArray(f.I)) {
     // Fisher–KPP: u itself; "peak" = the first record time u reaches ½ (the front's arrival), final = u at the end.
     const u = f.u as number[][];
