@@ -12,7 +12,8 @@
  */
 import { cpus, loadavg } from "node:os";
 import { loadDataset } from "../src/forecast/data.js";
-import { forecastRegions, type RegionalMethod } from "../src/forecast/regional.js";
+import { forecastRegions, TREND_DAMPING, TREND_WINDOW, trendValidation, type RegionalMethod } from "../src/forecast/regional.js";
+import { transformerValidation } from "../src/forecast/regional-validation.js";
 
 const quick = process.argv.includes("--quick");
 const finetuneAt = process.argv.indexOf("--finetune");
@@ -61,5 +62,16 @@ for (const id of datasets) {
         `WIS / baseline (geometric mean) ${Math.exp(logSum / cells).toFixed(3)}; beats the baseline in ${((100 * wins) / cells).toFixed(0)}% of ${cells}`,
     );
   }
+}
+// Class accuracy as the trend's defaults were chosen (every other origin after the first year, H = 4, 200 samples).
+for (const id of quick ? ["region785"] : ["region785", "state360"]) {
+  const table = loadDataset(id);
+  const [flat, trend] = trendValidation(table, [
+    { window: TREND_WINDOW, damping: 0 },
+    { window: TREND_WINDOW, damping: TREND_DAMPING },
+  ]);
+  const t = await transformerValidation(table);
+  const fmt = (r: { accuracy: number; relativeWis: number; counts: Record<string, number> }) => `accuracy ${r.accuracy.toFixed(3)}, WIS / baseline ${r.relativeWis.toFixed(3)} (${r.counts.rising} rising, ${r.counts.flat} flat, ${r.counts.falling} falling)`;
+  console.log(`${id} classes — always flat: ${fmt(flat)}; trend: ${fmt(trend)}; transformer (zero-shot): ${fmt(t)}`);
 }
 console.log(`load at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);

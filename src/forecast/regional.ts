@@ -201,7 +201,8 @@ export function classifyTrend(last: number, quantilesH: ArrayLike<number>, band:
   return { trend, change, pRising, pFalling };
 }
 
-function streamOf(region: number, origin: number, horizon: number): number {
+/** The Monte Carlo stream of a (region, origin, horizon) forecast: the same cells draw the same sums in every method and check. */
+export function streamOf(region: number, origin: number, horizon: number): number {
   return ((region * 1048576 + origin * 32 + horizon) >>> 0) % 2147483647;
 }
 
