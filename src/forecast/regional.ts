@@ -12,6 +12,9 @@
  *     The hub baseline's median never moves (it is the last value), so with it every region would read
  *     "flat"; the trend's median moves with the recent growth rate. W and φ: see TREND_WINDOW below.
  *   - `baseline`: the hub baseline itself (flat median; its P(rising) still reflects the spread).
+ *   - `transformer`: the bundled pretrained transformer (regional-transformer.ts), zero-shot, or fine-tuned
+ *     per region on rows up to asOf (`finetune`). "trend" stays the default: see README (Regional forecasts)
+ *     for the backtests of the three methods.
  *
  * Trend of a region: relative change c = m_H / y − 1 of the median at H against the value y at asOf, compared
  * with a flat band β = the 1/3 quantile of |y_t / y_{t−H} − 1| over the past rows t ≤ asOf (a third of past
@@ -29,9 +32,12 @@ import { weightedIntervalScore } from "./metrics.js";
 import { HUB_QUANTILE_LEVELS, intervalStructure, sampleQuantile } from "./quantiles.js";
 import { correlationEdges, CORRELATION_NEIGHBOURS, type RegionEdge } from "./region-graph.js";
 import type { SeriesTable } from "./series-csv.js";
+import { transformerRegionalForecaster, type RegionalFinetuneStrategy } from "./regional-transformer.js";
 import { formatWeek, nextWeek } from "./series-csv.js";
 
-export type RegionalMethod = "trend" | "baseline";
+export type RegionalMethod = "trend" | "baseline" | "transformer";
+/** The regional methods, in the order the API and the dashboard list them. */
+export const REGIONAL_METHODS: readonly RegionalMethod[] = ["trend", "baseline", "transformer"];
 export type Trend = "rising" | "flat" | "falling";
 
 /** Default horizon (weeks): the hubs' four-week-ahead target. */
@@ -58,6 +64,8 @@ export interface RegionalOptions {
   /** Horizon H in weeks (default 4): quantiles for 1 … H, trend at H. */
   horizon?: number;
   method?: RegionalMethod;
+  /** `transformer` only: fine-tune per region on rows up to asOf (epochs 0 or absent: zero-shot). */
+  finetune?: { epochs: number; strategy?: RegionalFinetuneStrategy };
   /** Monte Carlo sums per forecast (the hub baseline's spread). */
   samples?: number;
   seed?: number;
@@ -96,6 +104,8 @@ export interface RegionForecast {
 
 export interface RegionalForecast {
   method: RegionalMethod;
+  /** `transformer` only: the per-region fine-tune, or null for zero-shot. */
+  finetune?: { epochs: number; strategy: RegionalFinetuneStrategy } | null;
   asOf: { index: number; label: string };
   horizon: number;
   horizons: number[];
@@ -191,25 +201,33 @@ export function classifyTrend(last: number, quantilesH: ArrayLike<number>, band:
   return { trend, change, pRising, pFalling };
 }
 
-function streamOf(region: number, origin: number, horizon: number): number {
+/** The Monte Carlo stream of a (region, origin, horizon) forecast: the same cells draw the same sums in every method and check. */
+export function streamOf(region: number, origin: number, horizon: number): number {
   return ((region * 1048576 + origin * 32 + horizon) >>> 0) % 2147483647;
 }
 
-function quantilesFor(method: RegionalMethod, history: Float64Array, horizon: number, samples: number, seed: number, stream: number): Float64Array {
-  return method === "trend" ? trendQuantiles(history, horizon, { samples, seed, stream }) : hubBaselineQuantiles(history, horizon, { samples, seed, stream });
+/** The last `count` origins t (≥ 1, t + H ≤ asOf, both values observed), newest first. */
+function backtestOriginsOf(values: Float64Array, asOf: number, H: number, count: number): number[] {
+  const out: number[] = [];
+  for (let t = asOf - H; t >= 1 && out.length < count; t--) if (Number.isFinite(values[t]) && Number.isFinite(values[t + H])) out.push(t);
+  return out;
 }
 
-function backtest(method: RegionalMethod, values: Float64Array, region: number, asOf: number, H: number, origins: number, samples: number, seed: number): RegionBacktest | null {
+/**
+ * Mean WIS of the method's horizon-H forecasts (`methodAt(t)`, null: not scored) and the hub baseline's on
+ * the same origins, and their ratio.
+ */
+function backtest(values: Float64Array, region: number, origins: readonly number[], H: number, samples: number, seed: number, methodAt: (t: number, history: Float64Array, stream: number, hub: Float64Array) => Float64Array | null): RegionBacktest | null {
   let wis = 0;
   let base = 0;
   let n = 0;
-  for (let t = asOf - H; t >= 0 && n < origins; t--) {
-    const y = values[t + H];
-    if (!Number.isFinite(values[t]) || !Number.isFinite(y) || t < 1) continue;
+  for (const t of origins) {
     const history = values.subarray(0, t + 1);
     const stream = streamOf(region, t, H);
     const b = hubBaselineQuantiles(history, H, { samples, seed, stream });
-    const m = method === "baseline" ? b : trendQuantiles(history, H, { samples, seed, stream });
+    const m = methodAt(t, history, stream, b);
+    if (m === null) continue;
+    const y = values[t + H];
     wis += weightedIntervalScore(y, m);
     base += weightedIntervalScore(y, b);
     n++;
@@ -234,9 +252,11 @@ export async function forecastRegions(table: SeriesTable, options: RegionalOptio
   const method = options.method ?? "trend";
   const samples = options.samples ?? DEFAULT_HUB_SAMPLES;
   const seed = options.seed ?? 0;
-  const origins = options.backtestOrigins ?? DEFAULT_BACKTEST_ORIGINS;
+  const origins0 = options.backtestOrigins ?? DEFAULT_BACKTEST_ORIGINS;
   if (!Number.isInteger(asOf) || asOf < 1 || asOf >= table.rows) throw new ForecastError(`asOf must be a row in 1 … ${table.rows - 1}, got ${asOf}.`);
   if (!Number.isInteger(H) || H < 1) throw new ForecastError(`horizon must be a positive integer, got ${H}.`);
+  const finetuneEpochs = method === "transformer" ? (options.finetune?.epochs ?? 0) : 0;
+  const network = method === "transformer" ? await transformerRegionalForecaster(table, asOf, H, { epochs: finetuneEpochs, strategy: options.finetune?.strategy, seed, signal: options.signal }) : null;
   const regions: RegionForecast[] = [];
   for (let r = 0; r < table.regions.length; r++) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("stopped");
@@ -250,8 +270,20 @@ export async function forecastRegions(table: SeriesTable, options: RegionalOptio
     } catch (e) {
       throw new ForecastError(`region "${name}": ${(e as Error).message}`);
     }
-    const quantiles: number[][] = [];
-    for (let h = 1; h <= H; h++) quantiles.push(Array.from(quantilesFor(method, history, h, samples, seed, streamOf(r, asOf, h))));
+    const origins = origins0 > 0 ? backtestOriginsOf(history, asOf, H, origins0) : [];
+    let quantiles: number[][] = [];
+    let methodAt: Parameters<typeof backtest>[6];
+    if (network) {
+      const out = await network.region(r, origins);
+      quantiles = out.quantiles.map((q) => Array.from(q));
+      methodAt = (t) => out.backtest.get(t) ?? null;
+    } else {
+      for (let h = 1; h <= H; h++) {
+        const stream = streamOf(r, asOf, h);
+        quantiles.push(Array.from(method === "trend" ? trendQuantiles(history, h, { samples, seed, stream }) : hubBaselineQuantiles(history, h, { samples, seed, stream })));
+      }
+      methodAt = (_t, past, stream, hub) => (method === "baseline" ? hub : trendQuantiles(past, H, { samples, seed, stream }));
+    }
     const mi = intervalStructure(HUB_QUANTILE_LEVELS).median;
     const cls = classifyTrend(last, quantiles[H - 1], band);
     regions.push({
@@ -261,7 +293,7 @@ export async function forecastRegions(table: SeriesTable, options: RegionalOptio
       median: quantiles.map((q) => q[mi]),
       band,
       ...cls,
-      scores: origins > 0 ? backtest(method, table.values[r], r, asOf, H, origins, samples, seed) : null,
+      scores: origins0 > 0 ? backtest(history, r, origins, H, samples, seed, methodAt) : null,
     });
     options.onProgress?.(r + 1, table.regions.length);
     await nextTurn();
@@ -273,6 +305,7 @@ export async function forecastRegions(table: SeriesTable, options: RegionalOptio
   } else for (let h = 1; h <= H; h++) targets.push(`+${h}`);
   return {
     method,
+    ...(method === "transformer" ? { finetune: finetuneEpochs > 0 ? { epochs: finetuneEpochs, strategy: options.finetune?.strategy ?? "both" } : null } : {}),
     asOf: { index: asOf, label: rowLabel(table, asOf) },
     horizon: H,
     horizons: Array.from({ length: H }, (_, i) => i + 1),

@@ -21,13 +21,15 @@ import { z } from "zod";
 import { formatWeek, listDatasets, loadDataset, parseSeriesCsv, type SeriesTable } from "../forecast/data.js";
 import { DEFAULT_HUB_SAMPLES } from "../forecast/hub-baseline.js";
 import { bundledCoordinates, parseAdjacency, parseCoordinates, type RegionCoordinate, type RegionEdge } from "../forecast/region-graph.js";
-import { DEFAULT_BACKTEST_ORIGINS, DEFAULT_REGIONAL_HORIZON, forecastRegions, regionalHubCsv, type RegionalForecast } from "../forecast/regional.js";
+import { DEFAULT_BACKTEST_ORIGINS, DEFAULT_REGIONAL_HORIZON, forecastRegions, REGIONAL_METHODS, regionalHubCsv, type RegionalForecast, type RegionalMethod } from "../forecast/regional.js";
+import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
+import { MIN_FORECAST_WEEKS, minimumTrainingWeeks, observedCount } from "../forecast/transformer/service.js";
 import { didYouMean } from "../scenario/suggest.js";
 import type { ApiContext } from "./context.js";
 import { QueueFullError } from "./jobs.js";
 import { fieldProblem, HttpProblem, validationProblem } from "./problems.js";
 import { Scheduler } from "./scheduler.js";
-import { MAX_FORECAST_SAMPLES } from "./schemas.js";
+import { MAX_FINETUNE_EPOCHS, MAX_FORECAST_SAMPLES } from "./schemas.js";
 
 const RETRY_AFTER_S = 30;
 /** Finished jobs kept in memory, at most. */
@@ -51,9 +53,18 @@ export const RegionalRequestSchema = z.strictObject({
   asOf: z.number().int().nonnegative().optional().describe("Row index (0-based) the forecasts start from; default the last row. Nothing after it is read."),
   horizon: z.number().int().min(1).max(MAX_REGIONAL_HORIZON).default(DEFAULT_REGIONAL_HORIZON).describe("H: quantiles for 1 … H weeks ahead, the trend at H."),
   method: z
-    .enum(["trend", "baseline"])
+    .enum(REGIONAL_METHODS as [RegionalMethod, ...RegionalMethod[]])
     .default("trend")
-    .describe("`trend`: damped log-linear trend of the last 4 weeks with the hub baseline's spread (its median moves); `baseline`: the forecast hubs' baseline (flat median)."),
+    .describe(
+      "`trend`: damped log-linear trend of the last 4 weeks with the hub baseline's spread (its median moves); `baseline`: the forecast hubs' baseline (flat median); `transformer`: the bundled pretrained transformer, zero-shot unless `finetune.epochs` > 0.",
+    ),
+  finetune: z
+    .strictObject({
+      epochs: z.number().int().min(0).max(MAX_FINETUNE_EPOCHS).describe("Epochs per phase of a fine-tune of each region on its rows up to asOf; 0: zero-shot."),
+      strategy: z.enum(["head", "full", "both"]).default("both").describe("What is trained: the output head, everything, or the head then everything."),
+    })
+    .optional()
+    .describe("`transformer` only: fine-tune the pretrained network per region on rows up to asOf (default zero-shot)."),
   samples: z.number().int().min(1).max(MAX_FORECAST_SAMPLES).default(DEFAULT_HUB_SAMPLES).describe("Monte Carlo sums per forecast (the spread)."),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0).describe("Seed of every random stream."),
   backtestOrigins: z.number().int().min(0).max(104).default(DEFAULT_BACKTEST_ORIGINS).describe("Weekly origins (each with its target ≤ asOf) in each region's backtest against the hub baseline; 0: none."),
@@ -64,7 +75,8 @@ export type RegionalRequest = z.infer<typeof RegionalRequestSchema>;
 
 export const RegionalResultSchema = z.object({
   dataset: z.union([z.string(), z.object({ csv: z.object({ name: z.string(), rows: z.number(), regions: z.array(z.string()) }) })]),
-  method: z.enum(["trend", "baseline"]),
+  method: z.enum(REGIONAL_METHODS as [RegionalMethod, ...RegionalMethod[]]),
+  finetune: z.object({ epochs: z.number(), strategy: z.string() }).nullable().optional().describe("`transformer` only: the per-region fine-tune, null for zero-shot."),
   asOf: z.object({ index: z.number(), label: z.string() }),
   horizon: z.number(),
   horizons: z.array(z.number()),
@@ -165,6 +177,19 @@ export function prepareRegional(request: RegionalRequest): Prepared {
       throw fieldProblem("as-of-invalid", "asOf is on a missing value", "asOf", `the value of "${table.regions[r]}" at row ${asOf} (${rowLabel(table, asOf)}) is missing; every region needs a value at asOf.`);
     }
   }
+  if (request.finetune && request.method !== "transformer") {
+    throw fieldProblem("finetune-without-transformer", "finetune needs the transformer", "finetune", `finetune applies to method "transformer" only; got method "${request.method}". Remove finetune or send method: "transformer".`);
+  }
+  if (request.method === "transformer") {
+    const tuning = (request.finetune?.epochs ?? 0) > 0;
+    const need = tuning ? minimumTrainingWeeks(DEFAULT_CONFIG) : MIN_FORECAST_WEEKS;
+    for (let r = 0; r < table.regions.length; r++) {
+      const have = observedCount(table.values[r], asOf + 1);
+      if (have < need) {
+        throw fieldProblem("series-too-short", "The series is too short", request.asOf !== undefined ? "asOf" : "dataset", `"${table.regions[r]}" has ${have} observed week(s) up to asOf (${rowLabel(table, asOf)}); the transformer needs at least ${need}${tuning ? ` to fine-tune (finetune.epochs 0 forecasts zero-shot from ${MIN_FORECAST_WEEKS})` : ""}.`);
+      }
+    }
+  }
   let edges: RegionEdge[] | undefined;
   if (request.adjacency) {
     try {
@@ -195,6 +220,7 @@ export async function computeRegional(request: RegionalRequest, prepared: Prepar
     asOf,
     horizon: request.horizon,
     method: request.method,
+    finetune: request.finetune,
     samples: request.samples,
     seed: request.seed,
     backtestOrigins: request.backtestOrigins,
@@ -260,10 +286,10 @@ export function regionalRouter(ctx: ApiContext): { router: Router; close: () => 
 
   router.post("/forecasts/regional", ctx.limitCreation, json, (req: Request, res: Response) => {
     if (req.body === undefined) {
-      throw new HttpProblem(415, "unsupported-media-type", "Unsupported media type", "send application/json: { dataset, asOf?, horizon?, method?, samples?, seed?, backtestOrigins?, adjacency?, coordinates? }.");
+      throw new HttpProblem(415, "unsupported-media-type", "Unsupported media type", "send application/json: { dataset, asOf?, horizon?, method?, finetune?, samples?, seed?, backtestOrigins?, adjacency?, coordinates? }.");
     }
     const parsed = RegionalRequestSchema.safeParse(req.body);
-    if (!parsed.success) throw validationProblem(parsed.error, [], "A regional forecast request is { dataset, asOf?, horizon?, method?, samples?, seed?, backtestOrigins?, adjacency?, coordinates? }.");
+    if (!parsed.success) throw validationProblem(parsed.error, [], "A regional forecast request is { dataset, asOf?, horizon?, method?, finetune?, samples?, seed?, backtestOrigins?, adjacency?, coordinates? }.");
     const prepared = prepareRegional(parsed.data);
     try {
       scheduler.checkRoom();

@@ -119,6 +119,23 @@ describe("POST /v1/forecasts/regional", () => {
     expect((await problem({ dataset: { csv: UPLOAD }, coordinates: { csv: "region,lat,lon\nNorth,500,10\n" } })).errors![0]).toMatchObject({ path: "coordinates.csv", line: 2 });
   });
 
+  it("method transformer: the library's zero-shot numbers, progress by region; its limits are 422s with their paths", async () => {
+    const job = RegionalJobSchema.parse(await post({ dataset: "region785", asOf: 500, method: "transformer", samples: 200, backtestOrigins: 4 }));
+    expect(job.status).toBe("succeeded");
+    expect(job.progress).toEqual({ done: 10, total: 10 });
+    const direct = await forecastRegions(loadDataset("region785"), { asOf: 500, method: "transformer", samples: 200, backtestOrigins: 4 });
+    expect(job.result!.method).toBe("transformer");
+    expect(job.result!.finetune).toBeNull();
+    expect(job.result!.regions.map((r) => r.quantiles)).toEqual(direct.regions.map((r) => r.quantiles));
+    expect(job.result!.regions.map((r) => r.scores!.wis)).toEqual(direct.regions.map((r) => r.scores!.wis));
+    expect((await problem({ dataset: "region785", method: "trend", finetune: { epochs: 2 } })).errors![0].path).toBe("finetune");
+    expect((await problem({ dataset: "region785", method: "transformer", finetune: { epochs: -1 } })).errors![0].path).toBe("finetune.epochs");
+    expect((await problem({ dataset: "region785", method: "transformer", finetune: { epochs: 1, strategy: "all" } })).errors![0].path).toBe("finetune.strategy");
+    // 30 weeks: enough for a zero-shot forecast (8), not for a fine-tune (2·15 + 16 = 46).
+    expect((await problem({ dataset: { csv: UPLOAD }, method: "transformer", finetune: { epochs: 1 } })).errors![0]).toMatchObject({ path: "dataset", message: expect.stringContaining("46") });
+    expect((await problem({ dataset: { csv: UPLOAD }, method: "transformer", asOf: 5 })).errors![0]).toMatchObject({ path: "asOf", message: expect.stringContaining("8") });
+  });
+
   it("reports progress by region while running, 409 for the CSV of an unfinished job, and DELETE cancels it", async () => {
     // 49 regions, each with 4 horizons and 52 backtest origins of 5,000 sums (tens of ms a region): long enough to
     // watch and cancel after the first region.

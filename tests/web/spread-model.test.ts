@@ -9,6 +9,8 @@ import {
   SPREAD_DEFAULTS,
   compareOutcomes,
   edgeKey,
+  edgeWidth,
+  mobilityWeights,
   openEdges,
   prevalenceColour,
   regionEdges,
@@ -49,6 +51,49 @@ describe("region edges and interventions", () => {
     // Closing every edge leaves three isolated regions.
     const all = new Set(regionEdges(edges).map((e) => edgeKey(e.source, e.target)));
     expect(JSON.parse(spreadNetwork(regions, openEdges(edges, { closed: all }))).edges).toEqual([]);
+  });
+
+  it("per-edge mobility: weights relative to their mean (closed edges included), negatives as 0; unweighted gives 1 everywhere", () => {
+    const weighted = [
+      { source: "B", target: "A", weight: 4 },
+      { source: "A", target: "B", weight: 100 }, // the same edge again: the first weight stays
+      { source: "B", target: "C", weight: 2 },
+      { source: "A", target: "C", weight: -0.3 }, // a negative correlation: no travel
+    ];
+    expect(mobilityWeights(weighted)).toEqual([
+      { source: "A", target: "B", weight: 2 },
+      { source: "A", target: "C", weight: 0 },
+      { source: "B", target: "C", weight: 1 },
+    ]);
+    expect(mobilityWeights(weighted, false).map((e) => e.weight)).toEqual([1, 1, 1]);
+    expect(mobilityWeights(edges).map((e) => e.weight)).toEqual([1, 1]);
+    // Closing an edge after weighting leaves the other rates as they were.
+    const open = openEdges(mobilityWeights(weighted), { closed: new Set([edgeKey("A", "B")]) });
+    expect(open.map((e) => e.weight)).toEqual([0, 1]);
+    const net = JSON.parse(spreadNetwork(regions, open));
+    expect(net.edges).toEqual([
+      { source: "A", target: "C", attributes: { weight: 0 } },
+      { source: "B", target: "C", attributes: { weight: 1 } },
+    ]);
+    expect((spreadScenario(regions, settings, none, "x") as { network: unknown }).network).toEqual({ weight: "weight" });
+  });
+
+  it("heat: one unit in the seed region, D = mobility × factor, on the weighted Laplacian; outcomes are u, its largest value and time", () => {
+    const sc = spreadScenario(regions, { ...settings, model: "heat" }, { closed: new Set(), mobilityScale: 0.5 }, "h") as { model: { preset: string; laplacian: string; params: Record<string, number> }; initial: unknown; network: unknown };
+    expect(sc.model).toEqual({ type: "reaction-diffusion", preset: "heat", laplacian: "combinatorial", params: { D: settings.mobility * 0.5 } });
+    expect(sc.initial).toEqual({ u: { nodes: { A: 1 } } });
+    expect(sc.network).toEqual({ weight: "weight" });
+    const out = regionOutcomes({ times: [0, 1, 2], field: { nodeIds: ["A", "B"], u: [[1, 0], [0.7, 0.3], [0.6, 0.4]] } }, "heat");
+    expect(out[0]).toMatchObject({ region: "A", peakTime: 0, peak: 1, finalSize: 0.6 });
+    expect(out[1]).toMatchObject({ region: "B", peakTime: 2, peak: 0.4, finalSize: 0.4 });
+  });
+
+  it("edge widths grow with the rate, from 0.5 px at 0 to 4 px at the largest baseline rate", () => {
+    expect(edgeWidth(0, 2)).toBe(0.5);
+    expect(edgeWidth(2, 2)).toBe(4);
+    expect(edgeWidth(1, 2)).toBe(2.25);
+    expect(edgeWidth(5, 2)).toBe(4);
+    expect(edgeWidth(1, 0)).toBe(0.5);
   });
 
   it("the factor multiplies every compartment's mobility; β, γ and the seeding are unchanged", () => {

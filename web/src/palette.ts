@@ -67,3 +67,45 @@ export function withAlpha(hex: string, alpha: number): string {
   const [r, g, b] = hexToRgb(hex);
   return `rgba(${r},${g},${b},${alpha})`;
 }
+
+/**
+ * CIE LCh(ab) → "#RRGGBB" (D65 white, sRGB companding), each channel clipped to the gamut.
+ *   [Reference] CIE 15:2004 Colorimetry (CIELAB); IEC 61966-2-1:1999 (sRGB).
+ */
+export function lchToHex(L: number, C: number, hueDegrees: number): string {
+  const h = (hueDegrees * Math.PI) / 180;
+  const a = C * Math.cos(h);
+  const b = C * Math.sin(h);
+  const fy = (L + 16) / 116;
+  const fx = fy + a / 500;
+  const fz = fy - b / 200;
+  const inv = (t: number) => (t > 6 / 29 ? t ** 3 : 3 * (6 / 29) ** 2 * (t - 4 / 29));
+  const [X, Y, Z] = [0.95047 * inv(fx), inv(fy), 1.08883 * inv(fz)];
+  const linear = [3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z, -0.969266 * X + 1.8760108 * Y + 0.041556 * Z, 0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z];
+  return (
+    "#" +
+    linear
+      .map((c) => {
+        const v = c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055;
+        return Math.round(255 * Math.min(1, Math.max(0, v)))
+          .toString(16)
+          .padStart(2, "0");
+      })
+      .join("")
+  );
+}
+
+/** Lightness and chroma of the generated colours: alternate rows of two lightnesses, dark enough for lines and labels on white. */
+const CATEGORICAL_L = [50, 68] as const;
+const CATEGORICAL_C = 45;
+
+/**
+ * One colour per item, all different: the 7 run colours (Okabe–Ito, safe under colour-vision deficiencies) up to
+ * 7 items; beyond, n hues evenly spaced around the CIE LCh circle (as colorspace's qualitative HCL palettes:
+ * Zeileis, Hornik & Murrell 2009, "Escaping RGBland", CSDA 53, 3259–3270), neighbours alternating between two
+ * lightnesses so that hues 360/n apart also differ in lightness.
+ */
+export function categoricalColours(n: number): string[] {
+  if (n <= RUN_COLOURS.length) return RUN_COLOURS.slice(0, Math.max(0, n));
+  return Array.from({ length: n }, (_, k) => lchToHex(CATEGORICAL_L[k % 2], CATEGORICAL_C, 20 + (360 * k) / n));
+}

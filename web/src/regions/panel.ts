@@ -54,8 +54,12 @@ export class RegionsPanel {
   private method = select([
     { value: "trend", label: "Damped trend (median follows the last 4 weeks)" },
     { value: "baseline", label: "Hub baseline (flat median)" },
+    { value: "transformer", label: "Transformer (bundled pretrained network)" },
   ]);
+  /** Transformer only: epochs of a fine-tune per region on its rows up to the as-of week (0: zero-shot). */
+  private finetuneEpochs = numberInput(0, { min: 0, max: 200, step: 1 });
   private seed = numberInput(0, { min: 0, step: 1 });
+  private finetuneBox = h("div", { hidden: true, id: "regions-finetune" }, field("Fine-tune epochs", this.finetuneEpochs, { path: "finetune.epochs", hint: "0: zero-shot; else each region is fine-tuned on its weeks up to the as-of week (seconds per region)" }));
   private button = h("button", { type: "button", class: "primary", text: "Forecast all regions" });
   private progress = h("progress", { max: 1, value: 0, "aria-label": "Regional forecast progress" });
   private status = h("p", { class: "status", "aria-live": "polite" });
@@ -103,6 +107,7 @@ export class RegionsPanel {
       field("Adjacency (optional)", this.adjacency, { path: "adjacency.csv", hint: "matrix in column order, or source,target[,weight]; default: 3 most correlated regions" }),
       field("Horizon", this.horizon, { path: "horizon", unit: "weeks", hint: "trend = change of the median over this many weeks" }),
       field("Method", this.method, { path: "method" }),
+      this.finetuneBox,
       field("Seed", this.seed, { path: "seed" }),
       h("div", { class: "actions" }, this.button),
       this.progress,
@@ -157,6 +162,7 @@ export class RegionsPanel {
       this.result = null;
       this.updateSlider(null);
     });
+    this.method.addEventListener("change", () => (this.finetuneBox.hidden = this.method.value !== "transformer"));
     this.upload.addEventListener("change", () => {
       this.result = null;
       this.updateSlider(null);
@@ -216,6 +222,7 @@ export class RegionsPanel {
       };
       const dataset = upload ? ((await text(this.upload)) ?? Promise.reject(new Error("choose a series CSV to upload."))) : this.dataset.value;
       const body: Record<string, unknown> = { dataset: await dataset, horizon: Number(this.horizon.value), method: this.method.value, seed: Number(this.seed.value) };
+      if (this.method.value === "transformer" && Number(this.finetuneEpochs.value) > 0) body.finetune = { epochs: Number(this.finetuneEpochs.value) };
       const row = asOf ?? (upload && !this.result ? undefined : Number(this.slider.value));
       if (row !== undefined) body.asOf = row;
       const adjacency = await text(this.adjacency);
@@ -228,7 +235,7 @@ export class RegionsPanel {
         if (job.progress) {
           this.progress.max = Math.max(1, job.progress.total);
           this.progress.value = job.progress.done;
-          this.status.textContent = `${job.progress.done} of ${job.progress.total} regions…`;
+          this.status.textContent = `${job.progress.done} of ${job.progress.total} regions${body.finetune ? " fine-tuned and forecast" : ""}…`;
         }
         await new Promise((r) => setTimeout(r, 150));
         job = await api.regional(job.id);

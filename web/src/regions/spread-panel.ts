@@ -11,7 +11,7 @@ import uPlot from "uplot";
 import { api, followRun } from "../api.js";
 import { h, field, numberInput, select, clearErrors, showError } from "../ui/dom.js";
 import { ApiError } from "../api.js";
-import { OKABE_ITO, RUN_COLOURS, withAlpha } from "../palette.js";
+import { OKABE_ITO, categoricalColours, withAlpha } from "../palette.js";
 import { formatNumber } from "../run/summary.js";
 import { geoPositions, hasGeography, type RegionalResultLike } from "./model.js";
 import {
@@ -19,6 +19,8 @@ import {
   SPREAD_DEFAULTS,
   compareOutcomes,
   edgeKey,
+  edgeWidth,
+  mobilityWeights,
   openEdges,
   prevalenceColour,
   prevalenceLegend,
@@ -55,17 +57,20 @@ class SpreadMap {
     readonly el: HTMLElement,
     onEdgeClick?: (key: string) => void,
   ) {
-    this.renderer = new Sigma(this.graph, el, { allowInvalidContainer: true, labelRenderedSizeThreshold: 0, defaultEdgeColor: "#b8c2cc", enableEdgeEvents: onEdgeClick !== undefined, labelFont: "Inter, system-ui, sans-serif" });
+    this.renderer = new Sigma(this.graph, el, { allowInvalidContainer: true, labelRenderedSizeThreshold: 0, labelColor: { attribute: "labelColor", color: "#000" }, defaultEdgeColor: "#b8c2cc", enableEdgeEvents: onEdgeClick !== undefined, labelFont: "Inter, system-ui, sans-serif" });
     if (onEdgeClick) this.renderer.on("clickEdge", ({ edge }) => onEdgeClick(edge));
   }
 
-  draw(regions: SpreadRegion[], positions: { x: number; y: number }[], edges: SpreadEdge[], closed: ReadonlySet<string>): void {
+  /** `edges` carry their relative mobility w̃ (mobilityWeights); open edges are drawn as thick as w̃·scale against `maxRate`. */
+  draw(regions: SpreadRegion[], positions: { x: number; y: number }[], edges: SpreadEdge[], closed: ReadonlySet<string>, scale = 1, maxRate = 1): void {
     this.graph.clear();
-    regions.forEach((r, i) => this.graph.addNode(r.region, { label: r.region, x: positions[i].x, y: positions[i].y, size: 9, color: prevalenceColour(0, 1) }));
+    // Labels in the region's curve colour (the chart's legend), fills by prevalence.
+    const labels = categoricalColours(regions.length);
+    regions.forEach((r, i) => this.graph.addNode(r.region, { label: r.region, labelColor: labels[i], x: positions[i].x, y: positions[i].y, size: 9, color: prevalenceColour(0, 1) }));
     for (const e of edges) {
       const key = edgeKey(e.source, e.target);
       const isClosed = closed.has(key);
-      this.graph.addEdgeWithKey(key, e.source, e.target, isClosed ? { size: 1, color: withAlpha(OKABE_ITO.vermillion, 0.5), closed: true } : { size: 1.5 });
+      this.graph.addEdgeWithKey(key, e.source, e.target, isClosed ? { size: 1, color: withAlpha(OKABE_ITO.vermillion, 0.5), closed: true } : { size: edgeWidth((e.weight ?? 1) * scale, maxRate), rate: (e.weight ?? 1) * scale });
     }
     this.renderer.refresh();
     this.renderer.getCamera().animatedReset({ duration: 0 });
@@ -91,11 +96,14 @@ export class SpreadPanel {
   readonly model = select([
     { value: "metapopulation-sir", label: "metapopulation SIR" },
     { value: "fisher-kpp", label: "Fisher–KPP (invading share u, r = β − γ)" },
+    { value: "heat", label: "heat equation (pure diffusion of one unit, D = mobility)" },
   ]);
   private seedInfected = numberInput(SPREAD_DEFAULTS.seedInfected, { min: 1, step: 1 });
   private beta = numberInput(SPREAD_DEFAULTS.beta, { min: 0, step: "any" });
   private gamma = numberInput(SPREAD_DEFAULTS.gamma, { min: 0, step: "any" });
   private mobility = numberInput(SPREAD_DEFAULTS.mobility, { min: 0, step: "any" });
+  /** Per-edge rates from the region graph's weights (adjacency file or correlation). */
+  readonly weighted = h("input", { type: "checkbox", id: "spread-weighted", checked: true });
   readonly scale = numberInput(0.5, { min: 0, step: "any" });
   private tmax = numberInput(SPREAD_DEFAULTS.tmax, { min: 1, step: 1 });
   private seed = numberInput(SPREAD_DEFAULTS.seed, { min: 0, step: 1 });
@@ -126,6 +134,8 @@ export class SpreadPanel {
     const openAll = h("button", { type: "button", id: "spread-open-all", text: "Open all" });
     closeAll.addEventListener("click", () => this.setClosed(this.edges.map((e) => edgeKey(e.source, e.target))));
     openAll.addEventListener("click", () => this.setClosed([]));
+    this.weighted.addEventListener("change", () => this.drawMaps());
+    this.scale.addEventListener("change", () => this.drawMaps());
     this.edgeList.addEventListener("change", () => this.setClosed([...this.edgeList.selectedOptions].map((o) => o.value)));
     this.form = h(
       "div",
@@ -135,7 +145,8 @@ export class SpreadPanel {
       field("Infectious at day 0", this.seedInfected, { path: "initial.I.nodes", unit: "people" }),
       field("β", this.beta, { path: "model.params.beta", unit: "1/day" }),
       field("γ", this.gamma, { path: "model.params.gamma", unit: "1/day" }),
-      field("Mobility per edge", this.mobility, { path: "model.params.mobilityS", unit: "1/day", hint: "share of a region's people crossing each open edge per day" }),
+      field("Mobility per edge", this.mobility, { path: "model.params.mobilityS", unit: "1/day", hint: "share of a region's people crossing an open edge per day (the mean over edges when weighted)" }),
+      h("label", { class: "inline", for: "spread-weighted" }, this.weighted, " rates by edge weight (thickness on the maps)"),
       field("Days", this.tmax, { path: "time.tmax" }),
       field("Seed", this.seed, { path: "seed", hint: "sent with the run; the model is deterministic" }),
       h("fieldset", { class: "whatif" }, h("legend", { text: "What if" }), field("Mobility × factor", this.scale, { path: "whatIf.mobilityScale" }), h("label", { for: "spread-closed", text: "Closed edges (or click an edge on the what-if map)" }), this.edgeList, h("div", { class: "actions" }, closeAll, openAll)),
@@ -200,8 +211,11 @@ export class SpreadPanel {
   }
 
   private drawMaps(): void {
-    this.baseMap.draw(this.regions, this.positions, this.edges, new Set());
-    this.whatIfMap.draw(this.regions, this.positions, this.edges, this.closed);
+    const weighted = mobilityWeights(this.edges, this.weighted.checked);
+    const maxRate = Math.max(0, ...weighted.map((e) => e.weight ?? 1));
+    const scale = Number(this.scale.value);
+    this.baseMap.draw(this.regions, this.positions, weighted, new Set(), 1, maxRate);
+    this.whatIfMap.draw(this.regions, this.positions, weighted, this.closed, Number.isFinite(scale) ? scale : 1, maxRate);
     if (this.baseline && this.whatIf) this.seek(Number(this.slider.value));
   }
 
@@ -216,6 +230,7 @@ export class SpreadPanel {
       tmax: Number(this.tmax.value),
       record: Math.max(0.25, Number(this.tmax.value) / 200),
       seed: Number(this.seed.value),
+      weighted: this.weighted.checked,
     };
   }
 
@@ -224,12 +239,12 @@ export class SpreadPanel {
   }
 
   private async submit(name: string, settings: SpreadSettings, interventions: Interventions): Promise<SpreadRun> {
-    const net = await api.uploadNetwork(spreadNetwork(this.regions, openEdges(this.edges, interventions)), "json", `regions ${name}`);
+    const net = await api.uploadNetwork(spreadNetwork(this.regions, openEdges(mobilityWeights(this.edges, settings.weighted ?? true), interventions)), "json", `regions ${name}`);
     const row = await api.submitRun({ scenario: spreadScenario(this.regions, settings, interventions, name), networkId: net.id });
     const done = await followRun(row.id, () => undefined);
     if (done.status !== "succeeded") throw new Error(`the ${name} run ${done.status}${done.error ? `: ${done.error.message}` : "."}`);
     const result = (await api.result(row.id)) as unknown as FieldResultLike;
-    return { runId: row.id, networkId: net.id, times: result.times, outcomes: regionOutcomes(result) };
+    return { runId: row.id, networkId: net.id, times: result.times, outcomes: regionOutcomes(result, settings.model) };
   }
 
   /** Run the baseline (every edge open, factor 1) and the what-if; show both. */
@@ -255,7 +270,7 @@ export class SpreadPanel {
       this.slider.max = String(baseline.times.length - 1);
       this.slider.disabled = false;
       this.play.disabled = false;
-      this.legendEl.replaceChildren(...prevalenceLegend(this.max, this.shownModel === "fisher-kpp" ? "of capacity" : "infectious").map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
+      this.legendEl.replaceChildren(...prevalenceLegend(this.max, this.shownModel === "fisher-kpp" ? "of capacity" : this.shownModel === "heat" ? "of the amount" : "infectious").map((i) => h("li", {}, h("span", { class: "swatch", style: `--c:${i.colour}` }), i.label)));
       this.drawTable();
       this.drawChart();
       this.seek(0);
@@ -306,7 +321,8 @@ export class SpreadPanel {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const day = (x: number | null) => (x === null ? "none" : formatNumber(x));
     const kpp = this.shownModel === "fisher-kpp";
-    const head = h("tr", {}, ...["Region", kpp ? "Arrival day, u ≥ ½ (baseline → what if)" : "Peak day (baseline → what if)", "Delay", kpp ? "Final u (baseline → what if)" : "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
+    const heat = this.shownModel === "heat";
+    const head = h("tr", {}, ...["Region", kpp ? "Arrival day, u ≥ ½ (baseline → what if)" : heat ? "Day of the largest u (baseline → what if)" : "Peak day (baseline → what if)", "Delay", kpp || heat ? "Final u (baseline → what if)" : "Final size (baseline → what if)", "Change"].map((t) => h("th", { text: t })));
     const body = this.rows.map((r) =>
       h(
         "tr",
@@ -337,23 +353,26 @@ export class SpreadPanel {
     if (!this.baseline || !this.whatIf) return;
     this.plot?.destroy();
     this.chartEl.replaceChildren();
-    const colourOf = (i: number) => RUN_COLOURS[i % RUN_COLOURS.length];
-    const dim = (i: number, region: string) => (this.selected === null || this.selected === region ? colourOf(i) : withAlpha(colourOf(i), 0.15));
+    // The same colour per region as the maps' labels (both index this.regions).
+    const palette = categoricalColours(this.regions.length);
+    const byRegion = new Map(this.regions.map((r, i) => [r.region, palette[i]]));
+    const colourOf = (region: string) => byRegion.get(region) ?? OKABE_ITO.black;
+    const dim = (region: string) => (this.selected === null || this.selected === region ? colourOf(region) : withAlpha(colourOf(region), 0.15));
     const series: uPlot.Series[] = [{ label: "day" }];
     const columns: number[][] = [this.baseline.times];
-    this.baseline.outcomes.forEach((o, i) => {
-      series.push({ label: `${o.region} baseline`, stroke: dim(i, o.region), width: this.selected === o.region ? 2.5 : 1.5, points: { show: false } });
+    this.baseline.outcomes.forEach((o) => {
+      series.push({ label: `${o.region} baseline`, stroke: dim(o.region), width: this.selected === o.region ? 2.5 : 1.5, points: { show: false } });
       columns.push(o.prevalence.map((p) => p * 100));
     });
-    this.whatIf.outcomes.forEach((o, i) => {
-      series.push({ label: `${o.region} what if`, stroke: dim(i, o.region), width: this.selected === o.region ? 2.5 : 1.5, dash: [6, 4], points: { show: false } });
+    this.whatIf.outcomes.forEach((o) => {
+      series.push({ label: `${o.region} what if`, stroke: dim(o.region), width: this.selected === o.region ? 2.5 : 1.5, dash: [6, 4], points: { show: false } });
       columns.push(o.prevalence.map((p) => p * 100));
     });
     const axis = { stroke: "#4b5563", grid: { stroke: "#eef1f4", width: 1 }, ticks: { stroke: "#d5dbe1", width: 1 } };
     const times = this.baseline.times;
     this.plot = new uPlot(
       {
-        title: `${this.shownModel === "fisher-kpp" ? "u" : "Prevalence"} per region: baseline solid, what if dashed`,
+        title: `${this.shownModel === "metapopulation-sir" ? "Prevalence" : "u"} per region: baseline solid, what if dashed`,
         width: Math.max(280, Math.floor(this.chartEl.clientWidth || 600)),
         height: 240,
         series,
@@ -361,7 +380,7 @@ export class SpreadPanel {
         scales: { x: { time: false } },
         axes: [
           { ...axis, label: "day" },
-          { ...axis, label: this.shownModel === "fisher-kpp" ? "u, % of capacity" : "% infectious", size: 56 },
+          { ...axis, label: this.shownModel === "fisher-kpp" ? "u, % of capacity" : this.shownModel === "heat" ? "u, % of the amount" : "% infectious", size: 56 },
         ],
         plugins: [
           {
@@ -384,6 +403,6 @@ export class SpreadPanel {
       columns as uPlot.AlignedData,
       this.chartEl,
     );
-    this.chartEl.append(h("ul", { class: "legend" }, ...this.baseline.outcomes.map((o, i) => h("li", {}, h("span", { class: "swatch", style: `--c:${colourOf(i)}` }), o.region))));
+    this.chartEl.append(h("ul", { class: "legend" }, ...this.baseline.outcomes.map((o) => h("li", {}, h("span", { class: "swatch", style: `--c:${colourOf(o.region)}` }), o.region))));
   }
 }

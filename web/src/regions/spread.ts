@@ -6,7 +6,12 @@
  * comparison.
  *
  * Mobility: the combinatorial Laplacian, so `mobility` is the per-capita rate of travel along EACH open edge
- * (a region with k open edges sends k·mobility of its people per day). With it, closing an edge stops the travel
+ * (a region with k open edges sends k·mobility of its people per day). Per-edge weights (an adjacency file's
+ * weight column, or the correlation of the data-derived graph) make the rates per edge: edge e carries
+ * mobility·w̃_e, with w̃_e = w_e / mean(w) over all the graph's edges (open or closed, so closing one edge does
+ * not change the others' rates; negative correlations count as 0), so `mobility` stays the mean rate per edge
+ * and a 0/1 adjacency gives the unweighted model. The uploaded network carries w̃ as the edge `weight`, which the
+ * Laplacian multiplies: dN_i/dt = −mobility·Σ_j w̃_ij (N_i − N_j). With it, closing an edge stops the travel
  * on that edge; with the preset's default random-walk-flux Laplacian a region's travellers would instead be
  * re-routed over its remaining edges, and closing edges would not reduce travel at all.
  * The model is a deterministic ODE (Dormand–Prince): the scenario's seed is shown and sent, but the result does
@@ -22,13 +27,17 @@ export interface SpreadRegion {
 export interface SpreadEdge {
   source: string;
   target: string;
+  /** The region graph's weight (absent: 1). */
+  weight?: number;
 }
 
 /**
  * The reaction–diffusion presets this view runs: the metapopulation SIR (β, γ, people), or Fisher–KPP (an invading
- * density u ∈ [0, 1] growing logistically at rate r = β − γ, e.g. a new variant's share; D = mobility).
+ * density u ∈ [0, 1] growing logistically at rate r = β − γ, e.g. a new variant's share; D = mobility), or the heat
+ * equation (pure diffusion: one unit of an amount u starts in the seed region and spreads with D = mobility; no
+ * reaction, so Σu = 1 at all times and, on a connected graph, u → 1/n everywhere).
  */
-export type SpreadModel = "metapopulation-sir" | "fisher-kpp";
+export type SpreadModel = "metapopulation-sir" | "fisher-kpp" | "heat";
 
 export interface SpreadSettings {
   /** Default metapopulation-sir. */
@@ -43,6 +52,8 @@ export interface SpreadSettings {
   tmax: number;
   record: number;
   seed: number;
+  /** Rates per edge from the graph's weights (default true); false: every edge at `mobility`. */
+  weighted?: boolean;
 }
 
 export interface Interventions {
@@ -67,15 +78,33 @@ export function edgeKey(a: string, b: string): string {
   return a < b ? `${a} — ${b}` : `${b} — ${a}`;
 }
 
-/** Distinct undirected edges without self-loops, in a stable order. */
+/** Distinct undirected edges without self-loops, in a stable order; a pair given twice keeps its first weight. */
 export function regionEdges(edges: readonly SpreadEdge[]): SpreadEdge[] {
   const seen = new Map<string, SpreadEdge>();
   for (const e of edges) {
     if (e.source === e.target) continue;
     const key = edgeKey(e.source, e.target);
-    if (!seen.has(key)) seen.set(key, e.source < e.target ? { source: e.source, target: e.target } : { source: e.target, target: e.source });
+    if (seen.has(key)) continue;
+    const ends = e.source < e.target ? { source: e.source, target: e.target } : { source: e.target, target: e.source };
+    seen.set(key, e.weight === undefined ? ends : { ...ends, weight: e.weight });
   }
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+}
+
+/**
+ * The edges with their relative mobility w̃_e = max(0, w_e) / mean over all edges of max(0, w) (see the header):
+ * 1 everywhere when `weighted` is false, when no edge has a weight, or when every weight is 0.
+ */
+export function mobilityWeights(edges: readonly SpreadEdge[], weighted = true): SpreadEdge[] {
+  const distinct = regionEdges(edges);
+  const raw = distinct.map((e) => (weighted ? Math.max(0, e.weight ?? 1) : 1));
+  const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
+  return distinct.map((e, i) => ({ source: e.source, target: e.target, weight: mean > 0 ? raw[i] / mean : 1 }));
+}
+
+/** Line width of an edge on the maps: 0.5 px plus up to 3.5 px in proportion to its rate over the largest baseline rate. */
+export function edgeWidth(rate: number, maxRate: number): number {
+  return 0.5 + 3.5 * (maxRate > 0 ? Math.min(1, Math.max(0, rate) / maxRate) : 0);
 }
 
 /** The edges that stay open under the interventions. */
@@ -88,7 +117,7 @@ export function spreadNetwork(regions: readonly SpreadRegion[], edges: readonly 
   return JSON.stringify({
     options: { type: "undirected", multi: false, allowSelfLoops: false },
     nodes: regions.map((r) => ({ key: r.region })),
-    edges: edges.map((e) => ({ source: e.source, target: e.target })),
+    edges: edges.map((e) => (e.weight === undefined ? { source: e.source, target: e.target } : { source: e.source, target: e.target, attributes: { weight: e.weight } })),
   });
 }
 
@@ -116,12 +145,23 @@ export function spreadIssues(regions: readonly SpreadRegion[], s: SpreadSettings
  */
 export function spreadScenario(regions: readonly SpreadRegion[], s: SpreadSettings, interventions: Interventions, name: string): Record<string, unknown> {
   const mobility = s.mobility * interventions.mobilityScale;
+  if (s.model === "heat") {
+    return {
+      name,
+      seed: s.seed,
+      network: { weight: "weight" },
+      model: { type: "reaction-diffusion", preset: "heat", laplacian: "combinatorial", params: { D: mobility } },
+      initial: { u: { nodes: { [s.seedRegion]: 1 } } },
+      time: { mode: "continuous", tmax: s.tmax, record: s.record },
+    };
+  }
   if (s.model === "fisher-kpp") {
     // The seed region starts at the share I₀/N of its carrying capacity.
     const N = regions.find((r) => r.region === s.seedRegion)?.population ?? DEFAULT_POPULATION;
     return {
       name,
       seed: s.seed,
+      network: { weight: "weight" },
       model: { type: "reaction-diffusion", preset: "fisher-kpp", laplacian: "combinatorial", params: { D: mobility, r: s.beta - s.gamma } },
       initial: { u: { nodes: { [s.seedRegion]: s.seedInfected / N } } },
       time: { mode: "continuous", tmax: s.tmax, record: s.record },
@@ -132,6 +172,8 @@ export function spreadScenario(regions: readonly SpreadRegion[], s: SpreadSettin
   return {
     name,
     seed: s.seed,
+    // The uploaded edges' relative mobility (spreadNetwork, mobilityWeights); an edge without one counts 1.
+    network: { weight: "weight" },
     model: { type: "reaction-diffusion", preset: "metapopulation-sir", laplacian: "combinatorial", params: { beta: s.beta, gamma: s.gamma, mobilityS: mobility, mobilityI: mobility, mobilityR: mobility } },
     initial: { S: { nodes: S }, I: { nodes: { [s.seedRegion]: s.seedInfected } } },
     time: { mode: "continuous", tmax: s.tmax, record: s.record },
@@ -156,9 +198,21 @@ export interface RegionOutcome {
   finalSize: number;
 }
 
-/** Per-region prevalence curves, peaks and final sizes from a metapopulation-SIR field (or a Fisher–KPP one). */
-export function regionOutcomes(result: FieldResultLike): RegionOutcome[] {
+/**
+ * Per-region prevalence curves, peaks and final sizes from a metapopulation-SIR field (or a Fisher–KPP one; with
+ * `model` "heat", u with its largest value and that value's time, and the final u: the region's share of the amount).
+ */
+export function regionOutcomes(result: FieldResultLike, model?: SpreadModel): RegionOutcome[] {
   const f = result.field;
+  if (f && Array.isArray(f.u) && model === "heat") {
+    const u = f.u as number[][];
+    return f.nodeIds.map((region, i) => {
+      const values = result.times.map((_, k) => u[k][i]);
+      let best = 0;
+      for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+      return { region, prevalence: values, peakTime: values[best] > 0 ? result.times[best] : null, peak: values[best], finalSize: values[values.length - 1] };
+    });
+  }
   if (f && Array.isArray(f.u) && !Array.isArray(f.I)) {
     // Fisher–KPP: u itself; "peak" = the first record time u reaches ½ (the front's arrival), final = u at the end.
     const u = f.u as number[][];
