@@ -7,7 +7,8 @@
  *   forecast pretrain [--series N] [--weeks W] [--epochs E] [--samples-per-epoch S] [--seed S] [--out DIR]
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
- *   forecast predict --model DIR --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--json]
+ *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|hub-baseline|ensemble | --model DIR]
+ *                    --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--json]
  *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] …
  *   finetune, predict, evaluate: [--negative error|clip] [--frequency weekly|daily]
  *
@@ -26,6 +27,8 @@ import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
 
 const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
+/** `forecast predict --method`: auto, or one of the candidates `forecast evaluate` selects among (select.ts). */
+const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"] as const;
 const PROTOCOLS = ["colagnn"] as const;
 const PRETRAINED_OUT = "models/ili-pretrained";
 
@@ -69,6 +72,11 @@ function parseStrategy(value: string): FinetuneStrategy {
     throw new SpreadlabError(`--strategy: expected one of ${STRATEGIES.join(", ")} (head: the quantile head only; full: every weight; both: head, then full), got "${value}".`);
   }
   return value as FinetuneStrategy;
+}
+
+function parsePredictMethod(value: string): string {
+  if (!(PREDICT_METHODS as readonly string[]).includes(value)) throw new SpreadlabError(`--method: expected one of ${PREDICT_METHODS.join(", ")}, got "${value}".`);
+  return value;
 }
 
 function parseProtocol(value: string): string {
@@ -210,6 +218,9 @@ function decimalsFor(values: readonly number[]): number {
 
 export interface PredictionJson {
   region: string;
+  /** The method served ("model" for a --model checkpoint) and, for auto, the selection behind it. */
+  method?: string;
+  selection?: unknown;
   asOf: { index: number; label: string | null };
   levels: number[];
   horizons: number[];
@@ -271,7 +282,12 @@ interface FinetuneCliOptions extends RateCliOptions {
 }
 
 interface PredictCliOptions {
-  model: string;
+  model?: string;
+  method?: string;
+  base?: string;
+  strategy?: FinetuneStrategy;
+  epochs?: number;
+  seed?: number;
   data: string;
   negative?: NegativePolicy;
   frequency?: Frequency;
@@ -369,24 +385,54 @@ export function registerForecastCommands(program: Command): void {
 
   forecast
     .command("predict")
-    .description("quantile forecasts of one region, horizons 1 … H, from a checkpoint")
-    .requiredOption("--model <dir>", "checkpoint folder (model.json, weights.bin, manifest.json)")
+    .description("quantile forecasts of one region, horizons 1 … H: the method chosen on validation rows up to the origin (default), a named method, or a checkpoint")
+    .option("--method <m>", `what forecasts: ${PREDICT_METHODS.join(", ")} (default auto: the lowest mean validation WIS on the region's rows up to --as-of, as evaluate selects)`, parsePredictMethod)
+    .option("--model <dir>", "forecast with this checkpoint folder as is (model.json, weights.bin, manifest.json) instead of a method")
     .requiredOption("--data <csv|dataset>", "a wide CSV or a bundled dataset id")
     .requiredOption("--region <name>", "the region (column) to forecast")
     .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
     .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--as-of <row|week>", "forecast origin: a row index or a week such as 2017-W20 (default: the last row)")
-    .option("--json", "print { region, asOf, levels, horizons, quantiles, median } as JSON")
+    .option("--base <dir>", "pretrained checkpoint the methods start from (default: the bundled models/ili-pretrained)")
+    .option("--strategy <s>", "fine-tuning strategy of the methods: head, full or both", parseStrategy)
+    .option("--epochs <n>", "maximum epochs per training phase of the methods", parseIntAtLeast("epochs", 1))
+    .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0))
+    .option("--json", "print { region, asOf, levels, horizons, quantiles, median, method, selection } as JSON")
     .action(async (o: PredictCliOptions) => {
+      if (o.model !== undefined && o.method !== undefined) throw new SpreadlabError("--model and --method: give one (--model forecasts with a checkpoint as is; --method fits and serves a method).");
       const { table } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       const asOf = o.asOf === undefined ? table.rows - 1 : resolveRow(table, o.asOf, "--as-of");
       await startTf();
-      const { loadCheckpoint } = await import("../forecast/transformer/checkpoint.js");
-      const { forecastRegion } = await import("../forecast/transformer/service.js");
-      const { model, manifest, dir } = await loadCheckpoint(o.model);
-      const rows = forecastRegion(model, manifest.config, table, o.region, asOf);
-      model.dispose();
-      const levels = manifest.config.levels;
+      let rows: Float64Array[];
+      let levels: readonly number[];
+      let described: string;
+      let served: Pick<PredictionJson, "method" | "selection">;
+      if (o.model !== undefined) {
+        const { loadCheckpoint } = await import("../forecast/transformer/checkpoint.js");
+        const { forecastRegion } = await import("../forecast/transformer/service.js");
+        const { model, manifest, dir } = await loadCheckpoint(o.model);
+        rows = forecastRegion(model, manifest.config, table, o.region, asOf);
+        model.dispose();
+        levels = manifest.config.levels;
+        described = `${dir} (${manifest.kind})`;
+        served = { method: "model" };
+      } else {
+        const base = await loadBase(o.base);
+        const { resolveRegions } = await import("../forecast/transformer/service.js");
+        const { serveAtOrigin } = await import("../forecast/transformer/select.js");
+        const [region] = resolveRegions(table, [o.region]);
+        const method = (o.method ?? "auto") as Parameters<typeof serveAtOrigin>[4];
+        const result = await serveAtOrigin(base, table, region, asOf, method, {
+          ...givenOptions({ strategy: o.strategy, seed: o.seed }),
+          fit: givenOptions({ epochs: o.epochs }),
+          log: stderrLine,
+        });
+        rows = result.rows;
+        levels = base.manifest.config.levels;
+        if (result.selection) stderrLine(`selected ${result.selection.method}: ${result.selection.reason}${result.selection.cached ? " (cached)" : ""}`);
+        described = `${result.method}${result.selection ? " (auto: chosen on validation rows)" : ""}, from ${base.dir}`;
+        served = { method: result.method, ...(result.selection ? { selection: result.selection } : {}) };
+      }
       const median = levels.findIndex((l) => Math.abs(l - 0.5) < 1e-9);
       const prediction: PredictionJson = {
         region: o.region,
@@ -395,8 +441,9 @@ export function registerForecastCommands(program: Command): void {
         horizons: rows.map((_, i) => i + 1),
         quantiles: rows.map((q) => Array.from(q)),
         median: rows.map((q) => q[median]),
+        ...served,
       };
-      process.stdout.write((o.json ? JSON.stringify(prediction) : formatPrediction(prediction, table, `${dir} (${manifest.kind})`)) + "\n");
+      process.stdout.write((o.json ? JSON.stringify(prediction) : formatPrediction(prediction, table, described)) + "\n");
     });
 
   forecast

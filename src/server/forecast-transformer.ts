@@ -53,10 +53,14 @@ export async function transformerForecast(
   prepared: PreparedForecast,
   signal?: AbortSignal,
   progress: (p: ForecastProgress) => void = () => {},
+  variant: { zeroShot?: boolean; scratch?: boolean } = {},
 ): Promise<{ rows: Float64Array[]; model: TransformerModelInfo; scores: Backtest | null }> {
   const { spec, table } = prepared;
   const base = await loadPretrained();
-  const { epochs, strategy } = spec.finetune ?? { epochs: DEFAULT_FINETUNE_EPOCHS, strategy: "both" as FinetuneStrategy };
+  const asked = spec.finetune ?? { epochs: DEFAULT_FINETUNE_EPOCHS, strategy: "both" as FinetuneStrategy };
+  // The variants of method "auto" (forecast-auto.ts): the pretrained network as is, or the same network from scratch.
+  const epochs = variant.zeroShot ? 0 : asked.epochs;
+  const strategy = asked.strategy;
   let config = base.manifest.config;
   let network = base.model;
   let finetune: TransformerModelInfo["finetune"] = null;
@@ -66,6 +70,7 @@ export async function transformerForecast(
     progress({ phase: "fine-tune", epoch: 0, epochs });
     const tuned = await finetuneOnTable(base, table, {
       strategy,
+      scratch: variant.scratch === true,
       epochs,
       seed: spec.seed,
       shouldStop: () => signal?.aborted === true,
@@ -74,7 +79,7 @@ export async function transformerForecast(
     network = tuned.model;
     config = tuned.config;
     validationFrom = tuned.validationFrom;
-    finetune = { strategy, epochs, trainedRows: validationFrom, validationRows: table.rows - validationFrom, spread: tuned.calibration.spread, reports: tuned.reports };
+    finetune = { strategy: variant.scratch ? "scratch" : strategy, epochs, trainedRows: validationFrom, validationRows: table.rows - validationFrom, spread: tuned.calibration.spread, reports: tuned.reports };
   }
   try {
     if (signal?.aborted) throw signal.reason ?? new Error("stopped");

@@ -39,6 +39,7 @@ import type { Backtest } from "../forecast/transformer/service.js";
 import type { FinetuneStrategy } from "../forecast/transformer/train.js";
 import { forecasterBackend, transformerUnavailable } from "./forecaster.js";
 import { checkTransformerRequest, transformerForecast, type TransformerModelInfo } from "./forecast-transformer.js";
+import { autoForecast, type ServedSelection } from "./forecast-auto.js";
 export { ForecastQueue, type ForecastQueueOptions, type ForecastTask, type ForecastProgress } from "./forecast-queue.js";
 export { transformerForecast, type TransformerModelInfo } from "./forecast-transformer.js";
 import { fieldProblem, HttpProblem, validationProblem } from "./problems.js";
@@ -87,6 +88,8 @@ export interface ForecastResult {
   seed: number;
   model?: TransformerModelInfo;
   scores?: Backtest | null;
+  /** Method "auto": the method served and why (forecast-auto.ts). */
+  selection?: ServedSelection;
 }
 
 /** A request resolved against its series: what the job needs. */
@@ -135,8 +138,8 @@ export function prepareForecast(request: ForecastRequest): PreparedForecast {
   if (request.method === "transformer" && forecasterBackend() === null) {
     throw fieldProblem("method-unavailable", "The forecast method is not available", "method", `the transformer forecaster is not loaded (${transformerUnavailable() ?? "still starting; retry in a few seconds"}); use method "baseline" meanwhile.`);
   }
-  if (request.method !== "transformer" && request.finetune !== undefined) {
-    throw fieldProblem("finetune-unexpected", "finetune applies to the transformer only", "finetune", `"finetune" is an option of method "transformer"; this request asks for "${request.method}".`);
+  if (request.method === "baseline" && request.finetune !== undefined) {
+    throw fieldProblem("finetune-unexpected", "finetune applies to the transformer only", "finetune", `"finetune" is an option of methods "transformer" and "auto"; this request asks for "${request.method}".`);
   }
   const { table, descriptor } = resolveSeries(request.dataset);
   const where = typeof descriptor === "string" ? `dataset ${descriptor}` : `the uploaded series ${descriptor.csv.name}`;
@@ -178,7 +181,7 @@ export function prepareForecast(request: ForecastRequest): PreparedForecast {
     method: request.method,
     samples: request.samples,
     seed: request.seed,
-    ...(request.method === "transformer" ? { finetune: { epochs: request.finetune?.epochs ?? DEFAULT_FINETUNE_EPOCHS, strategy: request.finetune?.strategy ?? "both" } } : {}),
+    ...(request.method !== "baseline" ? { finetune: { epochs: request.finetune?.epochs ?? DEFAULT_FINETUNE_EPOCHS, strategy: request.finetune?.strategy ?? "both" } } : {}),
   };
   const weeks = table.weeks?.slice(0, asOf + 1);
   const single: SeriesTable = { file: table.file, regions: [request.region], rows: asOf + 1, values: [history.slice()], ...(weeks ? { weeks } : {}), ...(table.dates ? { dates: table.dates.slice(0, asOf + 1) } : {}) };
@@ -218,7 +221,7 @@ export async function baselineQuantiles(prepared: PreparedForecast, signal?: Abo
 /** The stored result of a prepared forecast. */
 export async function computeForecast(prepared: PreparedForecast, signal?: AbortSignal, progress?: (p: ForecastProgress) => void): Promise<ForecastResult> {
   const { spec, history, times, weeks } = prepared;
-  const transformer = spec.method === "transformer" ? await transformerForecast(prepared, signal, progress) : null;
+  const transformer = spec.method === "transformer" ? await transformerForecast(prepared, signal, progress) : spec.method === "auto" ? await autoForecast(prepared, baselineQuantiles, signal, progress) : null;
   const rows = transformer ? transformer.rows : await baselineQuantiles(prepared, signal);
   const median = intervalStructure(HUB_QUANTILE_LEVELS).median;
   let targets: string[] | null = null;
@@ -246,7 +249,8 @@ export async function computeForecast(prepared: PreparedForecast, signal?: Abort
     median: rows.map((row) => row[median]),
     samples: spec.samples,
     seed: spec.seed,
-    ...(transformer ? { model: transformer.model, scores: transformer.scores } : {}),
+    ...(transformer?.model ? { model: transformer.model, scores: transformer.scores ?? null } : {}),
+    ...(transformer && "selection" in transformer ? { selection: transformer.selection } : {}),
   };
 }
 

@@ -78,8 +78,11 @@ export const RunEnvelopeSchema = z
   })
   .refine((b) => (b.scenario === undefined) !== (b.scenarioText === undefined), { message: 'give exactly one of "scenario" (an object) or "scenarioText" (YAML or JSON text).' });
 
-/** Forecast methods: the forecast hubs' baseline, and the pretrained transformer (fine-tuned per request). */
-export const FORECAST_METHODS = ["baseline", "transformer"] as const;
+/**
+ * Forecast methods: chosen on validation rows up to asOf (auto, the default), the forecast hubs' baseline, and
+ * the pretrained transformer (fine-tuned per request).
+ */
+export const FORECAST_METHODS = ["auto", "baseline", "transformer"] as const;
 export const DEFAULT_FORECAST_HORIZONS: readonly number[] = Object.freeze(Array.from({ length: 15 }, (_, i) => i + 1));
 export const MAX_FORECAST_HORIZON = 52;
 export const MAX_FORECAST_SAMPLES = 100_000;
@@ -111,8 +114,8 @@ export const ForecastRequestSchema = z.strictObject({
   asOf: z.number().int().nonnegative().optional().describe("Row index (0-based) of the last observed week; default the last row."),
   method: z
     .enum(FORECAST_METHODS)
-    .default("baseline")
-    .describe("`baseline`: the forecast hubs' baseline (median = last value, spread from past week-to-week changes). `transformer`: the pretrained transformer, fine-tuned on the region's history up to asOf (see `finetune`; horizons ≤ 15)."),
+    .default("auto")
+    .describe("`auto` (default): the method with the lowest mean validation WIS on the region's own history up to asOf — the fine-tuned, from-scratch or zero-shot transformer, the hub baseline, or their validation-weighted ensemble — fitted on that history and served; `result.selection` says which and why (the hub baseline when no selection can be made: transformer not loaded, horizons over 15, a history too short or with gaps). `baseline`: the forecast hubs' baseline (median = last value, spread from past week-to-week changes). `transformer`: the pretrained transformer, fine-tuned on the region's history up to asOf (see `finetune`; horizons ≤ 15)."),
   samples: z.number().int().min(1).max(MAX_FORECAST_SAMPLES).default(DEFAULT_HUB_SAMPLES).describe("Monte Carlo sums per horizon (baseline; and the baseline of a transformer's backtest)."),
   finetune: z
     .strictObject({
@@ -120,7 +123,7 @@ export const ForecastRequestSchema = z.strictObject({
       strategy: z.enum(["head", "full", "both"]).default("both").describe("`head`: train the quantile head only; `full`: every weight at a lower learning rate; `both`: head, then full."),
     })
     .optional()
-    .describe("Transformer only: fine-tune the pretrained model on this region's history up to asOf before forecasting (default { epochs: 10, strategy: both })."),
+    .describe("Transformer and auto: fine-tune the pretrained model on this region's history up to asOf before forecasting (default { epochs: 10, strategy: both }); auto fits its candidates with the same settings."),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0).describe("Seed of the random streams (default 0)."),
 });
 
@@ -311,6 +314,19 @@ export const ForecastDatasetSchema = z.union([
   z.object({ csv: z.object({ name: z.string(), rows: z.number().int(), regions: z.array(z.string()) }) }).describe("An uploaded series, described."),
 ]);
 
+export const ForecastSelectionSchema = z
+  .object({
+    method: z.enum(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"]).describe("The method served."),
+    reason: z.string().describe("Why: the lowest mean validation WIS, with every candidate's; or why no selection could be made."),
+    rows: z.object({ origin: z.number().int(), trainEnd: z.number().int(), validEnd: z.number().int() }).describe("Networks fitted on rows [0, trainEnd) and scored on [trainEnd, validEnd) of the rows up to the origin (0, 0 when no selection was made)."),
+    horizons: z.array(z.number().int()),
+    validationWis: z.record(z.string(), z.number()).describe("Mean validation WIS over the horizons, per candidate."),
+    validationWisByHorizon: z.record(z.string(), z.array(z.number())),
+    weights: z.record(z.string(), z.array(z.number())).describe("The ensemble's weights per member per horizon (∝ 1 / validation WIS)."),
+    cached: z.boolean().describe("Whether the selection was reused from an earlier request on the same rows and settings."),
+  })
+  .describe("Method auto only: which method was served and why.");
+
 export const ForecastResultSchema = z.object({
   dataset: ForecastDatasetSchema,
   region: z.string(),
@@ -365,7 +381,8 @@ export const ForecastResultSchema = z.object({
     })
     .nullable()
     .optional()
-    .describe("Transformer only: a backtest on this region's last weeks up to asOf (rows [from, to), the fine-tune's early-stopping rows, which no gradient step saw): mean WIS, the hub baseline's mean WIS on the same cells, and 50% / 95% coverage."),
+    .describe("Transformer (and auto when it serves one network): a backtest on this region's last weeks up to asOf (rows [from, to), the fine-tune's early-stopping rows, which no gradient step saw): mean WIS, the hub baseline's mean WIS on the same cells, and 50% / 95% coverage."),
+  selection: ForecastSelectionSchema.optional(),
 });
 
 export const ForecastSchema = ForecastRowSchema.extend({

@@ -140,7 +140,8 @@ describe("forecast predict", () => {
     const r = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--as-of", "2017-W20", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     const p = JSON.parse(r.stdout) as { region: string; asOf: { index: number; label: string }; levels: number[]; horizons: number[]; quantiles: number[][]; median: number[] };
-    expect(Object.keys(p)).toEqual(["region", "asOf", "levels", "horizons", "quantiles", "median"]);
+    expect(Object.keys(p)).toEqual(["region", "asOf", "levels", "horizons", "quantiles", "median", "method"]);
+    expect((p as unknown as { method: string }).method).toBe("model");
     expect(p.region).toBe("north");
     expect(p.asOf).toEqual({ index: 84, label: "2017-W20" });
     expect(weekLabel(table, 84)).toBe("2017-W20");
@@ -152,6 +153,43 @@ describe("forecast predict", () => {
       q.forEach((v, l) => expect(v).toBeGreaterThanOrEqual(l === 0 ? 0 : q[l - 1]));
       expect(p.median[i]).toBe(q[11]);
     });
+  });
+});
+
+describe("forecast predict --method", () => {
+  it("without --model: auto, the method chosen on validation rows up to --as-of, reported in --json and on stderr; rows after --as-of are not read", { timeout: 600_000 }, async () => {
+    const args = ["predict", "--base", "base", "--data", "tiny.csv", "--region", "north", "--as-of", "110", "--epochs", "1", "--json"];
+    const r = await cli(args);
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as { method: string; quantiles: number[][]; selection: { method: string; reason: string; rows: unknown; validationWis: Record<string, number> } };
+    expect(p.selection.method).toBe(p.method);
+    expect(p.selection.rows).toEqual({ origin: 110, trainEnd: 55, validEnd: 77 });
+    expect(Object.keys(p.selection.validationWis).sort()).toEqual(["ensemble", "hub-baseline", "transformer", "transformer-scratch", "transformer-zero-shot"]);
+    expect(p.selection.validationWis[p.method]).toBe(Math.min(...Object.values(p.selection.validationWis)));
+    expect(r.stderr).toContain(`selected ${p.method}: lowest mean WIS over horizons 1, 2, 3, 4 on the validation rows [55, 77)`);
+    expect(p.quantiles).toHaveLength(TINY.horizon);
+    // The same command on the table with every row after 110 poisoned: the same choice and forecast.
+    const poisoned = { ...table, values: table.values.map((v) => v.map((x, t) => (t > 110 ? 1e6 + t : x))) };
+    csv("poisoned.csv", tableCsv(poisoned));
+    const q = await cli(args.map((a) => (a === "tiny.csv" ? "poisoned.csv" : a)));
+    expect(q.status, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)).toEqual(p);
+  });
+
+  it("an explicit method is served without a selection; --model with --method, or an unknown method, is exit 2", { timeout: 600_000 }, async () => {
+    const r = await cli(["predict", "--base", "base", "--data", "tiny.csv", "--region", "north", "--method", "transformer-zero-shot", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const z = JSON.parse(r.stdout) as { method: string; selection?: unknown; quantiles: number[][] };
+    expect(z.method).toBe("transformer-zero-shot");
+    expect(z.selection).toBeUndefined();
+    const m = JSON.parse((await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "north", "--json"])).stdout) as { quantiles: number[][] };
+    expect(z.quantiles).toEqual(m.quantiles); // the base checkpoint as is
+    const both = await cli(["predict", "--model", "base", "--method", "auto", "--data", "tiny.csv", "--region", "north"]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--model and --method: give one/);
+    const unknown = await cli(["predict", "--method", "arima", "--data", "tiny.csv", "--region", "north"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/--method: expected one of auto, transformer/);
   });
 });
 

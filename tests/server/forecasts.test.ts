@@ -56,7 +56,7 @@ function weeklyCsv(start: EpiWeek, columns: Record<string, (t: number) => number
 
 describe("POST /v1/forecasts: the hub baseline", () => {
   it("forecasts region785 Region 1 from its last week: 15 horizons × 23 monotone quantiles, median = last value", async () => {
-    const res = await t.http.post("/v1/forecasts").send({ dataset: "region785", region: "Region 1" });
+    const res = await t.http.post("/v1/forecasts").send({ method: "baseline", dataset: "region785", region: "Region 1" });
     expect(res.status).toBe(202);
     expect(res.headers.location).toBe(`/v1/forecasts/${res.body.id}`);
     const queued = ForecastRowSchema.parse(res.body);
@@ -89,7 +89,7 @@ describe("POST /v1/forecasts: the hub baseline", () => {
   });
 
   it("is the library's hub baseline, called directly with the same seed, samples, origin and stream", async () => {
-    const body = await forecast({ dataset: "region785", region: "Region 3", asOf: 600, horizons: [10, 2, 5], samples: 500, seed: 7 });
+    const body = await forecast({ method: "baseline", dataset: "region785", region: "Region 3", asOf: 600, horizons: [10, 2, 5], samples: 500, seed: 7 });
     const result = (body as { result: { horizons: number[]; quantiles: number[][]; asOf: unknown; observed: { values: unknown[] } } }).result;
     expect(result.horizons).toEqual([2, 5, 10]);
     const week = loadDataset("region785").weeks![600];
@@ -104,13 +104,13 @@ describe("POST /v1/forecasts: the hub baseline", () => {
     const cell = predict({ region: 2, origin: 600, horizon: 5, window: history.slice(-20), history: () => history.slice(), scaling: { min: scaling.min[0], max: scaling.max[0], range: scaling.range[0] } });
     expect(result.quantiles[1]).toEqual(Array.from(cell));
     // Another seed, another Monte Carlo sample.
-    const other = (await forecast({ dataset: "region785", region: "Region 3", asOf: 600, horizons: [10, 2, 5], samples: 500, seed: 8 })) as { result: { quantiles: number[][] } };
+    const other = (await forecast({ method: "baseline", dataset: "region785", region: "Region 3", asOf: 600, horizons: [10, 2, 5], samples: 500, seed: 8 })) as { result: { quantiles: number[][] } };
     expect(other.result.quantiles).not.toEqual(result.quantiles);
   });
 
   it("forecasts an uploaded weekly CSV (across a year end, with a missing cell)", async () => {
     const csv = weeklyCsv({ year: 2019, week: 40 }, { A: (i) => 100 + 10 * i, B: (i) => (i === 5 ? "" : 50 + ((i * 37) % 23)) }, 30);
-    const body = (await forecast({ dataset: { csv, name: "synthetic.csv" }, region: "B", horizons: [1, 4] })) as { status: string; spec: unknown; result: Record<string, unknown> & { quantiles: number[][]; median: number[]; observed: { values: (number | null)[]; times: string[] } } };
+    const body = (await forecast({ method: "baseline", dataset: { csv, name: "synthetic.csv" }, region: "B", horizons: [1, 4] })) as { status: string; spec: unknown; result: Record<string, unknown> & { quantiles: number[][]; median: number[]; observed: { values: (number | null)[]; times: string[] } } };
     expect(body.status).toBe("succeeded");
     const descriptor = { csv: { name: "synthetic.csv", rows: 30, regions: ["A", "B"] } };
     expect(body.spec).toEqual({ dataset: descriptor, region: "B", horizons: [1, 4], asOf: 29, method: "baseline", samples: 1000, seed: 0 });
@@ -131,8 +131,8 @@ describe("POST /v1/forecasts: the hub baseline", () => {
 
   it("forecasts an uploaded dated CSV: asOf is a date, targets are null", async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `2024-01-${String(i + 1).padStart(2, "0")},${(i * 7) % 5}.5`);
-    const body = (await forecast({ dataset: { csv: ["date,cases", ...rows].join("\r\n") }, region: "cases", asOf: 10, horizons: [3] })) as { result: Record<string, unknown> & { quantiles: number[][] } };
-    expect(body.result).toMatchObject({ dataset: { csv: { name: "upload.csv", rows: 12, regions: ["cases"] } }, asOf: { index: 10, date: "2024-01-11" }, horizons: [3], targets: null, median: [0.5] });
+    const body = (await forecast({ method: "baseline", dataset: { csv: ["date,cases", ...rows].join("\r\n") }, region: "cases", asOf: 10, horizons: [3] })) as { result: Record<string, unknown> & { quantiles: number[][] } };
+    expect(body.result).toMatchObject({ method: "baseline", dataset: { csv: { name: "upload.csv", rows: 12, regions: ["cases"] } }, asOf: { index: 10, date: "2024-01-11" }, horizons: [3], targets: null, median: [0.5] });
     expect(body.result.observed).toEqual({ times: rows.slice(0, 11).map((r) => r.split(",")[0]), values: rows.slice(0, 11).map((r) => Number(r.split(",")[1])) });
     expectMonotone(body.result.quantiles);
   });
@@ -142,12 +142,12 @@ describe("POST /v1/forecasts: the hub baseline", () => {
     const made = createApp({ store, options: { token: null, log: () => {} } });
     const http = request(made.app);
     try {
-      const { body } = await http.post("/v1/forecasts").send({ dataset: "state360", region: "Alaska", horizons: [1, 2] }).expect(202);
+      const { body } = await http.post("/v1/forecasts").send({ method: "baseline", dataset: "state360", region: "Alaska", horizons: [1, 2] }).expect(202);
       const row = await waitFor(async () => {
         const r = (await http.get(`/v1/forecasts/${body.id}`)).body;
         return r.status === "succeeded" ? r : undefined;
       });
-      const direct = await forecast({ dataset: "state360", region: "Alaska", horizons: [1, 2] });
+      const direct = await forecast({ method: "baseline", dataset: "state360", region: "Alaska", horizons: [1, 2] });
       expect(row.result).toEqual((direct as { result: unknown }).result);
       expect(await store.getForecastResult(body.id)).toEqual(row.result);
     } finally {
@@ -171,53 +171,53 @@ describe("validation problems", () => {
   }
 
   it("an unknown dataset is 422 with the bundled ids and a suggestion", async () => {
-    const p = await problem({ dataset: "region78", region: "Region 1" }, 422, "dataset-unknown", "dataset");
+    const p = await problem({ method: "baseline", dataset: "region78", region: "Region 1" }, 422, "dataset-unknown", "dataset");
     expect(p.errors![0].message).toContain('Did you mean "region785"?');
     expect(p.errors![0].message).toContain("region785, state360, hhs-ilitotal, national");
   });
 
   it("an unknown region is 422 with did-you-mean and the dataset's regions", async () => {
-    const p = await problem({ dataset: "region785", region: "Regoin 1" }, 422, "region-unknown", "region");
+    const p = await problem({ method: "baseline", dataset: "region785", region: "Regoin 1" }, 422, "region-unknown", "region");
     expect(p.errors![0].message).toContain('Did you mean "Region 1"');
     expect(p.errors![0].message).toContain('"Region 10"');
     const csv = weeklyCsv({ year: 2020, week: 1 }, { alpha: (i) => i }, 5);
-    const upload = await problem({ dataset: { csv }, region: "Alpha" }, 422, "region-unknown", "region");
+    const upload = await problem({ method: "baseline", dataset: { csv }, region: "Alpha" }, 422, "region-unknown", "region");
     expect(upload.detail).toContain('Did you mean "alpha"');
   });
 
   it("a CSV the reader refuses is 422 with the file and line", async () => {
     const ragged = "year,week,a,b\n2020,1,1,2\n2020,2,3\n2020,3,4,5\n";
-    const p = await problem({ dataset: { csv: ragged, name: "mine.csv" }, region: "a" }, 422, "data-invalid", "dataset.csv");
+    const p = await problem({ method: "baseline", dataset: { csv: ragged, name: "mine.csv" }, region: "a" }, 422, "data-invalid", "dataset.csv");
     expect(p.errors![0]).toMatchObject({ path: "dataset.csv", line: 3 });
     expect(p.errors![0].message).toMatch(/^mine\.csv:3: ragged row/);
-    const gap = await problem({ dataset: { csv: "year,week,a\n2020,1,1\n2020,3,2\n" }, region: "a" }, 422, "data-invalid");
+    const gap = await problem({ method: "baseline", dataset: { csv: "year,week,a\n2020,1,1\n2020,3,2\n" }, region: "a" }, 422, "data-invalid");
     expect(gap.errors![0]).toMatchObject({ line: 3 });
     expect(gap.detail).toContain("2020-W02 is missing");
-    const header = await problem({ dataset: { csv: "when,a\n1,2\n" }, region: "a" }, 422, "data-invalid");
+    const header = await problem({ method: "baseline", dataset: { csv: "when,a\n1,2\n" }, region: "a" }, 422, "data-invalid");
     expect(header.errors![0]).toMatchObject({ path: "dataset.csv", line: 1 });
     expect(header.detail).toContain("upload.csv:1");
-    await problem({ dataset: { csv: "year,week,a\n2020,1,-4\n2020,2,1\n" }, region: "a" }, 422, "data-invalid");
+    await problem({ method: "baseline", dataset: { csv: "year,week,a\n2020,1,-4\n2020,2,1\n" }, region: "a" }, 422, "data-invalid");
   });
 
   it("a series too short for the baseline is 422", async () => {
-    const one = await problem({ dataset: { csv: "year,week,a\n2020,1,5\n" }, region: "a" }, 422, "series-too-short", "dataset");
+    const one = await problem({ method: "baseline", dataset: { csv: "year,week,a\n2020,1,5\n" }, region: "a" }, 422, "series-too-short", "dataset");
     expect(one.detail).toContain("at least 2 consecutive observed rows");
-    await problem({ dataset: "region785", region: "Region 1", asOf: 0 }, 422, "series-too-short", "asOf");
+    await problem({ method: "baseline", dataset: "region785", region: "Region 1", asOf: 0 }, 422, "series-too-short", "asOf");
     // Two rows, but no two consecutive observed values.
-    await problem({ dataset: { csv: "year,week,a\n2020,1,5\n2020,2,\n2020,3,6\n" }, region: "a" }, 422, "series-too-short");
+    await problem({ method: "baseline", dataset: { csv: "year,week,a\n2020,1,5\n2020,2,\n2020,3,6\n" }, region: "a" }, 422, "series-too-short");
   });
 
   it("asOf outside the series or on a missing value is 422", async () => {
-    const past = await problem({ dataset: "region785", region: "Region 1", asOf: 785 }, 422, "as-of-invalid", "asOf");
+    const past = await problem({ method: "baseline", dataset: "region785", region: "Region 1", asOf: 785 }, 422, "as-of-invalid", "asOf");
     expect(past.detail).toContain("0 to 784 (2017-W41)");
     const csv = weeklyCsv({ year: 2020, week: 1 }, { a: (i) => (i >= 8 ? "" : i * 2) }, 10);
-    const missing = await problem({ dataset: { csv }, region: "a" }, 422, "as-of-invalid", "asOf");
+    const missing = await problem({ method: "baseline", dataset: { csv }, region: "a" }, 422, "as-of-invalid", "asOf");
     expect(missing.detail).toContain("pass asOf: 7");
-    expect((await forecast({ dataset: { csv }, region: "a", asOf: 7 })).status).toBe("succeeded");
+    expect((await forecast({ method: "baseline", dataset: { csv }, region: "a", asOf: 7 })).status).toBe("succeeded");
   });
 
   it("the body is checked against its schema: types, bounds, repeats, unknown fields", async () => {
-    const base = { dataset: "region785", region: "Region 1" };
+    const base = { method: "baseline", dataset: "region785", region: "Region 1" };
     const cases: [unknown, string][] = [
       [{ ...base, horizons: [0] }, "horizons.0"],
       [{ ...base, horizons: [53] }, "horizons.0"],
@@ -246,7 +246,7 @@ describe("validation problems", () => {
   });
 
   it("finetune is an option of the transformer only (422 with the baseline)", async () => {
-    await problem({ dataset: "region785", region: "Region 1", finetune: { epochs: 1 } }, 422, "finetune-unexpected", "finetune");
+    await problem({ method: "baseline", dataset: "region785", region: "Region 1", finetune: { epochs: 1 } }, 422, "finetune-unexpected", "finetune");
   });
 
   it("JSON only (415 otherwise); the body is limited to the upload size (413)", async () => {
@@ -255,16 +255,16 @@ describe("validation problems", () => {
     expect(text.headers["content-type"]).toMatch(PROBLEM);
     const small = makeApp({ uploadLimit: 2000 });
     const csv = weeklyCsv({ year: 2000, week: 1 }, { a: (i) => i }, 200);
-    const big = await small.http.post("/v1/forecasts").send({ dataset: { csv }, region: "a" });
+    const big = await small.http.post("/v1/forecasts").send({ method: "baseline", dataset: { csv }, region: "a" });
     expect(big.status).toBe(413);
     expect(big.body.type).toBe(PROBLEMS + "payload-too-large");
-    const fits = await small.http.post("/v1/forecasts").send({ dataset: { csv: weeklyCsv({ year: 2000, week: 1 }, { a: (i) => i }, 20) }, region: "a" });
+    const fits = await small.http.post("/v1/forecasts").send({ method: "baseline", dataset: { csv: weeklyCsv({ year: 2000, week: 1 }, { a: (i) => i }, 20) }, region: "a" });
     expect(fits.status).toBe(202);
     await finished(small, fits.body.id);
     // The upload limit is larger than the default body limit: a 1.5 MB CSV is taken.
     const long = weeklyCsv({ year: 1000, week: 1 }, { a: (i) => i % 97, b: (i) => (i * 13) % 101 }, 90_000);
     expect(long.length).toBeGreaterThan(1_100_000);
-    const taken = await t.http.post("/v1/forecasts").send({ dataset: { csv: long }, region: "b", horizons: [1] });
+    const taken = await t.http.post("/v1/forecasts").send({ method: "baseline", dataset: { csv: long }, region: "b", horizons: [1] });
     expect(taken.status, JSON.stringify(taken.body).slice(0, 200)).toBe(202);
     expect((await finished(t, taken.body.id)).status).toBe("succeeded");
     await small.close();
@@ -283,7 +283,7 @@ describe("GET and DELETE /v1/forecasts", () => {
   it("lists forecasts newest first, paged, filtered by status; rows carry no result", async () => {
     const app = makeApp();
     const ids: string[] = [];
-    for (const region of ["Region 1", "Region 2", "Region 3"]) ids.push((await app.http.post("/v1/forecasts").send({ dataset: "region785", region, horizons: [1] }).expect(202)).body.id);
+    for (const region of ["Region 1", "Region 2", "Region 3"]) ids.push((await app.http.post("/v1/forecasts").send({ method: "baseline", dataset: "region785", region, horizons: [1] }).expect(202)).body.id);
     for (const id of ids) await finished(app, id);
     const first = ForecastPageSchema.parse((await app.http.get("/v1/forecasts?limit=2").expect(200)).body);
     expect(first.total).toBe(3);
@@ -299,7 +299,7 @@ describe("GET and DELETE /v1/forecasts", () => {
   });
 
   it("DELETE removes a finished forecast (204), then it is gone", async () => {
-    const body = await forecast({ dataset: "national", region: "ILITOTAL", horizons: [1] });
+    const body = await forecast({ method: "baseline", dataset: "national", region: "ILITOTAL", horizons: [1] });
     expect(body.status).toBe("succeeded");
     expect((body as { result: { asOf: unknown } }).result.asOf).toEqual({ index: 965, date: "2020-06-30 00:00:00" });
     await t.http.delete(`/v1/forecasts/${body.id}`).expect(204);
@@ -309,14 +309,14 @@ describe("GET and DELETE /v1/forecasts", () => {
 
 describe("the forecast queue", () => {
   /** About a second of work: 100,000 sums for each of 52 horizons. */
-  const heavy = { dataset: "region785", region: "Region 4", samples: 100_000, horizons: Array.from({ length: 52 }, (_, i) => i + 1) };
+  const heavy = { method: "baseline", dataset: "region785", region: "Region 4", samples: 100_000, horizons: Array.from({ length: 52 }, (_, i) => i + 1) };
 
   it("cancels a queued forecast at once and a running one at its next horizon; a full queue is 503", async () => {
     const app = makeApp({ maxQueued: 1, concurrency: 1 });
     const running = (await app.http.post("/v1/forecasts").send(heavy).expect(202)).body;
     await waitFor(async () => ((await app.http.get(`/v1/forecasts/${running.id}`)).body.status === "running" ? true : undefined), 10_000, 1);
-    const queued = (await app.http.post("/v1/forecasts").send({ dataset: "region785", region: "Region 1" }).expect(202)).body;
-    const full = await app.http.post("/v1/forecasts").send({ dataset: "region785", region: "Region 1" });
+    const queued = (await app.http.post("/v1/forecasts").send({ method: "baseline", dataset: "region785", region: "Region 1" }).expect(202)).body;
+    const full = await app.http.post("/v1/forecasts").send({ method: "baseline", dataset: "region785", region: "Region 1" });
     expect(full.status).toBe(503);
     expect(full.headers["retry-after"]).toBe("30");
     expect(full.body.type).toBe(PROBLEMS + "queue-full");
@@ -328,7 +328,7 @@ describe("the forecast queue", () => {
     expect(row).toMatchObject({ status: "cancelled", error: { name: "CancelledError" } });
     expect(row).not.toHaveProperty("result");
     // The queue takes the next one; a cancelled forecast can then be deleted.
-    expect((await forecast({ dataset: "region785", region: "Region 1", horizons: [1] }, app)).status).toBe("succeeded");
+    expect((await forecast({ method: "baseline", dataset: "region785", region: "Region 1", horizons: [1] }, app)).status).toBe("succeeded");
     await app.http.delete(`/v1/forecasts/${queued.id}`).expect(204);
     await app.close();
   });
@@ -357,7 +357,7 @@ describe("the forecast queue", () => {
     const request = doc.components.schemas.ForecastRequest;
     expect(request.additionalProperties).toBe(false);
     expect(request.required).toEqual(["dataset", "region"]);
-    expect(request.properties.method.enum).toEqual(["baseline", "transformer"]);
+    expect(request.properties.method.enum).toEqual(["auto", "baseline", "transformer"]);
     expect(request.properties.horizons.default).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(doc.paths["/v1/forecasts"].post.responses["503"]).toBeDefined();
     expect(doc.paths["/v1/forecasts"].post.responses["413"]).toBeDefined();

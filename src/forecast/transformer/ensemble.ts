@@ -74,3 +74,32 @@ export function combineQuantileEvaluations(evals: Readonly<Record<string, Quanti
     coverage95: intervalCoverage(o, quantiles, 0.95, levels),
   };
 }
+
+/**
+ * The ensemble's forecast at one origin: per horizon i, the members' quantile rows averaged level by level with
+ * that horizon's weights (`weights[m][i]`, as `validationEnsemble` chose them). Members with no rows or weight 0
+ * are left out.
+ *
+ * @throws ForecastError when a weighted member lacks rows or its rows differ in shape.
+ */
+export function combineQuantileRows(rows: Readonly<Record<string, readonly Float64Array[]>>, weights: Readonly<Record<string, readonly number[]>>): Float64Array[] {
+  const members = Object.keys(weights).filter((m) => weights[m].some((w) => w > 0));
+  if (members.length === 0) throw new ForecastError("ensemble: every weight is 0");
+  const horizons = weights[members[0]].length;
+  const out: Float64Array[] = [];
+  for (let i = 0; i < horizons; i++) {
+    let k = -1;
+    let q: Float64Array | null = null;
+    for (const m of members) {
+      const w = weights[m][i];
+      if (!(w > 0)) continue;
+      const src = rows[m]?.[i];
+      if (src === undefined || (k >= 0 && src.length !== k)) throw new ForecastError(`ensemble: member ${m} has no forecast of the same shape at horizon index ${i}`);
+      k = src.length;
+      q ??= new Float64Array(k);
+      for (let j = 0; j < k; j++) q[j] += w * src[j];
+    }
+    out.push(q!);
+  }
+  return out;
+}

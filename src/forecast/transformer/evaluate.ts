@@ -235,7 +235,10 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const limits = table.values.map(() => b.trainEnd);
   const fit: FitOptions = {
     ...withDefaults({ seed }, options.fit ?? {}),
-    onEpoch: (e) => log(`  ${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`),
+    onEpoch: async (e) => {
+      log(`  ${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`);
+      await options.fit?.onEpoch?.(e);
+    },
   };
   const training: Record<string, TrainReport[]> = {};
   const calibration: Record<string, Calibration> = {};

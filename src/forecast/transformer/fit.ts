@@ -26,6 +26,12 @@ export interface FitOptions {
   /** Fraction of each series' training rows kept for early stopping (default 0.2). */
   validationFraction?: number;
   /**
+   * Early-stop on rows [earlyStoppingFrom, limit) of every series instead of the last `validationFraction` of
+   * its rows (gradient steps then see rows before it only): how the transfer experiment gives every fit the
+   * same early-stopping rows whatever the length of its training history.
+   */
+  earlyStoppingFrom?: number;
+  /**
    * Apply the spread chosen on the early-stopping weeks (`calibrateSpread`; default false: it is measured and
    * reported, not applied — one unusual validation season, such as region785's 2009 pandemic, can pick a
    * spread that over-widens every later forecast).
@@ -133,8 +139,9 @@ export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel>
   return tf.loadLayersModel(tf.io.fromMemory(await modelArtifacts(model)));
 }
 
-function sets(series: readonly WeeklySeries[], limits: readonly number[], config: TransformerConfig, o: Required<Pick<FitOptions, "validationFraction">>) {
-  const { train, validation } = splitForEarlyStopping(series, limits, config, { fraction: o.validationFraction });
+function sets(series: readonly WeeklySeries[], limits: readonly number[], config: TransformerConfig, o: Required<Pick<FitOptions, "validationFraction">> & Pick<FitOptions, "earlyStoppingFrom">) {
+  const from = o.earlyStoppingFrom;
+  const { train, validation } = splitForEarlyStopping(series, limits, config, { fraction: o.validationFraction, ...(from !== undefined ? { trainLimits: limits.map(() => from) } : {}) });
   if (train.picks.length === 0) {
     throw new DataError(`no training windows: the series are too short for early stopping with ${Math.round(o.validationFraction * 100)}% held out (each needs at least 8 observed weeks before the validation rows).`);
   }

@@ -14,7 +14,7 @@ import { weightedIntervalScore } from "../metrics.js";
 import { intervalFor } from "../quantiles.js";
 import { currentTfBackend, type tf } from "./backend.js";
 import { loadCheckpoint, saveCheckpoint, scalingInfo, type CheckpointManifest, type LoadedCheckpoint } from "./checkpoint.js";
-import { finetuneModel, type Calibration, type FitOptions } from "./fit.js";
+import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
 import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import type { TransformerConfig } from "./model.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
@@ -78,6 +78,8 @@ export interface FinetuneTableOptions extends FitOptions {
   until?: number;
   /** Recorded in the manifest's provenance (a dataset id or file name). */
   source?: string;
+  /** Train the base's architecture from freshly initialised weights instead (the "transformer-scratch" method). */
+  scratch?: boolean;
 }
 
 export interface FinetunedModel {
@@ -112,7 +114,8 @@ export async function finetuneOnTable(base: LoadedCheckpoint, table: SeriesTable
   }
   const all = seriesFromTable(table, rows);
   const series = indices.map((i) => all[i]);
-  const fitted = await finetuneModel(base.model, config, series, series.map(() => rows), strategy, options);
+  const limits = series.map(() => rows);
+  const fitted = options.scratch ? await trainFromScratch(config, series, limits, options) : await finetuneModel(base.model, config, series, limits, strategy, options);
   // Every series shares the same rows, hence the same start of its early-stopping rows.
   return { model: fitted.model, config: fitted.config, reports: fitted.reports, calibration: fitted.calibration, regions: indices.map((i) => table.regions[i]), rows, validationFrom: fitted.trainLimits[0], strategy };
 }

@@ -221,12 +221,14 @@ export function splitForEarlyStopping(
   series: readonly WeeklySeries[],
   limits: ArrayLike<number>,
   config: TransformerConfig,
-  options: { fraction?: number; minRows?: number; minObserved?: number } = {},
+  options: { fraction?: number; minRows?: number; minObserved?: number; trainLimits?: ArrayLike<number> } = {},
 ): { train: SampleSet; validation: SampleSet } {
   const fraction = options.fraction ?? 0.2;
   const minRows = options.minRows ?? config.horizon;
   const minObserved = options.minObserved ?? 8;
-  const trainLimits = Array.from(limits, (l) => Math.max(0, l - Math.max(minRows, Math.round(fraction * l))));
+  // Explicit training limits (e.g. the protocol's validation rows as the early-stopping rows) override the fraction.
+  const given = options.trainLimits;
+  const trainLimits = Array.from(limits, (l, i) => (given !== undefined ? Math.min(l, given[i]) : Math.max(0, l - Math.max(minRows, Math.round(fraction * l)))));
   const trainPicks = trainingPicks(series, trainLimits, config.horizon, minObserved);
   // Validation origins: the last training row onwards, so that every validation target is a validation row.
   const validationPicks = trainingPicks(series, limits, config.horizon, minObserved).filter((p) => p.origin >= trainLimits[p.series] - 1);

@@ -1,7 +1,8 @@
 /**
- * Forecast: a bundled dataset (GET /v1/datasets) or an uploaded CSV, a region, the method — the transformer
- * fine-tuned from its pretrained weights when the server has it (`GET /v1/health` → tfBackend), else the
- * forecast hubs' baseline — then a fan chart with the model's backtest scores beside it.
+ * Forecast: a bundled dataset (GET /v1/datasets) or an uploaded CSV, a region, the method — by default "auto",
+ * the method chosen on validation rows of the region's history up to the origin (the server falls back to the
+ * hub baseline, and says why, when it has no transformer), or the fine-tuned transformer, or the forecast hubs'
+ * baseline — then a fan chart with the model's backtest scores and, for auto, the choice and its reason.
  */
 import { api, type DatasetInfo, type ForecastRow } from "../api.js";
 import { h, byId, field, numberInput, select, clearErrors, showError, download, canvasPng } from "../ui/dom.js";
@@ -33,7 +34,12 @@ export class ForecastPanel {
     readonly transformer: boolean,
   ) {
     this.dataset = select([...datasets.map((d) => ({ value: d.id, label: `${d.id} — ${d.description.split(":")[0]}` })), { value: "upload", label: "Upload a CSV…" }], datasets[0]?.id);
-    this.method = select(transformer ? [{ value: "transformer", label: "Transformer (fine-tuned)" }, { value: "baseline", label: "Hub baseline" }] : [{ value: "baseline", label: "Hub baseline" }]);
+    this.method = select(
+      transformer
+        ? [{ value: "auto", label: "Best on validation (auto)" }, { value: "transformer", label: "Transformer (fine-tuned)" }, { value: "baseline", label: "Hub baseline" }]
+        : [{ value: "auto", label: "Best on validation (auto)" }, { value: "baseline", label: "Hub baseline" }],
+      "auto",
+    );
     const uploadBox = h("div", { hidden: true }, field("CSV file", this.upload, { path: "dataset", hint: "wide CSV: a week or date column, then one column per region" }));
     const tuneBox = h("div", { class: "row", hidden: !transformer }, field("Fine-tune epochs", this.epochs, { path: "finetune.epochs" }), field("Layers", this.strategy, { path: "finetune.strategy" }));
     this.el = h(
@@ -43,7 +49,7 @@ export class ForecastPanel {
       uploadBox,
       field("Region", this.region, { path: "region" }),
       field("Horizons", this.horizons, { path: "horizons", hint: "weeks ahead, comma-separated" }),
-      field("Method", this.method, { path: "method", hint: transformer ? "the pretrained transformer is fine-tuned on this region" : "the transformer is not available on this server" }),
+      field("Method", this.method, { path: "method", hint: transformer ? "auto: the candidate with the lowest validation WIS on this region's history, fitted and served" : "the transformer is not available on this server: auto serves the hub baseline" }),
       tuneBox,
       field("Seed", this.seed, { path: "seed" }),
       h("div", { class: "actions" }, this.button),
@@ -56,7 +62,7 @@ export class ForecastPanel {
       void this.fillRegions();
     });
     this.upload.addEventListener("change", () => void this.fillRegions());
-    this.method.addEventListener("change", () => (tuneBox.hidden = this.method.value !== "transformer"));
+    this.method.addEventListener("change", () => (tuneBox.hidden = !transformer || this.method.value === "baseline"));
     this.button.addEventListener("click", () => void this.submit());
     this.el.addEventListener("submit", (e) => e.preventDefault());
     byId("forecast-csv").addEventListener("click", () => this.result && download(`forecast-${this.result.region}.csv`, forecastCsv(this.result)));
@@ -82,7 +88,7 @@ export class ForecastPanel {
       const dataset = this.dataset.value === "upload" ? { csv: await (this.upload.files?.[0]?.text() ?? Promise.reject(new Error("choose a CSV file to upload."))) } : this.dataset.value;
       const method = this.method.value;
       const body: Record<string, unknown> = { dataset, region: this.region.value, horizons, method, seed: Number(this.seed.value) };
-      if (method === "transformer") body.finetune = { epochs: Number(this.epochs.value), strategy: this.strategy.value };
+      if (method !== "baseline" && this.transformer) body.finetune = { epochs: Number(this.epochs.value), strategy: this.strategy.value };
       let row: ForecastRow = await api.submitForecast(body);
       this.progress.value = 0;
       while (!["succeeded", "failed", "cancelled"].includes(row.status)) {
@@ -98,7 +104,7 @@ export class ForecastPanel {
       if (row.status !== "succeeded" || !row.result) throw new Error(`the forecast ${row.status}${row.error ? `: ${row.error.message}` : "."}`);
       this.progress.max = 1;
       this.progress.value = 1;
-      this.status.textContent = `Done (${row.result.method}).`;
+      this.status.textContent = `Done (${row.result.selection ? `auto: ${row.result.selection.method}` : row.result.method}).`;
       this.show(row.result);
       return row.result;
     } catch (error) {
@@ -130,9 +136,15 @@ export class ForecastPanel {
     // Backtest spans are row indices of the series (rows [from, to)).
     const label = (row: string | number) => (typeof row === "number" ? (result.observed.times[row] ?? `row ${row}`) : row);
     const rows: [string, string][] = [
-      ["Method", result.method],
+      ["Method", result.selection ? `${result.selection.method} (auto)` : result.method],
       ["Region", result.region],
     ];
+    const sel = result.selection;
+    if (sel) {
+      const wis = Object.entries(sel.validationWis).sort((a, b) => a[1] - b[1]);
+      rows.push(["Why", wis.length > 0 ? `lowest mean WIS on validation weeks ${label(sel.rows.trainEnd)} to ${label(sel.rows.validEnd - 1)}` : sel.reason]);
+      for (const [m, w] of wis) rows.push([`Validation WIS: ${m}`, `${formatNumber(w)}${m === sel.method ? " ← served" : ""}`]);
+    }
     if (s) {
       rows.push(
         s.from !== undefined ? ["Backtest weeks", `${label(s.from)} to ${label(Number(s.to) - 1)}${s.cells !== undefined ? ` (${formatNumber(s.cells)} forecasts)` : ""}`] : ["Backtest origins", formatNumber(s.origins)],
@@ -148,7 +160,7 @@ export class ForecastPanel {
       h("dl", {}, ...rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
       s ? h("p", { class: "hint", text: "Weighted interval score on held-out final weeks (lower is better; relative WIS < 1 beats the baseline)." }) : h("p", { class: "hint", text: "The hub baseline is the reference model: no backtest scores." }),
     );
-    if (result.method === "transformer") void this.showProtocol();
+    if (result.method === "transformer" || result.selection?.method.startsWith("transformer")) void this.showProtocol();
   }
 
   /** The checkpoint's recorded evaluation under the published protocol (GET /v1/forecaster), below the backtest. */
