@@ -410,7 +410,7 @@ export function controlRunner(
   if ((spec.engine ?? "auto") !== "auto") throw new SimulationError(`engine: testing and tracing run on the event-driven kernel; use engine "auto".`);
   if (timeVarying.length > 0) throw new SimulationError(`model.params.${timeVarying[0]}: changes with t, which testing and tracing do not support yet; give a constant.`);
   if (!delays.exponentialOnly) throw new SimulationError("model.delays: transmission delays do not run together with testing and tracing yet.");
-  const problem = nonMarkovProblem(model);
+  const problem = nonMarkovProblem(model) ?? (model.endemic ? "nodes return to the susceptible compartment" : null);
   if (problem !== null) throw new ModelError(`model: ${problem} (testing and tracing run progressive models such as SIR or SEIR).`);
   const compiled = compileControl(list, model, (message) => new SimulationError(message));
   const { tmax } = time;

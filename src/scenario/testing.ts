@@ -36,7 +36,7 @@ export function controlIssues(s: Sections, compartments: string[], def: ModelDef
   } catch {
     // The model's own problems are reported by the model checks.
   }
-  const problem = compiled === null ? null : nonMarkovProblem(compiled);
+  const problem = compiled === null ? null : nonMarkovProblem(compiled) ?? (compiled.endemic ? "nodes return to the susceptible compartment" : null);
   if (problem !== null) issues.push({ path: ["interventions", first, key], message: `${problem} (testing and tracing run progressive models such as SIR or SEIR).` });
   return issues;
 }

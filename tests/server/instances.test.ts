@@ -132,7 +132,8 @@ describe("two instances on one PostgreSQL store", () => {
       expect(lines.some((l) => l.includes("marked 1 interrupted job"))).toBe(true);
       const get = async (id: string) => (await (await fetch(`${c.url}/v1/runs/${id}`)).json()) as { status: string; error: { name: string } | null };
       expect(await get("dead-instance-run")).toMatchObject({ status: "failed", error: { name: "InterruptedError" } });
-      expect((await get(live.id)).status).toBe("running"); // A is alive: its job is its own
+      // A is alive: its job is its own (still running, or finished by A on a fast machine — never failed by C).
+      expect(["running", "succeeded"]).toContain((await get(live.id)).status);
       // An instance that dies while C runs: C's sweep (once per lease) fails its job once its heartbeat is stale.
       await storeA.insertRun({ id: "dies-later", spec: {}, networkId: null, total: 1 });
       await storeA.heartbeat("elsewhere:2:dies");
@@ -143,11 +144,13 @@ describe("two instances on one PostgreSQL store", () => {
         return row.status === "failed" ? row : undefined;
       }, 4 * options.leaseMs, 100);
       expect(failed.error).toMatchObject({ name: "InterruptedError" });
-      expect((await get(live.id)).status).toBe("running");
+      expect(["running", "succeeded"]).toContain((await get(live.id)).status);
     } finally {
       await c.close();
     }
-    await B.delete(`/v1/runs/${live.id}`).expect(202);
-    expect((await finished(A, live.id, 30_000)).status).toBe("cancelled");
+    if ((await A.get(`/v1/runs/${live.id}`)).body.status === "running") {
+      await B.delete(`/v1/runs/${live.id}`).expect(202);
+      expect((await finished(A, live.id, 30_000)).status).toBe("cancelled");
+    }
   });
 });

@@ -309,7 +309,22 @@ describe("the dashboard in Chromium", () => {
     await p.evaluate(() => window.__spreadlab.seek(window.__spreadlab.runs.current!.result.peak.time.mean));
     await frames(p);
     await p.screenshot({ path: join(ARTIFACTS, "layout-1400x900.png") });
-    for (const selector of ["#scenario-form", "#graph", "#graph-legend", "#curves canvas", "#run-button"]) {
+    // The scenario form grew past one screen (periods, testing and tracing): its column scrolls on its own, so
+    // the column must fit the window, and no control may be cut off sideways.
+    const column = await p.evaluate(() => {
+      const form = document.querySelector("#scenario-form")!;
+      const scroller = form.closest(".sidebar") as HTMLElement;
+      scroller.id ||= "scenario-column";
+      const cut = [...form.querySelectorAll("button, select, input")].filter((e) => {
+        const r = e.getBoundingClientRect();
+        const box = form.getBoundingClientRect();
+        return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+      }).length;
+      return { id: scroller.id, scrolls: getComputedStyle(scroller).overflowY, cut };
+    });
+    expect(column.scrolls).toBe("auto");
+    expect(column.cut, "controls cut off at the form's right edge").toBe(0);
+    for (const selector of [`#${column.id}`, "#graph", "#graph-legend", "#curves canvas", "#run-button"]) {
       const box = (await p.locator(selector).first().boundingBox())!;
       expect(box, selector).not.toBeNull();
       expect(box.y + box.height, `${selector} ends inside the window`).toBeLessThanOrEqual(900);

@@ -31,7 +31,7 @@ export class ScenarioPanel {
   private params = h("div", { class: "params" });
   /** model.durations: one row per compartment that has a single spontaneous exit (state/durations.ts). */
   private periods = h("div", { class: "periods" });
-  private periodSet = h("fieldset", { id: "periods", hidden: true }, h("legend", { text: "Periods (how long a node stays)" }), h("p", { class: "hint", text: "exponential: the rate from the parameters above (Markovian); other laws run on the exact event-driven engine." }), this.periods);
+  private periodSet = h("fieldset", { id: "periods", hidden: true }, h("legend", { text: "Periods (how long a node stays)", title: "exponential: the rate from the parameters above (Markovian); other laws run on the exact event-driven engine." }), this.periods);
   private tmax = numberInput(60, { min: 1 });
   private record = numberInput(0.5, { min: 0.01 });
   private strategy = select([
