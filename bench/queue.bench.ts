@@ -18,7 +18,7 @@
  *
  * Each configuration runs 3 times, interleaved, and the table gives medians. Results (finalSize.values)
  * must be identical to the serial run in every configuration; the bench exits 1 when they are not.
- * `--quick` divides the run counts by 5.
+ * `--quick` divides the run counts by 5; `--runs N` sets the throughput ensemble's size.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -33,6 +33,10 @@ import { median } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
 const SCALE = quick ? 5 : 1;
+/** `--runs N`: the throughput ensemble's size (default 200; more runs make the fixed start-up costs small). */
+const runsFlag = process.argv.indexOf("--runs");
+const THROUGHPUT_RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : Math.round(200 / SCALE);
+if (!(Number.isInteger(THROUGHPUT_RUNS) && THROUGHPUT_RUNS > 0)) throw new Error("--runs: expected a positive integer");
 const REPEATS = 3;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `spreadlab-bench-${process.pid}`;
@@ -168,7 +172,7 @@ async function overhead(): Promise<void> {
 
 function throughputSpec(): { csr: CSR; spec: SimulationSpec } {
   const csr = generateCSR({ type: "barabasi-albert", n: 10_000, m: 3 }, 7);
-  const spec: SimulationSpec = { model: { preset: "SIR", params: { beta: 0.3, gamma: 1 } }, time: { mode: "continuous", tmax: 30, record: 1 }, initial: { I: { count: 10 } }, seed: 2026, runs: Math.round(200 / SCALE) };
+  const spec: SimulationSpec = { model: { preset: "SIR", params: { beta: 0.3, gamma: 1 } }, time: { mode: "continuous", tmax: 30, record: 1 }, initial: { I: { count: 10 } }, seed: 2026, runs: THROUGHPUT_RUNS };
   return { csr, spec };
 }
 
