@@ -44,6 +44,59 @@ import { SimulationError } from "../errors.js";
 import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 import { activeTimeReached, type TemporalWindows } from "../graph/temporal.js";
 
+/** A draw from a non-exponential law (FIXED, GAMMA, LOGNORMAL or WEIBULL: models/durations.ts) with parameters a, b. */
+export function drawLaw(rng: Random, k: number, a: number, b: number): number {
+  return k === FIXED ? a : k === GAMMA ? gammaVariate(rng, a, b) : k === LOGNORMAL ? lognormal(rng, a, b) : weibull(rng, a, b);
+}
+
+/** Per compartment: the rate and target of the (single) induced transition out of S it drives, 0 if none. */
+export function spreadTable(model: CompiledModel): { spreadRate: Float64Array; spreadTo: Uint8Array } {
+  const S = model.susceptible;
+  const spreadRate = new Float64Array(model.nComp);
+  const spreadTo = new Uint8Array(model.nComp);
+  for (let j = model.inducedOffsets[S]; j < model.inducedOffsets[S + 1]; j++) {
+    const by = model.infectious[model.inducedSlot[j]];
+    spreadRate[by] = model.inducedRate[j];
+    spreadTo[by] = model.inducedTo[j];
+  }
+  return { spreadRate, spreadTo };
+}
+
+/**
+ * How long a node entering compartment c stays (Infinity: never leaves), with the compartment it then moves to
+ * written to `exit[0]`. Exponential exits: one Exp(total) stay, then the exit in proportion to its rate; other
+ * laws: one draw, and the compartment's single spontaneous exit. Both kernels (this one and tracing.ts) draw
+ * through here, in this order, so their streams agree draw for draw.
+ */
+export function drawStay(rng: Random, model: CompiledModel, durations: CompiledDurations, c: number, exit: Uint8Array): number {
+  const { spontOffsets, spontTo, spontRate, spontTotal } = model;
+  const k = durations.kind[c];
+  if (k !== EXPONENTIAL) {
+    exit[0] = spontTo[spontOffsets[c]];
+    return drawLaw(rng, k, durations.a[c], durations.b[c]);
+  }
+  const total = spontTotal[c];
+  if (!(total > 0)) {
+    exit[0] = c;
+    return Infinity; // never leaves (absorbing, or a rate of 0)
+  }
+  const stay = -Math.log(1 - rng.next()) / total;
+  const first = spontOffsets[c];
+  const last = spontOffsets[c + 1] - 1;
+  let to = spontTo[first];
+  if (last > first) {
+    // Which exit: in proportion to its rate.
+    let x = rng.next() * total;
+    for (let j = first; j <= last; j++) {
+      to = spontTo[j];
+      x -= spontRate[j];
+      if (x < 0) break;
+    }
+  }
+  exit[0] = to;
+  return stay;
+}
+
 /** Why the kernel cannot run this model (null: it can). */
 export function nonMarkovProblem(m: CompiledModel): string | null {
   if (m.usesProbabilities) return "a transition is given as a per-step probability; durations run in continuous time with rates";
@@ -96,17 +149,10 @@ export function runNonMarkov(
   if (delays !== null && !delays.exponentialOnly && weights !== null) {
     throw new SimulationError("model.delays: transmission delays run on unweighted networks only; drop the edge weight.");
   }
-  const { nComp, spontOffsets, spontTo, spontRate, spontTotal } = model;
-  const { kind, a: da, b: db } = durations;
+  const { nComp } = model;
   const S = model.susceptible;
-  // Per compartment: the rate and target of the (single) induced transition it drives, 0 if none.
-  const spreadRate = new Float64Array(nComp);
-  const spreadTo = new Uint8Array(nComp);
-  for (let j = model.inducedOffsets[S]; j < model.inducedOffsets[S + 1]; j++) {
-    const by = model.infectious[model.inducedSlot[j]];
-    spreadRate[by] = model.inducedRate[j];
-    spreadTo[by] = model.inducedTo[j];
-  }
+  const { spreadRate, spreadTo } = spreadTable(model);
+  const exit = new Uint8Array(1);
   const state = initial.slice();
   /** Susceptible node: the compartment its pending infection leads to; other nodes: where their stay ends. */
   const nextTo = new Uint8Array(n);
@@ -151,7 +197,7 @@ export function runNonMarkov(
     for (let a = offsets[v]; a < offsets[v + 1]; a++) {
       const u = targets[a];
       if (state[u] !== S) continue;
-      const delay = k === FIXED ? a1 : k === GAMMA ? gammaVariate(rng, a1, b1) : k === LOGNORMAL ? lognormal(rng, a1, b1) : weibull(rng, a1, b1);
+      const delay = drawLaw(rng, k, a1, b1);
       if (!(delay < duration)) continue;
       const ti = te + delay;
       const slot = heapSlot[u];
@@ -256,32 +302,8 @@ export function runNonMarkov(
 
   /** Node v enters compartment c at time t: draw its stay and next compartment, then spread if infectious. */
   const enter = (v: number, c: number, t: number): void => {
-    const k = kind[c];
-    let stay: number;
-    let to = c;
-    if (k === EXPONENTIAL) {
-      const total = spontTotal[c];
-      if (total > 0) {
-        stay = -Math.log(1 - rng.next()) / total;
-        const first = spontOffsets[c];
-        const last = spontOffsets[c + 1] - 1;
-        to = spontTo[first];
-        if (last > first) {
-          // Which exit: in proportion to its rate.
-          let x = rng.next() * total;
-          for (let j = first; j <= last; j++) {
-            to = spontTo[j];
-            x -= spontRate[j];
-            if (x < 0) break;
-          }
-        }
-      } else {
-        stay = Infinity; // never leaves (absorbing, or a rate of 0)
-      }
-    } else {
-      stay = k === FIXED ? da[c] : k === GAMMA ? gammaVariate(rng, da[c], db[c]) : k === LOGNORMAL ? lognormal(rng, da[c], db[c]) : weibull(rng, da[c], db[c]);
-      to = spontTo[spontOffsets[c]];
-    }
+    const stay = drawStay(rng, model, durations, c, exit);
+    const to = exit[0];
     if (stay === Infinity) heap.remove(v);
     else {
       heap.set(v, t + stay);

@@ -27,12 +27,12 @@
  */
 import type { CSR } from "../graph/csr.js";
 import type { CompiledModel } from "../models/compartmental.js";
-import { EXPONENTIAL, FIXED, GAMMA, LOGNORMAL, type CompiledDurations } from "../models/durations.js";
-import { createRandom, gammaVariate, lognormal, weibull, type Random } from "../random.js";
+import type { CompiledDurations } from "../models/durations.js";
+import { createRandom, type Random } from "../random.js";
 import { IndexedMinHeap } from "./heap.js";
 import { Tally, TrajectoryRecorder, type RunOptions, type RunOutput } from "./trajectory.js";
 import { compileControl, isControlEntry, type CompiledControl, type ControlCounts, type TestingIntervention } from "./testing.js";
-import { nonMarkovProblem, nonMarkovWork } from "./nonmarkov.js";
+import { drawStay, nonMarkovProblem, nonMarkovWork, spreadTable } from "./nonmarkov.js";
 import { checkWork, MAX_EVENTS_PER_RUN } from "./work.js";
 import { isTemporal } from "../graph/temporal.js";
 import { ModelError, SimulationError, WorkLimitError } from "../errors.js";
@@ -78,16 +78,10 @@ export function runTracing(
   log: ControlLog | null = null,
 ): ControlRunOutput {
   const { n, m, offsets, targets, weights } = csr;
-  const { nComp, spontOffsets, spontTo, spontRate, spontTotal } = model;
-  const { kind, a: da, b: db } = durations;
+  const { nComp } = model;
   const S = model.susceptible;
-  const spreadRate = new Float64Array(nComp);
-  const spreadTo = new Uint8Array(nComp);
-  for (let j = model.inducedOffsets[S]; j < model.inducedOffsets[S + 1]; j++) {
-    const by = model.infectious[model.inducedSlot[j]];
-    spreadRate[by] = model.inducedRate[j];
-    spreadTo[by] = model.inducedTo[j];
-  }
+  const { spreadRate, spreadTo } = spreadTable(model);
+  const exit = new Uint8Array(1);
   const testing = control.testing;
   const nTest = testing.length;
   const tracing = control.tracing;
@@ -178,29 +172,8 @@ export function runTracing(
 
   /** Node v enters compartment c at t: nonmarkov.ts's `enter`, then its test clocks. */
   const enter = (v: number, c: number, t: number): void => {
-    const k = kind[c];
-    let stay: number;
-    let to = c;
-    if (k === EXPONENTIAL) {
-      const total = spontTotal[c];
-      if (total > 0) {
-        stay = -Math.log(1 - rng.next()) / total;
-        const first = spontOffsets[c];
-        const last = spontOffsets[c + 1] - 1;
-        to = spontTo[first];
-        if (last > first) {
-          let x = rng.next() * total;
-          for (let j = first; j <= last; j++) {
-            to = spontTo[j];
-            x -= spontRate[j];
-            if (x < 0) break;
-          }
-        }
-      } else stay = Infinity;
-    } else {
-      stay = k === FIXED ? da[c] : k === GAMMA ? gammaVariate(rng, da[c], db[c]) : k === LOGNORMAL ? lognormal(rng, da[c], db[c]) : weibull(rng, da[c], db[c]);
-      to = spontTo[spontOffsets[c]];
-    }
+    const stay = drawStay(rng, model, durations, c, exit);
+    const to = exit[0];
     if (stay === Infinity) removeDynamics(v);
     else {
       setDynamics(v, t + stay);
