@@ -88,18 +88,7 @@ export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {
     edges = EdgeBuilder.from(u, v, weights, rows);
   }
   const directed = options.directed ?? false;
-  const repeatError = (): GraphFormatError | null => {
-    const repeat = firstRepeat(edges.sources, edges.targets, edges.count, keys.count, directed);
-    if (repeat === null) return null;
-    const [first, second] = repeat;
-    const pair = `${keys.keyOf(edges.sources[second])} ${directed ? "->" : "--"} ${keys.keyOf(edges.targets[second])}`;
-    return new GraphFormatError(
-      `edge ${pair} in row ${second} repeats the edge in row ${first} (rows count from 0)` +
-        (directed ? "" : "; in an undirected list a,b and b,a are the same edge") +
-        `; remove one of the two rows, or merge their weights`,
-      { file },
-    );
-  };
+  const repeatError = (): GraphFormatError | null => tableRepeatError(edges, keys, directed, file);
   // Other numeric (or boolean) columns: edge attributes a scenario may use as weight or select arcs by.
   const attributes: Record<string, Float64Array> = {};
   for (const name of names) {
@@ -250,4 +239,21 @@ export async function writeArrowEdges(parsed: ParsedEdges, path: string): Promis
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A columnar edge table's first repeated edge (a,b twice, or b,a in an undirected list) as an error naming both
+ * rows; null when there is none. Arrow and Parquet tables share it: their rows have no line numbers.
+ */
+export function tableRepeatError(edges: EdgeBuilder, keys: NodeKeys, directed: boolean, file: string | undefined): GraphFormatError | null {
+  const repeat = firstRepeat(edges.sources, edges.targets, edges.count, keys.count, directed);
+  if (repeat === null) return null;
+  const [first, second] = repeat;
+  const pair = `${keys.keyOf(edges.sources[second])} ${directed ? "->" : "--"} ${keys.keyOf(edges.targets[second])}`;
+  return new GraphFormatError(
+    `edge ${pair} in row ${second} repeats the edge in row ${first} (rows count from 0)` +
+      (directed ? "" : "; in an undirected list a,b and b,a are the same edge") +
+      `; remove one of the two rows, or merge their weights`,
+    { file },
+  );
 }

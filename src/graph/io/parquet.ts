@@ -25,7 +25,8 @@ import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
 import { messageOf } from "./common.js";
-import { firstRepeat, type ParsedEdges } from "./edgelist-stream.js";
+import type { ParsedEdges } from "./edgelist-stream.js";
+import { tableRepeatError } from "./arrow.js";
 
 export interface ParquetReadOptions {
   directed?: boolean;
@@ -201,18 +202,7 @@ function edgeTable(
     }
   }
   const edges = EdgeBuilder.from(u, v, weights, rows);
-  const repeatError = (): GraphFormatError | null => {
-    const repeat = firstRepeat(edges.sources, edges.targets, edges.count, keys.count, directed);
-    if (repeat === null) return null;
-    const [first, second] = repeat;
-    const pair = `${keys.keyOf(edges.sources[second])} ${directed ? "->" : "--"} ${keys.keyOf(edges.targets[second])}`;
-    return new GraphFormatError(
-      `edge ${pair} in row ${second} repeats the edge in row ${first} (rows count from 0)` +
-        (directed ? "" : "; in an undirected list a,b and b,a are the same edge") +
-        `; remove one of the two rows, or merge their weights`,
-      { file },
-    );
-  };
+  const repeatError = (): GraphFormatError | null => tableRepeatError(edges, keys, directed, file);
   return { n: keys.count, keys, edges, directed, repeatError, attributes };
 }
 
