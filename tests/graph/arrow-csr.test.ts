@@ -14,6 +14,7 @@ import { compile, type CSR } from "../../src/graph/csr.js";
 import { arrowFileToCSR } from "../../src/graph/io/arrow-csr.js";
 import { loadNetworkFile, loadNetworkFileSync } from "../../src/graph/load.js";
 import { simulate } from "../../src/families/compartmental/simulate.js";
+import { pathSpec, withoutElapsed } from "../helpers/paths.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-arrow-csr-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,15 +151,8 @@ describe("Arrow file → CSR fast path", () => {
     writeFileSync(csv, "source,target\n" + Array.from(s, (a, e) => `${a},${t[e]}`).join("\n") + "\n");
     const arrow = file("sim.arrow", makeTable({ source: s, target: t }));
     expect(arrowFileToCSR(arrow)).not.toBeNull();
-    const spec = {
-      model: { preset: "SIR", params: { beta: 0.8, gamma: 1 } },
-      time: { mode: "continuous", tmax: 30, record: 1 },
-      initial: { I: { count: 3 } },
-      seed: 5,
-      runs: 3,
-      output: { nodes: "all", infectionTimes: true },
-    } as const;
-    const strip = ({ elapsedMs: _e, ...rest }: ReturnType<typeof simulate>) => rest;
+    const spec = pathSpec({ beta: 0.8, seed: 5, runs: 3 });
+    const strip = withoutElapsed;
     const reference = strip(simulate(loadNetworkFileSync(csv), spec));
     expect(reference.finalSize.mean).toBeGreaterThan(3); // an outbreak, so that the comparison covers spread
     expect(strip(simulate(loadNetworkFileSync(arrow), spec))).toEqual(reference);

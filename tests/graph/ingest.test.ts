@@ -14,7 +14,8 @@ import { readNetworkSync } from "../../src/graph/io/index.js";
 import { edgesToArrow } from "../../src/graph/io/arrow.js";
 import { EdgeListParser } from "../../src/graph/io/edgelist-stream.js";
 import { edgesToGraph, loadNetworkFile, loadNetworkFileSync, readEdgesSync } from "../../src/graph/load.js";
-import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
+import { pathSpec, withoutElapsed } from "../helpers/paths.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 
@@ -237,16 +238,8 @@ describe("Arrow IPC / Feather edge tables", () => {
 });
 
 describe("bit-identical simulation by every path", () => {
-  const spec: SimulationSpec = {
-    model: { preset: "SIR", params: { beta: 0.4, gamma: 1 } },
-    time: { mode: "continuous", tmax: 30, record: 1 },
-    initial: { I: { count: 3 } },
-    seed: 11,
-    runs: 3,
-    weight: "weight",
-    output: { nodes: "all", infectionTimes: true },
-  };
-  const strip = ({ elapsedMs: _e, ...rest }: ReturnType<typeof simulate>) => rest;
+  const spec = pathSpec({ beta: 0.4, seed: 11, runs: 3, weight: "weight" });
+  const strip = withoutElapsed;
   const text = "source,target,weight\n" + rows.map(([a, b], i) => `${a},${b},${weightOf(i)}`).join("\n");
   const csvPath = fixture("sim.csv", text);
   const reference = strip(simulate(readNetworkSync(csvPath), spec));

@@ -12,7 +12,8 @@ import { compile, type CSR } from "../../src/graph/csr.js";
 import { readNetworkSync } from "../../src/graph/io/index.js";
 import { edgesToParquet } from "../../src/graph/io/parquet.js";
 import { loadNetworkFile, loadNetworkFileSync, readEdgesSync } from "../../src/graph/load.js";
-import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
+import { pathSpec, withoutElapsed } from "../helpers/paths.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-parquet-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,16 +93,8 @@ describe("Parquet edge tables", () => {
   });
 
   it("bit-identical simulation: CSV and Parquet", () => {
-    const spec: SimulationSpec = {
-      model: { preset: "SIR", params: { beta: 0.4, gamma: 1 } },
-      time: { mode: "continuous", tmax: 30, record: 1 },
-      initial: { I: { count: 3 } },
-      seed: 5,
-      runs: 2,
-      weight: "weight",
-      output: { nodes: "all", infectionTimes: true },
-    };
-    const strip = ({ elapsedMs: _e, ...rest }: ReturnType<typeof simulate>) => rest;
+    const spec = pathSpec({ beta: 0.4, seed: 5, runs: 2, weight: "weight" });
+    const strip = withoutElapsed;
     const path = fixture("sim.parquet", edgesToParquet(readEdgesSync(csvPath)!));
     expect(strip(simulate(loadNetworkFileSync(path, { weight: "weight" }), spec))).toEqual(strip(simulate(readNetworkSync(csvPath), spec)));
   });

@@ -14,7 +14,8 @@ import { compile, type CSR } from "../../src/graph/csr.js";
 import { readNetworkSync, writeGexf, writeGraphml } from "../../src/graph/io/index.js";
 import { XmlEdgeReader, parseXmlEdges } from "../../src/graph/io/xml-stream.js";
 import { loadNetworkFile, loadNetworkFileSync } from "../../src/graph/load.js";
-import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
+import { simulate } from "../../src/families/compartmental/simulate.js";
+import { pathSpec, withoutElapsed } from "../helpers/paths.js";
 
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-xml-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -245,16 +246,8 @@ describe("the same errors, with the same file:line", () => {
 });
 
 describe("bit-identical simulation by every path", () => {
-  const spec: SimulationSpec = {
-    model: { preset: "SIR", params: { beta: 0.5, gamma: 1 } },
-    time: { mode: "continuous", tmax: 30, record: 1 },
-    initial: { I: { count: 3 } },
-    seed: 3,
-    runs: 3,
-    weight: "weight",
-    output: { nodes: "all", infectionTimes: true },
-  };
-  const strip = ({ elapsedMs: _e, ...rest }: ReturnType<typeof simulate>) => rest;
+  const spec = pathSpec({ beta: 0.5, seed: 3, runs: 3, weight: "weight" });
+  const strip = withoutElapsed;
 
   it("graphology Graph = GraphML → CSR = GEXF → CSR = .graphml.gz → CSR", () => {
     const graph = sampleGraph("undirected", 150, 600);
