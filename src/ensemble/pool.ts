@@ -52,11 +52,11 @@ export function workerFile(): string {
 }
 
 export function toShared(csr: CSR): SharedNetwork {
-  const share = (a: Int32Array | Float32Array | Float64Array): SharedArrayBuffer => {
-    if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
-    const sab = new SharedArrayBuffer(a.byteLength);
-    new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    return sab;
+  const share = <T extends Int32Array | Float32Array | Float64Array>(a: T): T => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
   };
   const arcData = csr.arcData ? Object.fromEntries(Object.entries(csr.arcData).map(([k, v]) => [k, share(v)])) : undefined;
   // Temporal contact networks (graph/temporal.ts) carry their activity windows along.

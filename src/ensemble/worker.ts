@@ -9,19 +9,22 @@ import { SpreadlabError } from "../errors.js";
 import type { CSR } from "../graph/csr.js";
 import { withLazyKeys } from "../graph/builder.js";
 import type { RunRecord } from "./assemble.js";
-import type { TemporalWindows } from "../graph/temporal.js";
 import { prepareFamily, type EnsembleSpec, type PreparedFamily } from "../families/index.js";
 
+/**
+ * A network as workers receive it: typed arrays on SharedArrayBuffers, which cross a thread boundary as views
+ * of the same memory (a view may be part of a larger buffer, e.g. a CSR built in WebAssembly memory).
+ */
 export interface SharedNetwork {
   n: number;
   m: number;
   directed: boolean;
-  offsets: SharedArrayBuffer;
-  targets: SharedArrayBuffer;
-  weights: SharedArrayBuffer | null;
-  arcData?: Record<string, SharedArrayBuffer>;
+  offsets: Int32Array;
+  targets: Int32Array;
+  weights: Float32Array | null;
+  arcData?: Record<string, Float32Array>;
   /** Activity windows of a temporal contact network (graph/temporal.ts). */
-  temporal?: { pairs: number; period: number | null; arcPair: SharedArrayBuffer; pairOffsets: SharedArrayBuffer; start: SharedArrayBuffer; end: SharedArrayBuffer };
+  temporal?: { pairs: number; period: number | null; arcPair: Int32Array; pairOffsets: Int32Array; start: Float64Array; end: Float64Array };
 }
 
 export interface WorkerTask {
@@ -38,18 +41,14 @@ function networkFromShared(shared: SharedNetwork): CSR {
       n: shared.n,
       m: shared.m,
       directed: shared.directed,
-      offsets: new Int32Array(shared.offsets),
-      targets: new Int32Array(shared.targets),
-      weights: shared.weights ? new Float32Array(shared.weights) : null,
-      ...(shared.arcData ? { arcData: Object.fromEntries(Object.entries(shared.arcData).map(([k, v]) => [k, new Float32Array(v)])) } : {}),
-      ...(shared.temporal ? { temporal: temporalFromShared(shared.temporal) } : {}),
+      offsets: shared.offsets,
+      targets: shared.targets,
+      weights: shared.weights,
+      ...(shared.arcData ? { arcData: shared.arcData } : {}),
+      ...(shared.temporal ? { temporal: shared.temporal } : {}),
     },
     () => Array.from({ length: shared.n }, (_, v) => String(v)),
   );
-}
-
-function temporalFromShared(t: NonNullable<SharedNetwork["temporal"]>): TemporalWindows {
-  return { pairs: t.pairs, period: t.period, arcPair: new Int32Array(t.arcPair), pairOffsets: new Int32Array(t.pairOffsets), start: new Float64Array(t.start), end: new Float64Array(t.end) };
 }
 
 const csr = networkFromShared((workerData as { network: SharedNetwork }).network);

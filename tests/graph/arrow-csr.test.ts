@@ -92,13 +92,22 @@ describe("Arrow file → CSR fast path", () => {
     expectSame(arrowFileToCSR(file("batches.arrow", parts)), reference(s, t));
   });
 
-  it("a batch longer than one read slice (2¹⁸ rows) and shared memory", () => {
+  it("a batch longer than one read slice (2¹⁸ rows), shared memory, and batches across slices", () => {
     const [bs, bt] = edges(150_001, 300_002, 104_729);
     const path = file("big.arrow", makeTable({ source: bs, target: bt }));
     const csr = arrowFileToCSR(path, { shared: true });
     expect(csr!.targets.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(csr!.offsets.buffer).toBeInstanceOf(SharedArrayBuffer);
     expectSame(csr, reference(bs, bt));
+    // Record batches that straddle the read slices, int64: a slice is read from two or three batches.
+    const int64 = (a: Int32Array) => vectorFromArray(Array.from(a, BigInt), new Int64());
+    const cuts = [0, 100_000, 100_001, 250_000, 300_002];
+    let parts = new Table({ source: int64(bs.subarray(0, cuts[1])), target: int64(bt.subarray(0, cuts[1])) });
+    for (let i = 1; i + 1 < cuts.length; i++) {
+      parts = parts.concat(new Table({ source: int64(bs.subarray(cuts[i], cuts[i + 1])), target: int64(bt.subarray(cuts[i], cuts[i + 1])) }));
+    }
+    expect(parts.batches.length).toBe(4);
+    expectSame(arrowFileToCSR(file("big-batches.arrow", parts)), reference(bs, bt));
   });
 
   it("a weight column: ignored with weightColumn: false, else left to the general reader", () => {

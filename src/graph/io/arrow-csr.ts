@@ -8,8 +8,9 @@
  * it (first touch measured at 4–8 ms per MB in the 2-core VM, against ≈ 0.3 ms/MB for memory already
  * touched), so loading 5·10⁶ edges was dominated by the arrays it allocated: the whole file, node-index
  * columns, a fill array and a stamp array (≈ 140 MB, for a 44 MB CSR). This reader reads the two columns
- * slice by slice into one reused buffer, three times (bounds, interning and degrees, then arcs) — re-reading
- * from the page cache is cheap — and allocates only the CSR, a dense id table and the node ids.
+ * slice by slice, three times (bounds, interning and degrees, then arcs) — re-reading from the page cache is
+ * cheap — straight into the memory of the WebAssembly kernels that build the CSR (csr-wasm.ts: why they are
+ * WebAssembly, and what they hand back to the general reader).
  *
  * The result is the CSR the general path builds, element for element: nodes numbered in order of first
  * appearance (row by row, source before target), arcs of each node in row order, undirected edges as two arcs.
@@ -25,13 +26,8 @@ import type { RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/messa
 import type { Int as IntType } from "apache-arrow";
 import type { CSR } from "../csr.js";
 import { withLazyKeys } from "../builder.js";
+import { csrFromIdColumns, SLICE_ROWS, type SliceReader } from "./csr-wasm.js";
 
-/** Rows read per slice (≤ 2 MB per int64 column): the buffers stay in cache and are reused. */
-const SLICE_ROWS = 1 << 18;
-/** As NodeKeys: integer ids ≥ 10⁹, or sparser than this table allows, go to the general reader. */
-const ID_LIMIT = 1e9;
-const DENSE_FLOOR = 1 << 20;
-const DENSE_SLACK = 8;
 const MAGIC = "ARROW1";
 
 export interface ArrowCsrOptions {
@@ -41,6 +37,7 @@ export interface ArrowCsrOptions {
    * it), as is `true` (it must be there).
    */
   weightColumn?: boolean;
+  /** Accepted for the loaders' sake: this reader's arrays are always on a SharedArrayBuffer (csr-wasm.ts). */
   shared?: boolean;
 }
 
@@ -166,142 +163,67 @@ function readLayout(fd: number, options: ArrowCsrOptions): Layout | null {
   return rows === 0 ? null : { rows, batchRows, source, target };
 }
 
+/** Global row of each batch's first row, for `readColumn` (batchStarts[batches] = rows). */
+function starts(batchRows: number[]): number[] {
+  const out = [0];
+  for (const count of batchRows) out.push(out[out.length - 1] + count);
+  return out;
+}
+
 /**
- * Calls `visit(a, b)` for every row in order, with the ids as numbers; stops and returns false when `visit`
- * does, or when an id is not an integer in [0, 10⁹).
+ * Reads rows [r0, r0 + rows) of a column, across record batches, into `out` as int32; false when a read comes
+ * short or an int64 id does not fit 32 bits. An int32 column is read straight into `out`; an out-of-range id
+ * (negative, or ≥ 2³¹ in a uint32 column, which reads as negative) is caught by the kernels' range check.
  */
-function scan(fd: number, layout: Layout, buffers: [Uint8Array, Uint8Array], visit: (a: Int32Array, b: Int32Array, rows: number) => boolean): boolean {
-  const { source, target, batchRows } = layout;
-  // Ids as int32 for the visitor: int64 (and uint32) values are narrowed after a range check.
-  const a32 = new Int32Array(SLICE_ROWS);
-  const b32 = new Int32Array(SLICE_ROWS);
-  for (let batch = 0; batch < batchRows.length; batch++) {
-    const count = batchRows[batch];
-    for (let r0 = 0; r0 < count; r0 += SLICE_ROWS) {
-      const rows = Math.min(SLICE_ROWS, count - r0);
-      if (!column(fd, source, batch, r0, rows, buffers[0], a32)) return false;
-      if (!column(fd, target, batch, r0, rows, buffers[1], b32)) return false;
-      if (!visit(a32, b32, rows)) return false;
+function readColumn(fd: number, col: Column, batchStarts: number[], r0: number, rows: number, out: Int32Array, scratch: () => Uint8Array): boolean {
+  let lo = 0;
+  let hi = batchStarts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (batchStarts[mid] <= r0) lo = mid;
+    else hi = mid - 1;
+  }
+  let done = 0;
+  for (let batch = lo; done < rows; batch++) {
+    if (batch >= batchStarts.length - 1) return false;
+    const within = r0 + done - batchStarts[batch];
+    const take = Math.min(rows - done, batchStarts[batch + 1] - batchStarts[batch] - within);
+    if (take <= 0) continue; // an empty batch
+    const position = col.positions[batch] + within * col.width;
+    if (col.width === 4) {
+      if (!readFully(fd, new Uint8Array(out.buffer, out.byteOffset + 4 * done, 4 * take), position)) return false;
+    } else {
+      const bytes = scratch().subarray(0, 8 * take);
+      if (!readFully(fd, bytes, position)) return false;
+      const words = new Int32Array(bytes.buffer, bytes.byteOffset, 2 * take);
+      for (let r = 0; r < take; r++) {
+        if (words[2 * r + 1] !== 0) return false; // little-endian: the high word must be 0
+        out[done + r] = words[2 * r];
+      }
     }
+    done += take;
   }
   return true;
 }
 
-/** Read `rows` values of a column from row `r0` of a batch into `out` as int32; false when one is out of range. */
-function column(fd: number, col: Column, batch: number, r0: number, rows: number, buffer: Uint8Array, out: Int32Array): boolean {
-  const bytes = rows * col.width;
-  const position = col.positions[batch] + r0 * col.width;
+function readFully(fd: number, into: Uint8Array, position: number): boolean {
   let got = 0;
-  while (got < bytes) {
-    const n = readSync(fd, buffer, got, bytes - got, position + got);
+  while (got < into.length) {
+    const n = readSync(fd, into, got, into.length - got, position + got);
     if (n === 0) return false;
     got += n;
   }
-  const words = new Int32Array(buffer.buffer, 0, (rows * col.width) >> 2);
-  if (col.width === 4) {
-    for (let r = 0; r < rows; r++) {
-      const x = words[r];
-      // int32: negative is out; uint32 read as int32: ≥ 2³¹ shows as negative, also out.
-      if (x < 0 || x >= ID_LIMIT) return false;
-      out[r] = x;
-    }
-  } else {
-    // Little-endian int64/uint64: the high word must be 0 and the low word below 10⁹.
-    for (let r = 0; r < rows; r++) {
-      const lo = words[2 * r];
-      if (words[2 * r + 1] !== 0 || lo < 0 || lo >= ID_LIMIT) return false;
-      out[r] = lo;
-    }
-  }
   return true;
 }
 
-function int32(length: number, shared: boolean): Int32Array {
-  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
-}
-
 function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null {
-  const directed = options.directed ?? false;
-  const shared = options.shared ?? false;
-  const { rows } = layout;
-  const buffers: [Uint8Array, Uint8Array] = [new Uint8Array(SLICE_ROWS * 8), new Uint8Array(SLICE_ROWS * 8)];
-
-  // Pass 1: every id in range, and the largest (sizes the dense table).
-  let max = -1;
-  const inRange = scan(fd, layout, buffers, (a, b, count) => {
-    for (let r = 0; r < count; r++) {
-      if (a[r] > max) max = a[r];
-      if (b[r] > max) max = b[r];
-    }
-    return true;
-  });
-  if (!inRange || max >= Math.max(DENSE_FLOOR, DENSE_SLACK * 2 * rows)) return null;
-
-  // Pass 2: node indices in order of first appearance (table: id → index + 1, 0 = unseen), degrees, self-loops.
-  const table = new Int32Array(max + 1);
-  const bound = Math.min(max + 1, 2 * rows);
-  const ids = new Int32Array(bound);
-  const degree = int32(bound + 1, shared); // degree[v + 1], then prefix sums: the CSR offsets
-  let n = 0;
-  let loops = 0;
-  scan(fd, layout, buffers, (a, b, count) => {
-    for (let r = 0; r < count; r++) {
-      const x = a[r];
-      let u = table[x];
-      if (u === 0) {
-        u = table[x] = ++n;
-        ids[n - 1] = x;
-      }
-      const y = b[r];
-      let v = table[y];
-      if (v === 0) {
-        v = table[y] = ++n;
-        ids[n - 1] = y;
-      }
-      if (u === v) loops++;
-      else {
-        degree[u]++; // u, v are index + 1: degree[index + 1]
-        if (!directed) degree[v]++;
-      }
-    }
-    return true;
-  });
-  // A self-loop is kept in the edge list (writers, stats) and two are a repeated edge: the general reader's case.
-  if (loops > 0) return null;
-  let offsets = degree;
-  if (n + 1 !== degree.length) {
-    offsets = int32(n + 1, shared);
-    offsets.set(degree.subarray(0, n + 1));
-  }
-  for (let v = 0; v < n; v++) offsets[v + 1] += offsets[v];
-  const m = offsets[n];
-
-  // Pass 3: arcs in row order. offsets[v] serves as v's fill pointer and ends at v's end (= v + 1's start);
-  // one shift afterwards restores the starts, with no separate fill array.
-  const targets = int32(m, shared);
-  scan(fd, layout, buffers, (a, b, count) => {
-    for (let r = 0; r < count; r++) {
-      const u = table[a[r]] - 1;
-      const v = table[b[r]] - 1;
-      targets[offsets[u]++] = v;
-      if (!directed) targets[offsets[v]++] = u;
-    }
-    return true;
-  });
-  for (let v = n; v > 0; v--) offsets[v] = offsets[v - 1];
-  offsets[0] = 0;
-
-  // A pair joined twice: leave it to the general reader, which names both rows. The table is free now: stamps.
-  const stamp = table;
-  stamp.fill(0);
-  for (let v = 0; v < n; v++) {
-    const mark = v + 1;
-    for (let p = offsets[v]; p < offsets[v + 1]; p++) {
-      const t = targets[p];
-      if (stamp[t] === mark) return null;
-      stamp[t] = mark;
-    }
-  }
-  const keys = ids.subarray(0, n);
-  return withLazyKeys({ n, m, directed, offsets, targets, weights: null }, () => Array.from(keys, String));
+  const batchStarts = starts(layout.batchRows);
+  let buffer: Uint8Array | null = null;
+  const scratch = () => (buffer ??= new Uint8Array(8 * SLICE_ROWS));
+  const read: SliceReader = (r0, rows, a, b) =>
+    readColumn(fd, layout.source, batchStarts, r0, rows, a, scratch) && readColumn(fd, layout.target, batchStarts, r0, rows, b, scratch);
+  const built = csrFromIdColumns(layout.rows, read, options);
+  if (built === null) return null;
+  const { n, m, offsets, targets, ids } = built;
+  return withLazyKeys({ n, m, directed: options.directed ?? false, offsets, targets, weights: null }, () => Array.from(ids, String));
 }
