@@ -21,7 +21,7 @@ import { readEdgesSync } from "../graph/load.js";
 import { degreeStats, type DegreeStats } from "../graph/stats.js";
 import { generateCSR, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
 import { parseNetwork, type NetworkFormat, type ParseNetworkOptions } from "../graph/io/index.js";
-import { decodeGraph, decodeSerialized, encodeEdges, encodeGraph } from "./codec.js";
+import { decodeCompactCSR, decodeGraph, decodeSerialized, encodeEdges, encodeGraph } from "./codec.js";
 import { withCircularLayout } from "./layout.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import { HttpProblem } from "./problems.js";
@@ -136,6 +136,17 @@ function uploaded(task: Extract<NetworkTask, { kind: "upload" }>): NetworkTaskRe
   return { built: describeNetwork(parseNetworkFile(task.path, task.format, options), task.limits) };
 }
 
+/**
+ * A stored network for the engines: a compact one straight to its CSR (no Graph), one stored as graphology JSON
+ * (older rows, contact networks) through its Graph, as before.
+ */
+export function decodeStored(bytes: Uint8Array, options: CompileOptions): CSR {
+  const csr = decodeCompactCSR(bytes, options);
+  if (csr !== null) return csr;
+  const graph = decodeGraph(bytes);
+  return temporalFromGraph(graph) ?? compile(graph, options);
+}
+
 /** Run one task (in the worker, or in this thread when no worker is available). */
 export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
   switch (task.kind) {
@@ -146,8 +157,7 @@ export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
       return uploaded(task);
     case "csr": {
       if (task.generate) return { csr: toPortable(generateCSR(task.generate as GeneratorSpec, task.seed ?? 0)) };
-      const graph = decodeGraph(task.bytes!);
-      return { csr: toPortable(temporalFromGraph(graph) ?? compile(graph, { ...task.compile, shared: true })) };
+      return { csr: toPortable(decodeStored(task.bytes!, { ...task.compile, shared: true })) };
     }
     case "run":
       return { run: validateRunText(task.text, task.type, task.networkId, task.limits) };
