@@ -33,12 +33,13 @@ const MAGIC = [0x53, 0x4c, 0x4e, 0x42]; // "SLNB"
 const VERSION = 1;
 const HEAD = 16;
 const TYPES = ["undirected", "directed", "mixed"] as const;
-type GraphType = (typeof TYPES)[number];
+export type GraphType = (typeof TYPES)[number];
 const NODE_KEYS = 1;
 const META = 2;
 const FLAGS = 4;
 
-interface Meta {
+/** What a stored network holds besides its edge arrays (each member only when it says something). */
+export interface BlobMeta {
   options?: { multi: boolean; allowSelfLoops: boolean };
   attributes?: Attributes;
   nodes?: (Attributes | null)[];
@@ -59,13 +60,13 @@ export interface NetworkBlob {
   undirected: Uint8Array | null;
   /** Node keys, or null when they are "0".."n−1". */
   nodeKeys: string[] | null;
-  meta: Meta;
+  meta: BlobMeta;
 }
 
 /** The content of a blob, before encoding. */
 interface BlobParts extends Omit<NetworkBlob, "meta" | "weights"> {
   weights: ArrayLike<number> | null;
-  meta: Meta;
+  meta: BlobMeta;
 }
 
 export function isNetworkBlob(bytes: Uint8Array): boolean {
@@ -75,7 +76,7 @@ export function isNetworkBlob(bytes: Uint8Array): boolean {
 const GENERATED_KEY = /^geid_\d+_\d+$/;
 
 /** True when the keys carry no information: "0".."m−1" or graphology's generated keys. */
-function unnamed(keys: string[]): boolean {
+export function unnamedEdgeKeys(keys: string[]): boolean {
   let numbered = true;
   let generated = true;
   for (let e = 0; e < keys.length && (numbered || generated); e++) {
@@ -196,12 +197,12 @@ export function encodeGraphBlob(graph: Graph): Uint8Array {
     edgeAttributes[e] = empty ? null : attributes;
     if (!empty) anyEdge = true;
   }
-  const meta: Meta = {};
+  const meta: BlobMeta = {};
   if (graph.multi || !graph.allowSelfLoops) meta.options = { multi: graph.multi, allowSelfLoops: graph.allowSelfLoops };
   if (!isEmpty(graph.getAttributes())) meta.attributes = graph.getAttributes();
   if (anyNode) meta.nodes = nodeAttributes;
   if (anyEdge) meta.edges = edgeAttributes;
-  if (!unnamed(edgeKeys)) meta.edgeKeys = edgeKeys;
+  if (!unnamedEdgeKeys(edgeKeys)) meta.edgeKeys = edgeKeys;
   // JSON.stringify drops undefined members and writes NaN as null, as graph.export() + JSON did.
   return encodeParts({ n, m, type: graph.type as GraphType, sources, targets, weights, undirected, nodeKeys: numbered ? null : nodeKeys, meta });
 }
@@ -210,7 +211,7 @@ export function encodeGraphBlob(graph: Graph): Uint8Array {
  * The compact form of an edge list read to typed arrays (CSV/TSV, or a plain GraphML/GEXF file): the network
  * `encodeGraphBlob` writes for the graph the line-by-line reader builds of the same file.
  */
-export function encodeEdgesBlob(parsed: ParsedEdges, meta: Meta = {}): Uint8Array {
+export function encodeEdgesBlob(parsed: ParsedEdges, meta: BlobMeta = {}, type: GraphType = parsed.directed ? "directed" : "undirected"): Uint8Array {
   const { n, edges } = parsed;
   const names = parsed.keys.toArray();
   let numbered = true;
@@ -218,7 +219,7 @@ export function encodeEdgesBlob(parsed: ParsedEdges, meta: Meta = {}): Uint8Arra
   return encodeParts({
     n,
     m: edges.count,
-    type: parsed.directed ? "directed" : "undirected",
+    type,
     sources: edges.sources,
     targets: edges.targets,
     weights: edges.weights === null ? null : edges.weights.subarray(0, edges.count),
@@ -264,7 +265,7 @@ export function readNetworkBlob(bytes: Uint8Array): NetworkBlob {
     return JSON.parse(text);
   };
   const nodeKeys = flags & NODE_KEYS ? (json() as string[]) : null;
-  const meta = flags & META ? (json() as Meta) : {};
+  const meta = flags & META ? (json() as BlobMeta) : {};
   return { n, m, type, sources, targets, weights, undirected, nodeKeys, meta };
 }
 
