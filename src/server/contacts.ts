@@ -3,7 +3,7 @@
  * contact file (graph/temporal.ts `parseContacts`: t,i,j events with `resolution`, i,j,start,end intervals, or
  * t,i,j snapshots with `until`; `period` for all), and a run uses it by `networkId` like any stored network.
  *
- * Stored as the store keeps every network (codec.ts, graphology JSON): the aggregated static graph (one edge per
+ * Stored as graphology JSON (codec.ts `encodeGraphJson`, the form of networks stored before the compact one): the aggregated static graph (one edge per
  * pair ever in contact, so `GET …/graph`, the layout and the degree statistics work unchanged), each edge with its
  * merged windows `[start, end, start, end, …]` (an end of ∞ as null: JSON has no Infinity) and the graph attribute
  * `contacts: { period }`. Nodes and edges are written in the order of the parsed network, so the network rebuilt
@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import Graph from "graphology";
 import { parseContacts, temporalNetwork, type ContactFormat, type ContactWindow, type TemporalCSR } from "../graph/temporal.js";
 import { degreeStats } from "../graph/stats.js";
-import { encodeGraph } from "./codec.js";
+import { encodeGraphJson } from "./codec.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import type { BuiltNetwork } from "./network-build.js";
 
@@ -30,7 +30,7 @@ export function buildContacts(path: string, contacts: ContactUpload, limits: Siz
   const net = parseContacts(readFileSync(path, "utf8"), { ...contacts, file: "upload" });
   const pairs = net.temporal.pairs;
   checkGraphSize(net.n, pairs, limits, "(body)");
-  return { n: net.n, m: pairs, directed: false, stats: degreeStats(net), bytes: encodeGraph(contactsGraph(net)) };
+  return { n: net.n, m: pairs, directed: false, stats: degreeStats(net), bytes: encodeGraphJson(contactsGraph(net)) };
 }
 
 /** The stored form: the aggregated graph, each edge with its windows (pairs in order). */

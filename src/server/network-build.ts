@@ -7,8 +7,9 @@
  *
  * Network files are parsed by one function, `parseNetworkFile(path, format, options)`: CSV/TSV edge lists go
  * through the streaming byte reader straight to typed arrays (graph/load.ts `readEdgesSync`, the CLI's and the
- * scenario loader's reader, same errors and lines) and are stored without ever becoming a graphology Graph;
- * GEXF, GraphML and JSON uploads still become one, since their node and edge attributes are stored with them.
+ * scenario loader's reader, same errors and lines) and are stored without ever becoming a graphology Graph, as
+ * are GraphML and GEXF files whose attributes the streaming XML reader keeps (xml-upload.ts); other GEXF and
+ * GraphML files and JSON uploads become a Graph. Every network is stored in the compact form (network-blob.ts).
  */
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -21,12 +22,14 @@ import { readEdgesSync } from "../graph/load.js";
 import { degreeStats, type DegreeStats } from "../graph/stats.js";
 import { generateCSR, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
 import { parseNetwork, type NetworkFormat, type ParseNetworkOptions } from "../graph/io/index.js";
-import { decodeGraph, decodeSerialized, encodeEdges, encodeGraph } from "./codec.js";
+import { decodeCompactCSR, decodeGraph, decodeSerialized, encodeEdges, encodeGraph } from "./codec.js";
 import { withCircularLayout } from "./layout.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";
 import { HttpProblem } from "./problems.js";
 import { buildContacts, temporalFromGraph, type ContactUpload } from "./contacts.js";
 import { validateRunText, type ValidatedRun } from "./prepare.js";
+import { encodeEdgesBlob } from "./network-blob.js";
+import { isPlainXml, readPlainXml, storedMeta } from "./xml-upload.js";
 
 /** What the store needs of a built network. */
 export interface BuiltNetwork {
@@ -93,6 +96,9 @@ export function fromPortable(p: PortableCSR): CSR {
  * Errors name `options.file` (the temporary file's path never reaches the client).
  */
 export function parseNetworkFile(path: string, format: NetworkFormat, options: ParseNetworkOptions = {}): Graph | ParsedEdges {
+  if (format === "graphml" || format === "gexf") return readPlainXml(path, format, options) ?? parseNetwork(readFileSync(path, "utf8"), format, options);
+  // graphology JSON stays with graphology's own reader (Graph.from): its edges are JSON objects anyway, and the
+  // reader's shape checks name the entry at fault. The Graph is stored compact all the same.
   if (format !== "csv" && format !== "tsv") return parseNetwork(readFileSync(path, "utf8"), format, options);
   try {
     return readEdgesSync(path, { format, directed: options.directed, delimiter: options.delimiter, weightColumn: options.weight })!;
@@ -111,7 +117,8 @@ export function describeNetwork(network: Graph | ParsedEdges, limits: SizeLimits
   if (isParsed(network)) {
     checkGraphSize(network.n, network.edges.count, limits, "(body)");
     const csr = buildCSR(network.n, network.edges, network.keys, { directed: network.directed, weighted: false });
-    return { n: network.n, m: network.edges.count, directed: csr.directed, stats: degreeStats(csr), bytes: encodeEdges(network) };
+    const bytes = isPlainXml(network) ? encodeEdgesBlob(network, storedMeta(network, csr), network.stored.type) : encodeEdges(network);
+    return { n: network.n, m: network.edges.count, directed: csr.directed, stats: degreeStats(csr), bytes };
   }
   const graph = network;
   checkGraphSize(graph.order, graph.size, limits, "(body)");
@@ -136,6 +143,17 @@ function uploaded(task: Extract<NetworkTask, { kind: "upload" }>): NetworkTaskRe
   return { built: describeNetwork(parseNetworkFile(task.path, task.format, options), task.limits) };
 }
 
+/**
+ * A stored network for the engines: a compact one straight to its CSR (no Graph), one stored as graphology JSON
+ * (older rows, contact networks) through its Graph, as before.
+ */
+export function decodeStored(bytes: Uint8Array, options: CompileOptions): CSR {
+  const csr = decodeCompactCSR(bytes, options);
+  if (csr !== null) return csr;
+  const graph = decodeGraph(bytes);
+  return temporalFromGraph(graph) ?? compile(graph, options);
+}
+
 /** Run one task (in the worker, or in this thread when no worker is available). */
 export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
   switch (task.kind) {
@@ -146,8 +164,7 @@ export function runNetworkTask(task: NetworkTask): NetworkTaskResult {
       return uploaded(task);
     case "csr": {
       if (task.generate) return { csr: toPortable(generateCSR(task.generate as GeneratorSpec, task.seed ?? 0)) };
-      const graph = decodeGraph(task.bytes!);
-      return { csr: toPortable(temporalFromGraph(graph) ?? compile(graph, { ...task.compile, shared: true })) };
+      return { csr: toPortable(decodeStored(task.bytes!, { ...task.compile, shared: true })) };
     }
     case "run":
       return { run: validateRunText(task.text, task.type, task.networkId, task.limits) };

@@ -9,7 +9,7 @@
  */
 import { parseDocument } from "yaml";
 import type Graph from "graphology";
-import { compile, isCSR, type CompileOptions, type CSR } from "../graph/csr.js";
+import { isCSR, type CompileOptions, type CSR } from "../graph/csr.js";
 import { interventionArcAttributes, type Intervention } from "../engine/interventions.js";
 import { formatPath, parseScenario, type LoadedScenario } from "../scenario/load.js";
 import { MAX_DEPTH, structureIssues } from "../scenario/structure.js";
@@ -23,7 +23,7 @@ import type { AnySpec } from "../run.js";
 import type { Store } from "../store/types.js";
 import { temporalFromGraph } from "./contacts.js";
 import { decodeGraph } from "./codec.js";
-import { fromPortable, type NetworkTask, type PortableCSR } from "./network-build.js";
+import { decodeStored, fromPortable, type NetworkTask, type PortableCSR } from "./network-build.js";
 import type { NetworkTasks } from "./network-tasks.js";
 import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
 import type { PreparedJob } from "./jobs.js";
@@ -84,11 +84,13 @@ async function storedBytes(store: Store, networkId: string): Promise<Uint8Array>
 
 /** Build a stored network for a scenario: compiled as `resolveScenario` compiles a file's network. */
 async function storedNetwork(store: Store, networkId: string, s: Scenario): Promise<Graph | CSR> {
-  const graph = decodeGraph(await storedBytes(store, networkId));
-  const temporal = temporalFromGraph(graph); // an uploaded contact file (contacts.ts)
-  if (temporal !== null) return temporal;
-  if (needsGraph(s)) return graph;
-  return compile(graph, compileOptions(s));
+  const bytes = await storedBytes(store, networkId);
+  // Node thresholds are read from the Graph; an uploaded contact file (contacts.ts) is a temporal CSR.
+  if (needsGraph(s)) {
+    const graph = decodeGraph(bytes);
+    return temporalFromGraph(graph) ?? graph;
+  }
+  return decodeStored(bytes, compileOptions(s));
 }
 
 function withoutSeries(spec: AnySpec): AnySpec {

@@ -18,7 +18,7 @@ import { degreeStats } from "../graph/stats.js";
 import { generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
 import { readNetworkSync, type NetworkFormat } from "../graph/io/index.js";
 import { loadScenario } from "../scenario/load.js";
-import { encodeGraph } from "./codec.js";
+import { encodeGraph, encodeGraphJson } from "./codec.js";
 import { checkGeneratedSize, checkGraphSize } from "./limits.js";
 import type { ApiContext } from "./context.js";
 import { resolveScenario } from "../scenario/resolve.js";
@@ -99,7 +99,8 @@ export function presetsRouter(ctx: ApiContext, dir: string): Router {
     const csr = compile(graph);
     const row = await ctx.store.insertNetwork(
       { id: randomUUID(), name: made.name, source: made.source, n: graph.order, m: graph.size, directed: csr.directed, stats: degreeStats(csr) },
-      encodeGraph(graph),
+      // Contact networks keep graphology JSON (contacts.ts); every other preset is stored compact.
+      graph.hasAttribute("contacts") ? encodeGraphJson(graph) : encodeGraph(graph),
     );
     res.status(201).location(`/v1/networks/${row.id}`).json({ id: row.id, name: row.name, createdAt: row.createdAt, source: row.source, n: row.n, m: row.m, directed: row.directed, stats: row.stats });
   });

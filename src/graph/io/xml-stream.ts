@@ -36,7 +36,29 @@ export interface XmlStreamOptions {
   /** true: every edge needs a weight; false: weights are dropped (after being checked). */
   weight?: boolean;
   file?: string;
+  /**
+   * Also keep what the API stores of a network besides its edges — edge ids, GraphML node `<data>` (cast as
+   * graphology-graphml casts it), GEXF node labels, the GraphML graph id — and note in `kept().dropped` the first
+   * thing the reader does not keep (other node or edge attributes, graph data, defaults, mixed directions, …), for
+   * which the caller reads the file with the DOM reader instead.
+   */
+  lossless?: boolean;
 }
+
+/** With `lossless`: what a graphology Graph read from the file would hold besides the edge arrays. */
+export interface XmlKept {
+  /** The first thing the reader does not keep (null: nothing; the Graph is the edges plus what follows). */
+  dropped: string | null;
+  /** Node attributes by node index (null: none). */
+  nodeAttributes: (Record<string, unknown> | null)[];
+  /** Graph attributes (GraphML `<graph id>`). */
+  graphAttributes: Record<string, unknown>;
+  /** Edge ids in edge order, or null when the file gives none. */
+  edgeIds: string[] | null;
+}
+
+const KEPT_ELEMENTS = { graphml: new Set(["graph", "key", "node", "edge", "data"]), gexf: new Set(["meta", "graph", "nodes", "edges", "node", "edge", "attributes", "attribute"]) };
+const GEXF_EDGE_ATTRIBUTES = new Set(["id", "source", "target", "type", "weight"]);
 
 /** The checks of the DOM readers, in the order they run: the first failing one is the error. */
 const enum Rank {
@@ -159,6 +181,14 @@ export class XmlEdgeReader {
   private gexfAttribute: { title: string; type: string } | null = null;
 
   private edge: OpenEdge | null = null;
+  // With `lossless` (XmlKept).
+  private dropped: string | null = null;
+  private readonly nodeAttributes: (Record<string, unknown> | null)[] = [];
+  private readonly graphAttributes: Record<string, unknown> = {};
+  private readonly edgeIds: string[] = [];
+  private edgesWithId = 0;
+  /** The node whose element is open (its declaration rank), or −1. */
+  private openNode = -1;
   private dataKey: string | null = null;
   private dataLine = 0;
   private dataText = "";
@@ -275,6 +305,7 @@ export class XmlEdgeReader {
     const attrs = tag.attributes as Record<string, string>;
     const line = this.tagLine;
     this.depth++;
+    if (this.options.lossless && this.depth > 1) this.keep(name, attrs);
     if (this.depth === 1) {
       this.root = name;
       this.rootLine = line;
@@ -296,7 +327,7 @@ export class XmlEdgeReader {
         }
         return;
       case "node":
-        this.declareNode(attrs.id, line);
+        this.declareNode(attrs.id, line, attrs);
         return;
       case "edge":
         this.openEdge(attrs, line);
@@ -339,6 +370,7 @@ export class XmlEdgeReader {
     this.depth--;
     switch (name) {
       case "node":
+        this.openNode = -1;
         return;
       case "edge":
         if (this.edge !== null) this.closeEdge(this.edge);
@@ -370,7 +402,7 @@ export class XmlEdgeReader {
     if (this.inDefault) this.defaultText += text;
   }
 
-  private declareNode(id: string | undefined, line: number): void {
+  private declareNode(id: string | undefined, line: number, attrs: Record<string, string>): void {
     if (id === undefined || id === "") {
       this.fault(Rank.Node, `a <node> has no id; every ${this.label} node needs a unique id attribute`, line);
       return;
@@ -385,6 +417,11 @@ export class XmlEdgeReader {
     else this.firstRef.set(v, -1);
     this.declared.set(v, ++this.nodeCount);
     this.declLine.set(v, line);
+    if (this.options.lossless) {
+      // Indexed by declaration rank: the node's index once `declarationOrder` has run (or already, when in order).
+      this.openNode = this.nodeCount - 1;
+      this.nodeAttributes.push(this.format === "gexf" && attrs.label ? { label: attrs.label } : null);
+    }
   }
 
   private endpoint(id: string | undefined, end: "source" | "target", e: number, line: number): number {
@@ -425,6 +462,10 @@ export class XmlEdgeReader {
     else this.directedEdges++;
     this.undirected.set(e, undirected ? 1 : 0);
     this.edges.push(Math.max(0, s), Math.max(0, t), 1);
+    if (this.options.lossless) {
+      this.edgeIds.push(attrs.id ?? "");
+      if (attrs.id) this.edgesWithId++;
+    }
     const open: OpenEdge = { line, source: attrs.source ?? "", target: attrs.target ?? "", undirected, weight: undefined, badWeight: undefined, attributes: new Map() };
     if (this.format === "gexf" && attrs.weight !== undefined) {
       const value = this.checkedWeight(attrs.weight, line);
@@ -523,8 +564,10 @@ export class XmlEdgeReader {
       }
     }
     const edge = this.edge;
+    if (this.options.lossless && valid && edge === null && this.openNode >= 0) this.nodeData(key, raw);
     if (edge === null || !valid) return;
     const model = this.edgeModel.get(key);
+    if (this.options.lossless && model?.name !== "weight") this.drop(`edge <data key="${key}">`);
     if (model === undefined) {
       // Undeclared for edges: graphology keeps the text under the key's id.
       if (key === "weight") edge.badWeight = raw;
@@ -560,6 +603,58 @@ export class XmlEdgeReader {
     }
     if (GEXF_NUMERIC.has(spec.type)) edge.attributes.set(spec.title, +value);
     else if (spec.type === "boolean") edge.attributes.set(spec.title, value === "true" ? 1 : 0);
+  }
+
+  private drop(what: string): void {
+    this.dropped ??= what;
+  }
+
+  /** With `lossless`: note an element, or attributes of one, that a graphology Graph would keep and this reader does not. */
+  private keep(name: string, attrs: Record<string, string>): void {
+    if (!KEPT_ELEMENTS[this.format].has(name)) return this.drop(`<${name}>`);
+    if (this.edge !== null && !(this.format === "graphml" && name === "data")) return this.drop(`<${name}> in an edge`);
+    if (this.openNode >= 0 && !(this.format === "graphml" && name === "data")) return this.drop(`<${name}> in a node`);
+    switch (name) {
+      case "graph":
+        if (this.graphSeen) return this.drop("a nested <graph>");
+        if (this.format === "graphml" && attrs.id) this.graphAttributes.id = attrs.id;
+        return;
+      case "data":
+        if (this.edge === null && this.openNode < 0) return this.drop("graph <data>");
+        return;
+      case "meta":
+        if (Object.keys(attrs).length > 0) return this.drop("<meta> attributes");
+        return;
+      case "key":
+        // graphology-graphml has models for graph, node and edge keys only (it fails on any other `for`).
+        if (!["graph", "node", "edge"].includes(attrs.for ?? "node")) return this.drop(`<key for="${attrs.for}">`);
+        return;
+      case "node":
+        if (this.format === "gexf" && Object.keys(attrs).some((a) => a !== "id" && a !== "label")) return this.drop("GEXF node attributes");
+        return;
+      case "edge":
+        if (this.format === "gexf" && Object.keys(attrs).some((a) => !GEXF_EDGE_ATTRIBUTES.has(a))) return this.drop("GEXF edge attributes");
+        return;
+    }
+  }
+
+  /** A GraphML node `<data>`, as graphology-graphml reads it: cast by its node key's type, else the text under the key id. */
+  private nodeData(key: string, raw: string): void {
+    const spec = this.keySpecs.get(key);
+    const attributes = (this.nodeAttributes[this.openNode] ??= {});
+    if (spec === undefined || spec.domain !== "node") attributes[key] = raw;
+    else if (spec.type === "boolean") attributes[spec.name] = raw.toLowerCase() === "true";
+    else attributes[spec.name] = GRAPHML_NUMERIC.has(spec.type) ? +raw : raw;
+  }
+
+  /** With `lossless`: what a graphology Graph of the file holds besides the edges (call after `end()`). */
+  kept(): XmlKept {
+    if (this.directedEdges > 0 && this.undirectedEdges > 0) this.drop("directed and undirected edges");
+    if (this.weighted && this.unweightedEdge !== null) this.drop("edges with and without a weight");
+    if (this.edgesWithId > 0 && this.edgesWithId < this.edges.count) this.drop("edges with and without an id");
+    if (this.edgesWithId > 0 && new Set(this.edgeIds).size < this.edgeIds.length) this.drop("a repeated edge id");
+    const nodeAttributes = this.nodeAttributes.map((a) => (a === null ? null : graphmlColor(a)));
+    return { dropped: this.dropped, nodeAttributes, graphAttributes: this.graphAttributes, edgeIds: this.edgesWithId > 0 ? this.edgeIds : null };
   }
 
   /** Endpoints that are not declared nodes: the first such edge end in document order (source before target). */
@@ -618,6 +713,14 @@ export class XmlEdgeReader {
     out.weights = w;
     return { edges: out, weights: w };
   }
+}
+
+/** graphology-graphml's DEFAULT_FORMATTER: numeric r, g, b become a hex `color`. */
+function graphmlColor(attributes: Record<string, unknown>): Record<string, unknown> {
+  const { r, g, b, ...rest } = attributes;
+  if (typeof r !== "number" || typeof g !== "number" || typeof b !== "number") return attributes;
+  const hex = (x: number): string => ("0" + (x | 0).toString(16)).slice(-2);
+  return { ...rest, color: `#${hex(r)}${hex(g)}${hex(b)}` };
 }
 
 /** Parse a whole GraphML or GEXF text (for tests and small inputs). */
