@@ -22,6 +22,7 @@
  * Between consecutive seasons of one region: next peak / previous peak, and next floor / previous floor
  * (the floor's yearly growth: providers joining ILINet).
  */
+import { DataError } from "../src/forecast/errors.js";
 import { mmwrWeeksInYear, type EpiWeek, type SeriesTable } from "../src/forecast/series-csv.js";
 
 /** One season of one region: its weekly values and the week of the year of values[0]. */
@@ -154,7 +155,7 @@ export function measureSeason(block: SeasonBlock): SeasonMeasure {
  */
 export function seasonsBefore(table: SeriesTable, cut: EpiWeek): SeasonBlock[][] {
   const weeks = table.weeks;
-  if (!weeks) throw new Error(`${table.file}: corpus-priors needs a year,week table (MMWR weeks), not dates`);
+  if (!weeks) throw new DataError("corpus-priors needs a year,week table (MMWR weeks), not dates", { file: table.file });
   let end = 0;
   while (end < table.rows && compareWeeks(weeks[end], cut) < 0) end++;
   return table.regions.map((region, r) => {

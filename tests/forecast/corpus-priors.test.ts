@@ -46,6 +46,11 @@ describe("corpus-priors measurement", () => {
     });
   }
 
+  it("refuses a table of dates with a DataError naming the file", () => {
+    const table: SeriesTable = { file: "daily.csv", regions: ["a"], rows: 2, dates: ["2010-01-01", "2010-01-02"], values: [new Float64Array(2)] };
+    expect(() => seasonsBefore(table, cut)).toThrow(expect.objectContaining({ name: "DataError" }));
+  });
+
   it("measures only complete seasons, week 40 to week 39, before the cut", () => {
     const blocks = seasonsBefore(loadDataset("region785"), cut).flat();
     expect(new Set(blocks.map((b) => b.label))).toEqual(new Set(["2002/03", "2003/04", "2004/05", "2005/06", "2006/07", "2007/08", "2008/09", "2009/10", "2010/11", "2011/12"]));
