@@ -6,17 +6,46 @@
  * seasons, R0 − 1 cut to 30–60 %), 0–25 % residual immunity, 0.05–0.5 % of nodes as seeds, a 20 % chance of
  * an intervention near the peak and 15 % of a second, later wave (an influenza-B-like wave 4–12 weeks after
  * the first, 30–90 % of its height for the same population); 2 % of seasons skipped (as 2020/21). A season
- * is placed so that its peak falls in calendar week 4 ± 4 (clamped to −6…14: late November to early April,
- * ILINet's range). 6 % of the series hold a 2009-like pandemic: an off-season wave (April–October) with
- * a higher R0, after which the next season is milder.
+ * is placed so that its peak falls in calendar week 4 ± 4 (clamped to −6…14: late November to early April).
+ * 6 % of the series hold a 2009-like pandemic: an off-season wave (April–October) with a higher R0, after
+ * which the next season is milder.
  * The time unit (days per infectious period) is chosen after the seasons are simulated: the median
- * half-maximum width of the main seasons becomes `targetWidthWeeks` (5–14 weeks in the corpus: ILINet's
- * regional seasons 2010–2024 have widths of 5–14 weeks between their 10th and 90th percentiles, median 9).
+ * half-maximum width of the main seasons becomes `targetWidthWeeks` (5–14 weeks, log-uniform: corpus.ts).
  * Widths differ too much between network types for an R0-based formula; it is only the fallback.
  *
  * Continuous: SIRS/SEIRS with forcing highest between early November and late January (A = 0.1–0.45),
  * immunity lasting 1–4 years, 0.3–5 imports a week, 40 weeks of burn-in. Its time unit comes from a pilot: a
  * fresh epidemic of the same model and R0, whose width is stretched to the target.
+ *
+ * Where these priors come from. "Pre-test" below means the ILINet seasons (MMWR week 40 to week 39) that end
+ * before 2013-W15, the first test row of region785 (state360's comes later, 2015-W30): region785 2002/03–2011/12
+ * (10 HHS regions) and state360 2010/11–2011/12 (49 states), measured by bench/corpus-priors.ts on a 3-week
+ * mean, beside the same measures on the checkpoint's corpus (seed 1, series 0–199; 10th–90th percentiles of the
+ * data, 5th–95th of the corpus). Nothing was changed for this review: the bundled checkpoint
+ * (models/ili-pretrained) was pretrained on the corpus as it is, and re-pretraining is pending.
+ *  - Width (5–14 weeks): first read off ILINet's regional seasons 2010–2024, which overlap both benchmarks'
+ *    test periods; no longer the source. Pre-test half-maximum widths: region785 median 8.2 weeks (5.3–15.6;
+ *    19 of 100 seasons censored by the season's edges), state360 8.7 (5.9–15.9); corpus seasons 10.2
+ *    (4.6–20.9). Consistent.
+ *  - Peak week (4 ± 4 weeks after the new year, clamped −6…14): literature — CDC, "The Flu Season"
+ *    (FluView, seasons 1982/83–2013/14, by percent of specimens positive): peaks in February in 14 of 32
+ *    seasons, December 6, January 5, March 5. Pre-test peak weeks: region785 median 6 (−6…10; below the range
+ *    the 2009 pandemic's October peaks, above it 2008/09, whose maximum is the pandemic's rise in its last
+ *    weeks), state360 7 (3…10); corpus 4 (−7…18). Consistent, though the pre-test median is two weeks later
+ *    than the corpus' centre.
+ *  - Season-to-season variation (R0 log-sd 0.12, 15 % mild seasons, second waves, residual immunity,
+ *    interventions): choices, not measured one by one. Their result, next season's peak / this season's:
+ *    region785 median 0.97 (0.38–3.40), corpus 1.01 (0.25–4.04): consistent. state360 differs (median 0.48,
+ *    0.20–0.91) but holds a single transition, 2010/11 → 2011/12, a mild season everywhere.
+ *  - R0: see corpus.ts (literature: Biggerstaff et al. 2014); per-season values vary around the series' R0.
+ *  - Skipped seasons (2 %): the 2020/21 season, when influenza all but vanished in the United States (Olsen
+ *    et al. 2021, MMWR 70:1013–1019), after both benchmarks end; the rate is a choice.
+ *  - Pandemic (6 % of series, off-season, R0 × 1.15–1.5 capped at 3): shaped on 2009, a pre-test year (its
+ *    rise ends the 2008/09 season, its October peak opens 2009/10); Biggerstaff et al. 2014 give R 1.46 (IQR
+ *    1.30–1.70) for 2009 against 1.28 for seasonal influenza (ratio 1.14). The rate is a choice: 6 % of
+ *    five-year series is about 1.2 % a year, below the four pandemics of 1918–2009 (about 4 % a year).
+ *  - Continuous models (forcing amplitude and phase, immunity, imports): choices, not measured; their
+ *    yearly peaks are in the corpus' peak-week measure above.
  */
 import type { Random } from "../random.js";
 import type { CorpusNetwork } from "./corpus-networks.js";
@@ -149,9 +178,11 @@ export function seasonsFlu(plan: FluPlan, rng: Random): Flu {
         after = 0.85;
       }
     }
+    // Peak week 4 ± 4: CDC's peak months (February most often); pre-test ILINet median 6 (file header).
     const peak = Math.round(year * WEEKS_PER_YEAR + clamp(4 + 4 * standardNormal(rng), -6, 14) - calendarStart);
     if (peak <= -20 || peak >= length + 25) continue;
     if (chance(rng, 0.02)) {
+      // A season that does not happen, as 2020/21 (Olsen et al. 2021); the rate is a choice.
       if (inside(peak)) notes.push(`no season around week ${peak - runIn}`);
       continue;
     }

@@ -9,7 +9,9 @@
  *  - stochastic block model, 2–12 communities of unequal sizes, 1–20 % of edges between communities
  *    (regional sub-epidemics that add up to a wider, sometimes double-humped wave);
  *  - Watts–Strogatz, lattice degree 6–12, rewiring 1–50 % (clustering, slow spatial spread).
- * Sizes are log-uniform in [minNodes, maxNodes] (default 1,000–20,000).
+ * Sizes are log-uniform in [minNodes, maxNodes] (default 1,000–20,000). The mix and the sizes are modelling
+ * choices, not read off any data (nodes stand for a sample of a region: corpus.ts); the README lists them as
+ * not re-examined.
  *
  * Network g serves corpus series g·SERIES_PER_NETWORK … (g + 1)·SERIES_PER_NETWORK − 1, and is drawn from
  * the stream (seed, NETWORK_STREAM_BASE + g) alone — so a series still depends only on (seed, its index).

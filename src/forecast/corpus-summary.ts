@@ -1,8 +1,12 @@
 /**
  * A look at a corpus without a plot: sparklines of series and the distribution of per-season peak ratios
  * (season maximum over the series' off-season floor) and peak weeks of the calendar year — the quantities
- * to compare with ILINet (region floors of a few hundred to a few thousand visits a week, winter peaks
- * 2–10 × that, peaking December to March).
+ * to compare with ILINet. Measured on the ILINet seasons before the benchmarks' test periods (region785
+ * 2002/03–2011/12, per season, bench/corpus-priors.ts; 10th–90th percentiles): floors of 14–688 visits a
+ * week (median 117), peaks 4.8–55 × the floor (median 13.6), peaking late November to mid-March (weeks −6…10
+ * of the year, median 6).
+ * The earlier figures here (floors of a few hundred to a few thousand, peaks 2–10 × that) had no recorded
+ * source; see corpus.ts for where the corpus differs.
  */
 import type { CorpusSeries } from "./corpus.js";
 

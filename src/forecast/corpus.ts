@@ -15,11 +15,42 @@
  *    the floor (floors 60–5,000 reported a week), or at 100–20,000 a week without a floor;
  *  - reporting (reporting.ts): fraction ρ (5–80 %), a delay kernel over 0–2 weeks (60–100 % in the same
  *    week), step changes of reporting (×e^{N(0, 0.1²)}, about one per ten years), negative-binomial noise
- *    with dispersion k in 15–1,000 (ILINet regions' summer week-to-week noise is matched by k ≈ 20–500).
+ *    with dispersion k in 15–1,000 (sources of every prior: below).
  * Series i draws everything from the stream (seed, i + 1); its network, network ⌊i / 4⌋ of the corpus, and
  * the group's kind come from streams of their own (corpus-networks.ts). So series i depends only on
  * (seed, i): the corpus is reproducible from the seed and can be generated in any order or in parallel.
  *
+ * Where these priors come from (bench/corpus-priors.ts; "pre-test": ILINet seasons, MMWR week 40 to week 39,
+ * that end before 2013-W15, the earlier of the two benchmarks' first test rows — region785 2002/03–2011/12, 10
+ * HHS regions, and state360 2010/11–2011/12, 49 states — measured per season on a 3-week mean; the same measures
+ * on this corpus, seed 1, series 0–199 with a floor; 10th–90th percentiles of the data, 5th–95th of the
+ * corpus). No number was changed for this review: the bundled checkpoint (models/ili-pretrained) was
+ * pretrained on the corpus as it is; where the pre-test seasons differ, re-pretraining is pending.
+ *  - R0 1.2–3 (literature): Biggerstaff, Cauchemez, Reed, Gambhir & Finelli (2014), BMC Infect. Dis. 14:480,
+ *    seasonal influenza median 1.28 (IQR 1.19–1.37), 2009 pandemic 1.46 (1.30–1.70), 1918 1.80 (1.47–2.27).
+ *    Differs: the corpus' series R0 has median 2.16 (IQR 1.73–2.60), above the seasonal range (a network R0
+ *    T·κ, before residual immunity, and raised where epidemics stayed minor); the time unit, not R0, sets the
+ *    seasons' widths (corpus-flu.ts). Not changed because the checkpoint was trained on it.
+ *  - Width, peak week, season-to-season variation, skipped seasons, pandemics: corpus-flu.ts.
+ *  - Peak / floor (largest wave 4–16 × the floor): differs. Per season, pre-test peak / floor is region785
+ *    median 13.6 (4.8–55.4), state360 11.4 (3.7–220), against the corpus' 3.8 (1.6–11.3); the pre-test summer
+ *    level is 8 % (region785; 2–24 %) and 10 % (state360) of the season's peak, the corpus' 31 % (10–71 %).
+ *    Much of the gap is early ILINet, whose summers had few reporting providers: region785's median ratio
+ *    falls from 38–52 in 2002/03–2003/04 to 11.2 in 2010/11 (3.4 in the mild 2011/12). The 4–16 range was
+ *    not recorded as read off pre-test seasons. Not changed because the checkpoint was trained on it.
+ *  - Floors (60–5,000 reported a week): differs. Pre-test season floors (10th percentile) are region785 median
+ *    117 (14–688), state360 15 (0–210), against the corpus' 648 (77–3,931). The forecaster scales each window,
+ *    so the level matters through the counts' noise. Not changed because the checkpoint was trained on it.
+ *  - Trend (−10…+30 % a year): differs. The pre-test floors grew by a median 19 % a year in region785
+ *    (−27 %…+237 % between consecutive seasons), 10 % in state360, against the corpus' 4 % (−22 %…+40 %):
+ *    ILINet's provider growth was faster and more uneven before 2013. Not changed (checkpoint).
+ *  - Background seasonality (±5–35 %), AR(1) wander, the 8 % of series without a floor, reporting fraction,
+ *    delay kernel and reporting steps: choices. ILINet counts alone do not separate non-influenza ILI from
+ *    influenza in winter, nor reporting from incidence, so these were not measured.
+ *  - Noise dispersion k (15–1,000): summer week-to-week noise, k = μ² / (var(second difference)/1.5 − μ),
+ *    pre-test region785 median 83, state360 58, corpus 89: medians agree; the tails differ (10 % of pre-test
+ *    region-seasons are noisier than k = 8, below the corpus' 5th percentile 13, and at least 10 % are at or
+ *    below Poisson). The former "k ≈ 20–500" reading had no recorded source.
  * Cost: about 50 ms of one core per five-year series (see generateCorpus).
  */
 import { checkSeed, createRandom, type Random } from "../random.js";
@@ -112,6 +143,7 @@ function background(length: number, calendarStart: number, floor: number, rng: R
   if (floor === 0) return out;
   const amplitude = uniform(rng, 0.05, 0.35);
   const phase = uniform(rng, -8, 8); // highest around the new year
+  // −10…+30 % a year (providers joining ILINet): slower than the pre-test floors' growth (file header).
   const slope = clamp(0.05 + 0.08 * standardNormal(rng), -0.1, 0.3) / WEEKS_PER_YEAR;
   const ar = uniform(rng, 0.85, 0.98);
   const sd = logUniform(rng, 0.005, 0.04);
@@ -156,6 +188,7 @@ export function generateCorpusSeries(seed: number, index: number, weeks: number,
   const withFloor = !chance(rng, 0.08);
   const model: SeasonModel = chance(rng, 0.5) ? "SIR" : "SEIR";
   const latentUnits = uniform(rng, 0.3, 1);
+  // Series R0 1.2–3: above seasonal influenza's 1.19–1.37 IQR (Biggerstaff et al. 2014; file header).
   const { r0 } = transmission(1.2 + 1.8 * rng.next() ** 1.5, net.kappa);
   const plan: FluPlan = { net, model, r0, latentUnits, calendarStart, length, runIn: DELAY_WEEKS, targetWidthWeeks: logUniform(rng, 5, 14) };
   // Waves of a few nodes a week are mostly demographic noise, which a region of millions does not have, and
@@ -173,6 +206,8 @@ export function generateCorpusSeries(seed: number, index: number, weeks: number,
 
   const reporting = logUniform(rng, 0.05, 0.8);
   // Floors and peaks in reported counts per week; the latent series is divided by ρ.
+  // Floors 60–5,000 and peaks 4–16 × the floor: above the pre-test ILINet floors and below their peak ratios
+  // (file header, bench/corpus-priors.ts); kept as the checkpoint was trained on them.
   const floorReported = withFloor || fluMax === 0 ? logUniform(rng, 60, 5000) : 0;
   const base = background(length, calendarStart, floorReported / reporting, rng);
   const peakRatio = logUniform(rng, 4, 16);
