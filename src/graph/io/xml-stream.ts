@@ -26,7 +26,7 @@ import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
 import { checkWeightText, parseDecimal } from "./common.js";
-import type { ParsedEdges } from "./edgelist-stream.js";
+import type { DeclaredEdges, ParsedEdges } from "./edgelist-stream.js";
 
 export type XmlFormat = "graphml" | "gexf";
 
@@ -123,6 +123,8 @@ export class XmlEdgeReader {
   private rootLine = 1;
   private graphSeen = false;
   private graphType: string | null = null;
+  /** GEXF: `defaultedgetype` (mutual read as undirected), the type of an edge with no `type` of its own. */
+  private defaultEdgeType = "undirected";
   /** GEXF: some edge's type differs from the first edge's, which makes graphology's graph mixed (directed). */
   private mixedType = false;
 
@@ -143,6 +145,7 @@ export class XmlEdgeReader {
   private readonly weights = new Column(1 << 12, Number.NaN);
   private weighted = false;
   private unweightedEdge: string | null = null;
+  private unweightedEdges = 0;
   private readonly attributes = new Map<string, Column>();
 
   // GraphML keys: by id (any domain, to check values) and the edge model (to name and cast edge data).
@@ -234,6 +237,13 @@ export class XmlEdgeReader {
     const attributes: Record<string, Float64Array> = {};
     for (const [name, column] of this.attributes) attributes[name] = column.finish(count);
     let edges = this.edges;
+    const declared: DeclaredEdges = {
+      edges: count,
+      selfLoops: edges.selfLoops(),
+      directedEdges: this.directedEdges,
+      undirectedEdges: this.undirectedEdges,
+      unweightedEdges: weights === null ? 0 : this.unweightedEdges,
+    };
     if (directedFile && this.undirectedEdges > 0) {
       // Mixed: an undirected edge is arcs s→t then t→s, which a directed CSR lays out as compile lays out a mixed graph.
       ({ edges, weights } = this.doubled(weights, attributes));
@@ -251,7 +261,7 @@ export class XmlEdgeReader {
       }
       if (gaps !== null) attributeGaps[name] = gaps;
     }
-    return { n: this.keys.count, keys: this.keys, edges, directed: directedFile, attributes, attributeGaps, repeatError: () => null };
+    return { n: this.keys.count, keys: this.keys, edges, directed: directedFile, attributes, attributeGaps, declared, repeatError: () => null };
   }
 
   private feed(text: string): void {
@@ -290,6 +300,7 @@ export class XmlEdgeReader {
           this.graphSeen = true;
           this.graphType = this.format === "graphml" ? attrs.edgedefault || "undirected" : attrs.defaultedgetype || "undirected";
           if (this.graphType === "mutual") this.graphType = "undirected";
+          this.defaultEdgeType = this.graphType;
           if (this.graphType !== "directed" && this.graphType !== "undirected") {
             this.fault(Rank.Parse, `the graph's ${this.format === "graphml" ? "edgedefault" : "defaultedgetype"} is "${this.graphType}"; expected directed or undirected`, line);
           }
@@ -413,7 +424,8 @@ export class XmlEdgeReader {
     if (this.format === "graphml") {
       undirected = !(attrs.directed === "true" || this.graphType === "directed");
     } else {
-      const type = attrs.type || this.graphType || "undirected";
+      // As graphology-gexf: an edge's type is its own or the default; the graph's is the first edge's.
+      const type = attrs.type || this.defaultEdgeType;
       if (e > 0 && type !== this.graphType) this.mixedType = true;
       if (e === 0) {
         this.graphType = type;
@@ -460,7 +472,10 @@ export class XmlEdgeReader {
       this.weighted = true;
       this.weights.set(e, edge.weight);
     }
-    if (edge.weight === undefined && this.unweightedEdge === null) this.unweightedEdge = pair;
+    if (edge.weight === undefined) {
+      this.unweightedEdges++;
+      if (this.unweightedEdge === null) this.unweightedEdge = pair;
+    }
     if (!edge.undirected && this.firstDirected === "") this.firstDirected = pair;
     for (const [name, value] of edge.attributes) {
       let column = this.attributes.get(name);
