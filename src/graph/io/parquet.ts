@@ -5,8 +5,9 @@
  * The same columns as the Arrow reader (arrow.ts): `source` and `target` (integers ≥ 0, or strings: node keys
  * as in a CSV edge list), an optional `weight` (numbers, finite and ≥ 0); other numeric or boolean columns are
  * edge attributes a scenario can name; the rest are ignored. The direction is not in the file: the `directed`
- * option chooses it. Compression: uncompressed and snappy (hyparquet's own); gzip/zstd/brotli files are refused
- * with a hint (they need hyparquet-compressors, which is not a dependency).
+ * option chooses it. Compression: uncompressed, snappy (hyparquet's own), gzip and brotli (Node's zlib: native, and
+ * already loaded), zstd, lz4 (Hadoop-framed or raw) and lz4_raw (hyparquet-compressors); LZO (and any codec a later
+ * Parquet version adds) is refused with an error naming the codec and the column.
  *
  * Read synchronously (the scenario loader is synchronous): hyparquet's public `parquetRead` is async only, so
  * each column chunk is decoded with its exported `readColumn` over the file in memory — the same call its
@@ -16,7 +17,9 @@
 import { randomUUID } from "node:crypto";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { parquetMetadata, parquetSchema } from "hyparquet";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { parquetMetadata, parquetSchema, type Compressors } from "hyparquet";
+import { decompressLz4, decompressLz4Raw, decompressZstd } from "hyparquet-compressors";
 import { readColumn } from "hyparquet/src/column.js";
 import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
 import { getTreePath } from "hyparquet/src/schema.js";
@@ -38,7 +41,17 @@ export interface ParquetReadOptions {
 type Value = number | bigint | string | boolean | null | undefined | Uint8Array;
 type Column = { values: ArrayLike<Value>[]; physical: string; name: string };
 
-const SUPPORTED_CODECS = new Set(["UNCOMPRESSED", "SNAPPY"]);
+/** Decompressors by codec, given to hyparquet's readColumn (SNAPPY and UNCOMPRESSED are hyparquet's own). */
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => gunzipSync(input),
+  BROTLI: (input) => brotliDecompressSync(input),
+  ZSTD: (input, length) => decompressZstd(input, new Uint8Array(length)),
+  LZ4: decompressLz4,
+  LZ4_RAW: decompressLz4Raw,
+};
+
+/** The codecs read: what `network convert` may be given (named in the README). */
+export const PARQUET_CODECS: readonly string[] = ["UNCOMPRESSED", "SNAPPY", ...Object.keys(COMPRESSORS)];
 
 /** Read a Parquet edge table from bytes. */
 export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions = {}): ParsedEdges {
@@ -75,10 +88,11 @@ export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions
       if (meta === undefined || meta.path_in_schema.length !== 1) continue;
       const column = columns.get(meta.path_in_schema[0]);
       if (column === undefined) continue;
-      if (!SUPPORTED_CODECS.has(meta.codec)) {
+      if (!PARQUET_CODECS.includes(meta.codec)) {
         throw new GraphFormatError(
-          `the "${column.name}" column is compressed with ${meta.codec}; write the table uncompressed or with snappy ` +
-            `(pandas: df.to_parquet(path, compression="snappy"); R: arrow::write_parquet(df, path, compression = "snappy"))`,
+          `the "${column.name}" column is compressed with ${meta.codec}, which spreadlab cannot read; write the table with ` +
+            `snappy, gzip, zstd, brotli or lz4, or uncompressed (pandas: df.to_parquet(path, compression="zstd"); ` +
+            `R: arrow::write_parquet(df, path, compression = "zstd"))`,
           { file },
         );
       }
@@ -91,6 +105,7 @@ export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions
         schemaPath,
         type: meta.type,
         codec: meta.codec,
+        compressors: COMPRESSORS,
         parsers: DEFAULT_PARSERS,
         utf8: true,
       };
