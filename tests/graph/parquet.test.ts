@@ -119,6 +119,22 @@ describe("Parquet edge tables", () => {
     expect(() => loadNetworkFileSync(noTarget, { weightColumn: true })).toThrow(/expected "source" and "target"/);
   });
 
+  it("ids read into an Int32Array keep what the number path gave: negative ids, INT64 ids beyond 32 bits, nullable INT32 pages", () => {
+    const csv = fixture("wide.csv", "5000000000,-2\n-2,7\n7,2147483647\n-2147483648,7\n");
+    const wide = fixture("wide.parquet", parquetWriteBuffer({ columnData: [
+      { name: "source", data: new BigInt64Array([5000000000n, -2n, 7n, -2147483648n]), type: "INT64" },
+      { name: "target", data: new BigInt64Array([-2n, 7n, 2147483647n, 7n]), type: "INT64" },
+    ] }));
+    const narrow = fixture("narrow.parquet", parquetWriteBuffer({ columnData: [
+      { name: "source", data: new BigInt64Array([-2n, 7n, 7n, -2147483648n]), type: "INT64" },
+      { name: "target", data: [7, 2147483647, 3, 7], type: "INT32", nullable: true },
+    ] }));
+    const narrowCsv = fixture("narrow.csv", "-2,7\n7,2147483647\n7,3\n-2147483648,7\n");
+    expectSameCSR(loadNetworkFileSync(wide), compile(readNetworkSync(csv)));
+    expect(loadNetworkFileSync(wide).nodeIds).toEqual(["5000000000", "-2", "7", "2147483647", "-2147483648"]);
+    expectSameCSR(loadNetworkFileSync(narrow), compile(readNetworkSync(narrowCsv)));
+  });
+
   it("gzip, brotli, zstd, lz4 and lz4_raw tables load to the CSR of the CSV; LZO is refused naming the codec and column", () => {
     const reference = compile(readNetworkSync(csvPath), { weight: "weight" });
     const parsed = readEdgesSync(csvPath)!;

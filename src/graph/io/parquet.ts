@@ -140,17 +140,39 @@ export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions
   return edgeTable(sources, targets, weights, attributes, rows, options.directed ?? false, file);
 }
 
-/** Ids as numbers (Float64Array) when the column holds integers, or node keys as strings. */
-function ids(column: Column, rows: number, file: string | undefined): { kind: "int"; values: Float64Array } | { kind: "string"; values: string[] } {
+/**
+ * Ids as integers when the column holds integers, or node keys as strings. INT32 and INT64 columns go straight
+ * into an Int32Array: hyparquet gives an Int32Array (INT32) or BigInt64Array (INT64) per page, which is copied
+ * (INT32) or read as pairs of 32-bit words (INT64: no BigInt per value), so no JS number or BigInt is made per
+ * value. Only an INT64 value outside the 32-bit range (rare for node ids) sends the column to a Float64Array, which
+ * the interning then reads as before (integers above 10⁹ become string keys).
+ */
+function ids(column: Column, rows: number, file: string | undefined): { kind: "int"; values: Int32Array | Float64Array } | { kind: "string"; values: string[] } {
   const { name } = column;
   if (column.physical === "INT32" || column.physical === "INT64") {
-    const out = new Float64Array(rows);
+    const out = new Int32Array(rows);
     let r = 0;
     for (const chunk of column.values) {
+      if (chunk instanceof Int32Array) {
+        out.set(chunk, r);
+        r += chunk.length;
+        continue;
+      }
+      if (chunk instanceof BigInt64Array) {
+        const words = new Int32Array(chunk.buffer, chunk.byteOffset, 2 * chunk.length); // little-endian: low, high
+        for (let i = 0; i < chunk.length; i++, r++) {
+          const low = words[2 * i];
+          if (words[2 * i + 1] !== low >> 31) return { kind: "int", values: wideIds(column, rows, file) };
+          out[r] = low;
+        }
+        continue;
+      }
       for (let i = 0; i < chunk.length; i++, r++) {
         const x = chunk[i];
         if (x === null || x === undefined) throw nullError(name, r, file, "every edge needs both ends");
-        out[r] = Number(x);
+        const value = Number(x);
+        if (value !== (value | 0)) return { kind: "int", values: wideIds(column, rows, file) };
+        out[r] = value;
       }
     }
     return { kind: "int", values: out };
@@ -170,6 +192,20 @@ function ids(column: Column, rows: number, file: string | undefined): { kind: "i
     return { kind: "string", values: out };
   }
   throw new GraphFormatError(`the "${name}" column has type ${column.physical}; expected integers or strings (node keys)`, { file });
+}
+
+/** An INT64 id column with values beyond 32 bits, as numbers (exact up to 2⁵³, which ids never reach). */
+function wideIds(column: Column, rows: number, file: string | undefined): Float64Array {
+  const out = new Float64Array(rows);
+  let r = 0;
+  for (const chunk of column.values) {
+    for (let i = 0; i < chunk.length; i++, r++) {
+      const x = chunk[i];
+      if (x === null || x === undefined) throw nullError(column.name, r, file, "every edge needs both ends");
+      out[r] = Number(x);
+    }
+  }
+  return out;
 }
 
 function numbers(column: Column, rows: number, file: string | undefined, name: string): Float64Array {
