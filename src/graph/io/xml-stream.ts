@@ -5,7 +5,8 @@
  * They read what `parseGraphml`/`parseGexf` (graphml.ts, gexf.ts: xmldom + graphology-graphml/-gexf) read, and
  * give the same CSR once compiled: nodes in the order of their `<node>` elements, edges in the order of their
  * `<edge>` elements (parallel edges kept, as graphology's multigraph keeps them), the declared direction
- * (`edgedefault` and `directed="true"` in GraphML; `defaultedgetype` and the first edge's `type` in GEXF; a file
+ * (`edgedefault` and `directed="true"` in GraphML; in GEXF each edge's `type`, else `defaultedgetype`, the graph
+ * being of the first edge's type, as graphology-gexf reads it; a file
  * mixing both is directed, its undirected edges two arcs), the edge `weight` (GraphML: the edge key named
  * `weight`; GEXF: the `weight` attribute or an attvalue titled `weight`), and numeric or boolean edge attributes
  * (as 1/0) for `network.weight` and `arcAttributes`. String-typed edge attributes are not kept (0 if asked for).
