@@ -6,8 +6,8 @@
  * as in a CSV edge list), an optional `weight` (numbers, finite and ≥ 0); other numeric or boolean columns are
  * edge attributes a scenario can name; the rest are ignored. The direction is not in the file: the `directed`
  * option chooses it. Compression: uncompressed, snappy (hyparquet's own), gzip and brotli (Node's zlib: native, and
- * already loaded), zstd, lz4 (Hadoop-framed or raw) and lz4_raw (hyparquet-compressors); LZO (and any codec a later
- * Parquet version adds) is refused with an error naming the codec and the column.
+ * already loaded), zstd (fzstd, hyparquet-compressors' zstd decoder), lz4 (Hadoop-framed or raw) and lz4_raw
+ * (hyparquet-compressors); LZO (or any other codec) is refused with an error naming the codec and the column.
  *
  * Read synchronously (the scenario loader is synchronous): hyparquet's public `parquetRead` is async only, so
  * each column chunk is decoded with its exported `readColumn` over the file in memory — the same call its
@@ -19,7 +19,9 @@ import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { parquetMetadata, parquetSchema, type Compressors } from "hyparquet";
-import { decompressLz4, decompressLz4Raw, decompressZstd } from "hyparquet-compressors";
+import { decompress as decompressZstd } from "fzstd";
+// Not the package entry, which also loads decoders spreadlab does not use (see hyparquet-compressors.d.ts).
+import { decompressLz4, decompressLz4Raw } from "hyparquet-compressors/src/lz4.js";
 import { readColumn } from "hyparquet/src/column.js";
 import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
 import { getTreePath } from "hyparquet/src/schema.js";
