@@ -307,6 +307,15 @@ async function parseXml(path: string, format: "graphml" | "gexf", gzip: boolean,
 }
 
 /**
+ * GraphML or GEXF (`.gz` too) through the streaming XML reader, with the file:line errors of the DOM readers;
+ * null for the other formats. Not checked for repeated edges: these files may hold parallel edges.
+ */
+export async function readXmlEdges(path: string, options: LoadNetworkOptions = {}): Promise<ParsedEdges | null> {
+  const { format, gzip } = resolveFormat(path, options);
+  return isXml(format) ? parseXml(path, format, gzip, options) : null;
+}
+
+/**
  * An unweighted Arrow file with integer ids, straight to CSR without an edge list in memory (io/arrow-csr.ts);
  * null when the file or the options need the general reader, which then gives the same CSR or the error.
  */

@@ -3,14 +3,15 @@
  * tests/cli/network.test.ts runs the commands): conversions both ways keep nodes, edges and weights, and the
  * statistics of a file do not depend on its format.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import type { NetworkStats } from "../../src/cli/network.js";
-import { readNetworkSync } from "../../src/graph/io/index.js";
+import { networkStats, type NetworkStats } from "../../src/cli/network.js";
+import { compile } from "../../src/graph/csr.js";
+import { readNetworkSync, writeEdgeList } from "../../src/graph/io/index.js";
 import { network } from "../helpers/network-cli.js";
 import { readEdgesSync } from "../../src/graph/load.js";
 
@@ -85,5 +86,120 @@ describe("network stats by format", () => {
     expect(await of(at("s.arrow"))).toEqual(csv);
     await network("convert", KITE, at("s.parquet"), "--quiet");
     expect(await of(at("s.parquet"))).toEqual(csv);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// GraphML and GEXF through the streaming XML reader (no graphology Graph): the same output as the graphology path.
+
+const xmlGraphml = (body: string, edgedefault = "undirected") =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n` +
+  `<key id="w" for="edge" attr.name="weight" attr.type="double"/>\n<graph edgedefault="${edgedefault}">\n${body}\n</graph>\n</graphml>\n`;
+const xmlGexf = (body: string, type = "undirected") =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<gexf xmlns="http://gexf.net/1.3" version="1.3">\n<graph defaultedgetype="${type}">\n${body}\n</graph>\n</gexf>\n`;
+
+/** What `network stats` printed when GraphML/GEXF went through graphology: compile(graph), graph.size, graph.selfLoopCount. */
+function graphologyStats(path: string): Omit<NetworkStats, "source"> {
+  const graph = readNetworkSync(path);
+  const { source: _s, ...rest } = networkStats(compile(graph), { file: path, format: "graphml" }, { edges: graph.size - graph.selfLoopCount, selfLoops: graph.selfLoopCount });
+  return rest;
+}
+
+describe("network stats and convert on GraphML/GEXF (streamed)", () => {
+  // Weighted, string and integer keys, a self-loop: written as GraphML and GEXF by `network convert` itself.
+  const csvText = "source,target,weight\n1,2,0.5\n2,ann,2\nann,1,1e-3\n4,4,7\n4,1,0.25\n\"b, c\",2,3\n";
+
+  it("convert to CSV, TSV, Arrow and Parquet writes the same edges from .graphml, .gexf and .graphml.gz as from the CSV", async () => {
+    const csv = at("x.csv");
+    writeFileSync(csv, csvText);
+    for (const xml of ["x.graphml", "x.gexf"]) expect((await network("convert", csv, at(xml), "--quiet")).error).toBeUndefined();
+    writeFileSync(at("x.graphml.gz"), gzipSync(readFileSync(at("x.graphml"))));
+    for (const to of ["csv", "tsv", "arrow", "parquet"]) {
+      const reference = at(`from-csv.${to}`);
+      const direct = await network("convert", csv, reference);
+      expect(direct.error).toBeUndefined();
+      for (const xml of ["x.graphml", "x.gexf", "x.graphml.gz"]) {
+        const out = at(`from-${xml.replace(/\./g, "-")}.${to}`);
+        const r = await network("convert", at(xml), out);
+        expect(r.error).toBeUndefined();
+        expect(r.stdout).toMatch(/: 5 nodes, 6 edges, undirected\n$/);
+        if (to === "csv" || to === "tsv") {
+          expect(readFileSync(out, "utf8")).toBe(readFileSync(reference, "utf8"));
+        } else {
+          const a = readEdgesSync(out)!;
+          const b = readEdgesSync(reference)!;
+          expect(a.keys.toArray()).toEqual(b.keys.toArray());
+          expect(Array.from(a.edges.sources.subarray(0, a.edges.count))).toEqual(Array.from(b.edges.sources.subarray(0, b.edges.count)));
+          expect(Array.from(a.edges.targets.subarray(0, a.edges.count))).toEqual(Array.from(b.edges.targets.subarray(0, b.edges.count)));
+          expect(a.edges.weights === null ? null : Array.from(a.edges.weights.subarray(0, a.edges.count))).toEqual(Array.from(b.edges.weights!.subarray(0, b.edges.count)));
+        }
+      }
+    }
+  });
+
+  it("the CSV written from typed arrays is the text graphology's writer gives (quoting, weights, TSV)", async () => {
+    writeFileSync(at("q.csv"), csvText);
+    expect((await network("convert", at("q.csv"), at("q.graphml"), "--quiet")).error).toBeUndefined();
+    for (const [to, delimiter] of [["csv", ","], ["tsv", "\t"]] as const) {
+      expect((await network("convert", at("q.graphml"), at(`q-out.${to}`), "--quiet")).error).toBeUndefined();
+      expect(readFileSync(at(`q-out.${to}`), "utf8")).toBe(writeEdgeList(readNetworkSync(at("q.graphml")), { delimiter }));
+    }
+  });
+
+  const files: [string, string][] = [
+    // Mixed: directed by the CSR, its undirected edges (and self-loop) counted once; an isolated node.
+    ["mixed.graphml", xmlGraphml(`<node id="a"/><node id="b"/><node id="c"/><node id="d"/><node id="iso"/>\n<edge source="a" target="b"><data key="w">2</data></edge>\n<edge source="b" target="c" directed="true"/>\n<edge source="c" target="c"/>\n<edge source="c" target="d"/>`)],
+    ["parallel.gexf", xmlGexf(`<nodes><node id="x"/><node id="y"/><node id="z"/></nodes>\n<edges><edge source="x" target="y"/><edge source="x" target="y"/><edge source="y" target="z"/><edge source="z" target="z"/></edges>`, "directed")],
+    ["isolated.gexf", xmlGexf(`<nodes><node id="x"/><node id="y"/><node id="z"/><node id="lonely"/></nodes>\n<edges><edge source="x" target="y" weight="1.5"/><edge source="y" target="z"/></edges>`)],
+    ["no-edges.gexf", xmlGexf(`<nodes><node id="x"/><node id="y"/></nodes>`)],
+    ["no-edges.graphml", xmlGraphml(`<node id="a"/><node id="b"/>`, "directed")],
+    ["kite.gexf", readFileSync(join(root, "scenarios", "networks", "kite.gexf"), "utf8")],
+  ];
+
+  it("stats print what the graphology path printed: nodes (isolated ones too), edges and self-loops as declared, direction", async () => {
+    for (const [name, text] of files) {
+      writeFileSync(at(name), text);
+      const r = await network("stats", at(name), "--json");
+      expect(r.error, name).toBeUndefined();
+      const { source, ...rest } = JSON.parse(r.stdout) as NetworkStats;
+      expect(source).toEqual({ file: at(name), format: name.endsWith(".gexf") ? "gexf" : "graphml" });
+      expect(rest, name).toEqual(graphologyStats(at(name)));
+    }
+    const mixed = await network("stats", at("mixed.graphml"));
+    expect(mixed.stdout.split("\n")[0]).toBe(`${at("mixed.graphml")}: directed, 5 nodes, 3 edges (+1 self-loops, ignored)`);
+    expect(mixed.stdout).toMatch(/components {10}2 \(weak\), largest 4 nodes \(80%\), 1 isolated/);
+  });
+
+  it("convert refuses what the graphology writers refused, and reports the file's own counts", async () => {
+    const run = (name: string, out: string) => network("convert", at(name), at(out));
+    expect((await run("mixed.graphml", "m.arrow")).error?.message).toBe("an edge table cannot hold both directed and undirected edges; keep GEXF, GraphML or JSON");
+    expect((await run("mixed.graphml", "m.csv")).error?.message).toBe("an edge list cannot hold both directed and undirected edges; write GEXF, GraphML or JSON instead");
+    expect((await run("parallel.gexf", "p.csv")).error?.message).toMatch(/^an edge list is read back without parallel edges/);
+    expect((await run("isolated.gexf", "i.csv")).error?.message).toMatch(/^1 node\(s\) have no edges \("lonely"\) and an edge list cannot hold them/);
+    for (const out of ["m.arrow", "m.csv", "p.csv", "i.csv"]) expect(existsSync(at(out))).toBe(false);
+    // Arrow keeps the parallel edges, as edgesFromGraph did (an edge table cannot hold the isolated node, though the
+    // message counts it, as before); a weight column only when every edge has one.
+    const p = await run("parallel.gexf", "p.parquet");
+    expect(p.stdout).toMatch(/p\.parquet \(parquet\): 3 nodes, 4 edges, directed\n$/);
+    const i = await run("isolated.gexf", "i.arrow");
+    expect(i.stdout).toMatch(/i\.arrow \(arrow\): 4 nodes, 2 edges, undirected\n$/);
+    expect(readEdgesSync(at("i.arrow"))!.edges.weights).toBeNull();
+    expect(readEdgesSync(at("i.arrow"))!.keys.toArray()).toEqual(["x", "y", "z"]);
+    expect((await run("no-edges.gexf", "n1.json")).stdout).toMatch(/2 nodes, 0 edges, undirected\n$/);
+    expect((await run("no-edges.graphml", "n2.arrow")).stdout).toMatch(/2 nodes, 0 edges, directed\n$/);
+    // GraphML/GEXF to GEXF/GraphML/JSON stays on graphology, which keeps node attributes.
+    writeFileSync(at("label.gexf"), xmlGexf(`<nodes><node id="a" label="Ann"/><node id="b"/></nodes>\n<edges><edge source="a" target="b"/></edges>`));
+    expect((await run("label.gexf", "label.graphml")).error).toBeUndefined();
+    expect(readNetworkSync(at("label.graphml")).getNodeAttribute("a", "label")).toBe("Ann");
+  });
+
+  it("errors keep the file:line of the DOM readers", async () => {
+    writeFileSync(at("bad.graphml"), xmlGraphml(`<node id="a"/><node id="b"/>\n<edge source="a" target="q"/>`));
+    for (const args of [["stats", at("bad.graphml")], ["convert", at("bad.graphml"), at("bad.csv")], ["convert", at("bad.graphml"), at("bad.parquet")]]) {
+      const r = await network(...args);
+      expect(r.code).toBe(2);
+      expect(String(r.error)).toBe(`GraphFormatError: ${at("bad.graphml")}:6: an <edge> has target "q", which is not a declared <node>; declare the node or fix the id`);
+    }
+    expect(() => readNetworkSync(at("bad.graphml"))).toThrow(`${at("bad.graphml")}:6: an <edge> has target "q"`);
   });
 });

@@ -6,6 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { parquetMetadata } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, type CSR } from "../../src/graph/csr.js";
@@ -116,4 +118,94 @@ describe("Parquet edge tables", () => {
     expect(() => loadNetworkFileSync(fixture("junk.parquet", "not parquet at all"))).toThrow(/junk\.parquet: cannot read the Parquet file/);
     expect(() => loadNetworkFileSync(noTarget, { weightColumn: true })).toThrow(/expected "source" and "target"/);
   });
+
+  it("ids read into an Int32Array keep what the number path gave: negative ids, INT64 ids beyond 32 bits, nullable INT32 pages", () => {
+    const csv = fixture("wide.csv", "5000000000,-2\n-2,7\n7,2147483647\n-2147483648,7\n");
+    const wide = fixture("wide.parquet", parquetWriteBuffer({ columnData: [
+      { name: "source", data: new BigInt64Array([5000000000n, -2n, 7n, -2147483648n]), type: "INT64" },
+      { name: "target", data: new BigInt64Array([-2n, 7n, 2147483647n, 7n]), type: "INT64" },
+    ] }));
+    const narrow = fixture("narrow.parquet", parquetWriteBuffer({ columnData: [
+      { name: "source", data: new BigInt64Array([-2n, 7n, 7n, -2147483648n]), type: "INT64" },
+      { name: "target", data: [7, 2147483647, 3, 7], type: "INT32", nullable: true },
+    ] }));
+    const narrowCsv = fixture("narrow.csv", "-2,7\n7,2147483647\n7,3\n-2147483648,7\n");
+    expectSameCSR(loadNetworkFileSync(wide), compile(readNetworkSync(csv)));
+    expect(loadNetworkFileSync(wide).nodeIds).toEqual(["5000000000", "-2", "7", "2147483647", "-2147483648"]);
+    expectSameCSR(loadNetworkFileSync(narrow), compile(readNetworkSync(narrowCsv)));
+  });
+
+  it("gzip, brotli, zstd, lz4 and lz4_raw tables load to the CSR of the CSV; LZO is refused naming the codec and column", () => {
+    const reference = compile(readNetworkSync(csvPath), { weight: "weight" });
+    const parsed = readEdgesSync(csvPath)!;
+    const columnData = [
+      { name: "source", data: new Int32Array(rows.map(([a]) => a)), type: "INT32" as const },
+      { name: "target", data: new Int32Array(rows.map(([, b]) => b)), type: "INT32" as const },
+      { name: "weight", data: parsed.edges.weights!.slice(0, parsed.edges.count), type: "DOUBLE" as const },
+    ];
+    const compressors = { GZIP: gzipSync, BROTLI: brotliCompressSync, ZSTD: zstdRawFrame, LZ4: lz4Hadoop, LZ4_RAW: lz4Literals };
+    for (const codec of ["GZIP", "BROTLI", "ZSTD", "LZ4", "LZ4_RAW"] as const) {
+      // Small pages and row groups: many compressed pages per column.
+      const bytes = parquetWriteBuffer({ columnData, codec, compressors, rowGroupSize: 500, pageSize: 1024 });
+      const path = fixture(`${codec}.parquet`, bytes);
+      expect(codecsOf(bytes)).toEqual([codec]);
+      expectSameCSR(loadNetworkFileSync(path, { weight: "weight" }), reference);
+    }
+    const lzo = fixture("lzo.parquet", parquetWriteBuffer({ columnData, codec: "LZO", compressors: { LZO: (x: Uint8Array) => x } }));
+    expect(() => loadNetworkFileSync(lzo)).toThrow(/lzo\.parquet: the "source" column is compressed with LZO, which spreadlab cannot read; write the table with snappy, gzip, zstd, brotli or lz4/);
+  });
 });
+
+/** The codecs of a Parquet file's column chunks. */
+function codecsOf(bytes: ArrayBuffer): string[] {
+  const codecs = new Set<string>();
+  for (const group of parquetMetadata(bytes).row_groups) for (const chunk of group.columns) codecs.add(chunk.meta_data!.codec);
+  return [...codecs];
+}
+
+// Test-only compressors (Node 20's zlib has no zstd or lz4): valid streams that store the bytes uncompressed, which
+// is all a reader's decoding needs — the framing, block headers and lengths are what the decompressors check.
+
+/** A zstd frame of raw blocks (RFC 8878: no content size, 128 KiB window, blocks of at most 128 KiB). */
+function zstdRawFrame(input: Uint8Array): Uint8Array {
+  const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38];
+  const max = 1 << 17;
+  let p = 0;
+  do {
+    const size = Math.min(max, input.length - p);
+    const last = p + size === input.length ? 1 : 0;
+    const header = (size << 3) | last; // block type 0: raw
+    parts.push(header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff);
+    for (let i = 0; i < size; i++) parts.push(input[p + i]);
+    p += size;
+  } while (p < input.length);
+  return Uint8Array.from(parts);
+}
+
+/** An LZ4 block of one literal-only sequence (the LZ4 block format's last sequence). */
+function lz4Literals(input: Uint8Array): Uint8Array {
+  const parts: number[] = [];
+  const n = input.length;
+  parts.push(Math.min(n, 15) << 4);
+  if (n >= 15) {
+    let rest = n - 15;
+    while (rest >= 255) {
+      parts.push(255);
+      rest -= 255;
+    }
+    parts.push(rest);
+  }
+  for (let i = 0; i < n; i++) parts.push(input[i]);
+  return Uint8Array.from(parts);
+}
+
+/** Parquet's LZ4 (Hadoop framing): big-endian uncompressed and compressed lengths, then the LZ4 block. */
+function lz4Hadoop(input: Uint8Array): Uint8Array {
+  const block = lz4Literals(input);
+  const out = new Uint8Array(8 + block.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, input.length);
+  view.setUint32(4, block.length);
+  out.set(block, 8);
+  return out;
+}

@@ -109,7 +109,20 @@ const variants: [string, string][] = [
   ],
   ["mutual.gexf", gexf(`<nodes><node id="a"/><node id="b"/><node id="c"/></nodes>\n<edges><edge source="a" target="b"/><edge source="b" target="c" type="mutual"/></edges>`)],
   ["no-edges.gexf", gexf(`<nodes><node id="a"/><node id="b"/></nodes>`)],
+  // graphology's GEXF writer on a mixed graph: defaultedgetype="directed", type="undirected" on the undirected
+  // edges only — so an edge with no type is directed even when the first edge is undirected.
+  ["written-mixed.gexf", writeGexf(mixedGraph())],
 ];
+
+function mixedGraph(): Graph {
+  const graph = new Graph({ type: "mixed", allowSelfLoops: true });
+  for (const key of ["a", "b", "c", "d"]) graph.addNode(key);
+  graph.addUndirectedEdge("a", "b", { weight: 2 });
+  graph.addDirectedEdge("b", "c", { weight: 1 });
+  graph.addUndirectedEdge("c", "c", { weight: 3 });
+  graph.addDirectedEdge("d", "a", { weight: 0.5 });
+  return graph;
+}
 
 describe("GraphML and GEXF straight to CSR", () => {
   for (const [name, text] of variants) {

@@ -293,7 +293,8 @@ export function tooManyColumns(count: number, file: string | undefined, line: nu
 }
 
 /** Quotes a node key when reading it back would otherwise change it. */
-function quote(key: string, delimiter: Delimiter): string {
+/** A node key as an edge-list field: quoted when it must be, refused when it cannot be one. */
+export function quote(key: string, delimiter: Delimiter): string {
   if (key === "" || /[\r\n]/.test(key)) {
     throw new GraphFormatError(
       `node key ${JSON.stringify(key)} is empty or contains a line break, which an edge list cannot hold; write JSON instead`,

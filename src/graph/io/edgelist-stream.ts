@@ -38,10 +38,32 @@ export interface ParsedEdges {
    */
   attributeGaps?: Record<string, Uint8Array>;
   /**
+   * GraphML/GEXF only: the file's edges as it declares them, where `edges` does not show them. A mixed file
+   * (directed and undirected edges) is read as directed with each undirected edge as two arcs, so `edges.count`
+   * and `edges.selfLoops()` count those twice; and when only some edges have a weight, `edges.weights` holds 1
+   * for the others (as `compile` reads a missing weight), so `unweightedEdges` tells a writer to leave the weight
+   * column out, as graphology's writers do. Declared isolated nodes need no field: they are in `n` and `keys`.
+   * Edge lists and edge tables leave it undefined (there `edges` is the file).
+   */
+  declared?: DeclaredEdges;
+  /**
    * The error for the first line (or row) that repeats an earlier edge, or null. Not checked by `end()`:
    * callers that build the CSR anyway screen its adjacency lists first (`hasRepeatedEdge`), which is cheaper.
    */
   repeatError(): GraphFormatError | null;
+}
+
+/** What a GraphML/GEXF file declares (see `ParsedEdges.declared`). */
+export interface DeclaredEdges {
+  /** `<edge>` elements (graphology's `graph.size`). */
+  edges: number;
+  /** Of which self-loops (graphology's `graph.selfLoopCount`). */
+  selfLoops: number;
+  /** Directed and undirected edges (graphology's `directedSize`, `undirectedSize`). */
+  directedEdges: number;
+  undirectedEdges: number;
+  /** Edges without a weight (0 when every edge has one, or when weights were not asked for). */
+  unweightedEdges: number;
 }
 
 /** Thrown when the text has a lone carriage return as a line break: the caller reads the file the old way. */

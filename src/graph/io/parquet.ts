@@ -5,8 +5,9 @@
  * The same columns as the Arrow reader (arrow.ts): `source` and `target` (integers ≥ 0, or strings: node keys
  * as in a CSV edge list), an optional `weight` (numbers, finite and ≥ 0); other numeric or boolean columns are
  * edge attributes a scenario can name; the rest are ignored. The direction is not in the file: the `directed`
- * option chooses it. Compression: uncompressed and snappy (hyparquet's own); gzip/zstd/brotli files are refused
- * with a hint (they need hyparquet-compressors, which is not a dependency).
+ * option chooses it. Compression: uncompressed, snappy (hyparquet's own), gzip and brotli (Node's zlib: native, and
+ * already loaded), zstd (fzstd, hyparquet-compressors' zstd decoder), lz4 (Hadoop-framed or raw) and lz4_raw
+ * (hyparquet-compressors); LZO (or any other codec) is refused with an error naming the codec and the column.
  *
  * Read synchronously (the scenario loader is synchronous): hyparquet's public `parquetRead` is async only, so
  * each column chunk is decoded with its exported `readColumn` over the file in memory — the same call its
@@ -16,7 +17,11 @@
 import { randomUUID } from "node:crypto";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { parquetMetadata, parquetSchema } from "hyparquet";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { parquetMetadata, parquetSchema, type Compressors } from "hyparquet";
+import { decompress as decompressZstd } from "fzstd";
+// Not the package entry, which also loads decoders spreadlab does not use (see hyparquet-compressors.d.ts).
+import { decompressLz4, decompressLz4Raw } from "hyparquet-compressors/src/lz4.js";
 import { readColumn } from "hyparquet/src/column.js";
 import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
 import { getTreePath } from "hyparquet/src/schema.js";
@@ -38,7 +43,17 @@ export interface ParquetReadOptions {
 type Value = number | bigint | string | boolean | null | undefined | Uint8Array;
 type Column = { values: ArrayLike<Value>[]; physical: string; name: string };
 
-const SUPPORTED_CODECS = new Set(["UNCOMPRESSED", "SNAPPY"]);
+/** Decompressors by codec, given to hyparquet's readColumn (SNAPPY and UNCOMPRESSED are hyparquet's own). */
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => gunzipSync(input),
+  BROTLI: (input) => brotliDecompressSync(input),
+  ZSTD: (input, length) => decompressZstd(input, new Uint8Array(length)),
+  LZ4: decompressLz4,
+  LZ4_RAW: decompressLz4Raw,
+};
+
+/** The codecs read: what `network convert` may be given (named in the README). */
+export const PARQUET_CODECS: readonly string[] = ["UNCOMPRESSED", "SNAPPY", ...Object.keys(COMPRESSORS)];
 
 /** Read a Parquet edge table from bytes. */
 export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions = {}): ParsedEdges {
@@ -75,10 +90,11 @@ export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions
       if (meta === undefined || meta.path_in_schema.length !== 1) continue;
       const column = columns.get(meta.path_in_schema[0]);
       if (column === undefined) continue;
-      if (!SUPPORTED_CODECS.has(meta.codec)) {
+      if (!PARQUET_CODECS.includes(meta.codec)) {
         throw new GraphFormatError(
-          `the "${column.name}" column is compressed with ${meta.codec}; write the table uncompressed or with snappy ` +
-            `(pandas: df.to_parquet(path, compression="snappy"); R: arrow::write_parquet(df, path, compression = "snappy"))`,
+          `the "${column.name}" column is compressed with ${meta.codec}, which spreadlab cannot read; write the table with ` +
+            `snappy, gzip, zstd, brotli or lz4, or uncompressed (pandas: df.to_parquet(path, compression="zstd"); ` +
+            `R: arrow::write_parquet(df, path, compression = "zstd"))`,
           { file },
         );
       }
@@ -91,6 +107,7 @@ export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions
         schemaPath,
         type: meta.type,
         codec: meta.codec,
+        compressors: COMPRESSORS,
         parsers: DEFAULT_PARSERS,
         utf8: true,
       };
@@ -125,17 +142,39 @@ export function parseParquetEdges(bytes: Uint8Array, options: ParquetReadOptions
   return edgeTable(sources, targets, weights, attributes, rows, options.directed ?? false, file);
 }
 
-/** Ids as numbers (Float64Array) when the column holds integers, or node keys as strings. */
-function ids(column: Column, rows: number, file: string | undefined): { kind: "int"; values: Float64Array } | { kind: "string"; values: string[] } {
+/**
+ * Ids as integers when the column holds integers, or node keys as strings. INT32 and INT64 columns go straight
+ * into an Int32Array: hyparquet gives an Int32Array (INT32) or BigInt64Array (INT64) per page, which is copied
+ * (INT32) or read as pairs of 32-bit words (INT64: no BigInt per value), so no JS number or BigInt is made per
+ * value. Only an INT64 value outside the 32-bit range (rare for node ids) sends the column to a Float64Array, which
+ * the interning then reads as before (integers above 10⁹ become string keys).
+ */
+function ids(column: Column, rows: number, file: string | undefined): { kind: "int"; values: Int32Array | Float64Array } | { kind: "string"; values: string[] } {
   const { name } = column;
   if (column.physical === "INT32" || column.physical === "INT64") {
-    const out = new Float64Array(rows);
+    const out = new Int32Array(rows);
     let r = 0;
     for (const chunk of column.values) {
+      if (chunk instanceof Int32Array) {
+        out.set(chunk, r);
+        r += chunk.length;
+        continue;
+      }
+      if (chunk instanceof BigInt64Array) {
+        const words = new Int32Array(chunk.buffer, chunk.byteOffset, 2 * chunk.length); // little-endian: low, high
+        for (let i = 0; i < chunk.length; i++, r++) {
+          const low = words[2 * i];
+          if (words[2 * i + 1] !== low >> 31) return { kind: "int", values: wideIds(column, rows, file) };
+          out[r] = low;
+        }
+        continue;
+      }
       for (let i = 0; i < chunk.length; i++, r++) {
         const x = chunk[i];
         if (x === null || x === undefined) throw nullError(name, r, file, "every edge needs both ends");
-        out[r] = Number(x);
+        const value = Number(x);
+        if (value !== (value | 0)) return { kind: "int", values: wideIds(column, rows, file) };
+        out[r] = value;
       }
     }
     return { kind: "int", values: out };
@@ -155,6 +194,20 @@ function ids(column: Column, rows: number, file: string | undefined): { kind: "i
     return { kind: "string", values: out };
   }
   throw new GraphFormatError(`the "${name}" column has type ${column.physical}; expected integers or strings (node keys)`, { file });
+}
+
+/** An INT64 id column with values beyond 32 bits, as numbers (exact up to 2⁵³, which ids never reach). */
+function wideIds(column: Column, rows: number, file: string | undefined): Float64Array {
+  const out = new Float64Array(rows);
+  let r = 0;
+  for (const chunk of column.values) {
+    for (let i = 0; i < chunk.length; i++, r++) {
+      const x = chunk[i];
+      if (x === null || x === undefined) throw nullError(column.name, r, file, "every edge needs both ends");
+      out[r] = Number(x);
+    }
+  }
+  return out;
 }
 
 function numbers(column: Column, rows: number, file: string | undefined, name: string): Float64Array {

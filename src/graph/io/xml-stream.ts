@@ -5,7 +5,8 @@
  * They read what `parseGraphml`/`parseGexf` (graphml.ts, gexf.ts: xmldom + graphology-graphml/-gexf) read, and
  * give the same CSR once compiled: nodes in the order of their `<node>` elements, edges in the order of their
  * `<edge>` elements (parallel edges kept, as graphology's multigraph keeps them), the declared direction
- * (`edgedefault` and `directed="true"` in GraphML; `defaultedgetype` and the first edge's `type` in GEXF; a file
+ * (`edgedefault` and `directed="true"` in GraphML; in GEXF each edge's `type`, else `defaultedgetype`, the graph
+ * being of the first edge's type, as graphology-gexf reads it; a file
  * mixing both is directed, its undirected edges two arcs), the edge `weight` (GraphML: the edge key named
  * `weight`; GEXF: the `weight` attribute or an attvalue titled `weight`), and numeric or boolean edge attributes
  * (as 1/0) for `network.weight` and `arcAttributes`. String-typed edge attributes are not kept (0 if asked for).
@@ -26,7 +27,7 @@ import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
 import { checkWeightText, parseDecimal } from "./common.js";
-import type { ParsedEdges } from "./edgelist-stream.js";
+import type { DeclaredEdges, ParsedEdges } from "./edgelist-stream.js";
 
 export type XmlFormat = "graphml" | "gexf";
 
@@ -145,6 +146,8 @@ export class XmlEdgeReader {
   private rootLine = 1;
   private graphSeen = false;
   private graphType: string | null = null;
+  /** GEXF: `defaultedgetype` (mutual read as undirected), the type of an edge with no `type` of its own. */
+  private defaultEdgeType = "undirected";
   /** GEXF: some edge's type differs from the first edge's, which makes graphology's graph mixed (directed). */
   private mixedType = false;
 
@@ -165,6 +168,7 @@ export class XmlEdgeReader {
   private readonly weights = new Column(1 << 12, Number.NaN);
   private weighted = false;
   private unweightedEdge: string | null = null;
+  private unweightedEdges = 0;
   private readonly attributes = new Map<string, Column>();
 
   // GraphML keys: by id (any domain, to check values) and the edge model (to name and cast edge data).
@@ -264,6 +268,13 @@ export class XmlEdgeReader {
     const attributes: Record<string, Float64Array> = {};
     for (const [name, column] of this.attributes) attributes[name] = column.finish(count);
     let edges = this.edges;
+    const declared: DeclaredEdges = {
+      edges: count,
+      selfLoops: edges.selfLoops(),
+      directedEdges: this.directedEdges,
+      undirectedEdges: this.undirectedEdges,
+      unweightedEdges: weights === null ? 0 : this.unweightedEdges,
+    };
     if (directedFile && this.undirectedEdges > 0) {
       // Mixed: an undirected edge is arcs s→t then t→s, which a directed CSR lays out as compile lays out a mixed graph.
       ({ edges, weights } = this.doubled(weights, attributes));
@@ -281,7 +292,7 @@ export class XmlEdgeReader {
       }
       if (gaps !== null) attributeGaps[name] = gaps;
     }
-    return { n: this.keys.count, keys: this.keys, edges, directed: directedFile, attributes, attributeGaps, repeatError: () => null };
+    return { n: this.keys.count, keys: this.keys, edges, directed: directedFile, attributes, attributeGaps, declared, repeatError: () => null };
   }
 
   private feed(text: string): void {
@@ -321,6 +332,7 @@ export class XmlEdgeReader {
           this.graphSeen = true;
           this.graphType = this.format === "graphml" ? attrs.edgedefault || "undirected" : attrs.defaultedgetype || "undirected";
           if (this.graphType === "mutual") this.graphType = "undirected";
+          this.defaultEdgeType = this.graphType;
           if (this.graphType !== "directed" && this.graphType !== "undirected") {
             this.fault(Rank.Parse, `the graph's ${this.format === "graphml" ? "edgedefault" : "defaultedgetype"} is "${this.graphType}"; expected directed or undirected`, line);
           }
@@ -450,7 +462,8 @@ export class XmlEdgeReader {
     if (this.format === "graphml") {
       undirected = !(attrs.directed === "true" || this.graphType === "directed");
     } else {
-      const type = attrs.type || this.graphType || "undirected";
+      // As graphology-gexf: an edge's type is its own or the default; the graph's is the first edge's.
+      const type = attrs.type || this.defaultEdgeType;
       if (e > 0 && type !== this.graphType) this.mixedType = true;
       if (e === 0) {
         this.graphType = type;
@@ -501,7 +514,10 @@ export class XmlEdgeReader {
       this.weighted = true;
       this.weights.set(e, edge.weight);
     }
-    if (edge.weight === undefined && this.unweightedEdge === null) this.unweightedEdge = pair;
+    if (edge.weight === undefined) {
+      this.unweightedEdges++;
+      if (this.unweightedEdge === null) this.unweightedEdge = pair;
+    }
     if (!edge.undirected && this.firstDirected === "") this.firstDirected = pair;
     for (const [name, value] of edge.attributes) {
       let column = this.attributes.get(name);
