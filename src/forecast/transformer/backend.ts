@@ -54,7 +54,7 @@ export function initTf(log: (line: string) => void = () => {}): Promise<TfBacken
     }
     for (const name of TF_BACKENDS) {
       if (await tryBackend(name)) {
-        log(`tfjs backend: ${name}${name === "tensorflow" ? "" : name === "wasm" ? " (@tensorflow/tfjs-node not installed; SIMD wasm)" : " (no native or wasm backend could load; slow)"}`);
+        log(`tfjs backend: ${name}${name === "tensorflow" ? "" : name === "wasm" ? " (@tensorflow/tfjs-node not installed or not loadable; SIMD wasm)" : " (no native or wasm backend could load; slow)"}`);
         resolved = name;
         return name;
       }

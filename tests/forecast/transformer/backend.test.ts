@@ -5,7 +5,6 @@
  * caching.
  */
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -14,13 +13,14 @@ import { currentTfBackend, initTf, tf } from "../../../src/forecast/transformer/
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const compiled = pathToFileURL(join(root, "dist", "src", "forecast", "transformer", "backend.js")).href;
 
-function hasTfjsNode(): boolean {
-  try {
-    createRequire(import.meta.url).resolve("@tensorflow/tfjs-node");
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether tfjs-node actually loads (in a child, so this process's choice stays initTf's own): a package that
+ * resolves is not enough — installed with --ignore-scripts, or where the libtensorflow download failed, its
+ * native addon is missing and initTf must fall back to wasm.
+ */
+function tfjsNodeLoads(): boolean {
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", 'await import("@tensorflow/tfjs-node"); console.log("loaded");'], { cwd: root, encoding: "utf8" });
+  return r.status === 0 && r.stdout.trim() === "loaded";
 }
 
 /** Runs initTf in a fresh Node process with SPREADLAB_TF_BACKEND set; prints the choice or the error. */
@@ -33,12 +33,12 @@ catch (e) { console.log("error " + e.message); }`;
 }
 
 describe("initTf", () => {
-  it("picks tfjs-node when installed, else wasm; logs one line naming the choice; later calls return the cached choice", async () => {
+  it("picks tfjs-node when it loads, else wasm; logs one line naming the choice; later calls return the cached choice", async () => {
     delete process.env.SPREADLAB_TF_BACKEND;
     expect(currentTfBackend()).toBeNull();
     const lines: string[] = [];
     const chosen = await initTf((l) => lines.push(l));
-    const expected = hasTfjsNode() ? "tensorflow" : "wasm";
+    const expected = tfjsNodeLoads() ? "tensorflow" : "wasm";
     expect(chosen).toBe(expected);
     expect(tf.getBackend()).toBe(expected);
     expect(currentTfBackend()).toBe(expected);
@@ -61,8 +61,11 @@ describe("initTf", () => {
     expect(r.stderr).toContain("tfjs backend: cpu (forced by SPREADLAB_TF_BACKEND)");
   });
 
-  it("an unknown name is refused with the list of backends; tensorflow without tfjs-node cannot load (child processes)", () => {
+  it("an unknown name is refused with the list of backends; tensorflow loads only where tfjs-node does (child processes)", () => {
     expect(childInit("gpu").stdout).toBe("error SPREADLAB_TF_BACKEND=gpu: expected one of tensorflow, wasm, cpu.");
-    if (!hasTfjsNode()) expect(childInit("tensorflow").stdout).toBe("error SPREADLAB_TF_BACKEND=tensorflow: that tfjs backend could not be loaded.");
+    // Forcing tensorflow: chosen where tfjs-node loads, else refused (not silently replaced).
+    expect(childInit("tensorflow").stdout).toBe(
+      tfjsNodeLoads() ? "chosen tensorflow tensorflow" : "error SPREADLAB_TF_BACKEND=tensorflow: that tfjs backend could not be loaded.",
+    );
   });
 });
