@@ -130,6 +130,17 @@ describe("WebAssembly CSR kernels", () => {
     expect(run([1e9, 2], [2, 3])).toBeNull(); // beyond the id limit
     expect(run([0, 900_000_000], [1, 0])).toBeNull(); // too sparse for the dense table
     expect(run([0, 1 << 19], [1, 0])).not.toBeNull(); // …but within the dense floor
+    // A repeat found in a later block (each block is checked right after its in-block sort): a last row
+    // joins, reversed, the pair of an earlier row whose both ends are numbered late (2·10⁵ nodes, 49 blocks).
+    const [s, t] = randomEdges(3, 200_000, 300_000);
+    const index = plainCSR(s, t, false).ids.reduce((map, id, v) => map.set(id, v), new Map<number, number>());
+    const low = (e: number) => Math.min(index.get(s[e])!, index.get(t[e])!);
+    let late = 0;
+    for (let e = 1; e < s.length; e++) if (low(e) > low(late)) late = e;
+    expect(low(late)).toBeGreaterThan(1 << 12); // both ends beyond the first block of 2¹² nodes
+    const repeated = (a: Int32Array, b: Int32Array) => Int32Array.from([...a, b[late]]);
+    expect(csrFromIdColumns(s.length, reader(s, t))).not.toBeNull();
+    expect(csrFromIdColumns(s.length + 1, reader(repeated(s, t), repeated(t, s)))).toBeNull();
     expect(csrFromIdColumns(0, reader(new Int32Array(0), new Int32Array(0)))).toBeNull();
     expect(csrFromIdColumns(2, () => false)).toBeNull();
   });

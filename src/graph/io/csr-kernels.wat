@@ -116,12 +116,15 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $arc))))
 
-  ;; 1 when some node of [0, n) lists the same neighbour twice, else 0. stamp: n zeroed i32s, overwritten.
-  (func (export "hasRepeat") (param $n i32) (param $offsets i32) (param $targets i32) (param $stamp i32) (result i32)
+  ;; 1 when some node of [first, last) lists the same neighbour twice, else 0. stamp: n i32s, zeroed before the
+  ;; first call and overwritten (node v marks with v + 1). Called per block right after its gather, while the
+  ;; block's arcs are still in cache.
+  (func (export "hasRepeat") (param $first i32) (param $last i32) (param $offsets i32) (param $targets i32) (param $stamp i32) (result i32)
     (local $v i32) (local $p i32) (local $e i32) (local $s i32)
+    (local.set $v (local.get $first))
     (block $done
       (loop $node
-        (br_if $done (i32.ge_u (local.get $v) (local.get $n)))
+        (br_if $done (i32.ge_u (local.get $v) (local.get $last)))
         (local.set $p (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $v) (i32.const 2)))))
         (local.set $e (i32.load (i32.add (local.get $offsets) (i32.shl (i32.add (local.get $v) (i32.const 1)) (i32.const 2)))))
         (local.set $v (i32.add (local.get $v) (i32.const 1)))

@@ -33,7 +33,7 @@ interface Kernels {
   intern(a: number, b: number, rows: number, table: number, ids: number, deg: number, state: number, directed: number): void;
   scatter(a: number, b: number, rows: number, table: number, cursor: number, targets: number, low: number, shift: number, directed: number): void;
   gather(first: number, last: number, offsets: number, targets: number, low: number, scratch: number, fill: number): void;
-  hasRepeat(n: number, offsets: number, targets: number, stamp: number): number;
+  hasRepeat(first: number, last: number, offsets: number, targets: number, stamp: number): number;
 }
 
 /** Node's WebAssembly global, typed here: the project's lib (ES2022, no DOM) doesn't declare it. */
@@ -150,11 +150,15 @@ export function csrFromIdColumns(rows: number, read: SliceReader, options: { dir
   const cursor = new Int32Array(memory.buffer, cursorAt, blocks);
   for (let b = 0; b < blocks; b++) cursor[b] = blockStart(b);
   if (!pass((count) => (k.scatter(aAt, bAt, count, tableAt, cursorAt, targetsAt, lowAt, shift, directed ? 1 : 0), true))) return null;
-  for (let b = 0; b < blocks; b++) k.gather(b << shift, Math.min(n, (b + 1) << shift), degAt, targetsAt, lowAt, scratchAt, fillAt);
-
-  // A pair joined twice: leave it to the general reader, which names both rows. The id table is free: stamps.
+  // Then block by block into the owners' lists, checking each block for a pair joined twice while its arcs are
+  // in cache (a repeat is left to the general reader, which names both rows). The id table is free: stamps.
   new Int32Array(memory.buffer, tableAt, n).fill(0);
-  if (k.hasRepeat(n, degAt, targetsAt, tableAt) !== 0) return null;
+  for (let b = 0; b < blocks; b++) {
+    const first = b << shift;
+    const last = Math.min(n, (b + 1) << shift);
+    k.gather(first, last, degAt, targetsAt, lowAt, scratchAt, fillAt);
+    if (k.hasRepeat(first, last, degAt, targetsAt, tableAt) !== 0) return null;
+  }
 
   // The CSR stays in the WebAssembly memory, as views: copying it out would touch as much fresh memory again
   // (≈ 2.5 ms per MB on this platform's machines, more than the kernels' work) and raise the peak by its size.
