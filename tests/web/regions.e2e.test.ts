@@ -31,6 +31,7 @@ type Regions = {
   graph: { order: number; size: number; getNodeAttributes(n: string): { x: number; y: number; color: string } };
   renderer: { graphToViewport(p: { x: number; y: number }): { x: number; y: number } };
   submit(asOf?: number): Promise<unknown>;
+  show(result: NonNullable<Regions["result"]>): void;
 };
 type Hook = { ready: Promise<boolean>; regions: Regions };
 const hook = (p: Page) => p.evaluate(() => (window as unknown as { __spreadlab: Hook }).__spreadlab.ready);
@@ -205,6 +206,19 @@ describe("the Regions tab in Chromium", () => {
     });
     expect(pos[0].y).toBeLessThan(pos[1].y); // North above South
     expect(pos[2].x).toBeGreaterThan(pos[0].x); // East right of North
+    // New regions reset the camera at once: positions read in the same task as show() are finite (sigma's
+    // animatedReset({ duration: 0 }) left them NaN until the next frame).
+    const sameTask = await page.evaluate(() => {
+      const panel = (window as unknown as { __spreadlab: Hook }).__spreadlab.regions;
+      const result = panel.result!;
+      const out: { x: number; y: number }[][] = [];
+      for (let i = 0; i < 20; i++) {
+        panel.show({ ...result, regions: i % 2 === 0 ? [...result.regions].reverse() : result.regions });
+        out.push(["North", "South", "East"].map((n) => panel.renderer.graphToViewport(panel.graph.getNodeAttributes(n))));
+      }
+      return out;
+    });
+    for (const p of sameTask.flat()) expect(Number.isFinite(p.x) && Number.isFinite(p.y), JSON.stringify(p)).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "regions-upload.png") });
     expect(errors).toEqual([]);
   });

@@ -277,7 +277,9 @@ export class RegionsPanel {
     this.note.textContent = `${result.regions.length} regions · ${geo ? "map (population centres)" : "ForceAtlas2 layout"} · edges: ${result.adjacency === "file" ? "adjacency file" : "3 most correlated"}`;
     this.restyle();
     this.spread.setRegions(result);
-    if (!sameRegions) this.renderer.getCamera().animatedReset({ duration: 0 });
+    // setState, not animatedReset({ duration: 0 }): sigma's animate divides by the duration, and within the same
+    // millisecond 0 / 0 leaves the camera at NaN until the next frame (positions read then are NaN).
+    if (!sameRegions) this.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     this.select(this.selected ?? sortByTrend(result.regions)[0]?.region ?? null);
   }
 

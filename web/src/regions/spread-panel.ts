@@ -73,7 +73,7 @@ class SpreadMap {
       this.graph.addEdgeWithKey(key, e.source, e.target, isClosed ? { size: 1, color: withAlpha(OKABE_ITO.vermillion, 0.5), closed: true } : { size: edgeWidth((e.weight ?? 1) * scale, maxRate), rate: (e.weight ?? 1) * scale });
     }
     this.renderer.refresh();
-    this.renderer.getCamera().animatedReset({ duration: 0 });
+    this.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }); // not animatedReset({ duration: 0 }): see panel.ts
   }
 
   colour(outcomes: RegionOutcome[], k: number, max: number): void {
