@@ -4,9 +4,9 @@
  * column the load would read. Everything else returns null and the general reader (arrow.ts) takes over —
  * including every error, which that reader words with rows and file names.
  *
- * Why a second reader: on this platform's machines a page of fresh memory costs far more than the work done on
- * it (first touch measured at ≈ 2.5 ms per MB on a quiet 2-core VM and 4–8 under load, against
- * ≈ 0.03–0.3 ms/MB for memory already touched), so loading 5·10⁶ edges was dominated by the arrays it
+ * Why a second reader: on this platform's machines a page of fresh memory can cost far more than the work done
+ * on it (first touch measured at 0.35 ms per MB on one quiet 2-core VM, ≈ 2.5 on another and 4–8 under load,
+ * against ≈ 0.006–0.3 ms/MB for memory already touched), so loading 5·10⁶ edges was dominated by the arrays it
  * allocated: the whole file, node-index columns, a fill array and a stamp array (≈ 140 MB, for a 44 MB CSR).
  * This reader reads the two columns slice by slice, three times (bounds, interning and degrees, then arcs) —
  * re-reading from the page cache is cheap — straight into the memory of the WebAssembly kernels that build

@@ -161,7 +161,7 @@ export function csrFromIdColumns(rows: number, read: SliceReader, options: { dir
   }
 
   // The CSR stays in the WebAssembly memory, as views: copying it out would touch as much fresh memory again
-  // (≈ 2.5 ms per MB on this platform's machines, more than the kernels' work) and raise the peak by its size.
+  // (0.35–2.5 ms per MB on this platform's machines, up to more than the kernels' work) and raise the peak by its size.
   // The scratch arrays beside it (≈ 60% of the CSR's size) live as long as it does.
   return {
     n,
