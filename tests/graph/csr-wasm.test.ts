@@ -72,13 +72,14 @@ describe("WebAssembly CSR kernels", () => {
     expect((await compileKernels(wat)).toString("base64")).toBe(CSR_KERNELS_WASM);
   });
 
-  it("the plain definition's CSR, undirected and directed, over many blocks and three slices", () => {
-    // 2.5 slices of rows, and 2·10⁵ nodes: blocks of 2¹² nodes (shift = ⌈log2(n/64)⌉), the last one partial.
+  it("the plain definition's CSR, undirected and directed, over many blocks and three slices, places packed or not", () => {
+    // 2.5 slices of rows, and 2·10⁵ nodes: blocks of 2¹² nodes (shift = ⌈log2(n/64)⌉), the last one partial;
+    // the places in a block packed beside the 18-bit node indices (the default here) or kept apart (forced).
     const rows = 2 * SLICE_ROWS + SLICE_ROWS / 2;
     const [s, t] = randomEdges(11, 200_000, rows);
-    for (const directed of [false, true]) {
+    for (const [directed, pack] of [[false, undefined], [true, undefined], [false, false], [true, false], [false, true]] as const) {
       const calls: number[] = [];
-      const got = csrFromIdColumns(rows, reader(s, t, calls), { directed, shared: true });
+      const got = csrFromIdColumns(rows, reader(s, t, calls), { directed, pack });
       const want = plainCSR(s, t, directed);
       expect(got).not.toBeNull();
       expect([got!.n, got!.m]).toEqual([want.n, want.m]);

@@ -64,16 +64,22 @@
 
   ;; First half of placing the arcs, for cache locality: each arc goes, in row order, to the next free slot of
   ;; its owner's block (nodes [k << shift, (k + 1) << shift)); the neighbour into targets, the owner's place in
-  ;; its block into low (u16). cursor[k] is block k's next free slot (an arc index).
-  (func $put (param $cursor i32) (param $targets i32) (param $low i32) (param $shift i32) (param $owner i32) (param $other i32)
-    (local $c i32) (local $slot i32)
+  ;; its block either packed above the neighbour's `bits` bits (bits > 0: node indices fit in `bits` bits and
+  ;; bits + shift <= 32) or into low (u16; bits = 0). cursor[k] is block k's next free slot (an arc index).
+  (func $put (param $cursor i32) (param $targets i32) (param $low i32) (param $shift i32) (param $bits i32) (param $owner i32) (param $other i32)
+    (local $c i32) (local $slot i32) (local $l i32)
     (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.shr_u (local.get $owner) (local.get $shift)) (i32.const 2))))
     (local.set $slot (i32.load (local.get $c)))
     (i32.store (local.get $c) (i32.add (local.get $slot) (i32.const 1)))
-    (i32.store (i32.add (local.get $targets) (i32.shl (local.get $slot) (i32.const 2))) (local.get $other))
-    (i32.store16 (i32.add (local.get $low) (i32.shl (local.get $slot) (i32.const 1)))
-      (i32.and (local.get $owner) (i32.sub (i32.shl (i32.const 1) (local.get $shift)) (i32.const 1)))))
-  (func (export "scatter") (param $a i32) (param $b i32) (param $rows i32) (param $table i32) (param $cursor i32) (param $targets i32) (param $low i32) (param $shift i32) (param $directed i32)
+    (local.set $l (i32.and (local.get $owner) (i32.sub (i32.shl (i32.const 1) (local.get $shift)) (i32.const 1))))
+    (if (local.get $bits)
+      (then
+        (i32.store (i32.add (local.get $targets) (i32.shl (local.get $slot) (i32.const 2)))
+          (i32.or (i32.shl (local.get $l) (local.get $bits)) (local.get $other))))
+      (else
+        (i32.store (i32.add (local.get $targets) (i32.shl (local.get $slot) (i32.const 2))) (local.get $other))
+        (i32.store16 (i32.add (local.get $low) (i32.shl (local.get $slot) (i32.const 1))) (local.get $l)))))
+  (func (export "scatter") (param $a i32) (param $b i32) (param $rows i32) (param $table i32) (param $cursor i32) (param $targets i32) (param $low i32) (param $shift i32) (param $bits i32) (param $directed i32)
     (local $end i32) (local $u i32) (local $v i32)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $rows) (i32.const 2))))
     (block $done
@@ -81,18 +87,20 @@
       (loop $row
         (local.set $u (i32.sub (i32.load (i32.add (local.get $table) (i32.shl (i32.load (local.get $a)) (i32.const 2)))) (i32.const 1)))
         (local.set $v (i32.sub (i32.load (i32.add (local.get $table) (i32.shl (i32.load (local.get $b)) (i32.const 2)))) (i32.const 1)))
-        (call $put (local.get $cursor) (local.get $targets) (local.get $low) (local.get $shift) (local.get $u) (local.get $v))
+        (call $put (local.get $cursor) (local.get $targets) (local.get $low) (local.get $shift) (local.get $bits) (local.get $u) (local.get $v))
         (if (i32.eqz (local.get $directed)) (then
-          (call $put (local.get $cursor) (local.get $targets) (local.get $low) (local.get $shift) (local.get $v) (local.get $u))))
+          (call $put (local.get $cursor) (local.get $targets) (local.get $low) (local.get $shift) (local.get $bits) (local.get $v) (local.get $u))))
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (local.set $b (i32.add (local.get $b) (i32.const 4)))
         (br_if $row (i32.lt_u (local.get $a) (local.get $end))))))
 
   ;; Second half, one block at a time (its arcs fit in cache): nodes [first, last) with CSR offsets (arc
   ;; indices, n + 1 of them); the block's arcs, in row order, move from their scatter slots to their owners'
-  ;; lists. scratch holds a copy of the block's slots, fill one cursor per node of the block.
-  (func (export "gather") (param $first i32) (param $last i32) (param $offsets i32) (param $targets i32) (param $low i32) (param $scratch i32) (param $fill i32)
-    (local $v i32) (local $s i32) (local $e i32) (local $p i32) (local $f i32) (local $slot i32)
+  ;; lists (unpacked on the way when bits > 0). scratch holds a copy of the block's slots, fill one cursor per
+  ;; node of the block.
+  (func (export "gather") (param $first i32) (param $last i32) (param $offsets i32) (param $targets i32) (param $low i32) (param $scratch i32) (param $fill i32) (param $bits i32)
+    (local $v i32) (local $s i32) (local $e i32) (local $p i32) (local $f i32) (local $slot i32) (local $x i32) (local $l i32) (local $mask i32)
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1)))
     (local.set $v (local.get $first))
     (block $set
       (loop $node
@@ -108,11 +116,17 @@
     (block $done
       (loop $arc
         (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
-        (local.set $f (i32.add (local.get $fill) (i32.shl (i32.load16_u (i32.add (local.get $low) (i32.shl (local.get $p) (i32.const 1)))) (i32.const 2))))
+        (local.set $x (i32.load (i32.add (local.get $scratch) (i32.shl (i32.sub (local.get $p) (local.get $s)) (i32.const 2)))))
+        (if (local.get $bits)
+          (then
+            (local.set $l (i32.shr_u (local.get $x) (local.get $bits)))
+            (local.set $x (i32.and (local.get $x) (local.get $mask))))
+          (else
+            (local.set $l (i32.load16_u (i32.add (local.get $low) (i32.shl (local.get $p) (i32.const 1)))))))
+        (local.set $f (i32.add (local.get $fill) (i32.shl (local.get $l) (i32.const 2))))
         (local.set $slot (i32.load (local.get $f)))
         (i32.store (local.get $f) (i32.add (local.get $slot) (i32.const 1)))
-        (i32.store (i32.add (local.get $targets) (i32.shl (local.get $slot) (i32.const 2)))
-          (i32.load (i32.add (local.get $scratch) (i32.shl (i32.sub (local.get $p) (local.get $s)) (i32.const 2)))))
+        (i32.store (i32.add (local.get $targets) (i32.shl (local.get $slot) (i32.const 2))) (local.get $x))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $arc))))
 
