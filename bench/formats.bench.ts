@@ -15,7 +15,7 @@ import { compile } from "../src/graph/csr.js";
 import { generateCSR } from "../src/graph/generators/index.js";
 import { readNetworkSync, writeGexf, writeGraphml } from "../src/graph/io/index.js";
 import { edgesToArrow } from "../src/graph/io/arrow.js";
-import { edgesToParquet } from "../src/graph/io/parquet.js";
+import { edgesToParquet } from "../src/graph/io/parquet-write.js";
 import { edgesToGraph, loadNetworkFileSync, readEdgesSync } from "../src/graph/load.js";
 import { median } from "./measure.js";
 

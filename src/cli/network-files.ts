@@ -17,7 +17,6 @@ import { buildCSR, EdgeBuilder } from "../graph/builder.js";
 import { compile, type CSR } from "../graph/csr.js";
 import { readNetwork, writeNetwork, type NetworkFormat } from "../graph/io/index.js";
 import { writeArrowEdges } from "../graph/io/arrow.js";
-import { writeParquetEdges } from "../graph/io/parquet.js";
 import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
 import { writeParsedEdgeList } from "../graph/io/edgelist-write.js";
 import { edgesFromGraph, edgesToGraph, loadFormatFromPath, readEdges, readXmlEdges, type LoadFormat } from "../graph/load.js";
@@ -109,7 +108,9 @@ export async function convertFile(
   try {
     if (to === "arrow" || to === "parquet") {
       edges = graph !== null ? edgesFromGraph(graph) : parsed!.declared !== undefined ? tableOfXml(parsed!, from) : parsed!;
-      await (to === "arrow" ? writeArrowEdges : writeParquetEdges)(edges, output);
+      // The Parquet writer's library loads only here (parquet-write.ts says why).
+      const write = to === "arrow" ? writeArrowEdges : (await import("../graph/io/parquet-write.js")).writeParquetEdges;
+      await write(edges, output);
     } else if (parsed !== null && (to === "csv" || to === "tsv")) {
       edges = parsed;
       await writeTextFile(output, writeParsedEdgeList(parsed, { delimiter: to === "tsv" ? "\t" : "," }));

@@ -12,7 +12,7 @@ import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, type CSR } from "../../src/graph/csr.js";
 import { readNetworkSync } from "../../src/graph/io/index.js";
-import { edgesToParquet } from "../../src/graph/io/parquet.js";
+import { edgesToParquet } from "../../src/graph/io/parquet-write.js";
 import { loadNetworkFile, loadNetworkFileSync, readEdgesSync } from "../../src/graph/load.js";
 import { simulate } from "../../src/families/compartmental/simulate.js";
 import { pathSpec, withoutElapsed } from "../helpers/paths.js";

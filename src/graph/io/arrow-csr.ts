@@ -18,10 +18,9 @@
  * edge also hands over to the general reader, which keeps or reports it exactly as before.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { Message, MessageHeader, Type } from "apache-arrow";
-// The footer decoder is not re-exported from apache-arrow's root, but its package exports every module path
-// ("./*"); the record batches' buffer positions are read with it and `Message`, the rest by hand.
-import { Footer } from "apache-arrow/ipc/metadata/file";
+import type { Message } from "apache-arrow";
+// The record batches' buffer positions are read with the footer decoder and `Message`, the rest by hand.
+import { arrowFooter, arrowLib } from "./arrow-lib.js";
 import type { RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
 import type { Int as IntType } from "apache-arrow";
 import type { CSR } from "../csr.js";
@@ -85,6 +84,8 @@ function readAt(fd: number, length: number, position: number): Uint8Array | null
 
 /** Footer, schema and record-batch headers; null when anything is outside the fast path's shape. */
 function readLayout(fd: number, options: ArrowCsrOptions): Layout | null {
+  const { Message, MessageHeader, Type } = arrowLib();
+  const { Footer } = arrowFooter();
   if (options.weightColumn === true) return null; // a required weight column: the general reader checks and reads it
   const size = fstatSync(fd).size;
   if (size < 8 + 10) return null;

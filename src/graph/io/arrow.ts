@@ -16,7 +16,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { type Data, Table, Type, Utf8, type Vector, makeTable, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import type { Data, Table, Type as ArrowType, Vector } from "apache-arrow";
+import { arrowLib } from "./arrow-lib.js";
 import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
@@ -36,6 +37,7 @@ type Ids = { kind: "int"; values: Float64Array | Int32Array } | { kind: "string"
 
 /** Read an Arrow IPC edge table from bytes. */
 export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {}): ParsedEdges {
+  const { tableFromIPC, Type } = arrowLib();
   const file = options.file;
   let table: Table;
   try {
@@ -94,7 +96,7 @@ export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {
   for (const name of names) {
     if (name === "source" || name === "target" || name === "weight") continue;
     const vector = table.getChild(name)!;
-    const typeId = vector.type.typeId as Type;
+    const typeId = vector.type.typeId as ArrowType;
     if (typeId !== Type.Int && typeId !== Type.Float && typeId !== Type.Bool) continue;
     const missing = firstNull(vector);
     if (missing >= 0) throw new GraphFormatError(`the "${name}" column is null in row ${missing} (rows count from 0); give every row a value`, { file });
@@ -126,9 +128,10 @@ function firstNull(vector: Vector): number {
 }
 
 function columnIds(vector: Vector, name: string, file: string | undefined): Ids {
+  const { Type } = arrowLib();
   const missing = firstNull(vector);
   if (missing >= 0) throw new GraphFormatError(`the "${name}" column is null in row ${missing} (rows count from 0); every edge needs both ends`, { file });
-  const typeId = vector.type.typeId as Type;
+  const typeId = vector.type.typeId as ArrowType;
   if (typeId === Type.Int) {
     const single = chunks(vector);
     if (single.length === 1 && single[0].values instanceof Int32Array) return { kind: "int", values: single[0].values as Int32Array };
@@ -180,9 +183,10 @@ function columnNumbers(vector: Vector): Float64Array {
 }
 
 function columnWeights(vector: Vector, file: string | undefined): Float64Array {
+  const { Type } = arrowLib();
   const missing = firstNull(vector);
   if (missing >= 0) throw new GraphFormatError(`the "weight" column is null in row ${missing} (rows count from 0); give every edge a weight`, { file });
-  const typeId = vector.type.typeId as Type;
+  const typeId = vector.type.typeId as ArrowType;
   if (typeId !== Type.Float && typeId !== Type.Int) {
     throw new GraphFormatError(`the "weight" column has type ${String(vector.type)}; expected numbers`, { file });
   }
@@ -207,6 +211,7 @@ function columnWeights(vector: Vector, file: string | undefined): Float64Array {
  * utf8 otherwise; float64 `weight` when the edges have weights.
  */
 export function edgesToArrow(parsed: ParsedEdges): Uint8Array {
+  const { Table, Utf8, makeTable, tableToIPC, vectorFromArray } = arrowLib();
   const { keys, edges } = parsed;
   const count = edges.count;
   const ids = keys.integerIds();
