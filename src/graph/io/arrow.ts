@@ -1,7 +1,8 @@
 /**
  * Arrow IPC edge tables (`.arrow`, `.feather` — Feather v2 is Arrow IPC —, `.ipc`; file or stream form), read
- * and written with apache-arrow. Python: `pyarrow.feather.write_feather(df, "edges.feather",
- * compression="uncompressed")`; R: `arrow::write_feather(df, "edges.feather", compression = "uncompressed")`.
+ * and written with apache-arrow. Python: `pyarrow.feather.write_feather(df, "edges.feather")`; R:
+ * `arrow::write_feather(df, "edges.feather")` — their default LZ4 compression, ZSTD, or none (arrow-lib.ts
+ * registers the decoders). Compressed files take this reader, not the fast path (arrow-csr.ts).
  *
  * Columns, by name: `source` and `target` (integers ≥ 0, or strings: node keys as in a CSV edge list), and an
  * optional `weight` (numbers, finite and ≥ 0). Other numeric or boolean columns are edge attributes a
@@ -44,8 +45,8 @@ export function parseArrowEdges(bytes: Uint8Array, options: ArrowReadOptions = {
     table = tableFromIPC(bytes);
   } catch (cause) {
     throw new GraphFormatError(
-      `cannot read the Arrow IPC (Feather) file: ${messageOf(cause)}; write it uncompressed ` +
-        `(pyarrow: compression="uncompressed") as Arrow IPC / Feather v2`,
+      `cannot read the Arrow IPC (Feather) file: ${messageOf(cause)}; expected Arrow IPC / Feather v2, uncompressed ` +
+        `or with LZ4 (frame) or ZSTD buffers, as pyarrow and R's arrow write it`,
       { file },
       { cause },
     );
