@@ -85,11 +85,11 @@ interface Prior {
 const PRIORS: Prior[] = [
   { name: "half-max width (weeks)", constant: "target 5–14 log-uniform", season: (m) => m.width, digits: 1 },
   { name: "peak week (0 = MMWR wk 1)", constant: "4 ± 4, clamped −6…14", season: (m) => m.peakWeek, digits: 0 },
-  { name: "peak / floor", constant: "largest wave 4–16 × floor", season: (m) => m.peakToFloor, digits: 2 },
+  { name: "peak / floor", constant: "largest wave 10–200 × floor", season: (m) => m.peakToFloor, digits: 2 },
   { name: "summer level / peak", constant: "(from the two above)", season: (m) => m.summerToPeak, digits: 3 },
-  { name: "floor (counts/week)", constant: "60–5,000 log-uniform", season: (m) => m.floor, digits: 0 },
+  { name: "floor (counts/week)", constant: "10–700 log-uniform", season: (m) => m.floor, digits: 0 },
   { name: "next / previous peak", constant: "R0 log-sd 0.12, 15 % mild", pair: (m) => m.peakRatio, digits: 2 },
-  { name: "floor growth per year", constant: "trend −10…+30 %/yr", pair: (m) => m.floorGrowth, digits: 3 },
+  { name: "floor growth per year", constant: "trend N(15 %, 20 %)/yr, −25…+60 %", pair: (m) => m.floorGrowth, digits: 3 },
   { name: "summer noise k", constant: "NB k 15–1,000", season: (m) => m.dispersion, digits: 0 },
 ];
 
