@@ -5,8 +5,8 @@
  * `GET /v1/networks/{id}/graph`, decode a stored network, give it a layout and gzip the JSON answer; and
  * parse and check a large `POST /v1/runs` body.
  *
- * Network files are parsed by one function, `parseNetworkFile(path, format, options)`: CSV/TSV edge lists go
- * through the streaming byte reader straight to typed arrays (graph/load.ts `readEdgesSync`, the CLI's and the
+ * Network files are parsed by one function, `parseNetworkFile(path, format, options)`: CSV/TSV edge lists, and
+ * Arrow (Feather) and Parquet edge tables, go through the CLI's readers straight to typed arrays (graph/load.ts `readEdgesSync`, the CLI's and the
  * scenario loader's reader, same errors and lines) and are stored without ever becoming a graphology Graph, as
  * are GraphML and GEXF files whose attributes the streaming XML reader keeps (xml-upload.ts); other GEXF and
  * GraphML files and JSON uploads become a Graph. Every network is stored in the compact form (network-blob.ts).
@@ -18,7 +18,7 @@ import { GraphFormatError } from "../errors.js";
 import { buildCSR } from "../graph/builder.js";
 import { compile, type CompileOptions, type CSR } from "../graph/csr.js";
 import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
-import { readEdgesSync } from "../graph/load.js";
+import { readEdgesSync, type LoadFormat } from "../graph/load.js";
 import { degreeStats, type DegreeStats } from "../graph/stats.js";
 import { generateCSR, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";
 import { parseNetwork, type NetworkFormat, type ParseNetworkOptions } from "../graph/io/index.js";
@@ -47,7 +47,7 @@ export type NetworkTask =
       kind: "upload";
       /** A temporary file holding the request body (upload.ts). */
       path: string;
-      format: NetworkFormat;
+      format: LoadFormat;
       /**
        * The body came as application/json without ?format=: it may be a generator request (`{ generate }`),
        * answered as `{ request }` for the route to validate, rather than a graphology export.
@@ -95,11 +95,12 @@ export function fromPortable(p: PortableCSR): CSR {
  * Parse a network file: edge lists to typed arrays (no graphology), the other formats to a graphology Graph.
  * Errors name `options.file` (the temporary file's path never reaches the client).
  */
-export function parseNetworkFile(path: string, format: NetworkFormat, options: ParseNetworkOptions = {}): Graph | ParsedEdges {
+export function parseNetworkFile(path: string, format: LoadFormat, options: ParseNetworkOptions = {}): Graph | ParsedEdges {
   if (format === "graphml" || format === "gexf") return readPlainXml(path, format, options) ?? parseNetwork(readFileSync(path, "utf8"), format, options);
   // graphology JSON stays with graphology's own reader (Graph.from): its edges are JSON objects anyway, and the
   // reader's shape checks name the entry at fault. The Graph is stored compact all the same.
-  if (format !== "csv" && format !== "tsv") return parseNetwork(readFileSync(path, "utf8"), format, options);
+  if (format === "json") return parseNetwork(readFileSync(path, "utf8"), format, options);
+  // Edge lists, Arrow (Feather) and Parquet tables: the CLI's readers, straight to typed arrays.
   try {
     return readEdgesSync(path, { format, directed: options.directed, delimiter: options.delimiter, weightColumn: options.weight })!;
   } catch (error) {

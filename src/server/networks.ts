@@ -5,7 +5,8 @@
  * `POST /v1/networks` takes either a JSON generator request `{ generate: { type, ...params }, seed?, name? }`
  * or a network file as the body, its format from `?format=` or the Content-Type: text/csv,
  * text/tab-separated-values, application/gexf+xml, application/graphml+xml, application/json (a JSON body
- * with a top-level `generate` is a generator request; any other JSON body is a graphology export).
+ * with a top-level `generate` is a generator request; any other JSON body is a graphology export),
+ * application/vnd.apache.arrow.file or .stream (Arrow IPC / Feather v2), application/vnd.apache.parquet.
  *
  * Nothing heavy runs on the event loop: uploads stream to a temporary file (upload.ts), and parsing,
  * generating, encoding and the layout of `GET …/graph` run in the network pool (network-tasks.ts).
@@ -17,7 +18,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { GENERATORS } from "../graph/generators/index.js";
-import type { NetworkFormat } from "../graph/io/index.js";
+import type { LoadFormat } from "../graph/load.js";
 import { didYouMean } from "../scenario/suggest.js";
 import type { NetworkRow } from "../store/types.js";
 import { checkGeneratedSize, estimateGeneratedSize, type SizeLimits } from "./limits.js";
@@ -28,13 +29,17 @@ import { GenerateNetworkRequestSchema, NetworkUploadQuerySchema, PageQuerySchema
 import { notFound, parseQuery, type ApiContext } from "./context.js";
 import { limitBytes, receiveUpload } from "./upload.js";
 
-const CONTENT_TYPES: Record<string, NetworkFormat | "json"> = {
+const CONTENT_TYPES: Record<string, LoadFormat> = {
   "text/csv": "csv",
   "text/plain": "csv",
   "text/tab-separated-values": "tsv",
   "application/gexf+xml": "gexf",
   "application/graphml+xml": "graphml",
   "application/json": "json",
+  // IANA's types for Arrow IPC files (Feather v2) and streams, and for Parquet.
+  "application/vnd.apache.arrow.file": "arrow",
+  "application/vnd.apache.arrow.stream": "arrow",
+  "application/vnd.apache.parquet": "parquet",
 };
 
 function unsupported(type: string | undefined): HttpProblem {
@@ -146,7 +151,7 @@ export function networksRouter(ctx: ApiContext, tasks: NetworkTasks = new Networ
       await uploadContacts(req, res, query, ctx, tasks, uploadLimit);
       return;
     }
-    const format = (query.format as NetworkFormat | undefined) ?? (contentType && Object.hasOwn(CONTENT_TYPES, contentType) ? CONTENT_TYPES[contentType] : undefined);
+    const format = (query.format as LoadFormat | undefined) ?? (contentType && Object.hasOwn(CONTENT_TYPES, contentType) ? CONTENT_TYPES[contentType] : undefined);
     if (format === undefined) {
       req.resume();
       throw unsupported(contentType);
@@ -163,7 +168,7 @@ export function networksRouter(ctx: ApiContext, tasks: NetworkTasks = new Networ
         if (isGeneratorRequest(body)) request = body;
       }
       if (request === undefined) {
-        const task: NetworkTask = { kind: "upload", path: upload.path, format: format as NetworkFormat, maybeRequest: maybeRequest && upload.bytes > SMALL_JSON, ...directed, limits: sizeLimits(ctx) };
+        const task: NetworkTask = { kind: "upload", path: upload.path, format, maybeRequest: maybeRequest && upload.bytes > SMALL_JSON, ...directed, limits: sizeLimits(ctx) };
         result = upload.bytes <= SMALL_UPLOAD ? runNetworkTask(task) : await tasks.run(task);
         if ("request" in result) request = result.request;
       }

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ScenarioSchema, NetworkSchema } from "../scenario/schema.js";
-import { NETWORK_FORMATS } from "../graph/io/index.js";
+import { LOAD_FORMATS } from "../graph/load.js";
 import { GENERATORS } from "../graph/generators/index.js";
 import { DEFAULT_HUB_SAMPLES } from "../forecast/hub-baseline.js";
 import { CONTROL_COUNTS } from "../engine/testing.js";
@@ -46,7 +46,7 @@ export const GenerateNetworkRequestSchema = z.strictObject({
 
 /** Query of `POST /v1/networks` when the body is a network file. */
 export const NetworkUploadQuerySchema = z.strictObject({
-  format: z.enum(NETWORK_FORMATS as unknown as [string, ...string[]]).optional().describe("Overrides the Content-Type."),
+  format: z.enum(LOAD_FORMATS as unknown as [string, ...string[]]).optional().describe("Overrides the Content-Type."),
   name: z.string().min(1).max(200).optional(),
   directed: z.enum(["true", "false"]).optional().describe("Edge lists (csv, tsv) only: read edges as directed."),
   contacts: z.enum(["events", "intervals", "snapshots"]).optional().describe("The body is a temporal contact file: events (t,i,j), intervals (i,j,start,end) or snapshots (t,i,j, each until the next)."),

@@ -6,6 +6,13 @@ import { serializeNetwork } from "../../src/graph/io/index.js";
 import { decodeGraph, encodeGraph, encodeGraphJson } from "../../src/server/codec.js";
 import { NetworkPageSchema, NetworkSummarySchema, GraphDocumentSchema } from "../../src/server/schemas.js";
 import { PROBLEM, makeApp } from "./helpers.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readEdgesSync } from "../../src/graph/load.js";
+import { edgesToArrow } from "../../src/graph/io/arrow.js";
+import { edgesToParquet } from "../../src/graph/io/parquet-write.js";
 
 const t = makeApp();
 afterAll(() => t.close());
@@ -64,6 +71,45 @@ describe("POST /v1/networks", () => {
       const res = await t.http.post("/v1/networks").set("Content-Type", type).send(body);
       expect(res.status, type).toBe(201);
       expect(res.body, type).toMatchObject({ n: 34, m: 78 });
+    }
+  });
+
+  it("uploads Arrow (Feather v2, compressed too) and Parquet edge tables: stored as the same edges as the CSV", async () => {
+    const csv = "source,target,weight\n1,2,0.5\n2,3,1.5\n3,1,2\n3,40,0.25\n";
+    const dir = mkdtempSync(join(tmpdir(), "spreadlab-tables-"));
+    writeFileSync(join(dir, "edges.csv"), csv);
+    const parsed = readEdgesSync(join(dir, "edges.csv"))!;
+    rmSync(dir, { recursive: true, force: true });
+    const graphOf = async (id: string) => (await t.http.get(`/v1/networks/${id}/graph`).expect(200)).body as { nodes: unknown[]; edges: unknown[] };
+    const fromCsv = await t.http.post("/v1/networks").set("Content-Type", "text/csv").send(csv).expect(201);
+    const uploads: [string, string, Uint8Array][] = [
+      ["application/vnd.apache.arrow.file", "", edgesToArrow(parsed)],
+      ["application/octet-stream", "?format=arrow", edgesToArrow(parsed)],
+      ["application/vnd.apache.parquet", "", edgesToParquet(parsed)],
+    ];
+    for (const [type, query, bytes] of uploads) {
+      const res = await t.http.post(`/v1/networks${query}`).set("Content-Type", type).send(Buffer.from(bytes));
+      expect(res.status, type + query).toBe(201);
+      expect(res.body).toMatchObject({ n: 4, m: 4, directed: false, stats: fromCsv.body.stats });
+      expect(await graphOf(res.body.id), type + query).toEqual(await graphOf(fromCsv.body.id));
+    }
+    // pyarrow's default Feather: LZ4-compressed buffers (the fixture of tests/graph/feather-compression.test.ts).
+    const lz4 = readFileSync(fileURLToPath(new URL("../graph/fixtures/edges-lz4.feather", import.meta.url)));
+    const res = await t.http.post("/v1/networks?name=edges.feather").set("Content-Type", "application/vnd.apache.arrow.file").send(lz4);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: "edges.feather", n: 10_003, m: 20_000, source: { upload: "arrow" } });
+  });
+
+  it("refuses a malformed Arrow or Parquet body with 422 naming the upload, not the temporary file", async () => {
+    for (const [type, body] of [
+      ["application/vnd.apache.arrow.file", Buffer.from("ARROW1\0\0not really")],
+      ["application/vnd.apache.parquet", Buffer.from("PAR1 truncated")],
+    ] as const) {
+      const res = await t.http.post("/v1/networks").set("Content-Type", type).send(body);
+      expect(res.status, type).toBe(422);
+      expect(res.headers["content-type"]).toMatch(PROBLEM);
+      expect(res.body.type).toBe("https://spreadlab.dev/problems/graph-format-invalid");
+      expect(JSON.stringify(res.body), type).not.toMatch(/spreadlab-upload|\/tmp\//);
     }
   });
 

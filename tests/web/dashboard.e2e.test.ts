@@ -7,7 +7,7 @@
  * Screenshots are saved in test-artifacts/ (gitignored).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -333,6 +333,16 @@ describe("the dashboard in Chromium", () => {
     expect(await p.textContent("#graph-legend")).toMatch(/S — susceptible[\s\S]*I — infectious[\s\S]*R — recovered/);
     await p.close();
   }, 120_000);
+
+  it("uploads a Feather file as pyarrow writes it (LZ4-compressed) and shows the network", async () => {
+    const feather = readFileSync(new URL("../graph/fixtures/edges-lz4.feather", import.meta.url));
+    await page.locator("#network-form select").first().selectOption("upload");
+    await page.setInputFiles('#network-form input[type="file"]', { name: "edges.feather", mimeType: "application/octet-stream", buffer: feather });
+    await page.click("#network-form button.primary");
+    await page.waitForFunction(() => window.__spreadlab.network.current?.row.n === 10_003 || document.querySelector("#network-form .form-error")?.textContent, null, { timeout: 30_000 });
+    expect(await page.textContent("#network-form .form-error")).toBe("");
+    expect(await page.evaluate(() => window.__spreadlab.network.current?.row)).toMatchObject({ n: 10_003, m: 20_000, name: "edges.feather", source: { upload: "arrow" } });
+  }, 60_000);
 
   it("logged no page errors", () => {
     expect(errors).toEqual([]);

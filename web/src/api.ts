@@ -112,7 +112,7 @@ async function request<T>(method: string, path: string, body?: unknown, contentT
     response = await fetch(path, {
       method,
       headers: body === undefined ? {} : { "Content-Type": contentType },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === "string" || body instanceof ArrayBuffer ? body : JSON.stringify(body),
     });
   } catch (error) {
     throw new ApiError(0, "The server cannot be reached", `the server cannot be reached (${(error as Error).message}); is spreadlab serve running?`);
@@ -142,7 +142,9 @@ export const api = {
   /** Build a bundled scenario's network as `spreadlab run` builds it (its generator and seed, or its file). */
   presetNetwork: (id: string) => request<NetworkRow>("POST", `/v1/scenarios/${encodeURIComponent(id)}/network`),
   generateNetwork: (generate: Record<string, unknown>, seed: number) => request<NetworkRow>("POST", "/v1/networks", { generate, seed }),
-  uploadNetwork: (text: string, format: string, name: string) => request<NetworkRow>("POST", `/v1/networks?format=${encodeURIComponent(format)}&name=${encodeURIComponent(name)}`, text, "text/plain"),
+  /** A text format as text; Arrow (Feather) and Parquet tables as bytes. */
+  uploadNetwork: (body: string | ArrayBuffer, format: string, name: string) =>
+    request<NetworkRow>("POST", `/v1/networks?format=${encodeURIComponent(format)}&name=${encodeURIComponent(name)}`, body, typeof body === "string" ? "text/plain" : "application/octet-stream"),
   network: (id: string) => request<NetworkRow>("GET", `/v1/networks/${encodeURIComponent(id)}`),
   graph: (id: string) => request<SerializedGraph>("GET", `/v1/networks/${encodeURIComponent(id)}/graph`),
   submitRun: (body: { scenario: Record<string, unknown>; networkId?: string }) => request<RunRow>("POST", "/v1/runs", body),

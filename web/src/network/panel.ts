@@ -11,7 +11,9 @@ import { formatNumber } from "../run/summary.js";
 import type { GraphView, LoadInfo } from "./view.js";
 import type { NetworkSource } from "../state/scenario.js";
 
-const FORMATS: Record<string, string> = { csv: "csv", tsv: "tsv", txt: "csv", gexf: "gexf", graphml: "graphml", json: "json" };
+const FORMATS: Record<string, string> = { csv: "csv", tsv: "tsv", txt: "csv", gexf: "gexf", graphml: "graphml", json: "json", arrow: "arrow", feather: "arrow", ipc: "arrow", parquet: "parquet", pq: "parquet" };
+/** Binary edge tables, uploaded as bytes. */
+const BINARY = new Set(["arrow", "parquet"]);
 
 export interface LoadedNetwork {
   row: NetworkRow;
@@ -27,7 +29,7 @@ export class NetworkPanel {
   private generator: HTMLSelectElement;
   private params = h("div", { class: "params" });
   private seed = numberInput(1, { min: 0, step: 1 });
-  private file = h("input", { type: "file", accept: ".csv,.tsv,.txt,.gexf,.graphml,.json" });
+  private file = h("input", { type: "file", accept: ".csv,.tsv,.txt,.gexf,.graphml,.json,.arrow,.feather,.ipc,.parquet,.pq" });
   private stats = h("div", { class: "stats", "aria-live": "polite" });
   private chartEl = h("div", { class: "degree-chart" });
   private chart: Chart | null = null;
@@ -49,7 +51,7 @@ export class NetworkPanel {
     bundled.dataset.role = "bundled";
     const genBox = h("div", { class: "when-generate" }, field("Generator", this.generator, { path: "generate.type" }), this.params, field("Seed", this.seed, { path: "seed", hint: "same seed, same network" }));
     const bundledBox = h("div", { class: "when-bundled", hidden: true }, field("Network", bundled));
-    const uploadBox = h("div", { class: "when-upload", hidden: true }, field("File", this.file, { hint: "edge list CSV/TSV (source,target[,weight]), GEXF, GraphML or graphology JSON", path: "(body)" }));
+    const uploadBox = h("div", { class: "when-upload", hidden: true }, field("File", this.file, { hint: "edge list CSV/TSV (source,target[,weight]), GEXF, GraphML, graphology JSON, or an Arrow (Feather) or Parquet edge table", path: "(body)" }));
     this.el = h("form", { class: "panel", id: "network-form", "aria-label": "Network" }, field("Source", this.kind), genBox, bundledBox, uploadBox, h("div", { class: "actions" }, this.build), h("p", { class: "form-error", role: "alert" }), this.stats, this.chartEl);
     this.kind.addEventListener("change", () => {
       genBox.hidden = this.kind.value !== "generate";
@@ -123,8 +125,8 @@ export class NetworkPanel {
         if (!file) throw new Error("choose a network file to upload.");
         const ext = file.name.split(".").pop()?.toLowerCase() ?? "";
         const format = FORMATS[ext];
-        if (!format) throw new Error(`"${file.name}": the format is read from the extension (.csv, .tsv, .gexf, .graphml, .json).`);
-        const row = await api.uploadNetwork(await file.text(), format, file.name);
+        if (!format) throw new Error(`"${file.name}": the format is read from the extension (.csv, .tsv, .gexf, .graphml, .json, .arrow, .feather, .parquet).`);
+        const row = await api.uploadNetwork(BINARY.has(format) ? await file.arrayBuffer() : await file.text(), format, file.name);
         await this.show(row, { id: row.id });
       } else {
         const generate = this.kind.value === "bundled" ? { type: bundled } : this.generateRequest();
