@@ -19,8 +19,24 @@ const codecs = {
 };
 const { source, target } = featherEdges();
 for (const [name, [type, encode]] of Object.entries(codecs)) {
-  compressionRegistry.set(type, { encode, decode: () => { throw new Error("not used"); } });
+  const frames = [];
+  const recording = (bytes) => {
+    const frame = encode(bytes);
+    frames.push({ frame, size: bytes.length });
+    return frame;
+  };
+  compressionRegistry.set(type, { encode: recording, decode: () => { throw new Error("not used"); } });
+  frames.length = 0; // set() tries the encoder on a few bytes
   const bytes = tableToIPC(makeTable({ source, target }), "file", type);
+  // apache-arrow's JavaScript writer (21.x) writes each buffer's compressed length in the 8-byte prefix where
+  // the format (and pyarrow, R) put the decompressed length: write the format's value, as pyarrow would.
+  const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const { frame, size } of frames) {
+    if (frame.length >= size) continue; // not worth it: the writer stores that buffer as is (prefix −1)
+    const at = file.indexOf(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+    if (at < 8) throw new Error("a compressed buffer is not in the file");
+    file.writeBigInt64LE(BigInt(size), at - 8);
+  }
   writeFileSync(join(dir, `edges-${name}.feather`), bytes);
   console.log(`edges-${name}.feather: ${bytes.length} bytes`);
 }

@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { GraphFormatError } from "../../src/errors.js";
 import { loadNetworkFileSync } from "../../src/graph/load.js";
+import { arrowFileToCSR } from "../../src/graph/io/arrow-csr.js";
+import { lz4Frame } from "../../src/graph/io/arrow-lib.js";
 import { FEATHER_ROWS, featherEdges } from "./fixtures/feather-edges.mjs";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -42,6 +44,24 @@ describe("compressed Feather v2 edge tables", () => {
       const file = readFileSync(path);
       expect(occurrences(file, [...magic])).toBeGreaterThanOrEqual(2);
       expect(file.length).toBeLessThan(2 * 8 * FEATHER_ROWS);
+      // The fast path (arrow-csr.ts) decodes the frames itself; the general reader through apache-arrow's
+      // codec registry (a weight column the load must read sends the file there). Both give the CSV's CSR.
+      expect(arrowFileToCSR(path), "fast path").not.toBeNull();
+      const general = loadNetworkFileSync(path, { weight: "weight" });
+      expect(Buffer.compare(bytes(general.targets), bytes(want.targets))).toBe(0);
+      // apache-arrow's JavaScript writer puts each buffer's compressed length where the decompressed one
+      // belongs: such a file reads the same.
+      const jsStyle = Buffer.from(file);
+      for (let at = jsStyle.indexOf(Buffer.from([...magic])); at >= 0; at = jsStyle.indexOf(Buffer.from([...magic]), at + 1)) {
+        const size = Number(jsStyle.readBigInt64LE(at - 8));
+        expect(size).toBe(8 * FEATHER_ROWS); // the fixture holds the format's value
+        jsStyle.writeBigInt64LE(BigInt(1000 + (at % 997)), at - 8);
+      }
+      const jsPath = join(dir, `js-${codec}.feather`);
+      writeFileSync(jsPath, jsStyle);
+      const fromJs = arrowFileToCSR(jsPath);
+      expect(fromJs).not.toBeNull();
+      expect(Buffer.compare(bytes(fromJs!.targets), bytes(want.targets))).toBe(0);
       for (const directed of [false, true]) {
         const got = loadNetworkFileSync(path, { directed });
         const ref = directed ? loadNetworkFileSync(csv, { directed }) : want;
@@ -53,6 +73,22 @@ describe("compressed Feather v2 edge tables", () => {
       }
     });
   }
+
+  it("the sized LZ4 frame decoder: stored and compressed blocks, and a wrong size or a truncated frame refused", async () => {
+    const { createRequire } = await import("node:module");
+    const lz4 = createRequire(import.meta.url)("lz4js") as { compress(b: Uint8Array): Uint8Array };
+    const patterned = Uint8Array.from({ length: 300_000 }, (_, i) => ((i * 7919) % 251) ^ (i >> 10));
+    let x = 1;
+    const noise = Uint8Array.from({ length: 200_000 }, () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24);
+    for (const data of [patterned, noise]) {
+      const frame = lz4.compress(data);
+      expect(Buffer.compare(Buffer.from(lz4Frame(frame, data.length)), Buffer.from(data))).toBe(0);
+      expect(() => lz4Frame(frame, data.length - 1)).toThrow(/more than its declared size|not the declared/);
+      expect(() => lz4Frame(frame, data.length + 1)).toThrow(/not the declared/);
+      expect(() => lz4Frame(frame.subarray(0, frame.length - 10), data.length)).toThrow(/ends inside/);
+    }
+    expect(() => lz4Frame(new Uint8Array(16), 4)).toThrow(/magic/);
+  });
 
   it("a damaged frame: a GraphFormatError naming the file, the cause and what is read", () => {
     const file = Buffer.from(readFileSync(join(fixtures, "edges-lz4.feather")));

@@ -1,6 +1,7 @@
 /**
  * Arrow IPC edge tables straight to CSR, for the common case: an Arrow *file* (Feather v2) whose `source` and
- * `target` columns are integers (int32 or int64, signed or unsigned, no nulls), uncompressed, with no other
+ * `target` columns are integers (int32 or int64, signed or unsigned, no nulls), uncompressed or with LZ4/ZSTD
+ * buffers (decompressed once, batch by batch: pyarrow's and R's Feather default is LZ4), with no other
  * column the load would read. Everything else returns null and the general reader (arrow.ts) takes over —
  * including every error, which that reader words with rows and file names.
  *
@@ -20,7 +21,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { Message } from "apache-arrow";
 // The record batches' buffer positions are read with the footer decoder and `Message`, the rest by hand.
-import { arrowFooter, arrowLib } from "./arrow-lib.js";
+import { arrowFooter, arrowLib, decompressBuffer } from "./arrow-lib.js";
 import type { RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
 import type { Int as IntType } from "apache-arrow";
 import type { CSR } from "../csr.js";
@@ -46,6 +47,8 @@ interface Column {
   unsigned: boolean;
   /** File position of each record batch's value buffer. */
   positions: number[];
+  /** Its length in the file (compressed: with the 8-byte prefix of the decompressed length). */
+  lengths: number[];
 }
 
 interface Layout {
@@ -53,6 +56,8 @@ interface Layout {
   batchRows: number[];
   source: Column;
   target: Column;
+  /** The body buffers' compression (pyarrow's and R's Feather default is LZ4), or null. */
+  codec: "lz4" | "zstd" | null;
 }
 
 /** The CSR of an Arrow edge-table file, or null when the file is not in the shape this reader handles. */
@@ -84,7 +89,7 @@ function readAt(fd: number, length: number, position: number): Uint8Array | null
 
 /** Footer, schema and record-batch headers; null when anything is outside the fast path's shape. */
 function readLayout(fd: number, options: ArrowCsrOptions): Layout | null {
-  const { Message, MessageHeader, Type } = arrowLib();
+  const { CompressionType, Message, MessageHeader, Type } = arrowLib();
   const { Footer } = arrowFooter();
   if (options.weightColumn === true) return null; // a required weight column: the general reader checks and reads it
   const size = fstatSync(fd).size;
@@ -122,13 +127,14 @@ function readLayout(fd: number, options: ArrowCsrOptions): Layout | null {
   const intColumn = (i: number): Column | null => {
     const type = fields[i].type as IntType;
     if (type.typeId !== Type.Int || (type.bitWidth !== 32 && type.bitWidth !== 64)) return null;
-    return { width: type.bitWidth === 32 ? 4 : 8, unsigned: !type.isSigned, positions: [] };
+    return { width: type.bitWidth === 32 ? 4 : 8, unsigned: !type.isSigned, positions: [], lengths: [] };
   };
   const source = intColumn(sourceAt);
   const target = intColumn(targetAt);
   if (source === null || target === null) return null;
   const batchRows: number[] = [];
   let rows = 0;
+  let codec: Layout["codec"] | undefined;
   for (const block of footer.recordBatches()) {
     const meta = readAt(fd, block.metaDataLength, block.offset);
     if (meta === null) return null;
@@ -145,7 +151,11 @@ function readLayout(fd: number, options: ArrowCsrOptions): Layout | null {
     }
     if (message.headerType !== MessageHeader.RecordBatch) return null;
     const header = message.header() as BatchHeader;
-    if (header.compression !== null || header.nodes.length !== fields.length || header.buffers.length !== 2 * fields.length) return null;
+    if (header.nodes.length !== fields.length || header.buffers.length !== 2 * fields.length) return null;
+    // Compressed batches: every buffer is an LZ4 or ZSTD frame after its decompressed length (BUFFER method).
+    const batchCodec = header.compression === null ? null : header.compression.type === CompressionType.LZ4_FRAME ? "lz4" : header.compression.type === CompressionType.ZSTD ? "zstd" : undefined;
+    if (batchCodec === undefined || (codec !== undefined && batchCodec !== codec)) return null;
+    codec = batchCodec;
     const count = header.length;
     const body = block.offset + block.metaDataLength;
     for (const [at, column] of [
@@ -154,14 +164,16 @@ function readLayout(fd: number, options: ArrowCsrOptions): Layout | null {
     ] as const) {
       const node = header.nodes[at];
       const values = header.buffers[2 * at + 1];
-      if (node.length !== count || node.nullCount !== 0 || values.length < count * column.width) return null;
-      if (body + values.offset + count * column.width > size) return null;
+      if (node.length !== count || node.nullCount !== 0) return null;
+      if (codec === null ? values.length < count * column.width : values.length < 8 && count > 0) return null;
+      if (body + values.offset + (codec === null ? count * column.width : values.length) > size) return null;
       column.positions.push(body + values.offset);
+      column.lengths.push(values.length);
     }
     batchRows.push(count);
     rows += count;
   }
-  return rows === 0 ? null : { rows, batchRows, source, target };
+  return rows === 0 ? null : { rows, batchRows, source, target, codec: codec ?? null };
 }
 
 /** Global row of each batch's first row, for `readColumn` (batchStarts[batches] = rows). */
@@ -217,12 +229,59 @@ function readFully(fd: number, into: Uint8Array, position: number): boolean {
   return true;
 }
 
+/**
+ * A compressed column, decompressed batch by batch into one int32 array (each buffer once; the three passes
+ * then read it from memory); null when a frame does not decode to the batch's length or an int64 id does not
+ * fit 32 bits (the general reader then reports or reads it).
+ */
+function decodeColumn(fd: number, col: Column, codec: "lz4" | "zstd", batchRows: number[], rows: number): Int32Array | null {
+  const out = new Int32Array(rows);
+  let at = 0;
+  for (let batch = 0; batch < batchRows.length; batch++) {
+    const count = batchRows[batch];
+    if (count === 0) continue;
+    const stored = readAt(fd, col.lengths[batch], col.positions[batch]);
+    if (stored === null) return null;
+    const declared = Number(new DataView(stored.buffer, stored.byteOffset, 8).getBigInt64(0, true));
+    // The prefix is the decompressed length (Arrow's format; pyarrow and R write it so), or −1 for a buffer
+    // stored as is. apache-arrow's JavaScript writer (21.x) puts the *compressed* length there instead, always
+    // smaller than the values: then the batch's own length is the size to decode to.
+    const size = Math.max(declared, count * col.width);
+    let bytes: Uint8Array;
+    try {
+      bytes = declared === -1 ? stored.subarray(8) : decompressBuffer(codec, stored.subarray(8), size);
+    } catch {
+      return null;
+    }
+    if (bytes.length < count * col.width) return null;
+    // An Int32Array view needs a 4-byte-aligned offset: decoders hand back fresh arrays; copy otherwise.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+    if (col.width === 4) {
+      out.set(new Int32Array(aligned.buffer, aligned.byteOffset, count), at);
+    } else {
+      const words = new Int32Array(aligned.buffer, aligned.byteOffset, 2 * count);
+      for (let r = 0; r < count; r++) {
+        if (words[2 * r + 1] !== 0) return null; // little-endian: the high word must be 0
+        out[at + r] = words[2 * r];
+      }
+    }
+    at += count;
+  }
+  return out;
+}
+
 function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null {
   const batchStarts = starts(layout.batchRows);
   let buffer: Uint8Array | null = null;
   const scratch = () => (buffer ??= new Uint8Array(8 * SLICE_ROWS));
-  const read: SliceReader = (r0, rows, a, b) =>
+  let read: SliceReader = (r0, rows, a, b) =>
     readColumn(fd, layout.source, batchStarts, r0, rows, a, scratch) && readColumn(fd, layout.target, batchStarts, r0, rows, b, scratch);
+  if (layout.codec !== null) {
+    const source = decodeColumn(fd, layout.source, layout.codec, layout.batchRows, layout.rows);
+    const target = source && decodeColumn(fd, layout.target, layout.codec, layout.batchRows, layout.rows);
+    if (source === null || target === null) return null;
+    read = (r0, rows, a, b) => (a.set(source.subarray(r0, r0 + rows)), b.set(target.subarray(r0, r0 + rows)), true);
+  }
   const built = csrFromIdColumns(layout.rows, read, options);
   if (built === null) return null;
   const { n, m, offsets, targets, ids } = built;

@@ -2,7 +2,7 @@
  * Arrow IPC edge tables (`.arrow`, `.feather` — Feather v2 is Arrow IPC —, `.ipc`; file or stream form), read
  * and written with apache-arrow. Python: `pyarrow.feather.write_feather(df, "edges.feather")`; R:
  * `arrow::write_feather(df, "edges.feather")` — their default LZ4 compression, ZSTD, or none (arrow-lib.ts
- * registers the decoders). Compressed files take this reader, not the fast path (arrow-csr.ts).
+ * registers the decoders; the fast path, arrow-csr.ts, decodes the frames of integer tables itself).
  *
  * Columns, by name: `source` and `target` (integers ≥ 0, or strings: node keys as in a CSV edge list), and an
  * optional `weight` (numbers, finite and ≥ 0). Other numeric or boolean columns are edge attributes a
