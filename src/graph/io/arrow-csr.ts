@@ -246,6 +246,8 @@ function decodeColumn(fd: number, col: Column, codec: "lz4" | "zstd", batchRows:
     // The prefix is the decompressed length (Arrow's format; pyarrow and R write it so), or −1 for a buffer
     // stored as is. apache-arrow's JavaScript writer (21.x) puts the *compressed* length there instead, always
     // smaller than the values: then the batch's own length is the size to decode to.
+    // A prefix far above the batch's values is not trusted with an allocation: the general reader takes it.
+    if (declared > count * col.width + 4096) return null;
     const size = Math.max(declared, count * col.width);
     let bytes: Uint8Array;
     try {
