@@ -8,15 +8,13 @@
  * and nothing to check twice), and GEXF/GraphML/JSON output (graphology's writers, which keep node and edge
  * attributes, labels included, when the input is GEXF, GraphML or JSON).
  */
-import { randomUUID } from "node:crypto";
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import type Graph from "graphology";
 import { GraphFormatError, SpreadlabError } from "../errors.js";
 import { buildCSR, EdgeBuilder } from "../graph/builder.js";
 import { compile, type CSR } from "../graph/csr.js";
 import { readNetwork, writeNetwork, type NetworkFormat } from "../graph/io/index.js";
 import { writeArrowEdges } from "../graph/io/arrow.js";
+import { writeFileAtomic } from "../graph/io/common.js";
 import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
 import { writeParsedEdgeList } from "../graph/io/edgelist-write.js";
 import { edgesFromGraph, edgesToGraph, loadFormatFromPath, readEdges, readXmlEdges, type LoadFormat } from "../graph/load.js";
@@ -71,18 +69,6 @@ function xmlDirected(parsed: ParsedEdges, from: LoadFormat): boolean {
   return from === "graphml" && parsed.directed;
 }
 
-/** Write text atomically (temporary file in the same folder, then rename), as writeNetwork does. */
-async function writeTextFile(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, text, { encoding: "utf8", flag: "wx" });
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
-
 /**
  * Read `input` and write `output` (atomically). Typed arrays all the way unless one side is graphology's (JSON
  * input; GEXF/GraphML/JSON output). Arrow/Parquet output keeps node ids and weights (other attributes are
@@ -113,7 +99,7 @@ export async function convertFile(
       await write(edges, output);
     } else if (parsed !== null && (to === "csv" || to === "tsv")) {
       edges = parsed;
-      await writeTextFile(output, writeParsedEdgeList(parsed, { delimiter: to === "tsv" ? "\t" : "," }));
+      await writeFileAtomic(output, writeParsedEdgeList(parsed, { delimiter: to === "tsv" ? "\t" : "," }));
     } else {
       graph ??= edgesToGraph(parsed!);
       await writeNetwork(graph, output, to as NetworkFormat);

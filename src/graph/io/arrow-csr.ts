@@ -78,13 +78,20 @@ export function arrowFileToCSR(path: string, options: ArrowCsrOptions = {}): CSR
 
 function readAt(fd: number, length: number, position: number): Uint8Array | null {
   const out = new Uint8Array(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, out, got, length - got, position + got);
-    if (n === 0) return null;
-    got += n;
+  return readFully(fd, out, position) ? out : null;
+}
+
+/** Fills `into` from `position`; false when the file ends first. */
+/**
+ * int64 ids (little-endian word pairs) into `out` from `at` as int32; false when one does not fit 32 bits (its
+ * high word is not 0).
+ */
+function lowWords(words: Int32Array, count: number, out: Int32Array, at: number): boolean {
+  for (let r = 0; r < count; r++) {
+    if (words[2 * r + 1] !== 0) return false;
+    out[at + r] = words[2 * r];
   }
-  return out;
+  return true;
 }
 
 /** Footer, schema and record-batch headers; null when anything is outside the fast path's shape. */
@@ -208,11 +215,7 @@ function readColumn(fd: number, col: Column, batchStarts: number[], r0: number, 
     } else {
       const bytes = scratch().subarray(0, 8 * take);
       if (!readFully(fd, bytes, position)) return false;
-      const words = new Int32Array(bytes.buffer, bytes.byteOffset, 2 * take);
-      for (let r = 0; r < take; r++) {
-        if (words[2 * r + 1] !== 0) return false; // little-endian: the high word must be 0
-        out[done + r] = words[2 * r];
-      }
+      if (!lowWords(new Int32Array(bytes.buffer, bytes.byteOffset, 2 * take), take, out, done)) return false;
     }
     done += take;
   }
@@ -260,30 +263,32 @@ function decodeColumn(fd: number, col: Column, codec: "lz4" | "zstd", batchRows:
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
     if (col.width === 4) {
       out.set(new Int32Array(aligned.buffer, aligned.byteOffset, count), at);
-    } else {
-      const words = new Int32Array(aligned.buffer, aligned.byteOffset, 2 * count);
-      for (let r = 0; r < count; r++) {
-        if (words[2 * r + 1] !== 0) return null; // little-endian: the high word must be 0
-        out[at + r] = words[2 * r];
-      }
+    } else if (!lowWords(new Int32Array(aligned.buffer, aligned.byteOffset, 2 * count), count, out, at)) {
+      return null;
     }
     at += count;
   }
   return out;
 }
 
-function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null {
-  const batchStarts = starts(layout.batchRows);
-  let buffer: Uint8Array | null = null;
-  const scratch = () => (buffer ??= new Uint8Array(8 * SLICE_ROWS));
-  let read: SliceReader = (r0, rows, a, b) =>
-    readColumn(fd, layout.source, batchStarts, r0, rows, a, scratch) && readColumn(fd, layout.target, batchStarts, r0, rows, b, scratch);
+/** Reads slices of the two columns: from the file, or from the decompressed columns of a compressed file. */
+function sliceReader(fd: number, layout: Layout): SliceReader | null {
   if (layout.codec !== null) {
     const source = decodeColumn(fd, layout.source, layout.codec, layout.batchRows, layout.rows);
     const target = source && decodeColumn(fd, layout.target, layout.codec, layout.batchRows, layout.rows);
     if (source === null || target === null) return null;
-    read = (r0, rows, a, b) => (a.set(source.subarray(r0, r0 + rows)), b.set(target.subarray(r0, r0 + rows)), true);
+    return (r0, rows, a, b) => (a.set(source.subarray(r0, r0 + rows)), b.set(target.subarray(r0, r0 + rows)), true);
   }
+  const batchStarts = starts(layout.batchRows);
+  let buffer: Uint8Array | null = null;
+  const scratch = () => (buffer ??= new Uint8Array(8 * SLICE_ROWS));
+  return (r0, rows, a, b) =>
+    readColumn(fd, layout.source, batchStarts, r0, rows, a, scratch) && readColumn(fd, layout.target, batchStarts, r0, rows, b, scratch);
+}
+
+function build(fd: number, layout: Layout, options: ArrowCsrOptions): CSR | null {
+  const read = sliceReader(fd, layout);
+  if (read === null) return null;
   const built = csrFromIdColumns(layout.rows, read, options);
   if (built === null) return null;
   const { n, m, offsets, targets, ids } = built;

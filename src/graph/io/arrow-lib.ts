@@ -7,9 +7,11 @@
  * Compressed record batches: Feather v2 as pyarrow and R's arrow write it by default compresses each buffer
  * with LZ4 (frame format), or ZSTD when asked. apache-arrow reads them through codecs registered here: LZ4
  * frames with lz4js (a decoder that keeps one output, so frames of linked blocks — liblz4's default — decode
- * too), ZSTD frames with fzstd (also the Parquet reader's). Each loads on the first compressed buffer.
+ * too; it loads on the first LZ4 buffer), ZSTD frames with fzstd (also the Parquet reader's).
  */
 import { createRequire } from "node:module";
+// fzstd: the Parquet reader's ZSTD decoder (parquet.ts imports it too), small enough to load up front.
+import { decompress as zstdDecompress } from "fzstd";
 
 type Arrow = typeof import("apache-arrow");
 type ArrowFooter = typeof import("apache-arrow/ipc/metadata/file");
@@ -24,7 +26,6 @@ interface Lz4js {
   decompressBlock(src: Uint8Array, dst: Uint8Array, at: number, length: number, into: number): number;
 }
 let lz4: Lz4js | null = null;
-let zstd: { decompress(src: Uint8Array): Uint8Array } | null = null;
 const lz4js = () => (lz4 ??= load("lz4js") as Lz4js);
 
 /**
@@ -32,7 +33,7 @@ const lz4js = () => (lz4 ??= load("lz4js") as Lz4js);
  * `size` (the prefix: the decompressed length) an LZ4 frame is decoded by `lz4Frame` below.
  */
 export function decompressBuffer(codec: "lz4" | "zstd", bytes: Uint8Array, size?: number): Uint8Array {
-  if (codec === "zstd") return (zstd ??= load("fzstd") as { decompress(src: Uint8Array): Uint8Array }).decompress(bytes);
+  if (codec === "zstd") return zstdDecompress(bytes);
   return size === undefined ? lz4js().decompress(bytes) : lz4Frame(bytes, size);
 }
 

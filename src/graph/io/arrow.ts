@@ -13,16 +13,13 @@
  * load in a fraction of a second. Node indices are given in order of first appearance, row by row, source
  * before target — as the CSV reader does — so a network converted to Arrow simulates bit-identically.
  */
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import type { Data, Table, Type as ArrowType, Vector } from "apache-arrow";
 import { arrowLib } from "./arrow-lib.js";
 import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
-import { messageOf } from "./common.js";
+import { messageOf, writeFileAtomic } from "./common.js";
 import type { ParsedEdges } from "./edgelist-stream.js";
 import { firstRepeat } from "./edgelist-stream.js";
 
@@ -237,14 +234,7 @@ export function edgesToArrow(parsed: ParsedEdges): Uint8Array {
 
 /** Write an edge table as an Arrow IPC file, atomically (temporary file, then rename). */
 export async function writeArrowEdges(parsed: ParsedEdges, path: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, edgesToArrow(parsed), { flag: "wx" });
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(path, edgesToArrow(parsed));
 }
 
 /**

@@ -2,7 +2,10 @@
  * Checks shared by every network reader: weights, edge direction, non-empty graphs, and a strict XML front end
  * (xmldom recovers from malformed XML with warnings; here every warning is an error with its line).
  */
+import { randomUUID } from "node:crypto";
+import { rename, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { basename, dirname, join } from "node:path";
 import type Graph from "graphology";
 import { GraphFormatError } from "../../errors.js";
 
@@ -263,4 +266,19 @@ export function wrapParserError(error: unknown, format: string, file: string | u
   if (error instanceof GraphFormatError) return error;
   const message = messageOf(error).replace(/^graphology-[a-z]+\/parser:\s*/, "");
   return new GraphFormatError(`cannot read the ${format} network: ${message}`, { file }, { cause: error });
+}
+
+/**
+ * Write a file atomically: to a temporary file beside it, then renamed over `path`, so readers never see a
+ * half-written file; the temporary file is removed when anything fails.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(temp, data, { flag: "wx" });
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
 }

@@ -12,13 +12,12 @@
  * Every reader throws GraphFormatError (with `file` and, where known, 1-based `line`) and never coerces a
  * malformed value: see the header of each reader for its rules.
  */
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
 import type Graph from "graphology";
 import { GraphFormatError } from "../../errors.js";
-import { type ReadOptions, messageOf } from "./common.js";
+import { type ReadOptions, messageOf, writeFileAtomic } from "./common.js";
 import { type Delimiter, parseEdgeList, writeEdgeList } from "./csv.js";
 import { parseGexf, writeGexf } from "./gexf.js";
 import { parseGraphml, writeGraphml } from "./graphml.js";
@@ -143,14 +142,7 @@ export async function writeNetwork(graph: Graph, path: string, format?: NetworkF
   const chosen = format ?? formatFromPath(path);
   checkFormat(chosen, path);
   const text = serializeNetwork(graph, chosen);
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, text, { encoding: "utf8", flag: "wx" });
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(path, text);
 }
 
 function checkFormat(format: string, file: string): void {

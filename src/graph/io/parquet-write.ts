@@ -3,9 +3,7 @@
  * (parquet.ts) because hyparquet-writer is ≈ 50 ES modules that only this command needs: the CLI imports this
  * file when it writes Parquet, so no other command pays for loading them.
  */
-import { randomUUID } from "node:crypto";
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { writeFileAtomic } from "./common.js";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { ParsedEdges } from "./edgelist-stream.js";
 
@@ -41,12 +39,5 @@ export function edgesToParquet(parsed: ParsedEdges): Uint8Array {
 
 /** Write an edge table as a Parquet file, atomically (temporary file, then rename). */
 export async function writeParquetEdges(parsed: ParsedEdges, path: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, edgesToParquet(parsed), { flag: "wx" });
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(path, edgesToParquet(parsed));
 }
