@@ -31,6 +31,7 @@ const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
 const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"] as const;
 const PROTOCOLS = ["colagnn"] as const;
 const PRETRAINED_OUT = "models/ili-pretrained";
+const SPATIAL_OUT = "models/ili-spatial";
 
 const stderrLine = (line: string): void => void process.stderr.write(line + "\n");
 
@@ -201,6 +202,60 @@ async function loadBase(dir: string | undefined): Promise<LoadedCheckpoint> {
   }
 }
 
+/**
+ * The cross-region checkpoint (`--spatial-model DIR` or the bundled models/ili-spatial) and the adjacency of the
+ * table's regions from `--adjacency FILE` (null without one). A spatial checkpoint must hold the cross-region
+ * network (three inputs) with the base's config. The bundled one is used only with the base it was pretrained
+ * from (its manifest's `base`): with another `--base` the cross-region candidate is skipped, with a line on
+ * stderr saying why (undefined is returned).
+ */
+async function loadSpatial(
+  dir: string | undefined,
+  adjacencyFile: string | undefined,
+  table: SeriesTable,
+  base: LoadedCheckpoint["manifest"],
+): Promise<{ model: import("../forecast/transformer/backend.js").tf.LayersModel; adjacency: Float64Array | null } | undefined> {
+  const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
+  const { defaultCheckpointDir, SPATIAL_NAME } = await import("../forecast/transformer/service.js");
+  const { isSpatialModel } = await import("../forecast/transformer/spatial.js");
+  let adjacency: Float64Array | null = null;
+  if (adjacencyFile !== undefined) {
+    const { parseAdjacency, adjacencyMatrix } = await import("../forecast/region-graph.js");
+    let text: string;
+    try {
+      text = readFileSync(adjacencyFile, "utf8");
+    } catch {
+      throw new NotFoundError(`--adjacency: cannot read ${adjacencyFile}.`);
+    }
+    adjacency = adjacencyMatrix(parseAdjacency(text, table.regions, adjacencyFile), table.regions);
+  }
+  const folder = dir ?? defaultCheckpointDir(SPATIAL_NAME);
+  if (dir === undefined) {
+    const manifest = (() => {
+      try {
+        return JSON.parse(readFileSync(`${folder}/manifest.json`, "utf8")) as { base?: { weightsSha256?: string } };
+      } catch {
+        return null;
+      }
+    })();
+    if (manifest !== null && manifest.base?.weightsSha256 !== base.weightsSha256) {
+      stderrLine(`cross-region transformer skipped: ${folder} was pretrained from another base checkpoint than this --base (pass --spatial-model, or make one with \`spreadlab forecast pretrain-spatial --base …\`)`);
+      return undefined;
+    }
+  }
+  let loaded: LoadedCheckpoint;
+  try {
+    loaded = await loadCheckpoint(folder);
+  } catch (e) {
+    if (!(e instanceof CheckpointError) || dir !== undefined) throw e;
+    throw new CheckpointError(`${e.message} The cross-region checkpoint belongs at ${folder}: run \`spreadlab forecast pretrain-spatial\`, pass --spatial-model <folder>, or --no-spatial.`);
+  }
+  if (!isSpatialModel(loaded.model)) throw new CheckpointError(`${folder}: not a cross-region checkpoint (kind "${loaded.manifest.kind}"); make one with \`spreadlab forecast pretrain-spatial\`.`);
+  const differs = (["context", "patch", "horizon", "dModel", "heads", "layers", "ffn", "headHidden", "levels"] as const).filter((k) => JSON.stringify(loaded.manifest.config[k]) !== JSON.stringify(base.config[k]));
+  if (differs.length > 0) throw new CheckpointError(`${folder}: its network differs from the base checkpoint's in ${differs.join(", ")}; pretrain it from that base (\`spreadlab forecast pretrain-spatial --base …\`).`);
+  return { model: loaded.model, adjacency };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Printing
 
@@ -310,6 +365,10 @@ interface EvaluateCliOptions extends RateCliOptions {
   hubSamples?: number;
   seed: number;
   json?: boolean;
+  /** false with --no-spatial. */
+  spatial: boolean;
+  spatialModel?: string;
+  adjacency?: string;
 }
 
 /** Add `forecast pretrain|finetune|predict|evaluate` to `program` (subcommands inherit exitOverride). */
@@ -340,6 +399,35 @@ export function registerForecastCommands(program: Command): void {
           `pretrained on ${result.corpus.trainSeries} synthetic series × ${o.weeks} weeks (${result.corpus.validationSeries} held out), seed ${o.seed}, backend ${manifest.backend}`,
           reportLine(result.report),
           `${o.out}: ${manifest.parameters} parameters, weights sha256 ${manifest.weightsSha256.slice(0, 12)}…`,
+        ].join("\n") + "\n",
+      );
+    });
+
+  forecast
+    .command("pretrain-spatial")
+    .description("pretrain the cross-region transformer on simulated metapopulation epidemics, starting from the univariate checkpoint")
+    .option("--base <dir>", "univariate checkpoint whose encoder and head it starts from (default: the bundled models/ili-pretrained)")
+    .option("--sets <n>", "region sets in the spatial corpus", parseIntAtLeast("sets", 2))
+    .option("--weeks <w>", "weeks per set", parseIntAtLeast("weeks", 16))
+    .option("--epochs <e>", "maximum epochs (early stopping on held-out sets)", parseIntAtLeast("epochs", 1))
+    .option("--snapshots-per-epoch <s>", "snapshots (all regions of a set at one origin) per epoch", parseIntAtLeast("snapshots-per-epoch", 1))
+    .option("--seed <s>", "seed of the corpus, the new layers' initial weights and the shuffling", parseIntAtLeast("seed", 0))
+    .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)
+    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; out: string }) => {
+      await startTf();
+      const base = await loadBase(partial.base);
+      const { pretrainSpatial, saveSpatialPretrained, SPATIAL_PRETRAIN_DEFAULTS: d } = await import("../forecast/transformer/spatial-fit.js");
+      const o = { sets: d.sets, weeks: d.weeks, epochs: d.epochs, snapshotsPerEpoch: d.snapshotsPerEpoch, seed: d.seed, ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed }) };
+      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --out ${partial.out}`;
+      const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, log: stderrLine });
+      const manifest = await saveSpatialPretrained(result, partial.out, { command, base: base.manifest });
+      result.model.dispose();
+      process.stdout.write(
+        [
+          `cross-region pretraining on ${result.corpus.trainSets} simulated region sets (${result.corpus.regions} regions in all, ${result.corpus.validationSets} sets held out) × ${o.weeks} weeks, seed ${o.seed}, backend ${manifest.backend}`,
+          reportLine(result.report),
+          `  held-out corpus loss of the starting (univariate) weights: ${result.report.initialValidationLoss?.toFixed(4) ?? "–"}`,
+          `${partial.out}: ${manifest.parameters} parameters, weights sha256 ${manifest.weightsSha256.slice(0, 12)}…`,
         ].join("\n") + "\n",
       );
     });
@@ -464,6 +552,9 @@ export function registerForecastCommands(program: Command): void {
     .option("--no-transfer", "skip the transfer experiment (training histories cut to 104 weeks)")
     .option("--hub-samples <n>", "Monte Carlo samples per hub-baseline forecast (default 1000)", parseIntAtLeast("hub-samples", 1))
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0), 0)
+    .option("--spatial-model <dir>", "cross-region checkpoint (default: the bundled models/ili-spatial)")
+    .option("--adjacency <file>", "region adjacency for the cross-region transformer: a square matrix in the columns' order, or an edge list source,target[,weight]")
+    .option("--no-spatial", "skip the cross-region transformer (forecasting all regions together)")
     .option("--json", "print the evaluation as JSON: { dataset, protocol, horizons, methods: { <name>: { rmse, mae, pcc, wis, coverage50, coverage95 } }, … }")
     .action(async (o: EvaluateCliOptions) => {
       const { table, name } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
@@ -477,8 +568,10 @@ export function registerForecastCommands(program: Command): void {
       if (beyond.length > 0) {
         throw new SpreadlabError(`--horizons: ${beyond.join(", ")} ${beyond.length === 1 ? "is" : "are"} beyond the model's ${config.horizon} weeks; choose horizons 1…${config.horizon}.`);
       }
+      const spatial = o.spatial && table.regions.length >= 2 ? await loadSpatial(o.spatialModel, o.adjacency, table, base.manifest) : undefined;
       const { evaluateTransformer, formatEvaluation } = await import("../forecast/transformer/evaluate.js");
       const evaluation = await evaluateTransformer(table, name, {
+        ...(spatial ? { spatial } : {}),
         pretrained: base.model,
         config,
         horizons: o.horizons,

@@ -130,7 +130,7 @@ export interface Corpus {
 }
 
 /** Run-in weeks before week 0 that feed the delay kernel (kernel over 0..DELAY_WEEKS). */
-const DELAY_WEEKS = 2;
+export const DELAY_WEEKS = 2;
 
 /** Share of series groups with a continuous SIRS/SEIRS (the rest: a fresh epidemic every season). */
 const CONTINUOUS_SHARE = 0.25;
@@ -141,7 +141,7 @@ const MIN_WAVE_NODES = 50;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /** Background (non-influenza) ILI per latent week, with mean level `floor` (0: none). */
-function background(length: number, calendarStart: number, floor: number, rng: Random): Float64Array {
+export function background(length: number, calendarStart: number, floor: number, rng: Random): Float64Array {
   const out = new Float64Array(length);
   if (floor === 0) return out;
   const amplitude = uniform(rng, 0.05, 0.35);

@@ -129,6 +129,21 @@ export function parseAdjacency(text: string, regions: readonly string[], file = 
   return edges;
 }
 
+/** Edges as a symmetric row-major R × R weight matrix over `regions` (0: no edge). */
+export function adjacencyMatrix(edges: readonly RegionEdge[], regions: readonly string[]): Float64Array {
+  const R = regions.length;
+  const index = new Map(regions.map((r, i) => [r, i]));
+  const out = new Float64Array(R * R);
+  for (const e of edges) {
+    const i = index.get(e.source);
+    const j = index.get(e.target);
+    if (i === undefined || j === undefined || i === j) continue;
+    out[i * R + j] = e.weight;
+    out[j * R + i] = e.weight;
+  }
+  return out;
+}
+
 /**
  * Reads a coordinates CSV `region,lat,lon[,population]` (header required, `#` comment lines allowed; other
  * columns ignored). @throws DataError (file, line) for a missing column, a bad or out-of-range number.

@@ -198,6 +198,8 @@ describe("forecast evaluate", () => {
     const r = await cli(["evaluate", "--data", "tiny.csv", "--protocol", "colagnn", "--base", "base", "--horizons", "4,2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("fine-tuning the pretrained transformer");
+    // The bundled cross-region checkpoint belongs to the bundled base, not to this one: skipped, and said so.
+    expect(r.stderr).toContain("cross-region transformer skipped: ");
     const e = JSON.parse(r.stdout);
     expect(e.dataset).toBe("tiny");
     expect(e.protocol).toBe("colagnn");
@@ -238,6 +240,33 @@ describe("forecast evaluate", () => {
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--horizons", "2,5"]), /--horizons: 5 is beyond the model's 4 weeks; choose horizons 1…4/);
     await invalid(cli(["finetune", "--data", "tiny.csv", "--base", "base", "--learning-rate", "-1"]), /--learning-rate: expected a positive number such as 2e-4, got "-1"/);
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--full-learning-rate", "fast"]), /--full-learning-rate: expected a positive number/);
+  });
+});
+
+describe("forecast pretrain-spatial and the cross-region transformer in evaluate", () => {
+  it("pretrains from --base, then evaluate adds transformer-spatial (fine-tuned) and transformer-spatial-zero-shot, with --adjacency", async () => {
+    const p = await cli(["pretrain-spatial", "--base", "base", "--sets", "4", "--weeks", "60", "--epochs", "1", "--snapshots-per-epoch", "8", "--seed", "2", "--out", "spatial"]);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stderr).toContain("spatial corpus: 4 region sets × 60 weeks, seed 2");
+    expect(p.stdout).toMatch(/cross-region pretraining on 3 simulated region sets \(\d+ regions in all, 1 sets held out\) × 60 weeks, seed 2/);
+    const m = JSON.parse(readFileSync(join(work, "spatial", "manifest.json"), "utf8")) as CheckpointManifest;
+    expect(m.kind).toBe("spatial-pretrained");
+    expect(m.base).toEqual({ kind: "pretrained", createdAt: base.createdAt, weightsSha256: base.weightsSha256 });
+    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --out spatial");
+    writeFileSync(at("adjacency.csv"), "source,target,weight\nnorth,south,2\n");
+    const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "spatial", "--adjacency", "adjacency.csv", "--horizons", "2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("fine-tuned on the 2 regions together (with their adjacency)");
+    const e = JSON.parse(r.stdout);
+    expect(Object.keys(e.methods)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "transformer-spatial", "transformer-spatial-zero-shot", "persistence", "seasonal-naive", "ridge", "hub-baseline", "ensemble"]);
+    expect(e.ensemble.candidates).toContain("transformer-spatial");
+    expect(e.training["transformer-spatial"].map((t: { phase: string }) => t.phase)).toEqual(["cross-region fine-tune head", "cross-region fine-tune all"]);
+  });
+
+  it("bad cross-region inputs are refused (exit 2): an unknown region in --adjacency, a univariate --spatial-model", async () => {
+    writeFileSync(at("bad-adjacency.csv"), "source,target\nnorth,west\n");
+    await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "base", "--adjacency", "bad-adjacency.csv", "--horizons", "2"]), /bad-adjacency\.csv:2: unknown region "west"/);
+    await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "base", "--horizons", "2"]), /base: not a cross-region checkpoint \(kind "pretrained"\)/);
   });
 });
 

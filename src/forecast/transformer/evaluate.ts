@@ -33,6 +33,8 @@ import type { FinetuneStrategy, TrainReport } from "./train.js";
 import { scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
 import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
+import { predictSpatial, type RegionSet } from "./spatial.js";
+import { fitSpatial } from "./spatial-fit.js";
 
 export interface MethodScores {
   rmse: number[];
@@ -108,6 +110,12 @@ export interface EvaluateTransformerOptions {
   transferWeeks?: number;
   seed?: number;
   hubSamples?: number;
+  /**
+   * The cross-region network (spatial.ts) from a spatial checkpoint, and the adjacency of the table's regions
+   * (row-major R × R weights, or null): adds "transformer-spatial" (fine-tuned on all regions together) and
+   * "transformer-spatial-zero-shot" to the candidates. Ignored for a table of one region.
+   */
+  spatial?: { model: tf.LayersModel; adjacency: Float64Array | null };
   log?: (line: string) => void;
 }
 
@@ -146,11 +154,26 @@ export function scoreNetworkSplits(
   window: number,
   splits: readonly Split[] = ["test"],
 ): Record<Split, QuantileEvaluation[]> {
+  return scoreForecastSplits(config, table, horizons, window, splits, (picks) => networkForecasts(model, config, table, picks));
+}
+
+/**
+ * Scores any forecaster of (region, origin) picks — `forecastsFor(picks)[i][h − 1]` the quantiles of pick i at
+ * horizon h, each reading rows up to its origin only — per horizon through the protocol's evaluator.
+ */
+export function scoreForecastSplits(
+  config: TransformerConfig,
+  table: SeriesTable,
+  horizons: readonly number[],
+  window: number,
+  splits: readonly Split[],
+  forecastsFor: (picks: readonly Pick[]) => Float64Array[][],
+): Record<Split, QuantileEvaluation[]> {
   const beyond = horizons.filter((h) => h > config.horizon);
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks.`);
   const b = splitBoundaries(table.rows, window, Math.max(...horizons));
   const picks = forecastPicks(table, splits.includes("train") ? 0 : splits.includes("validation") ? b.trainEnd : b.validEnd, horizons);
-  const forecasts = networkForecasts(model, config, table, picks);
+  const forecasts = forecastsFor(picks);
   const lookup = new Map<number, Float64Array[]>();
   picks.forEach((p, i) => lookup.set(p.series * table.rows + p.origin, forecasts[i]));
   const out = {} as Record<Split, QuantileEvaluation[]>;
@@ -158,6 +181,14 @@ export function scoreNetworkSplits(
     out[split] = horizons.map((h) => evaluateQuantileForecaster(table, h, (input) => lookup.get(input.region * table.rows + input.origin)![h - 1], { window, split }));
   }
   return out;
+}
+
+/** The cross-region network's quantiles for (region, origin) picks: all regions of an origin in one pass (spatial.ts). */
+export function spatialForecasts(model: tf.LayersModel, config: TransformerConfig, set: RegionSet, picks: readonly Pick[]): Float64Array[][] {
+  const origins = [...new Set(picks.map((p) => p.origin))].sort((a, b) => a - b);
+  const byOrigin = new Map<number, Float64Array[][]>();
+  predictSpatial(model, config, set, origins).forEach((regions, k) => byOrigin.set(origins[k], regions));
+  return picks.map((p) => byOrigin.get(p.origin)![p.series]);
 }
 
 /** Scores a fitted network on the test split, per horizon, through the protocol's own evaluator. */
@@ -272,6 +303,25 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
 
   log("zero-shot: the pretrained transformer as is");
   score("transformer-zero-shot", pretrained, config);
+
+  if (options.spatial && table.regions.length >= 2) {
+    const { model: spatialModel, adjacency } = options.spatial;
+    const everything: RegionSet = { series: seriesFromTable(table), adjacency, limit: table.rows };
+    const scoreSpatial = (key: string, model: tf.LayersModel) => {
+      const scores = scoreForecastSplits(config, table, horizons, window, ["validation", "test"], (picks) => spatialForecasts(model, config, everything, picks));
+      validation[key] = quantileScores(scores.validation);
+      methods[key] = quantileScores(scores.test);
+      cellsOf.validation[key] = scores.validation;
+      cellsOf.test[key] = scores.test;
+    };
+    log(`cross-region transformer: the spatial checkpoint fine-tuned on the ${table.regions.length} regions together${adjacency ? " (with their adjacency)" : " (no adjacency: attention learns the links)"}`);
+    const fitted = await fitSpatial(spatialModel, config, { series: history, adjacency, limit: b.trainEnd }, strategy, fit);
+    training["transformer-spatial"] = fitted.reports;
+    scoreSpatial("transformer-spatial", fitted.model);
+    fitted.model.dispose();
+    log("cross-region zero-shot: the spatial checkpoint as is");
+    scoreSpatial("transformer-spatial-zero-shot", spatialModel);
+  }
 
   log("baselines");
   for (const [split, into] of [["validation", validation], ["test", methods]] as const) {

@@ -66,21 +66,31 @@ export function checkConfig(c: TransformerConfig): void {
   }
 }
 
-/** Builds the network with initial weights drawn from `seed` (a different derived seed per weight). */
-export function buildModel(config: TransformerConfig, seed: number): tf.LayersModel {
-  checkConfig(config);
-  const { context, patch, horizon, dModel, heads, layers, ffn, levels } = config;
+/** Draws a fresh seeded Glorot initialiser per call: `seed·1000`, `seed·1000 + 1`, … in call order. */
+export interface SeedCounter {
+  next: number;
+}
+
+function glorotFrom(counter: SeedCounter) {
+  return () => tf.initializers.glorotUniform({ seed: counter.next++ });
+}
+
+/**
+ * The temporal encoder, shared by the univariate and the cross-region network (spatial.ts): window
+ * [B, C, F] → patches → embedding + position → L pre-norm blocks → LN → flatten [B, (C/P)·d]. Layer names are
+ * the checkpoints' (weights move between the two networks by name).
+ */
+export function temporalEncoder(input: tf.SymbolicTensor, config: TransformerConfig, seeds: SeedCounter): tf.SymbolicTensor {
+  const { context, patch, dModel, heads, layers, ffn } = config;
   const tokens = context / patch;
-  let next = (seed >>> 0) * 1000;
-  const init = () => tf.initializers.glorotUniform({ seed: next++ });
-  const input = tf.input({ shape: [context, FEATURES], name: "window" });
+  const init = glorotFrom(seeds);
   let x = tf.layers.reshape({ targetShape: [tokens, patch * FEATURES], name: "patches" }).apply(input) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: dModel, kernelInitializer: init(), name: "embed" }).apply(x) as tf.SymbolicTensor;
   x = new PositionalEncoding({ name: "position" }).apply(x) as tf.SymbolicTensor;
   for (let l = 0; l < layers; l++) {
     const a = new LayerNorm({ name: `block${l}_norm1` }).apply(x) as tf.SymbolicTensor;
-    const att = new MultiHeadSelfAttention({ heads, seed: next, name: `block${l}_attention` }).apply(a) as tf.SymbolicTensor;
-    next += 4;
+    const att = new MultiHeadSelfAttention({ heads, seed: seeds.next, name: `block${l}_attention` }).apply(a) as tf.SymbolicTensor;
+    seeds.next += 4;
     x = tf.layers.add({ name: `block${l}_residual1` }).apply([x, att]) as tf.SymbolicTensor;
     const b = new LayerNorm({ name: `block${l}_norm2` }).apply(x) as tf.SymbolicTensor;
     const hidden = tf.layers.dense({ units: ffn, activation: "relu", kernelInitializer: init(), name: `block${l}_ffn1` }).apply(b) as tf.SymbolicTensor;
@@ -88,11 +98,26 @@ export function buildModel(config: TransformerConfig, seed: number): tf.LayersMo
     x = tf.layers.add({ name: `block${l}_residual2` }).apply([x, out]) as tf.SymbolicTensor;
   }
   x = new LayerNorm({ name: "final_norm" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: config.headHidden, activation: "relu", kernelInitializer: init(), name: "head_hidden" }).apply(x) as tf.SymbolicTensor;
+  return tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
+}
+
+/** The quantile head: features [B, D] → dense (relu) → dense H·L → [B, H, L] → monotone quantiles anchored on the window's last value. */
+export function quantileHead(features: tf.SymbolicTensor, input: tf.SymbolicTensor, config: TransformerConfig, seeds: SeedCounter): tf.SymbolicTensor {
+  const init = glorotFrom(seeds);
+  const { horizon, levels } = config;
+  let x = tf.layers.dense({ units: config.headHidden, activation: "relu", kernelInitializer: init(), name: "head_hidden" }).apply(features) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: horizon * levels.length, kernelInitializer: init(), name: "head" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [horizon, levels.length], name: "head_reshape" }).apply(x) as tf.SymbolicTensor;
-  const quantiles = new MonotoneQuantiles({ name: "quantiles" }).apply([x, input]) as tf.SymbolicTensor;
+  return new MonotoneQuantiles({ name: "quantiles" }).apply([x, input]) as tf.SymbolicTensor;
+}
+
+/** Builds the network with initial weights drawn from `seed` (a different derived seed per weight). */
+export function buildModel(config: TransformerConfig, seed: number): tf.LayersModel {
+  checkConfig(config);
+  const seeds: SeedCounter = { next: (seed >>> 0) * 1000 };
+  const input = tf.input({ shape: [config.context, FEATURES], name: "window" });
+  const features = temporalEncoder(input, config, seeds);
+  const quantiles = quantileHead(features, input, config, seeds);
   return tf.model({ inputs: input, outputs: quantiles, name: "spreadlab_forecaster" });
 }
 

@@ -22,13 +22,16 @@ import type { FinetuneStrategy, TrainReport } from "./train.js";
 /** Folder name of the bundled pretrained checkpoint under `models/`. */
 export const PRETRAINED_NAME = "ili-pretrained";
 
-/** `models/ili-pretrained` beside `src/` (from sources) or three levels up from `dist/src/forecast/transformer/`. */
-export function defaultCheckpointDir(): string {
+/** Folder name of the bundled cross-region (spatial) checkpoint under `models/` (spatial.ts). */
+export const SPATIAL_NAME = "ili-spatial";
+
+/** `models/<name>` (default ili-pretrained) beside `src/` (from sources) or three levels up from `dist/src/forecast/transformer/`. */
+export function defaultCheckpointDir(name: string = PRETRAINED_NAME): string {
   for (const rel of ["../../../models/", "../../../../models/"]) {
-    const dir = join(fileURLToPath(new URL(rel, import.meta.url)), PRETRAINED_NAME);
+    const dir = join(fileURLToPath(new URL(rel, import.meta.url)), name);
     if (existsSync(join(dir, "manifest.json"))) return dir;
   }
-  return join(fileURLToPath(new URL("../../../models/", import.meta.url)), PRETRAINED_NAME);
+  return join(fileURLToPath(new URL("../../../models/", import.meta.url)), name);
 }
 
 let pretrained: Promise<LoadedCheckpoint> | null = null;

@@ -27,6 +27,34 @@ export interface SampleSet {
   picks: readonly Pick[];
 }
 
+/**
+ * Training data of any network shape: `count` samples, and the tensors of a batch of them (the model's
+ * input or inputs, the [rows, H, 2] targets, and how many rows the batch holds). A `SampleSet` (one window a
+ * sample) is one; the cross-region model's snapshots (spatial.ts: all regions at one origin a sample) another.
+ */
+export interface BatchSource {
+  count: number;
+  /** Samples per batch when scoring (default 512); a source whose samples hold many rows asks for fewer. */
+  scoringBatch?: number;
+  tensors(indices: readonly number[]): { inputs: tf.Tensor | tf.Tensor[]; y: tf.Tensor; rows: number };
+}
+
+function isSampleSet(x: SampleSet | BatchSource): x is SampleSet {
+  return (x as SampleSet).picks !== undefined;
+}
+
+/** A sample set as a batch source (one window per sample). */
+export function sampleSource(set: SampleSet | BatchSource, config: TransformerConfig): BatchSource {
+  if (!isSampleSet(set)) return set;
+  return {
+    count: set.picks.length,
+    tensors: (indices) => {
+      const { x, y } = toTensors(set, indices.map((i) => set.picks[i]), config);
+      return { inputs: x, y, rows: indices.length };
+    },
+  };
+}
+
 export interface EpochInfo {
   phase: string;
   epoch: number;
@@ -43,8 +71,8 @@ export interface TrainOptions {
   learningRate?: number;
   /** Seed of the shuffling stream. */
   seed: number;
-  /** Which weights learn: all, or only the head's. */
-  trainable?: "all" | "head";
+  /** Which weights learn: all, only the head's, or those of the layers named. */
+  trainable?: "all" | "head" | readonly string[];
   /** Stop after this many epochs without a better validation loss (default 5). */
   patience?: number;
   /** Draw this many samples per epoch (with a fresh shuffled order; default all picks once). */
@@ -92,8 +120,9 @@ function shuffled(n: number, seed: number, stream: number): Uint32Array {
 }
 
 /** The variables a strategy trains. */
-export function trainableVariables(model: tf.LayersModel, which: "all" | "head"): tf.Variable[] {
-  const layers = which === "all" ? model.layers : model.layers.filter((l) => (HEAD_LAYERS as readonly string[]).includes(l.name));
+export function trainableVariables(model: tf.LayersModel, which: "all" | "head" | readonly string[]): tf.Variable[] {
+  const names: readonly string[] | null = which === "all" ? null : which === "head" ? HEAD_LAYERS : which;
+  const layers = names === null ? model.layers : model.layers.filter((l) => names.includes(l.name));
   return layers.flatMap((l) => l.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
 }
 
@@ -106,19 +135,21 @@ function toTensors(set: SampleSet, picks: readonly Pick[], config: TransformerCo
 }
 
 /** Mean pinball loss of the model on a sample set (in batches; no weights change). */
-export function evaluateLoss(model: tf.LayersModel, config: TransformerConfig, set: SampleSet, batchSize = 512): number {
-  if (set.picks.length === 0) return NaN;
+export function evaluateLoss(model: tf.LayersModel, config: TransformerConfig, set: SampleSet | BatchSource, batchSize = 512): number {
+  const source = sampleSource(set, config);
+  if (source.count === 0) return NaN;
+  batchSize = source.scoringBatch ?? batchSize;
   const loss = pinballLoss(config.levels);
   let total = 0;
   let weight = 0;
-  for (let i = 0; i < set.picks.length; i += batchSize) {
-    const picks = set.picks.slice(i, i + batchSize);
-    const value = tf.tidy(() => {
-      const { x, y } = toTensors(set, picks, config);
-      return loss(y, model.apply(x) as tf.Tensor).dataSync()[0];
+  for (let i = 0; i < source.count; i += batchSize) {
+    const indices = Array.from({ length: Math.min(batchSize, source.count - i) }, (_, k) => i + k);
+    const [value, rows] = tf.tidy(() => {
+      const { inputs, y, rows } = source.tensors(indices);
+      return [loss(y, model.apply(inputs) as tf.Tensor).dataSync()[0], rows] as const;
     });
-    total += value * picks.length;
-    weight += picks.length;
+    total += value * rows;
+    weight += rows;
   }
   return total / weight;
 }
@@ -131,7 +162,9 @@ function snapshot(vars: readonly tf.Variable[]): tf.Tensor[] {
  * Trains `model` in place on `train`, early-stopping on `validation` (if non-empty); restores the best
  * epoch's weights. Async: yields to the event loop between batches so a server stays responsive.
  */
-export async function trainModel(model: tf.LayersModel, config: TransformerConfig, train: SampleSet, validation: SampleSet | null, options: TrainOptions): Promise<TrainReport> {
+export async function trainModel(model: tf.LayersModel, config: TransformerConfig, trainSet: SampleSet | BatchSource, validationSet: SampleSet | BatchSource | null, options: TrainOptions): Promise<TrainReport> {
+  const train = sampleSource(trainSet, config);
+  const validation = validationSet === null ? null : sampleSource(validationSet, config);
   const started = performance.now();
   const phase = options.phase ?? "train";
   const batchSize = options.batchSize ?? 128;
@@ -140,20 +173,20 @@ export async function trainModel(model: tf.LayersModel, config: TransformerConfi
   const vars = trainableVariables(model, options.trainable ?? "all");
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   const loss = pinballLoss(config.levels);
-  const perEpoch = options.samplesPerEpoch ?? train.picks.length;
+  const perEpoch = options.samplesPerEpoch ?? train.count;
   const allVars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const report: TrainReport = { phase, epochs: 0, bestEpoch: -1, trainLoss: [], validationLoss: [], samples: 0, elapsedMs: 0 };
-  if (train.picks.length === 0) throw new Error(`${phase}: no training samples.`);
+  if (train.count === 0) throw new Error(`${phase}: no training samples.`);
   let best = Infinity;
   let bestWeights: tf.Tensor[] | null = null;
   let sinceBest = 0;
-  if (options.keepInitial && validation && validation.picks.length > 0) {
+  if (options.keepInitial && validation && validation.count > 0) {
     // Epoch 0 is a candidate too: if no epoch beats the starting weights on validation, they are kept.
     best = evaluateLoss(model, config, validation);
     report.initialValidationLoss = best;
     bestWeights = snapshot(allVars);
   }
-  let order = shuffled(train.picks.length, options.seed, 1);
+  let order = shuffled(train.count, options.seed, 1);
   let cursor = 0;
   let reshuffles = 1;
   try {
@@ -162,17 +195,17 @@ export async function trainModel(model: tf.LayersModel, config: TransformerConfi
       let batches = 0;
       for (let done = 0; done < perEpoch; done += batchSize) {
         if (options.shouldStop?.()) throw new Error("training was stopped");
-        const picks: Pick[] = [];
+        const picks: number[] = [];
         for (let b = 0; b < Math.min(batchSize, perEpoch - done); b++) {
           if (cursor === order.length) {
-            order = shuffled(train.picks.length, options.seed, 1 + reshuffles++);
+            order = shuffled(train.count, options.seed, 1 + reshuffles++);
             cursor = 0;
           }
-          picks.push(train.picks[order[cursor++]]);
+          picks.push(order[cursor++]);
         }
         const value = tf.tidy(() => {
-          const { x, y } = toTensors(train, picks, config);
-          const { value: l, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as tf.Tensor), vars);
+          const { inputs, y } = train.tensors(picks);
+          const { value: l, grads } = tf.variableGrads(() => loss(y, model.apply(inputs, { training: true }) as tf.Tensor), vars);
           // Clip by the global norm without reading it back: factor = c / max(‖g‖, c).
           const names = Object.keys(grads);
           const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k])))));
@@ -186,7 +219,7 @@ export async function trainModel(model: tf.LayersModel, config: TransformerConfi
         if (batches % 4 === 0) await yieldToEventLoop();
       }
       const trainLoss = sum / batches;
-      const validationLoss = validation && validation.picks.length > 0 ? evaluateLoss(model, config, validation) : null;
+      const validationLoss = validation && validation.count > 0 ? evaluateLoss(model, config, validation) : null;
       report.trainLoss.push(trainLoss);
       if (validationLoss !== null) report.validationLoss.push(validationLoss);
       report.epochs = epoch + 1;

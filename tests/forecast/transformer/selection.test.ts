@@ -14,23 +14,38 @@ import {
   formatEvaluation,
   networkForecasts,
   selectOnValidation,
+  spatialForecasts,
   trainingRows,
   type MethodScores,
   type TransformerEvaluation,
 } from "../../../src/forecast/transformer/evaluate.js";
 import { finetuneModel, trainFromScratch, type FitResult } from "../../../src/forecast/transformer/fit.js";
+import { spatialFromUnivariate } from "../../../src/forecast/transformer/spatial.js";
+import { fitSpatial } from "../../../src/forecast/transformer/spatial-fit.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
+import { seriesFromTable } from "../../../src/forecast/transformer/forecaster.js";
 import { QUICK, TINY, seasonalTable } from "./helpers.js";
 
 let pretrained: tf.LayersModel;
+let spatial: tf.LayersModel;
 
 beforeAll(async () => {
   await initTf();
   pretrained = buildModel(TINY, 1);
+  spatial = spatialFromUnivariate(pretrained, TINY, 2);
 });
 
 function run(table: SeriesTable): Promise<TransformerEvaluation> {
-  return evaluateTransformer(table, "tiny", { pretrained, config: TINY, horizons: [2, 4], fit: { epochs: QUICK.epochs, batchSize: QUICK.batchSize }, transfer: false, hubSamples: 50, seed: 0 });
+  return evaluateTransformer(table, "tiny", {
+    pretrained,
+    config: TINY,
+    horizons: [2, 4],
+    fit: { epochs: QUICK.epochs, batchSize: QUICK.batchSize },
+    transfer: false,
+    hubSamples: 50,
+    seed: 0,
+    spatial: { model: spatial, adjacency: Float64Array.from([0, 1, 1, 0]) },
+  });
 }
 
 const scores = (wis: (number | null)[]): MethodScores => ({ rmse: [1, 1], mae: [1, 1], pcc: [0, 0], wis, coverage50: wis.map(() => null), coverage95: wis.map(() => null) });
@@ -66,7 +81,8 @@ describe("evaluate: selection on the validation rows", () => {
     const means = Object.entries(a.validation)
       .filter(([, m]) => m.wis.every((w) => w !== null))
       .map(([name, m]) => [name, ((m.wis[0] as number) + (m.wis[1] as number)) / 2] as const);
-    expect(means.map(([n]) => n)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"]);
+    expect(means.map(([n]) => n)).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "transformer-spatial", "transformer-spatial-zero-shot", "hub-baseline", "ensemble"]);
+    expect(b.training["transformer-spatial"].map((r) => r.trainLoss)).toEqual(a.training["transformer-spatial"].map((r) => r.trainLoss));
     const best = means.reduce((x, y) => (y[1] < x[1] ? y : x));
     expect(a.selected.method).toBe(best[0]);
     expect(a.selected.validationWis).toBe(best[1]);
@@ -74,7 +90,7 @@ describe("evaluate: selection on the validation rows", () => {
     for (const [, m] of means) expect(a.selected.validationWis).toBeLessThanOrEqual(m);
     // The ensemble: weights per horizon sum to 1, ∝ 1 / validation WIS; WIS is convex in the quantiles (a sum of
     // pinball losses), so the ensemble's validation WIS is at most the weighted mean of its candidates' (up to rounding).
-    expect(a.ensemble.candidates).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline"]);
+    expect(a.ensemble.candidates).toEqual(["transformer", "transformer-scratch", "transformer-zero-shot", "transformer-spatial", "transformer-spatial-zero-shot", "hub-baseline"]);
     for (let i = 0; i < 2; i++) {
       const w = a.ensemble.candidates.map((m) => a.ensemble.weights[m][i]);
       expect(w.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
@@ -94,7 +110,7 @@ describe("evaluate: selection on the validation rows", () => {
 });
 
 describe("evaluate: poisoning every row after each origin", () => {
-  it("fine-tuned, from-scratch and zero-shot forecasts from that origin are bit-identical (origins from the last training row to the end)", async () => {
+  it("fine-tuned, from-scratch, zero-shot and cross-region forecasts from that origin are bit-identical (origins from the last training row to the end)", async () => {
     const rows = 120;
     const trainEnd = 60; // ⌊0.5 · 120⌋: the networks are fitted on rows [0, 60) (evaluate's trainingRows)
     const limits = [trainEnd, trainEnd];
@@ -102,24 +118,36 @@ describe("evaluate: poisoning every row after each origin", () => {
       const history = trainingRows(t, trainEnd);
       return [await finetuneModel(pretrained, TINY, history, limits, "both", { epochs: 1, batchSize: 32 }), await trainFromScratch(TINY, history, limits, { epochs: 1, batchSize: 32 })];
     };
-    const forecasts = (fits: FitResult[], t: SeriesTable, origin: number) => {
+    // The cross-region network reads every region at the origin: fitted on the same rows, forecasting all regions.
+    const fitCross = async (t: SeriesTable) => (await fitSpatial(spatial, TINY, { series: trainingRows(t, trainEnd), adjacency: null, limit: trainEnd }, "both", { epochs: 1, batchSize: 32 })).model;
+    const forecasts = (fits: FitResult[], cross: tf.LayersModel, t: SeriesTable, origin: number) => {
       const picks = [0, 1].map((series) => ({ series, origin }));
       const nets = [...fits.map((f) => [f.model, f.config] as const), [pretrained, TINY] as const];
-      return nets.map(([model, config]) => networkForecasts(model, config, t, picks).map((byH) => byH.map((q) => Array.from(q))));
+      const set = { series: seriesFromTable(t), adjacency: null, limit: t.rows };
+      return [
+        ...nets.map(([model, config]) => networkForecasts(model, config, t, picks).map((byH) => byH.map((q) => Array.from(q)))),
+        spatialForecasts(cross, TINY, set, picks).map((byH) => byH.map((q) => Array.from(q))),
+      ];
     };
     const table = seasonalTable(rows);
     const clean = await fitAll(table);
+    const cleanCross = await fitCross(table);
     // Origins: the last training row (its later rows are every validation and test row), the last validation
     // origins, test origins, the last origin with a full horizon of targets.
     for (const origin of [trainEnd - 1, 70, 83, 84, 100, rows - 5]) {
       const poisoned = seasonalTable(rows);
       for (const v of poisoned.values) for (let t = origin + 1; t < rows; t++) v[t] = t % 2 === 0 ? 1e7 : 0;
       const dirty = await fitAll(poisoned);
-      expect(forecasts(dirty, poisoned, origin)).toEqual(forecasts(clean, table, origin));
+      const dirtyCross = await fitCross(poisoned);
+      expect(forecasts(dirty, dirtyCross, poisoned, origin)).toEqual(forecasts(clean, cleanCross, table, origin));
       // One row later the poison is read (so the equality above could fail).
-      expect(forecasts(dirty, poisoned, origin + 1)[0]).not.toEqual(forecasts(clean, table, origin + 1)[0]);
+      const later = [forecasts(dirty, dirtyCross, poisoned, origin + 1), forecasts(clean, cleanCross, table, origin + 1)];
+      expect(later[0][0]).not.toEqual(later[1][0]);
+      expect(later[0][3]).not.toEqual(later[1][3]);
       for (const f of dirty) f.model.dispose();
+      dirtyCross.dispose();
     }
     for (const f of clean) f.model.dispose();
+    cleanCross.dispose();
   });
 });

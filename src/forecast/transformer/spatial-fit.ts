@@ -1,0 +1,189 @@
+/**
+ * Training the cross-region network (spatial.ts): pretraining on the spatial corpus (../corpus-spatial.ts),
+ * starting from the univariate checkpoint, and fitting it to a dataset's regions — fine-tuned from the
+ * spatial checkpoint or trained from scratch — with the univariate fits' rules (fit.ts): early stopping on the
+ * last 20% of the training rows, the starting weights kept unless an epoch beats them there, the same
+ * defaults (FIT_DEFAULTS: chosen for the univariate network on validation rows and not re-tuned here).
+ */
+import { createRandom } from "../../random.js";
+import { withDefaults } from "../../defaults.js";
+import { DataError } from "../errors.js";
+import { generateSpatialSet, type SpatialSet } from "../corpus-spatial.js";
+import { currentTfBackend, tf } from "./backend.js";
+import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
+import { cloneModel, FIT_DEFAULTS, type FitOptions } from "./fit.js";
+import { HEAD_LAYERS, type TransformerConfig } from "./model.js";
+import { buildSpatialModel, snapshotOrigins, snapshotSource, SPATIAL_LAYERS, spatialFromUnivariate, type RegionSet, type Snapshot } from "./spatial.js";
+import { trainModel, type EpochInfo, type FinetuneStrategy, type TrainReport } from "./train.js";
+import { phaseFromStart, scaleFloors, type WeeklySeries } from "./windows.js";
+
+/** Rows (regions × origins) per training batch: the univariate fits' batch size, in rows. */
+function snapshotsPerBatch(rowsPerBatch: number, regions: number): number {
+  return Math.max(1, Math.round(rowsPerBatch / Math.max(1, regions)));
+}
+
+export interface SpatialFitResult {
+  model: tf.LayersModel;
+  reports: TrainReport[];
+  /** Row where the early-stopping rows begin: gradient steps saw only targets before it. */
+  trainLimit: number;
+}
+
+/**
+ * Fits the cross-region network to one dataset's regions, targets before `set.limit` only. From `base` (a
+ * spatial checkpoint) with the strategy — "head": the quantile head and the cross-region layers; "full": all
+ * weights; "both": one then the other — or, with `base` null, from scratch (seeded, all weights, the scratch
+ * learning rate).
+ */
+export async function fitSpatial(base: tf.LayersModel | null, config: TransformerConfig, set: RegionSet, strategy: FinetuneStrategy, options: FitOptions = {}): Promise<SpatialFitResult> {
+  const o = withDefaults(FIT_DEFAULTS, options);
+  const R = set.series.length;
+  const limit = set.limit;
+  const trainLimit = o.earlyStoppingFrom ?? Math.max(0, limit - Math.max(config.horizon, Math.round(o.validationFraction * limit)));
+  const trainSet: RegionSet = { ...set, limit: trainLimit };
+  const trainSnaps: Snapshot[] = snapshotOrigins(trainSet, config.horizon).map((origin) => ({ set: 0, origin }));
+  const validationSnaps: Snapshot[] = snapshotOrigins(set, config.horizon, 8, Math.max(0, trainLimit - 1)).map((origin) => ({ set: 0, origin }));
+  if (trainSnaps.length === 0) throw new DataError("no training windows: the series are too short for early stopping (each needs at least 8 observed weeks before the validation rows).");
+  const train = snapshotSource([trainSet], trainSnaps, config);
+  const validation = snapshotSource([set], validationSnaps, config);
+  const batchSize = snapshotsPerBatch(o.batchSize, R);
+  const common = { epochs: o.epochs, batchSize, patience: o.patience, onEpoch: o.onEpoch, shouldStop: o.shouldStop };
+  const reports: TrainReport[] = [];
+  if (base === null) {
+    const model = buildSpatialModel(config, o.seed);
+    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed, phase: "cross-region from scratch", learningRate: o.scratchLearningRate }));
+    return { model, reports, trainLimit };
+  }
+  const model = await cloneModel(base);
+  if (strategy === "head" || strategy === "both") {
+    const layers = [...HEAD_LAYERS, ...SPATIAL_LAYERS];
+    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed, phase: "cross-region fine-tune head", trainable: layers, learningRate: o.learningRate, keepInitial: true }));
+  }
+  if (strategy === "full" || strategy === "both") {
+    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed + 1, phase: "cross-region fine-tune all", trainable: "all", learningRate: o.fullLearningRate, keepInitial: true }));
+  }
+  return { model, reports, trainLimit };
+}
+
+export interface SpatialPretrainOptions {
+  /** Region sets of the spatial corpus (default 240). */
+  sets?: number;
+  /** Weeks per set (default 260). */
+  weeks?: number;
+  seed?: number;
+  /** Held-out fraction of the sets, for early stopping (default 0.05). */
+  validationFraction?: number;
+  /** Validation snapshots drawn from the held-out sets (default 300). */
+  validationSnapshots?: number;
+  epochs?: number;
+  /** Snapshots (all regions of a set at one origin) per epoch (default 2000). */
+  snapshotsPerEpoch?: number;
+  /** Rows per batch (default 128): a batch holds whole snapshots, about this many regions in all. */
+  rowsPerBatch?: number;
+  learningRate?: number;
+  patience?: number;
+  log?: (line: string) => void;
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
+}
+
+/**
+ * Spatial pretraining defaults, and how they were chosen: sets, weeks, epochs and snapshots per epoch by the
+ * time budget (≈ 10–15 min on the 2-core development machine, beside the univariate pretraining's ≈ 5 min);
+ * the learning rate 3·10⁻⁴ and rows per batch 128 by hand, not searched: early stopping on held-out corpus
+ * sets (never a dataset) decides the epoch, and the starting weights (the univariate checkpoint, whose
+ * cross-region layers output zero) are kept unless an epoch beats them there.
+ */
+export const SPATIAL_PRETRAIN_DEFAULTS = Object.freeze({
+  sets: 240,
+  weeks: 260,
+  seed: 1,
+  validationFraction: 0.05,
+  validationSnapshots: 300,
+  epochs: 8,
+  snapshotsPerEpoch: 2000,
+  rowsPerBatch: 128,
+  learningRate: 3e-4,
+  patience: 3,
+});
+
+/** A spatial corpus set as the network reads it. */
+export function regionSetFromCorpus(set: SpatialSet, withAdjacency: boolean): RegionSet {
+  const rows = set.values[0]?.length ?? 0;
+  const phase = phaseFromStart(rows, set.startWeek + 1);
+  const series: WeeklySeries[] = set.values.map((values) => ({ values, phase, floors: scaleFloors(values) }));
+  return { series, adjacency: withAdjacency ? set.weights : null, limit: rows };
+}
+
+export interface SpatialPretrainResult {
+  model: tf.LayersModel;
+  config: TransformerConfig;
+  report: TrainReport;
+  corpus: { sets: number; weeks: number; seed: number; regions: number; elapsedMs: number; trainSets: number; validationSets: number };
+}
+
+/**
+ * Builds the spatial corpus and trains the cross-region network on it, from the univariate checkpoint
+ * `univariate` (encoder and head; file header of spatial.ts). Half the sets (every other one) show the network
+ * their adjacency, the rest none, so it forecasts with an adjacency file and without one.
+ */
+export async function pretrainSpatial(univariate: tf.LayersModel, config: TransformerConfig, options: SpatialPretrainOptions = {}): Promise<SpatialPretrainResult> {
+  const o = withDefaults(SPATIAL_PRETRAIN_DEFAULTS, options);
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  log(`spatial corpus: ${o.sets} region sets × ${o.weeks} weeks, seed ${o.seed}`);
+  const corpus: RegionSet[] = [];
+  let regions = 0;
+  for (let i = 0; i < o.sets; i++) {
+    const set = generateSpatialSet(o.seed, i, o.weeks);
+    regions += set.values.length;
+    corpus.push(regionSetFromCorpus(set, i % 2 === 0));
+    if ((i + 1) % 50 === 0 || i + 1 === o.sets) log(`spatial corpus: ${i + 1}/${o.sets} sets`);
+  }
+  const elapsedMs = performance.now() - started;
+  const heldOut = Math.max(1, Math.round(o.validationFraction * o.sets));
+  const trainSets = corpus.slice(0, o.sets - heldOut);
+  const validationSets = corpus.slice(o.sets - heldOut);
+  const snaps = (sets: RegionSet[]) => sets.flatMap((s, i) => snapshotOrigins(s, config.horizon).map((origin) => ({ set: i, origin })));
+  const trainSnaps = snaps(trainSets);
+  const allValidation = snaps(validationSets);
+  const rng = createRandom(o.seed, 0x7ff1);
+  const validationSnaps: Snapshot[] = [];
+  for (let i = 0; i < Math.min(o.validationSnapshots, allValidation.length); i++) validationSnaps.push(allValidation[rng.int(allValidation.length)]);
+  const meanRegions = regions / o.sets;
+  const batchSize = snapshotsPerBatch(o.rowsPerBatch, meanRegions);
+  log(`training: ${trainSnaps.length} snapshots from ${trainSets.length} sets (mean ${meanRegions.toFixed(1)} regions), ${o.epochs} epochs × ${o.snapshotsPerEpoch} snapshots, ${batchSize} a batch; validation ${validationSnaps.length} snapshots from ${heldOut} held-out sets`);
+  const model = spatialFromUnivariate(univariate, config, o.seed);
+  const report = await trainModel(model, config, snapshotSource(trainSets, trainSnaps, config), snapshotSource(validationSets, validationSnaps, config), {
+    epochs: o.epochs,
+    samplesPerEpoch: o.snapshotsPerEpoch,
+    batchSize,
+    learningRate: o.learningRate,
+    patience: o.patience,
+    seed: o.seed,
+    phase: "spatial pretrain",
+    keepInitial: true,
+    onEpoch: async (e) => {
+      log(`epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4)}${e.best ? " (best)" : ""}, ${(e.elapsedMs / 1000).toFixed(0)} s`);
+      await options.onEpoch?.(e);
+    },
+  });
+  log(`held-out corpus loss: univariate start ${report.initialValidationLoss?.toFixed(4)}, best epoch ${report.bestEpoch + 1}`);
+  return { model, config, report, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
+}
+
+/** Saves a spatial pretraining result as a checkpoint with its provenance. */
+export function saveSpatialPretrained(result: SpatialPretrainResult, dir: string, options: { command?: string; base?: CheckpointManifest } = {}): Promise<CheckpointManifest> {
+  return saveCheckpoint(result.model, dir, {
+    kind: "spatial-pretrained",
+    config: result.config,
+    scaling: scalingInfo(),
+    seed: result.corpus.seed,
+    backend: currentTfBackend() ?? "unknown",
+    ...(options.base ? { base: { kind: options.base.kind, createdAt: options.base.createdAt, weightsSha256: options.base.weightsSha256 } } : {}),
+    provenance: {
+      corpus: { generator: "spreadlab src/forecast/corpus-spatial.ts", ...result.corpus },
+      command: options.command ?? null,
+    },
+    training: [result.report],
+  });
+}
