@@ -189,6 +189,12 @@ export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | n
   return null;
 }
 
+function parseSpatialTrainable(value: string): string {
+  const allowed = ["cross-region", "cross-region+head", "all"];
+  if (!allowed.includes(value)) throw new SpreadlabError(`--trainable: expected one of ${allowed.join(", ")} (cross-region: the univariate encoder and head stay frozen), got "${value}".`);
+  return value;
+}
+
 /** `--base DIR`, or the bundled pretrained checkpoint with a hint when it is missing. */
 async function loadBase(dir: string | undefined): Promise<LoadedCheckpoint> {
   const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
@@ -412,13 +418,22 @@ export function registerForecastCommands(program: Command): void {
     .option("--epochs <e>", "maximum epochs (early stopping on held-out sets)", parseIntAtLeast("epochs", 1))
     .option("--snapshots-per-epoch <s>", "snapshots (all regions of a set at one origin) per epoch", parseIntAtLeast("snapshots-per-epoch", 1))
     .option("--seed <s>", "seed of the corpus, the new layers' initial weights and the shuffling", parseIntAtLeast("seed", 0))
+    .option("--trainable <w>", "which weights learn: cross-region (the univariate encoder and head frozen), cross-region+head, or all", parseSpatialTrainable)
     .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)
-    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; out: string }) => {
+    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: string; out: string }) => {
       await startTf();
       const base = await loadBase(partial.base);
       const { pretrainSpatial, saveSpatialPretrained, SPATIAL_PRETRAIN_DEFAULTS: d } = await import("../forecast/transformer/spatial-fit.js");
-      const o = { sets: d.sets, weeks: d.weeks, epochs: d.epochs, snapshotsPerEpoch: d.snapshotsPerEpoch, seed: d.seed, ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed }) };
-      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --out ${partial.out}`;
+      const o = {
+        sets: d.sets,
+        weeks: d.weeks,
+        epochs: d.epochs,
+        snapshotsPerEpoch: d.snapshotsPerEpoch,
+        seed: d.seed,
+        trainable: d.trainable,
+        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable as typeof d.trainable | undefined }),
+      };
+      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --out ${partial.out}`;
       const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, log: stderrLine });
       const manifest = await saveSpatialPretrained(result, partial.out, { command, base: base.manifest });
       result.model.dispose();

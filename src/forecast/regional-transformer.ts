@@ -15,6 +15,7 @@
 import { ForecastError } from "./errors.js";
 import { HUB_QUANTILE_LEVELS } from "./quantiles.js";
 import type { SeriesTable } from "./series-csv.js";
+import type { RegionEdge } from "./region-graph.js";
 
 export type RegionalFinetuneStrategy = "head" | "full" | "both";
 
@@ -83,4 +84,58 @@ export async function transformerRegionalForecaster(table: SeriesTable, asOf: nu
       }
     },
   };
+}
+
+/**
+ * The cross-region transformer as a regional method (`method: "transformer-spatial"`): the bundled spatial
+ * checkpoint (models/ili-spatial, transformer/spatial.ts) zero-shot, every region forecast together — each
+ * region's quantiles read every region's rows up to the same origin, and the adjacency file's links when the
+ * request gives one (correlation neighbours are not used as links: they are read off the same data). One pass
+ * per origin for all regions; the forecast from asOf and each backtest origin are computed once and shared.
+ * No look-ahead: the series are cut at asOf + 1, as above.
+ */
+export async function spatialRegionalForecaster(table: SeriesTable, asOf: number, horizon: number, edges: readonly RegionEdge[] | null) {
+  const [{ initTf }, service, forecaster, spatial, checkpoint, graph] = await Promise.all([
+    import("./transformer/backend.js"),
+    import("./transformer/service.js"),
+    import("./transformer/forecaster.js"),
+    import("./transformer/spatial.js"),
+    import("./transformer/checkpoint.js"),
+    import("./region-graph.js"),
+  ]);
+  await initTf();
+  const loaded = await loadSpatialOnce(() => checkpoint.loadCheckpoint(service.defaultCheckpointDir(service.SPATIAL_NAME)));
+  const config = loaded.manifest.config;
+  if (!spatial.isSpatialModel(loaded.model)) throw new ForecastError("the bundled cross-region checkpoint is not a cross-region network.");
+  if (horizon > config.horizon) throw new ForecastError(`horizon ${horizon} is beyond the transformer's ${config.horizon} weeks.`);
+  const set = { series: forecaster.seriesFromTable(table, asOf + 1), adjacency: edges ? graph.adjacencyMatrix(edges, table.regions) : null, limit: asOf + 1 };
+  const byOrigin = new Map<number, Float64Array[][]>();
+  const ensure = (origins: readonly number[]) => {
+    const missing = [...new Set(origins)].filter((o) => !byOrigin.has(o)).sort((a, b) => a - b);
+    if (missing.length === 0) return;
+    spatial.predictSpatial(loaded.model, config, set, missing).forEach((regions, k) => byOrigin.set(missing[k], regions));
+  };
+  return {
+    minimumWeeks: service.MIN_FORECAST_WEEKS,
+    async region(r: number, origins: readonly number[]): Promise<TransformerRegionOutput> {
+      const observed = service.observedCount(set.series[r].values, asOf + 1);
+      if (observed < service.MIN_FORECAST_WEEKS) throw new ForecastError(`region "${table.regions[r]}" has ${observed} observed weeks up to asOf; the transformer needs at least ${service.MIN_FORECAST_WEEKS}.`);
+      const usable = origins.filter((t) => service.observedCount(set.series[r].values, t + 1) >= service.MIN_FORECAST_WEEKS);
+      ensure([asOf, ...usable]);
+      const backtest = new Map<number, Float64Array>();
+      for (const t of usable) backtest.set(t, byOrigin.get(t)![r][horizon - 1]);
+      return { quantiles: byOrigin.get(asOf)![r].slice(0, horizon), backtest, scoreFrom: 0 };
+    },
+  };
+}
+
+let spatialCheckpoint: Promise<import("./transformer/checkpoint.js").LoadedCheckpoint> | null = null;
+
+/** The bundled cross-region checkpoint, loaded once per process (a failed load is retried next time). */
+function loadSpatialOnce(load: () => Promise<import("./transformer/checkpoint.js").LoadedCheckpoint>) {
+  spatialCheckpoint ??= load();
+  spatialCheckpoint.catch(() => {
+    spatialCheckpoint = null;
+  });
+  return spatialCheckpoint;
 }

@@ -13,7 +13,9 @@
  *     "flat"; the trend's median moves with the recent growth rate. W and φ: see TREND_WINDOW below.
  *   - `baseline`: the hub baseline itself (flat median; its P(rising) still reflects the spread).
  *   - `transformer`: the bundled pretrained transformer (regional-transformer.ts), zero-shot, or fine-tuned
- *     per region on rows up to asOf (`finetune`). "trend" stays the default: see README (Regional forecasts)
+ *     per region on rows up to asOf (`finetune`).
+ *   - `transformer-spatial`: the bundled cross-region transformer (regional-transformer.ts), zero-shot, all
+ *     regions forecast together (with the adjacency file's links when one is given). "trend" stays the default: see README (Regional forecasts)
  *     for the backtests of the three methods.
  *
  * Trend of a region: relative change c = m_H / y − 1 of the median at H against the value y at asOf, compared
@@ -32,12 +34,12 @@ import { weightedIntervalScore } from "./metrics.js";
 import { HUB_QUANTILE_LEVELS, intervalStructure, sampleQuantile } from "./quantiles.js";
 import { correlationEdges, CORRELATION_NEIGHBOURS, type RegionEdge } from "./region-graph.js";
 import type { SeriesTable } from "./series-csv.js";
-import { transformerRegionalForecaster, type RegionalFinetuneStrategy } from "./regional-transformer.js";
+import { spatialRegionalForecaster, transformerRegionalForecaster, type RegionalFinetuneStrategy } from "./regional-transformer.js";
 import { formatWeek, nextWeek } from "./series-csv.js";
 
-export type RegionalMethod = "trend" | "baseline" | "transformer";
+export type RegionalMethod = "trend" | "baseline" | "transformer" | "transformer-spatial";
 /** The regional methods, in the order the API and the dashboard list them. */
-export const REGIONAL_METHODS: readonly RegionalMethod[] = ["trend", "baseline", "transformer"];
+export const REGIONAL_METHODS: readonly RegionalMethod[] = ["trend", "baseline", "transformer", "transformer-spatial"];
 export type Trend = "rising" | "flat" | "falling";
 
 /** Default horizon (weeks): the hubs' four-week-ahead target. */
@@ -256,7 +258,12 @@ export async function forecastRegions(table: SeriesTable, options: RegionalOptio
   if (!Number.isInteger(asOf) || asOf < 1 || asOf >= table.rows) throw new ForecastError(`asOf must be a row in 1 … ${table.rows - 1}, got ${asOf}.`);
   if (!Number.isInteger(H) || H < 1) throw new ForecastError(`horizon must be a positive integer, got ${H}.`);
   const finetuneEpochs = method === "transformer" ? (options.finetune?.epochs ?? 0) : 0;
-  const network = method === "transformer" ? await transformerRegionalForecaster(table, asOf, H, { epochs: finetuneEpochs, strategy: options.finetune?.strategy, seed, signal: options.signal }) : null;
+  const network =
+    method === "transformer"
+      ? await transformerRegionalForecaster(table, asOf, H, { epochs: finetuneEpochs, strategy: options.finetune?.strategy, seed, signal: options.signal })
+      : method === "transformer-spatial"
+        ? await spatialRegionalForecaster(table, asOf, H, options.edges ?? null)
+        : null;
   const regions: RegionForecast[] = [];
   for (let r = 0; r < table.regions.length; r++) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("stopped");

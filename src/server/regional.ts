@@ -56,7 +56,7 @@ export const RegionalRequestSchema = z.strictObject({
     .enum(REGIONAL_METHODS as [RegionalMethod, ...RegionalMethod[]])
     .default("trend")
     .describe(
-      "`trend`: damped log-linear trend of the last 4 weeks with the hub baseline's spread (its median moves); `baseline`: the forecast hubs' baseline (flat median); `transformer`: the bundled pretrained transformer, zero-shot unless `finetune.epochs` > 0.",
+      "`trend`: damped log-linear trend of the last 4 weeks with the hub baseline's spread (its median moves); `baseline`: the forecast hubs' baseline (flat median); `transformer`: the bundled pretrained transformer, zero-shot unless `finetune.epochs` > 0; `transformer-spatial`: the bundled cross-region transformer, zero-shot, all regions forecast together (with the adjacency file's links when given).",
     ),
   finetune: z
     .strictObject({
@@ -180,7 +180,7 @@ export function prepareRegional(request: RegionalRequest): Prepared {
   if (request.finetune && request.method !== "transformer") {
     throw fieldProblem("finetune-without-transformer", "finetune needs the transformer", "finetune", `finetune applies to method "transformer" only; got method "${request.method}". Remove finetune or send method: "transformer".`);
   }
-  if (request.method === "transformer") {
+  if (request.method === "transformer" || request.method === "transformer-spatial") {
     const tuning = (request.finetune?.epochs ?? 0) > 0;
     const need = tuning ? minimumTrainingWeeks(DEFAULT_CONFIG) : MIN_FORECAST_WEEKS;
     for (let r = 0; r < table.regions.length; r++) {

@@ -90,3 +90,35 @@ describe("method transformer, fine-tuned per region on rows up to asOf", () => {
     }
   });
 });
+
+describe("method transformer-spatial (the bundled cross-region checkpoint, zero-shot)", () => {
+  it("gives the cross-region network's own pass over all regions from asOf; reads nothing after asOf; the adjacency file's links enter", async () => {
+    const [{ loadCheckpoint }, { defaultCheckpointDir, SPATIAL_NAME }, { predictSpatial }, { seriesFromTable }, { adjacencyMatrix }] = await Promise.all([
+      import("../../src/forecast/transformer/checkpoint.js"),
+      import("../../src/forecast/transformer/service.js"),
+      import("../../src/forecast/transformer/spatial.js"),
+      import("../../src/forecast/transformer/forecaster.js"),
+      import("../../src/forecast/region-graph.js"),
+    ]);
+    const data = some(10);
+    const asOf = 500;
+    const result = await forecastRegions(data, { method: "transformer-spatial", asOf, horizon: 4, samples: 200, backtestOrigins: 6 });
+    expect(result.method).toBe("transformer-spatial");
+    const spatial = await loadCheckpoint(defaultCheckpointDir(SPATIAL_NAME));
+    const direct = predictSpatial(spatial.model, spatial.manifest.config, { series: seriesFromTable(data, asOf + 1), adjacency: null, limit: asOf + 1 }, [asOf])[0];
+    result.regions.forEach((r, i) => {
+      expect(r.quantiles).toEqual(direct[i].slice(0, 4).map((q) => Array.from(q)));
+      expect(r.quantiles[3]).toHaveLength(HUB_QUANTILE_LEVELS.length);
+      expect(r.scores?.origins).toBe(6);
+    });
+    const after = await forecastRegions(poison(data, asOf), { method: "transformer-spatial", asOf, horizon: 4, samples: 200, backtestOrigins: 6 });
+    expect(after.regions).toEqual(result.regions);
+    // Links from an adjacency file go into the network (a chain of the ten regions).
+    const edges = data.regions.slice(1).map((r, i) => ({ source: data.regions[i], target: r, weight: 1 }));
+    const linked = await forecastRegions(data, { method: "transformer-spatial", asOf, horizon: 4, samples: 200, backtestOrigins: 0, edges });
+    const withLinks = predictSpatial(spatial.model, spatial.manifest.config, { series: seriesFromTable(data, asOf + 1), adjacency: adjacencyMatrix(edges, data.regions), limit: asOf + 1 }, [asOf])[0];
+    linked.regions.forEach((r, i) => expect(r.quantiles).toEqual(withLinks[i].slice(0, 4).map((q) => Array.from(q))));
+    expect(linked.regions.map((r) => r.quantiles)).not.toEqual(result.regions.map((r) => r.quantiles));
+    spatial.model.dispose();
+  });
+});

@@ -65,6 +65,9 @@ export async function fitSpatial(base: tf.LayersModel | null, config: Transforme
   return { model, reports, trainLimit };
 }
 
+export type SpatialTrainable = "cross-region" | "cross-region+head" | "all";
+export const SPATIAL_TRAINABLE: readonly SpatialTrainable[] = ["cross-region", "cross-region+head", "all"];
+
 export interface SpatialPretrainOptions {
   /** Region sets of the spatial corpus (default 240). */
   sets?: number;
@@ -82,6 +85,11 @@ export interface SpatialPretrainOptions {
   rowsPerBatch?: number;
   learningRate?: number;
   patience?: number;
+  /**
+   * Which weights learn: "cross-region" (only the cross-region layers: the univariate encoder and head stay as
+   * pretrained on the univariate corpus), "cross-region+head", or "all".
+   */
+  trainable?: SpatialTrainable;
   log?: (line: string) => void;
   onEpoch?: (info: EpochInfo) => void | Promise<void>;
 }
@@ -104,6 +112,7 @@ export const SPATIAL_PRETRAIN_DEFAULTS = Object.freeze({
   rowsPerBatch: 128,
   learningRate: 3e-4,
   patience: 3,
+  trainable: "all" as SpatialTrainable,
 });
 
 /** A spatial corpus set as the network reads it. */
@@ -119,6 +128,7 @@ export interface SpatialPretrainResult {
   config: TransformerConfig;
   report: TrainReport;
   corpus: { sets: number; weeks: number; seed: number; regions: number; elapsedMs: number; trainSets: number; validationSets: number };
+  trainable: SpatialTrainable;
 }
 
 /**
@@ -162,13 +172,14 @@ export async function pretrainSpatial(univariate: tf.LayersModel, config: Transf
     seed: o.seed,
     phase: "spatial pretrain",
     keepInitial: true,
+    trainable: o.trainable === "all" ? "all" : o.trainable === "cross-region" ? [...SPATIAL_LAYERS] : [...SPATIAL_LAYERS, ...HEAD_LAYERS],
     onEpoch: async (e) => {
       log(`epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4)}${e.best ? " (best)" : ""}, ${(e.elapsedMs / 1000).toFixed(0)} s`);
       await options.onEpoch?.(e);
     },
   });
   log(`held-out corpus loss: univariate start ${report.initialValidationLoss?.toFixed(4)}, best epoch ${report.bestEpoch + 1}`);
-  return { model, config, report, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
+  return { model, config, report, trainable: o.trainable, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
 }
 
 /** Saves a spatial pretraining result as a checkpoint with its provenance. */
@@ -182,6 +193,7 @@ export function saveSpatialPretrained(result: SpatialPretrainResult, dir: string
     ...(options.base ? { base: { kind: options.base.kind, createdAt: options.base.createdAt, weightsSha256: options.base.weightsSha256 } } : {}),
     provenance: {
       corpus: { generator: "spreadlab src/forecast/corpus-spatial.ts", ...result.corpus },
+      trainable: result.trainable,
       command: options.command ?? null,
     },
     training: [result.report],

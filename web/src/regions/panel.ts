@@ -55,6 +55,7 @@ export class RegionsPanel {
     { value: "trend", label: "Damped trend (median follows the last 4 weeks)" },
     { value: "baseline", label: "Hub baseline (flat median)" },
     { value: "transformer", label: "Transformer (bundled pretrained network)" },
+    { value: "transformer-spatial", label: "Cross-region transformer (all regions together)" },
   ]);
   /** Transformer only: epochs of a fine-tune per region on its rows up to the as-of week (0: zero-shot). */
   private finetuneEpochs = numberInput(0, { min: 0, max: 200, step: 1 });
