@@ -1,6 +1,6 @@
 /**
  * Regional forecast benchmark (`node dist/bench/regional.bench.js` after `npm run build`): every region of the
- * bundled regional datasets forecast with each method ("trend", "baseline", "transformer" zero-shot) from three
+ * bundled regional datasets forecast with each method ("trend", "baseline", "transformer" and "transformer-spatial" zero-shot) from three
  * as-of rows — the last row, a year and two years before it — each with the default backtest (26 weekly origins
  * per region, targets ≤ asOf, WIS against the hub baseline on the same origins).
  * Prints, per dataset and method: wall and CPU seconds of the whole forecast (the transformer's includes loading
@@ -30,6 +30,7 @@ const variants: Variant[] = [
   { label: "trend", method: "trend" },
   { label: "baseline", method: "baseline" },
   { label: "transformer (zero-shot)", method: "transformer" },
+  { label: "cross-region transformer (zero-shot)", method: "transformer-spatial" },
 ];
 
 const datasets = quick ? ["state360"] : ["region785", "state360", "hhs-ilitotal"];

@@ -112,7 +112,7 @@ export const SPATIAL_PRETRAIN_DEFAULTS = Object.freeze({
   rowsPerBatch: 128,
   learningRate: 3e-4,
   patience: 3,
-  trainable: "all" as SpatialTrainable,
+  trainable: "cross-region" as SpatialTrainable,
 });
 
 /** A spatial corpus set as the network reads it. */
