@@ -251,8 +251,9 @@ describe("forecast pretrain-spatial and the cross-region transformer in evaluate
     expect(p.stdout).toMatch(/cross-region pretraining on 3 simulated region sets \(\d+ regions in all, 1 sets held out\) × 60 weeks, seed 2/);
     const m = JSON.parse(readFileSync(join(work, "spatial", "manifest.json"), "utf8")) as CheckpointManifest;
     expect(m.kind).toBe("spatial-pretrained");
+    expect(m.provenance.trainable).toBe("cross-region");
     expect(m.base).toEqual({ kind: "pretrained", createdAt: base.createdAt, weightsSha256: base.weightsSha256 });
-    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --out spatial");
+    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --trainable cross-region --out spatial");
     writeFileSync(at("adjacency.csv"), "source,target,weight\nnorth,south,2\n");
     const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "spatial", "--adjacency", "adjacency.csv", "--horizons", "2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
     expect(r.status, r.stderr).toBe(0);
@@ -267,6 +268,7 @@ describe("forecast pretrain-spatial and the cross-region transformer in evaluate
     writeFileSync(at("bad-adjacency.csv"), "source,target\nnorth,west\n");
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "base", "--adjacency", "bad-adjacency.csv", "--horizons", "2"]), /bad-adjacency\.csv:2: unknown region "west"/);
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "base", "--horizons", "2"]), /base: not a cross-region checkpoint \(kind "pretrained"\)/);
+    await invalid(cli(["pretrain-spatial", "--base", "base", "--trainable", "encoder"]), /--trainable: expected one of cross-region, cross-region\+head, all/);
   });
 });
 
