@@ -189,6 +189,12 @@ export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | n
   return null;
 }
 
+function parseShare(value: string): number {
+  const v = Number(value);
+  if (value.trim() === "" || !(v >= 0 && v <= 1)) throw new SpreadlabError(`--network-share: expected a number in [0, 1] such as 0.33, got "${value}".`);
+  return v;
+}
+
 function parseSpatialTrainable(value: string): string {
   const allowed = ["cross-region", "cross-region+head", "all"];
   if (!allowed.includes(value)) throw new SpreadlabError(`--trainable: expected one of ${allowed.join(", ")} (cross-region: the univariate encoder and head stay frozen), got "${value}".`);
@@ -419,8 +425,9 @@ export function registerForecastCommands(program: Command): void {
     .option("--snapshots-per-epoch <s>", "snapshots (all regions of a set at one origin) per epoch", parseIntAtLeast("snapshots-per-epoch", 1))
     .option("--seed <s>", "seed of the corpus, the new layers' initial weights and the shuffling", parseIntAtLeast("seed", 0))
     .option("--trainable <w>", "which weights learn: cross-region (the univariate encoder and head frozen), cross-region+head, or all", parseSpatialTrainable)
+    .option("--network-share <f>", "share of the sets simulated as network epidemics (block networks) rather than metapopulations, in [0, 1]", parseShare)
     .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)
-    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: string; out: string }) => {
+    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: string; networkShare?: number; out: string }) => {
       await startTf();
       const base = await loadBase(partial.base);
       const { pretrainSpatial, saveSpatialPretrained, SPATIAL_PRETRAIN_DEFAULTS: d } = await import("../forecast/transformer/spatial-fit.js");
@@ -431,9 +438,10 @@ export function registerForecastCommands(program: Command): void {
         snapshotsPerEpoch: d.snapshotsPerEpoch,
         seed: d.seed,
         trainable: d.trainable,
-        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable as typeof d.trainable | undefined }),
+        networkShare: d.networkShare,
+        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable as typeof d.trainable | undefined, networkShare: partial.networkShare }),
       };
-      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --out ${partial.out}`;
+      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --network-share ${o.networkShare} --out ${partial.out}`;
       const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, log: stderrLine });
       const manifest = await saveSpatialPretrained(result, partial.out, { command, base: base.manifest });
       result.model.dispose();

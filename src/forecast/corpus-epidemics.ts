@@ -97,6 +97,21 @@ function runOnsets(net: CorpusNetwork, spec: SimulationSpec, seeds: number): Flo
   return onsets;
 }
 
+/** Run one spec; weekly onsets (entries into I after t = 0) per group of nodes (`group[v]` in 0 … groups − 1). */
+function runGroupOnsets(net: CorpusNetwork, spec: SimulationSpec, group: Int32Array, groups: number, daysPerUnit: number, weeks: number): Float64Array[] {
+  const prepared = prepareSimulation(net.csr, { ...spec, runs: 1, output: { nodes: "first", history: true } });
+  const history = prepared.runOne(0).history!;
+  const into = prepared.meta.compartments.indexOf("I");
+  const out = Array.from({ length: groups }, () => new Float64Array(weeks));
+  const perWeek = daysPerUnit / 7;
+  for (let i = 0; i < history.to.length; i++) {
+    if (history.to[i] !== into) continue;
+    const w = Math.floor(history.time[i] * perWeek);
+    if (w >= 0 && w < weeks) out[group[history.node[i]]][w]++;
+  }
+  return out;
+}
+
 /** Onsets binned by week from t = 0, over `weeks` weeks (default: up to the last onset). */
 export function weeklyOnsets(onsets: Float64Array, daysPerUnit: number, weeks?: number): Float64Array {
   let last = 0;
@@ -199,6 +214,20 @@ export interface SeasonalSIRSSpec {
 
 /** A multi-year SIRS/SEIRS with seasonal forcing; weekly onsets over `weeks` weeks from t = 0. */
 export function simulateSeasonalSIRS(net: CorpusNetwork, spec: SeasonalSIRSSpec, daysPerUnit: number, weeks: number, seed: number): Float64Array {
+  const { simulation, infected } = seasonalSIRSSpec(net, spec, daysPerUnit, weeks, seed);
+  return weeklyOnsets(runOnsets(net, simulation, infected), daysPerUnit, weeks);
+}
+
+/**
+ * The same multi-year SIRS/SEIRS, with weekly onsets per group of nodes (e.g. the regions of a block network:
+ * corpus-spatial.ts); the initial infections are not counted.
+ */
+export function simulateSeasonalSIRSByGroup(net: CorpusNetwork, group: Int32Array, groups: number, spec: SeasonalSIRSSpec, daysPerUnit: number, weeks: number, seed: number): Float64Array[] {
+  const { simulation } = seasonalSIRSSpec(net, spec, daysPerUnit, weeks, seed);
+  return runGroupOnsets(net, simulation, group, groups, daysPerUnit, weeks);
+}
+
+function seasonalSIRSSpec(net: CorpusNetwork, spec: SeasonalSIRSSpec, daysPerUnit: number, weeks: number, seed: number): { simulation: SimulationSpec; infected: number } {
   const { beta } = transmission(spec.r0, net.kappa);
   const into = spec.model === "SIRS" ? "I" : "E";
   // β is held constant over steps of FORCING_STEP_DAYS (every re-evaluation rebuilds the engine's sampler,
@@ -226,15 +255,13 @@ export function simulateSeasonalSIRS(net: CorpusNetwork, spec: SeasonalSIRSSpec,
   const infected = Math.max(1, Math.round(spec.infected * net.n));
   const immune = Math.min(Math.round(spec.immune * net.n), net.n - infected);
   const tmax = (weeks * 7) / daysPerUnit;
-  const onsets = runOnsets(
-    net,
-    {
+  return {
+    simulation: {
       model: def,
       time: { mode: "continuous", tmax, record: tmax, rateStep: step },
       initial: { I: { count: infected }, R: { count: immune } },
       seed,
     },
     infected,
-  );
-  return weeklyOnsets(onsets, daysPerUnit, weeks);
+  };
 }

@@ -37,10 +37,17 @@ import { binomial, checkSeed, createRandom, normal, type Random } from "../rando
 import { ForecastError } from "./errors.js";
 import { background, DELAY_WEEKS, WEEKS_PER_YEAR } from "./corpus.js";
 import { reportSeries } from "./reporting.js";
+import { simulateSeasonalSIRSByGroup, transmission } from "./corpus-epidemics.js";
+import { generateCSR } from "../graph/generators/index.js";
+import { degreeStats } from "../graph/stats.js";
 import { chance, logUniform, uniform } from "./samplers.js";
 
 /** Streams of the spatial sets start here (the univariate corpus uses 1 … 2³⁰ and 2³¹ …). */
 export const SPATIAL_STREAM_BASE = 0x40000000;
+/** Whether set i is a network epidemic is drawn from its own stream, so the metapopulation sets do not depend on the share. */
+export const SPATIAL_KIND_STREAM_BASE = 0x50000000;
+/** Network sets: one node stands for this many people of the metapopulation's N_r (so 200–2,000 nodes a region). */
+export const PEOPLE_PER_NODE = 100;
 export const MIN_SPATIAL_REGIONS = 4;
 export const MAX_SPATIAL_REGIONS = 40;
 
@@ -52,6 +59,8 @@ export interface SpatialSet {
   /** Week of the calendar year (0 = first week of January) of row 0. */
   startWeek: number;
   meta: {
+    /** "metapopulation" (chain binomial) or "network" (the engine's SIRS on a block network of the regions). */
+    kind: "metapopulation" | "network";
     regions: number;
     model: "SIRS" | "SEIRS";
     r0: number;
@@ -184,10 +193,76 @@ export function simulateMetapopulation(p: MetapopulationParams, rng: Random): Fl
 }
 
 /**
+ * A network-epidemic set: the regions as blocks of a stochastic block network (Holland, Laskey & Leinhardt
+ * 1983) — within a region k(1 − m) neighbours on average (k 5–12), between linked regions r, s edges with
+ * probability k·m·w_rs / (w̄·n̄), w̄ the mean of the regions' total link weight and n̄ the mean block size — and
+ * the engine's continuous-time SIRS/SEIRS on it (corpus-epidemics.ts `simulateSeasonalSIRSByGroup`: R0 = T·κ,
+ * the same forcing, waning and imports as the metapopulation), weekly onsets per region. Contacts are
+ * individual here: clustering, degree heterogeneity and stochastic fade-out within a region, which the
+ * well-mixed patches do not have.
+ */
+function networkIncidence(
+  p: {
+    weights: Float64Array;
+    sizes: number[];
+    mobility: number;
+    seir: boolean;
+    r0: number;
+    infectiousDays: number;
+    latentDays: number;
+    amplitude: number;
+    calendarStart: number;
+    peakWeek: number;
+    immunityDays: number;
+    importsPerWeek: number;
+    weeks: number;
+  },
+  rng: Random,
+): Float64Array[] {
+  const R = p.sizes.length;
+  const k = uniform(rng, 5, 12);
+  const meanSize = p.sizes.reduce((a, b) => a + b, 0) / R;
+  let totalWeight = 0;
+  for (let i = 0; i < R * R; i++) totalWeight += p.weights[i];
+  const meanRowWeight = totalWeight / R || 1;
+  const probabilities = p.sizes.map((na, a) =>
+    p.sizes.map((_, b) => (a === b ? Math.min(1, (k * (1 - p.mobility)) / Math.max(1, na - 1)) : Math.min(1, (k * p.mobility * p.weights[a * R + b]) / (meanRowWeight * meanSize)))),
+  );
+  const csr = generateCSR({ type: "stochastic-block", sizes: p.sizes, probabilities }, rng.uint32());
+  const stats = degreeStats(csr);
+  const kappa = stats.meanDegree > 0 ? (stats.meanSquareDegree - stats.meanDegree) / stats.meanDegree : 0;
+  const group = new Int32Array(csr.n);
+  let v = 0;
+  p.sizes.forEach((n, a) => group.fill(a, v, (v += n)));
+  const daysPerUnit = p.infectiousDays;
+  // Day (from engine time 0) of the first maximum of β: calendar week peakWeek after the start's calendar week.
+  const peakDay = ((((p.peakWeek - p.calendarStart) * 7) % 365.25) + 365.25) % 365.25;
+  return simulateSeasonalSIRSByGroup(
+    { csr, name: "spatial-sbm", n: csr.n, kappa },
+    group,
+    R,
+    {
+      model: p.seir ? "SEIRS" : "SIRS",
+      r0: transmission(p.r0, kappa).r0,
+      latentUnits: p.latentDays / p.infectiousDays,
+      amplitude: p.amplitude,
+      peakDay,
+      immunityYears: p.immunityDays / 365.25,
+      importsPerWeek: p.importsPerWeek,
+      infected: 0.001,
+      immune: 0.5,
+    },
+    daysPerUnit,
+    p.weeks,
+    rng.uint32() >>> 1,
+  );
+}
+
+/**
  * Set `index` of the spatial corpus with this seed: a pure function of (seed, index, weeks, regions).
  * `regions` fixes R (default: drawn in 4–40).
  */
-export function generateSpatialSet(seed: number, index: number, weeks: number, options: { regions?: number } = {}): SpatialSet {
+export function generateSpatialSet(seed: number, index: number, weeks: number, options: { regions?: number; networkShare?: number } = {}): SpatialSet {
   checkSeed(seed);
   if (!(Number.isInteger(index) && index >= 0 && index < 0x3fffffff)) throw new ForecastError(`spatial corpus: set index must be an integer in [0, 2^30 − 1), got ${index}.`);
   if (!(Number.isInteger(weeks) && weeks >= 1 && weeks <= 10_000)) throw new ForecastError(`spatial corpus: weeks must be an integer in [1, 10000], got ${weeks}.`);
@@ -224,7 +299,16 @@ export function generateSpatialSet(seed: number, index: number, weeks: number, o
   }
   const burnInWeeks = 52;
   const latentWeeks = weeks + DELAY_WEEKS;
-  const incidence = simulateMetapopulation(
+  const share = options.networkShare ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new ForecastError(`spatial corpus: networkShare must be in [0, 1], got ${share}.`);
+  const kindRng = createRandom(seed, SPATIAL_KIND_STREAM_BASE + index);
+  const network = share > 0 && kindRng.next() < share;
+  const incidence = network
+    ? networkIncidence(
+        { weights, sizes: N.map((n) => Math.max(20, Math.round(n / PEOPLE_PER_NODE))), mobility, seir, r0, infectiousDays, latentDays, amplitude, calendarStart: startWeek - DELAY_WEEKS - burnInWeeks, peakWeek, immunityDays, importsPerWeek, weeks: burnInWeeks + latentWeeks },
+        kindRng,
+      ).map((w) => w.slice(burnInWeeks))
+    : simulateMetapopulation(
     {
       populations: N,
       mobility: P,
@@ -255,5 +339,5 @@ export function generateSpatialSet(seed: number, index: number, weeks: number, o
     const latent = Float64Array.from(base, (b, j) => b + multiplier * onsets[j]);
     return reportSeries(latent, { fraction: 1, delay, dispersion }, rng);
   });
-  return { values, weights, startWeek, meta: { regions: R, model: seir ? "SEIRS" : "SIRS", r0, mobility, links, populations: N, dispersion } };
+  return { values, weights, startWeek, meta: { kind: network ? "network" : "metapopulation", regions: R, model: seir ? "SEIRS" : "SIRS", r0, mobility, links, populations: N, dispersion } };
 }

@@ -73,6 +73,8 @@ export interface SpatialPretrainOptions {
   sets?: number;
   /** Weeks per set (default 260). */
   weeks?: number;
+  /** Share of the sets that are network epidemics rather than metapopulations (corpus-spatial.ts; default below). */
+  networkShare?: number;
   seed?: number;
   /** Held-out fraction of the sets, for early stopping (default 0.05). */
   validationFraction?: number;
@@ -113,6 +115,7 @@ export const SPATIAL_PRETRAIN_DEFAULTS = Object.freeze({
   learningRate: 3e-4,
   patience: 3,
   trainable: "cross-region" as SpatialTrainable,
+  networkShare: 0,
 });
 
 /** A spatial corpus set as the network reads it. */
@@ -127,7 +130,7 @@ export interface SpatialPretrainResult {
   model: tf.LayersModel;
   config: TransformerConfig;
   report: TrainReport;
-  corpus: { sets: number; weeks: number; seed: number; regions: number; elapsedMs: number; trainSets: number; validationSets: number };
+  corpus: { sets: number; weeks: number; seed: number; networkShare: number; regions: number; elapsedMs: number; trainSets: number; validationSets: number };
   trainable: SpatialTrainable;
 }
 
@@ -140,11 +143,11 @@ export async function pretrainSpatial(univariate: tf.LayersModel, config: Transf
   const o = withDefaults(SPATIAL_PRETRAIN_DEFAULTS, options);
   const log = options.log ?? (() => {});
   const started = performance.now();
-  log(`spatial corpus: ${o.sets} region sets × ${o.weeks} weeks, seed ${o.seed}`);
+  log(`spatial corpus: ${o.sets} region sets × ${o.weeks} weeks, seed ${o.seed}${o.networkShare > 0 ? `, ${Math.round(100 * o.networkShare)}% network epidemics` : ""}`);
   const corpus: RegionSet[] = [];
   let regions = 0;
   for (let i = 0; i < o.sets; i++) {
-    const set = generateSpatialSet(o.seed, i, o.weeks);
+    const set = generateSpatialSet(o.seed, i, o.weeks, { networkShare: o.networkShare });
     regions += set.values.length;
     corpus.push(regionSetFromCorpus(set, i % 2 === 0));
     if ((i + 1) % 50 === 0 || i + 1 === o.sets) log(`spatial corpus: ${i + 1}/${o.sets} sets`);
@@ -179,7 +182,7 @@ export async function pretrainSpatial(univariate: tf.LayersModel, config: Transf
     },
   });
   log(`held-out corpus loss: univariate start ${report.initialValidationLoss?.toFixed(4)}, best epoch ${report.bestEpoch + 1}`);
-  return { model, config, report, trainable: o.trainable, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
+  return { model, config, report, trainable: o.trainable, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, networkShare: o.networkShare, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
 }
 
 /** Saves a spatial pretraining result as a checkpoint with its provenance. */
