@@ -31,25 +31,31 @@ export function seriesFromTable(table: SeriesTable, rows = table.rows): WeeklySe
  */
 export function predictQuantiles(model: tf.LayersModel, config: TransformerConfig, series: readonly WeeklySeries[], picks: readonly Pick[], batchSize = 512): Float64Array[][] {
   const out: Float64Array[][] = [];
-  const L = config.levels.length;
-  const spread = config.spread ?? 1;
-  const median = config.levels.indexOf(0.5) >= 0 ? config.levels.indexOf(0.5) : Math.floor(L / 2);
   for (let i = 0; i < picks.length; i += batchSize) {
     const chunk = picks.slice(i, i + batchSize);
     const batch = makeBatch(series, chunk, config);
     const values = tf.tidy(() => (model.predict(tf.tensor3d(batch.x, [batch.size, config.context, FEATURES])) as tf.Tensor).dataSync());
-    for (let b = 0; b < batch.size; b++) {
-      const rows: Float64Array[] = [];
-      for (let h = 0; h < config.horizon; h++) {
-        const q = new Float64Array(L);
-        const base = (b * config.horizon + h) * L;
-        // Monotone by construction (MonotoneQuantiles); a spread ≥ 0 about the median and max(0, ·) keep it so.
-        const m = values[base + median];
-        for (let l = 0; l < L; l++) q[l] = Math.max(0, (m + spread * (values[base + l] - m)) * batch.scales[b]);
-        rows.push(q);
-      }
-      out.push(rows);
-    }
+    for (let b = 0; b < batch.size; b++) out.push(unscaledRows(values, b, batch.scales[b], config));
   }
   return out;
+}
+
+/**
+ * Row `row` of a network output ([rows, H, L], scaled) as H quantile rows in the series' units: the spread
+ * applied about the median, × the window's scale, at least 0. Monotone by construction (MonotoneQuantiles); a
+ * spread ≥ 0 about the median and max(0, ·) keep it so.
+ */
+export function unscaledRows(values: ArrayLike<number>, row: number, scale: number, config: TransformerConfig): Float64Array[] {
+  const L = config.levels.length;
+  const spread = config.spread ?? 1;
+  const median = config.levels.indexOf(0.5) >= 0 ? config.levels.indexOf(0.5) : Math.floor(L / 2);
+  const rows: Float64Array[] = [];
+  for (let h = 0; h < config.horizon; h++) {
+    const q = new Float64Array(L);
+    const base = (row * config.horizon + h) * L;
+    const m = values[base + median];
+    for (let l = 0; l < L; l++) q[l] = Math.max(0, (m + spread * (values[base + l] - m)) * scale);
+    rows.push(q);
+  }
+  return rows;
 }

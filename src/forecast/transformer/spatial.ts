@@ -22,6 +22,7 @@ import { tf } from "./backend.js";
 import { LayerNorm } from "./layers.js";
 import { checkConfig, quantileHead, temporalEncoder, type SeedCounter, type TransformerConfig } from "./model.js";
 import { FEATURES, fillInput, fillTarget, type WeeklySeries } from "./windows.js";
+import { unscaledRows } from "./forecaster.js";
 import type { BatchSource } from "./train.js";
 
 type Tensor = tf.Tensor;
@@ -244,31 +245,13 @@ export function snapshotOrigins(set: RegionSet, horizon: number, minObserved = 8
  */
 export function predictSpatial(model: tf.LayersModel, config: TransformerConfig, set: RegionSet, origins: readonly number[], rowsPerBatch = 512): Float64Array[][][] {
   const R = set.series.length;
-  const L = config.levels.length;
-  const spread = config.spread ?? 1;
-  const median = config.levels.indexOf(0.5) >= 0 ? config.levels.indexOf(0.5) : Math.floor(L / 2);
   const perBatch = Math.max(1, Math.floor(rowsPerBatch / Math.max(1, R)));
   const out: Float64Array[][][] = [];
   for (let i = 0; i < origins.length; i += perBatch) {
     const snaps = origins.slice(i, i + perBatch).map((origin) => ({ set: 0, origin }));
     const b = snapshotBatch([set], snaps, config, false);
     const values = tf.tidy(() => (model.apply(batchTensors(b, config)) as Tensor).dataSync());
-    for (let k = 0; k < snaps.length; k++) {
-      const regions: Float64Array[][] = [];
-      for (let r = 0; r < R; r++) {
-        const row = k * R + r;
-        const rows: Float64Array[] = [];
-        for (let h = 0; h < config.horizon; h++) {
-          const q = new Float64Array(L);
-          const base = (row * config.horizon + h) * L;
-          const m = values[base + median];
-          for (let l = 0; l < L; l++) q[l] = Math.max(0, (m + spread * (values[base + l] - m)) * b.scales[row]);
-          rows.push(q);
-        }
-        regions.push(rows);
-      }
-      out.push(regions);
-    }
+    for (let k = 0; k < snaps.length; k++) out.push(Array.from({ length: R }, (_, r) => unscaledRows(values, k * R + r, b.scales[k * R + r], config)));
   }
   return out;
 }
