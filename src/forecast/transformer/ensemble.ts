@@ -56,13 +56,18 @@ export function combineQuantileEvaluations(evals: Readonly<Record<string, Quanti
     }
     quantiles[i] = q;
   }
-  const levels = first.levels;
+  return rescoreQuantiles(first, quantiles);
+}
+
+/** `base`'s cells (same observed values, levels, rows) with other quantiles, scored as the protocol scores a method. */
+export function rescoreQuantiles(base: QuantileEvaluation, quantiles: Float64Array[]): QuantileEvaluation {
+  const levels = base.levels;
   const { median } = intervalStructure(levels);
-  const o = first.observed;
+  const o = base.observed;
   const p = Float64Array.from(quantiles, (q) => q[median]);
   const wis = Float64Array.from(quantiles, (q, i) => weightedIntervalScore(o[i], q, levels));
   return {
-    ...first,
+    ...base,
     predicted: p,
     rmse: rmse(o, p),
     mae: mae(o, p),

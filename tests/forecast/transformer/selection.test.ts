@@ -73,6 +73,10 @@ describe("evaluate: selection on the validation rows", () => {
     expect(b.validation).toEqual(a.validation);
     expect(b.selected).toEqual(a.selected);
     expect(b.ensemble).toEqual(a.ensemble); // its weights are read off validation scores only
+    // The recalibration's spreads and checks read validation rows only; its test scores move with the poison.
+    expect(b.recalibrated.horizons).toEqual(a.recalibrated.horizons);
+    expect(a.recalibrated.method).toBe(a.selected.method);
+    expect(b.recalibrated.test.wis).not.toEqual(a.recalibrated.test.wis);
     expect(b.calibration).toEqual(a.calibration);
     expect(b.training.transformer.map((r) => r.trainLoss)).toEqual(a.training.transformer.map((r) => r.trainLoss));
     // The poison reached the test scores of every method (so the equalities above could have failed).
@@ -103,6 +107,7 @@ describe("evaluate: selection on the validation rows", () => {
     // The text output has the validation WIS table with the selected row marked, and the reason.
     const text = formatEvaluation(a);
     expect(text).toContain("validation mean WIS");
+    expect(text).toContain(`${a.selected.method}, intervals recalibrated on validation (spread per horizon `);
     expect(text).toMatch(new RegExp(`\\n${a.selected.method} +[\\d ]+ +[\\d.]+  ← selected\\n`));
     expect(text).toContain(`selected: ${a.selected.method} — lowest mean WIS over horizons 2, 4 on the validation rows [60, 84)`);
     expect(text).toMatch(/ensemble weights per horizon \(∝ 1 \/ validation WIS\): transformer \d\.\d\d\/\d\.\d\d, /);
