@@ -25,6 +25,7 @@ import { FREQUENCIES, dateAhead, tableFrequency, type Frequency } from "../forec
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast/protocol.js";
 import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
+import type { SpatialTrainable } from "../forecast/transformer/spatial-fit.js";
 
 const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
 /** `forecast predict --method`: auto, or one of the candidates `forecast evaluate` selects among (select.ts). */
@@ -32,6 +33,7 @@ const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transfor
 const PROTOCOLS = ["colagnn"] as const;
 const PRETRAINED_OUT = "models/ili-pretrained";
 const SPATIAL_OUT = "models/ili-spatial";
+const SPATIAL_TRAINABLE: readonly SpatialTrainable[] = ["cross-region", "cross-region+head", "all"];
 
 const stderrLine = (line: string): void => void process.stderr.write(line + "\n");
 
@@ -195,10 +197,11 @@ function parseShare(value: string): number {
   return v;
 }
 
-function parseSpatialTrainable(value: string): string {
-  const allowed = ["cross-region", "cross-region+head", "all"];
-  if (!allowed.includes(value)) throw new SpreadlabError(`--trainable: expected one of ${allowed.join(", ")} (cross-region: the univariate encoder and head stay frozen), got "${value}".`);
-  return value;
+function parseSpatialTrainable(value: string): SpatialTrainable {
+  if (!(SPATIAL_TRAINABLE as readonly string[]).includes(value)) {
+    throw new SpreadlabError(`--trainable: expected one of ${SPATIAL_TRAINABLE.join(", ")} (cross-region: the univariate encoder and head stay frozen), got "${value}".`);
+  }
+  return value as SpatialTrainable;
 }
 
 /** `--base DIR`, or the bundled pretrained checkpoint with a hint when it is missing. */
@@ -228,7 +231,7 @@ async function loadSpatial(
   base: LoadedCheckpoint["manifest"],
 ): Promise<{ model: import("../forecast/transformer/backend.js").tf.LayersModel; adjacency: Float64Array | null } | undefined> {
   const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
-  const { defaultCheckpointDir, SPATIAL_NAME } = await import("../forecast/transformer/service.js");
+  const { defaultCheckpointDir, loadBundled, SPATIAL_NAME } = await import("../forecast/transformer/service.js");
   const { isSpatialModel } = await import("../forecast/transformer/spatial.js");
   let adjacency: Float64Array | null = null;
   if (adjacencyFile !== undefined) {
@@ -242,25 +245,16 @@ async function loadSpatial(
     adjacency = adjacencyMatrix(parseAdjacency(text, table.regions, adjacencyFile), table.regions);
   }
   const folder = dir ?? defaultCheckpointDir(SPATIAL_NAME);
-  if (dir === undefined) {
-    const manifest = (() => {
-      try {
-        return JSON.parse(readFileSync(`${folder}/manifest.json`, "utf8")) as { base?: { weightsSha256?: string } };
-      } catch {
-        return null;
-      }
-    })();
-    if (manifest !== null && manifest.base?.weightsSha256 !== base.weightsSha256) {
-      stderrLine(`cross-region transformer skipped: ${folder} was pretrained from another base checkpoint than this --base (pass --spatial-model, or make one with \`spreadlab forecast pretrain-spatial --base …\`)`);
-      return undefined;
-    }
-  }
   let loaded: LoadedCheckpoint;
   try {
-    loaded = await loadCheckpoint(folder);
+    loaded = dir !== undefined ? await loadCheckpoint(dir) : await loadBundled(SPATIAL_NAME);
   } catch (e) {
     if (!(e instanceof CheckpointError) || dir !== undefined) throw e;
     throw new CheckpointError(`${e.message} The cross-region checkpoint belongs at ${folder}: run \`spreadlab forecast pretrain-spatial\`, pass --spatial-model <folder>, or --no-spatial.`);
+  }
+  if (dir === undefined && loaded.manifest.base?.weightsSha256 !== base.weightsSha256) {
+    stderrLine(`cross-region transformer skipped: ${folder} was pretrained from another base checkpoint than this --base (pass --spatial-model, or make one with \`spreadlab forecast pretrain-spatial --base …\`)`);
+    return undefined;
   }
   if (!isSpatialModel(loaded.model)) throw new CheckpointError(`${folder}: not a cross-region checkpoint (kind "${loaded.manifest.kind}"); make one with \`spreadlab forecast pretrain-spatial\`.`);
   const differs = (["context", "patch", "horizon", "dModel", "heads", "layers", "ffn", "headHidden", "levels"] as const).filter((k) => JSON.stringify(loaded.manifest.config[k]) !== JSON.stringify(base.config[k]));
@@ -427,7 +421,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--trainable <w>", "which weights learn: cross-region (the univariate encoder and head frozen), cross-region+head, or all", parseSpatialTrainable)
     .option("--network-share <f>", "share of the sets simulated as network epidemics (block networks) rather than metapopulations, in [0, 1]", parseShare)
     .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)
-    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: string; networkShare?: number; out: string }) => {
+    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: SpatialTrainable; networkShare?: number; out: string }) => {
       await startTf();
       const base = await loadBase(partial.base);
       const { pretrainSpatial, saveSpatialPretrained, SPATIAL_PRETRAIN_DEFAULTS: d } = await import("../forecast/transformer/spatial-fit.js");
@@ -439,7 +433,7 @@ export function registerForecastCommands(program: Command): void {
         seed: d.seed,
         trainable: d.trainable,
         networkShare: d.networkShare,
-        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable as typeof d.trainable | undefined, networkShare: partial.networkShare }),
+        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable, networkShare: partial.networkShare }),
       };
       const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --network-share ${o.networkShare} --out ${partial.out}`;
       const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, log: stderrLine });

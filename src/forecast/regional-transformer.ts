@@ -95,25 +95,23 @@ export async function transformerRegionalForecaster(table: SeriesTable, asOf: nu
  * No look-ahead: the series are cut at asOf + 1, as above.
  */
 export async function spatialRegionalForecaster(table: SeriesTable, asOf: number, horizon: number, edges: readonly RegionEdge[] | null) {
-  const [{ initTf }, service, forecaster, spatial, checkpoint, graph] = await Promise.all([
+  const [{ initTf }, service, forecaster, spatial, graph] = await Promise.all([
     import("./transformer/backend.js"),
     import("./transformer/service.js"),
     import("./transformer/forecaster.js"),
     import("./transformer/spatial.js"),
-    import("./transformer/checkpoint.js"),
     import("./region-graph.js"),
   ]);
   await initTf();
-  const loaded = await loadSpatialOnce(() => checkpoint.loadCheckpoint(service.defaultCheckpointDir(service.SPATIAL_NAME)));
+  const loaded = await service.loadBundled(service.SPATIAL_NAME);
   const config = loaded.manifest.config;
   if (!spatial.isSpatialModel(loaded.model)) throw new ForecastError("the bundled cross-region checkpoint is not a cross-region network.");
   if (horizon > config.horizon) throw new ForecastError(`horizon ${horizon} is beyond the transformer's ${config.horizon} weeks.`);
   const set = { series: forecaster.seriesFromTable(table, asOf + 1), adjacency: edges ? graph.adjacencyMatrix(edges, table.regions) : null, limit: asOf + 1 };
   const byOrigin = new Map<number, Float64Array[][]>();
   const ensure = (origins: readonly number[]) => {
-    const missing = [...new Set(origins)].filter((o) => !byOrigin.has(o)).sort((a, b) => a - b);
-    if (missing.length === 0) return;
-    spatial.predictSpatial(loaded.model, config, set, missing).forEach((regions, k) => byOrigin.set(missing[k], regions));
+    const missing = origins.filter((o) => !byOrigin.has(o));
+    if (missing.length > 0) for (const [o, regions] of spatial.predictSpatialByOrigin(loaded.model, config, set, missing)) byOrigin.set(o, regions);
   };
   return {
     minimumWeeks: service.MIN_FORECAST_WEEKS,
@@ -129,13 +127,3 @@ export async function spatialRegionalForecaster(table: SeriesTable, asOf: number
   };
 }
 
-let spatialCheckpoint: Promise<import("./transformer/checkpoint.js").LoadedCheckpoint> | null = null;
-
-/** The bundled cross-region checkpoint, loaded once per process (a failed load is retried next time). */
-function loadSpatialOnce(load: () => Promise<import("./transformer/checkpoint.js").LoadedCheckpoint>) {
-  spatialCheckpoint ??= load();
-  spatialCheckpoint.catch(() => {
-    spatialCheckpoint = null;
-  });
-  return spatialCheckpoint;
-}

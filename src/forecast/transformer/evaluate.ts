@@ -33,7 +33,7 @@ import type { FinetuneStrategy, TrainReport } from "./train.js";
 import { scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
 import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
-import { predictSpatial, type RegionSet } from "./spatial.js";
+import { predictSpatialByOrigin, type RegionSet } from "./spatial.js";
 import { fitSpatial } from "./spatial-fit.js";
 import { applySpread, recalibrateOnValidation, type HorizonRecalibration } from "./recalibrate.js";
 
@@ -192,9 +192,7 @@ export function scoreForecastSplits(
 
 /** The cross-region network's quantiles for (region, origin) picks: all regions of an origin in one pass (spatial.ts). */
 export function spatialForecasts(model: tf.LayersModel, config: TransformerConfig, set: RegionSet, picks: readonly Pick[]): Float64Array[][] {
-  const origins = [...new Set(picks.map((p) => p.origin))].sort((a, b) => a - b);
-  const byOrigin = new Map<number, Float64Array[][]>();
-  predictSpatial(model, config, set, origins).forEach((regions, k) => byOrigin.set(origins[k], regions));
+  const byOrigin = predictSpatialByOrigin(model, config, set, picks.map((p) => p.origin));
   return picks.map((p) => byOrigin.get(p.origin)![p.series]);
 }
 
@@ -284,13 +282,13 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const validation: Record<string, MethodScores> = {};
   // Per-cell evaluations of the quantile candidates, per split, one per horizon: what the ensemble combines.
   const cellsOf: Record<"validation" | "test", Record<string, QuantileEvaluation[]>> = { validation: {}, test: {} };
-  const score = (key: string, model: tf.LayersModel, cfg: TransformerConfig) => {
-    const scores = scoreNetworkSplits(model, cfg, table, horizons, window, ["validation", "test"]);
+  const record = (key: string, scores: Record<Split, QuantileEvaluation[]>) => {
     validation[key] = quantileScores(scores.validation);
     methods[key] = quantileScores(scores.test);
     cellsOf.validation[key] = scores.validation;
     cellsOf.test[key] = scores.test;
   };
+  const score = (key: string, model: tf.LayersModel, cfg: TransformerConfig) => record(key, scoreNetworkSplits(model, cfg, table, horizons, window, ["validation", "test"]));
   const history = trainingRows(table, b.trainEnd);
 
   log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} weeks`);
@@ -314,13 +312,8 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   if (options.spatial && table.regions.length >= 2) {
     const { model: spatialModel, adjacency } = options.spatial;
     const everything: RegionSet = { series: seriesFromTable(table), adjacency, limit: table.rows };
-    const scoreSpatial = (key: string, model: tf.LayersModel) => {
-      const scores = scoreForecastSplits(config, table, horizons, window, ["validation", "test"], (picks) => spatialForecasts(model, config, everything, picks));
-      validation[key] = quantileScores(scores.validation);
-      methods[key] = quantileScores(scores.test);
-      cellsOf.validation[key] = scores.validation;
-      cellsOf.test[key] = scores.test;
-    };
+    const scoreSpatial = (key: string, model: tf.LayersModel) =>
+      record(key, scoreForecastSplits(config, table, horizons, window, ["validation", "test"], (picks) => spatialForecasts(model, config, everything, picks)));
     log(`cross-region transformer: the spatial checkpoint fine-tuned on the ${table.regions.length} regions together${adjacency ? " (with their adjacency)" : " (no adjacency: attention learns the links)"}`);
     const fitted = await fitSpatial(spatialModel, config, { series: history, adjacency, limit: b.trainEnd }, strategy, fit);
     training["transformer-spatial"] = fitted.reports;

@@ -6,7 +6,7 @@
 import { tf } from "./backend.js";
 import { buildModel, type TransformerConfig } from "./model.js";
 import { modelArtifacts } from "./checkpoint.js";
-import { splitForEarlyStopping, trainModel, type EpochInfo, type FinetuneStrategy, type SampleSet, type TrainReport } from "./train.js";
+import { splitForEarlyStopping, trainModel, type BatchSource, type EpochInfo, type FinetuneStrategy, type SampleSet, type TrainReport } from "./train.js";
 import { FEATURES, makeBatch, type WeeklySeries } from "./windows.js";
 import { DataError } from "../errors.js";
 import { withDefaults } from "../../defaults.js";
@@ -150,6 +150,31 @@ function sets(series: readonly WeeklySeries[], limits: readonly number[], config
   return { train, validation };
 }
 
+/**
+ * The phases of a fine-tune, in place on `model`: "head" (the `head` layers at `learningRate`), "full" (every
+ * weight at `fullLearningRate`, seed + 1), or both in turn; each early-stops on `validation` and keeps its
+ * starting weights unless an epoch beats them there. Shared by the univariate and the cross-region network.
+ */
+export async function finetunePhases(
+  model: tf.LayersModel,
+  config: TransformerConfig,
+  train: SampleSet | BatchSource,
+  validation: SampleSet | BatchSource,
+  strategy: FinetuneStrategy,
+  o: Required<Pick<FitOptions, "epochs" | "patience" | "seed" | "learningRate" | "fullLearningRate">> & Pick<FitOptions, "onEpoch" | "shouldStop">,
+  shape: { batchSize: number; head: "head" | readonly string[]; label: string },
+): Promise<TrainReport[]> {
+  const reports: TrainReport[] = [];
+  const common = { epochs: o.epochs, batchSize: shape.batchSize, patience: o.patience, onEpoch: o.onEpoch, shouldStop: o.shouldStop, keepInitial: true };
+  if (strategy === "head" || strategy === "both") {
+    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed, phase: `${shape.label} head`, trainable: shape.head, learningRate: o.learningRate }));
+  }
+  if (strategy === "full" || strategy === "both") {
+    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed + 1, phase: `${shape.label} all`, trainable: "all", learningRate: o.fullLearningRate }));
+  }
+  return reports;
+}
+
 /** Fine-tunes a copy of `base` with the strategy; returns the copy and one report per phase. */
 export async function finetuneModel(
   base: tf.LayersModel,
@@ -162,14 +187,7 @@ export async function finetuneModel(
   const o = withDefaults(FIT_DEFAULTS, options);
   const { train, validation } = sets(series, limits, config, o);
   const model = await cloneModel(base);
-  const reports: TrainReport[] = [];
-  const common = { epochs: o.epochs, batchSize: o.batchSize, patience: o.patience, seed: o.seed, onEpoch: o.onEpoch, shouldStop: o.shouldStop };
-  if (strategy === "head" || strategy === "both") {
-    reports.push(await trainModel(model, config, train, validation, { ...common, phase: "fine-tune head", trainable: "head", learningRate: o.learningRate, keepInitial: true }));
-  }
-  if (strategy === "full" || strategy === "both") {
-    reports.push(await trainModel(model, config, train, validation, { ...common, phase: "fine-tune all", trainable: "all", learningRate: o.fullLearningRate, seed: o.seed + 1, keepInitial: true }));
-  }
+  const reports = await finetunePhases(model, config, train, validation, strategy, o, { batchSize: o.batchSize, head: "head", label: "fine-tune" });
   const calibration = calibrateSpread(model, config, validation, o.calibrate);
   return { model, reports, calibration, config: { ...config, spread: calibration.applied ? calibration.spread : 1 }, trainLimits: Array.from(train.limits) };
 }

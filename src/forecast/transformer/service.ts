@@ -34,15 +34,22 @@ export function defaultCheckpointDir(name: string = PRETRAINED_NAME): string {
   return join(fileURLToPath(new URL("../../../models/", import.meta.url)), name);
 }
 
-let pretrained: Promise<LoadedCheckpoint> | null = null;
+const bundled = new Map<string, Promise<LoadedCheckpoint>>();
+
+/** The bundled checkpoint `models/<name>`, loaded once per process (a failed load is tried again next time). */
+export function loadBundled(name: string): Promise<LoadedCheckpoint> {
+  let loading = bundled.get(name);
+  if (loading === undefined) {
+    loading = loadCheckpoint(defaultCheckpointDir(name));
+    bundled.set(name, loading);
+    loading.catch(() => bundled.delete(name));
+  }
+  return loading;
+}
 
 /** The bundled pretrained checkpoint, loaded once per process. */
 export function loadPretrained(): Promise<LoadedCheckpoint> {
-  pretrained ??= loadCheckpoint(defaultCheckpointDir());
-  pretrained.catch(() => {
-    pretrained = null;
-  });
-  return pretrained;
+  return loadBundled(PRETRAINED_NAME);
 }
 
 /** Weeks of observed history a region needs for fine-tuning: early-stopping rows plus some windows. */

@@ -1,9 +1,9 @@
 /**
  * Training the cross-region network (spatial.ts): pretraining on the spatial corpus (../corpus-spatial.ts),
- * starting from the univariate checkpoint, and fitting it to a dataset's regions — fine-tuned from the
- * spatial checkpoint or trained from scratch — with the univariate fits' rules (fit.ts): early stopping on the
- * last 20% of the training rows, the starting weights kept unless an epoch beats them there, the same
- * defaults (FIT_DEFAULTS: chosen for the univariate network on validation rows and not re-tuned here).
+ * starting from the univariate checkpoint, and fine-tuning the spatial checkpoint on a dataset's regions with
+ * the univariate fits' rules (fit.ts): early stopping on the last 20% of the training rows, the starting
+ * weights kept unless an epoch beats them there, the same defaults (FIT_DEFAULTS: chosen for the univariate
+ * network on validation rows and not re-tuned here).
  */
 import { createRandom } from "../../random.js";
 import { withDefaults } from "../../defaults.js";
@@ -11,10 +11,10 @@ import { DataError } from "../errors.js";
 import { generateSpatialSet, type SpatialSet } from "../corpus-spatial.js";
 import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
-import { cloneModel, FIT_DEFAULTS, type FitOptions } from "./fit.js";
+import { cloneModel, FIT_DEFAULTS, finetunePhases, type FitOptions } from "./fit.js";
 import { HEAD_LAYERS, type TransformerConfig } from "./model.js";
-import { buildSpatialModel, snapshotOrigins, snapshotSource, SPATIAL_LAYERS, spatialFromUnivariate, type RegionSet, type Snapshot } from "./spatial.js";
-import { trainModel, type EpochInfo, type FinetuneStrategy, type TrainReport } from "./train.js";
+import { snapshotOrigins, snapshotSource, SPATIAL_LAYERS, spatialFromUnivariate, type RegionSet, type Snapshot } from "./spatial.js";
+import { earlyStoppingStart, trainModel, type EpochInfo, type FinetuneStrategy, type TrainReport } from "./train.js";
 import { phaseFromStart, scaleFloors, type WeeklySeries } from "./windows.js";
 
 /** Rows (regions × origins) per training batch: the univariate fits' batch size, in rows. */
@@ -30,43 +30,27 @@ export interface SpatialFitResult {
 }
 
 /**
- * Fits the cross-region network to one dataset's regions, targets before `set.limit` only. From `base` (a
- * spatial checkpoint) with the strategy — "head": the quantile head and the cross-region layers; "full": all
- * weights; "both": one then the other — or, with `base` null, from scratch (seeded, all weights, the scratch
- * learning rate).
+ * Fine-tunes a copy of `base` (a spatial checkpoint) on one dataset's regions, targets before `set.limit` only,
+ * with the strategy (fit.ts `finetunePhases`): "head" trains the quantile head and the cross-region layers,
+ * "full" every weight, "both" one then the other.
  */
-export async function fitSpatial(base: tf.LayersModel | null, config: TransformerConfig, set: RegionSet, strategy: FinetuneStrategy, options: FitOptions = {}): Promise<SpatialFitResult> {
+export async function fitSpatial(base: tf.LayersModel, config: TransformerConfig, set: RegionSet, strategy: FinetuneStrategy, options: FitOptions = {}): Promise<SpatialFitResult> {
   const o = withDefaults(FIT_DEFAULTS, options);
-  const R = set.series.length;
-  const limit = set.limit;
-  const trainLimit = o.earlyStoppingFrom ?? Math.max(0, limit - Math.max(config.horizon, Math.round(o.validationFraction * limit)));
+  const trainLimit = earlyStoppingStart(set.limit, { fraction: o.validationFraction, minRows: config.horizon, given: o.earlyStoppingFrom });
   const trainSet: RegionSet = { ...set, limit: trainLimit };
   const trainSnaps: Snapshot[] = snapshotOrigins(trainSet, config.horizon).map((origin) => ({ set: 0, origin }));
   const validationSnaps: Snapshot[] = snapshotOrigins(set, config.horizon, 8, Math.max(0, trainLimit - 1)).map((origin) => ({ set: 0, origin }));
   if (trainSnaps.length === 0) throw new DataError("no training windows: the series are too short for early stopping (each needs at least 8 observed weeks before the validation rows).");
-  const train = snapshotSource([trainSet], trainSnaps, config);
-  const validation = snapshotSource([set], validationSnaps, config);
-  const batchSize = snapshotsPerBatch(o.batchSize, R);
-  const common = { epochs: o.epochs, batchSize, patience: o.patience, onEpoch: o.onEpoch, shouldStop: o.shouldStop };
-  const reports: TrainReport[] = [];
-  if (base === null) {
-    const model = buildSpatialModel(config, o.seed);
-    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed, phase: "cross-region from scratch", learningRate: o.scratchLearningRate }));
-    return { model, reports, trainLimit };
-  }
   const model = await cloneModel(base);
-  if (strategy === "head" || strategy === "both") {
-    const layers = [...HEAD_LAYERS, ...SPATIAL_LAYERS];
-    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed, phase: "cross-region fine-tune head", trainable: layers, learningRate: o.learningRate, keepInitial: true }));
-  }
-  if (strategy === "full" || strategy === "both") {
-    reports.push(await trainModel(model, config, train, validation, { ...common, seed: o.seed + 1, phase: "cross-region fine-tune all", trainable: "all", learningRate: o.fullLearningRate, keepInitial: true }));
-  }
+  const reports = await finetunePhases(model, config, snapshotSource([trainSet], trainSnaps, config), snapshotSource([set], validationSnaps, config), strategy, o, {
+    batchSize: snapshotsPerBatch(o.batchSize, set.series.length),
+    head: [...HEAD_LAYERS, ...SPATIAL_LAYERS],
+    label: "cross-region fine-tune",
+  });
   return { model, reports, trainLimit };
 }
 
 export type SpatialTrainable = "cross-region" | "cross-region+head" | "all";
-export const SPATIAL_TRAINABLE: readonly SpatialTrainable[] = ["cross-region", "cross-region+head", "all"];
 
 export interface SpatialPretrainOptions {
   /** Region sets of the spatial corpus (default 240). */

@@ -108,8 +108,7 @@ export function buildSpatialModel(config: TransformerConfig, seed: number): tf.L
   let s = tf.layers.dense({ units: config.dModel, kernelInitializer: tf.initializers.glorotUniform({ seed: spatialSeeds.next++ }), name: "region_summary" }).apply(features) as tf.SymbolicTensor;
   s = new LayerNorm({ name: "region_norm" }).apply(s) as tf.SymbolicTensor;
   const context = new CrossRegionAttention({ heads: config.heads, seed: spatialSeeds.next, name: "region_attention" }).apply([s, mask, adjacency]) as tf.SymbolicTensor;
-  const D = (features.shape[1] as number) ?? (config.context / config.patch) * config.dModel;
-  const out = tf.layers.dense({ units: D, kernelInitializer: "zeros", biasInitializer: "zeros", name: "region_context" }).apply(context) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: features.shape[1] as number, kernelInitializer: "zeros", biasInitializer: "zeros", name: "region_context" }).apply(context) as tf.SymbolicTensor;
   const mixed = tf.layers.add({ name: "region_residual" }).apply([features, out]) as tf.SymbolicTensor;
   const quantiles = quantileHead(mixed, window, config, seeds);
   return tf.model({ inputs: [window, mask, adjacency], outputs: quantiles, name: "spreadlab_spatial_forecaster" });
@@ -151,6 +150,8 @@ export interface Snapshot {
  * link, 0 on the diagonal), so γ·A is on the same footing whatever the units of the weights.
  */
 export function adjacencyFeature(weights: Float64Array | null, R: number): Float32Array {
+  const known = weights === null ? undefined : adjacencyFeatures.get(weights);
+  if (known !== undefined) return known;
   const A = new Float32Array(R * R);
   if (weights === null) return A;
   for (let r = 0; r < R; r++) {
@@ -158,8 +159,12 @@ export function adjacencyFeature(weights: Float64Array | null, R: number): Float
     for (let s = 0; s < R; s++) if (s !== r) max = Math.max(max, weights[r * R + s]);
     if (max > 0) for (let s = 0; s < R; s++) A[r * R + s] = s === r ? 0 : weights[r * R + s] / max;
   }
+  adjacencyFeatures.set(weights, A);
   return A;
 }
+
+/** Adjacency features by weight matrix: a set's is built once, not at every batch of every epoch. */
+const adjacencyFeatures = new WeakMap<Float64Array, Float32Array>();
 
 export interface SnapshotBatch {
   rows: number;
@@ -236,6 +241,17 @@ export function snapshotOrigins(set: RegionSet, horizon: number, minObserved = 8
     }
     if (target) out.push(o);
   }
+  return out;
+}
+
+/**
+ * `predictSpatial` at each distinct origin of `origins`, by origin: get(o)[r][h − 1] (the callers' picks repeat
+ * an origin once per region).
+ */
+export function predictSpatialByOrigin(model: tf.LayersModel, config: TransformerConfig, set: RegionSet, origins: Iterable<number>): Map<number, Float64Array[][]> {
+  const distinct = [...new Set(origins)].sort((a, b) => a - b);
+  const out = new Map<number, Float64Array[][]>();
+  predictSpatial(model, config, set, distinct).forEach((regions, k) => out.set(distinct[k], regions));
   return out;
 }
 

@@ -246,6 +246,14 @@ export async function trainModel(model: tf.LayersModel, config: TransformerConfi
 }
 
 /**
+ * The first early-stopping row of a training period [0, limit): `given` (at most limit) when set, else the last
+ * `fraction` of the rows, at least `minRows` of them. Gradient steps see targets before it only.
+ */
+export function earlyStoppingStart(limit: number, o: { fraction: number; minRows: number; given?: number }): number {
+  return o.given !== undefined ? Math.min(limit, o.given) : Math.max(0, limit - Math.max(o.minRows, Math.round(o.fraction * limit)));
+}
+
+/**
  * Splits the training period of each series in time for early stopping: the last `fraction` of its rows
  * (at least `minRows`) become the validation targets, the rows before them the training targets. Both sets
  * only ever read rows before `limits[s]`.
@@ -261,7 +269,7 @@ export function splitForEarlyStopping(
   const minObserved = options.minObserved ?? 8;
   // Explicit training limits (e.g. the protocol's validation rows as the early-stopping rows) override the fraction.
   const given = options.trainLimits;
-  const trainLimits = Array.from(limits, (l, i) => (given !== undefined ? Math.min(l, given[i]) : Math.max(0, l - Math.max(minRows, Math.round(fraction * l)))));
+  const trainLimits = Array.from(limits, (l, i) => earlyStoppingStart(l, { fraction, minRows, given: given?.[i] }));
   const trainPicks = trainingPicks(series, trainLimits, config.horizon, minObserved);
   // Validation origins: the last training row onwards, so that every validation target is a validation row.
   const validationPicks = trainingPicks(series, limits, config.horizon, minObserved).filter((p) => p.origin >= trainLimits[p.series] - 1);
