@@ -4,7 +4,7 @@
  * Errors are thrown; `main` maps DataError, CheckpointError, ForecastError, NotFoundError and SpreadlabError
  * to exit code 2 (invalid input).
  *
- *   forecast pretrain [--series N] [--weeks W] [--epochs E] [--samples-per-epoch S] [--seed S] [--out DIR]
+ *   forecast pretrain [--series N] [--weeks W] [--epochs E] [--samples-per-epoch S] [--seed S] [--southern-share F] [--tropical-share F] [--out DIR]
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|hub-baseline|ensemble | --model DIR]
@@ -191,11 +191,16 @@ export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | n
   return null;
 }
 
-function parseShare(value: string): number {
-  const v = Number(value);
-  if (value.trim() === "" || !(v >= 0 && v <= 1)) throw new SpreadlabError(`--network-share: expected a number in [0, 1] such as 0.33, got "${value}".`);
-  return v;
+function parseShareOf(flag: string) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (value.trim() === "" || !(v >= 0 && v <= 1)) throw new SpreadlabError(`--${flag}: expected a number in [0, 1] such as 0.2, got "${value}".`);
+    return v;
+  };
 }
+const parseShare = parseShareOf("network-share");
+const SOUTHERN_HELP = "share of the corpus with southern-hemisphere seasons (26 weeks later), in [0, 1]";
+const TROPICAL_HELP = "share of the corpus with tropical season timing (shifted 0–51 weeks), in [0, 1]";
 
 function parseSpatialTrainable(value: string): SpatialTrainable {
   if (!(SPATIAL_TRAINABLE as readonly string[]).includes(value)) {
@@ -320,6 +325,8 @@ interface PretrainCliOptions {
   samplesPerEpoch: number;
   seed: number;
   out: string;
+  southernShare: number;
+  tropicalShare: number;
 }
 
 /** --learning-rate, --full-learning-rate, --calibrate (finetune and evaluate). */
@@ -389,15 +396,29 @@ export function registerForecastCommands(program: Command): void {
     .option("--epochs <e>", "maximum epochs (early stopping on held-out series)", parseIntAtLeast("epochs", 1))
     .option("--samples-per-epoch <s>", "training windows per epoch", parseIntAtLeast("samples-per-epoch", 1))
     .option("--seed <s>", "seed of the corpus, the initial weights and the shuffling", parseIntAtLeast("seed", 0))
+    .option("--southern-share <f>", SOUTHERN_HELP, parseShareOf("southern-share"))
+    .option("--tropical-share <f>", TROPICAL_HELP, parseShareOf("tropical-share"))
     .option("--out <dir>", "checkpoint folder (replaced atomically)", PRETRAINED_OUT)
     .action(async (partial: Partial<PretrainCliOptions> & { out: string }) => {
       await startTf();
       const { pretrain, savePretrained, PRETRAIN_DEFAULTS } = await import("../forecast/transformer/pretrain.js");
+      const { DEFAULT_CLIMATE_MIX, checkClimateMix } = await import("../forecast/corpus.js");
       const d = PRETRAIN_DEFAULTS;
-      const o: PretrainCliOptions = { series: d.series, weeks: d.weeks, epochs: d.epochs, samplesPerEpoch: d.samplesPerEpoch, seed: d.seed, ...givenOptions(partial), out: partial.out };
+      const o: PretrainCliOptions = {
+        series: d.series,
+        weeks: d.weeks,
+        epochs: d.epochs,
+        samplesPerEpoch: d.samplesPerEpoch,
+        seed: d.seed,
+        southernShare: DEFAULT_CLIMATE_MIX.southern,
+        tropicalShare: DEFAULT_CLIMATE_MIX.tropical,
+        ...givenOptions(partial),
+        out: partial.out,
+      };
+      const climate = checkClimateMix({ southern: o.southernShare, tropical: o.tropicalShare }, "--southern-share and --tropical-share");
       // Every setting spelled out, so the manifest's command reproduces the checkpoint whatever the defaults become.
-      const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} --out ${o.out}`;
-      const result = await pretrain({ series: o.series, weeks: o.weeks, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, log: stderrLine });
+      const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} --southern-share ${o.southernShare} --tropical-share ${o.tropicalShare} --out ${o.out}`;
+      const result = await pretrain({ series: o.series, weeks: o.weeks, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, climate, log: stderrLine });
       const manifest = await savePretrained(result, o.out, { command });
       result.model.dispose();
       process.stdout.write(
@@ -420,11 +441,14 @@ export function registerForecastCommands(program: Command): void {
     .option("--seed <s>", "seed of the corpus, the new layers' initial weights and the shuffling", parseIntAtLeast("seed", 0))
     .option("--trainable <w>", "which weights learn: cross-region (the univariate encoder and head frozen), cross-region+head, or all", parseSpatialTrainable)
     .option("--network-share <f>", "share of the sets simulated as network epidemics (block networks) rather than metapopulations, in [0, 1]", parseShare)
+    .option("--southern-share <f>", SOUTHERN_HELP, parseShareOf("southern-share"))
+    .option("--tropical-share <f>", TROPICAL_HELP, parseShareOf("tropical-share"))
     .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)
-    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: SpatialTrainable; networkShare?: number; out: string }) => {
+    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: SpatialTrainable; networkShare?: number; southernShare?: number; tropicalShare?: number; out: string }) => {
       await startTf();
       const base = await loadBase(partial.base);
       const { pretrainSpatial, saveSpatialPretrained, SPATIAL_PRETRAIN_DEFAULTS: d } = await import("../forecast/transformer/spatial-fit.js");
+      const { DEFAULT_CLIMATE_MIX, checkClimateMix } = await import("../forecast/corpus.js");
       const o = {
         sets: d.sets,
         weeks: d.weeks,
@@ -433,10 +457,13 @@ export function registerForecastCommands(program: Command): void {
         seed: d.seed,
         trainable: d.trainable,
         networkShare: d.networkShare,
-        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable, networkShare: partial.networkShare }),
+        southernShare: DEFAULT_CLIMATE_MIX.southern,
+        tropicalShare: DEFAULT_CLIMATE_MIX.tropical,
+        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable, networkShare: partial.networkShare, southernShare: partial.southernShare, tropicalShare: partial.tropicalShare }),
       };
-      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --network-share ${o.networkShare} --out ${partial.out}`;
-      const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, log: stderrLine });
+      const climate = checkClimateMix({ southern: o.southernShare, tropical: o.tropicalShare }, "--southern-share and --tropical-share");
+      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --network-share ${o.networkShare} --southern-share ${o.southernShare} --tropical-share ${o.tropicalShare} --out ${partial.out}`;
+      const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, climate, log: stderrLine });
       const manifest = await saveSpatialPretrained(result, partial.out, { command, base: base.manifest });
       result.model.dispose();
       process.stdout.write(

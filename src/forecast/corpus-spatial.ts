@@ -17,7 +17,8 @@
  *    with mobility m log-uniform in 0.002–0.1 — from almost isolated regions to strongly mixed ones);
  *    β_r(t) = R0_r·γ·(1 + A·cos(2π(t − t_peak)/52 weeks)), R0 1.3–2.2 for the set and ×e^{N(0, 0.05²)} per
  *    region, A = 0.1–0.45 peaking 4 ± 4 weeks after the new year (the univariate corpus' continuous models,
- *    corpus-flu.ts); infectious period 2–5 days, latent 1–3 days; immunity lasting 1–4 years, so a five-year
+ *    corpus-flu.ts), or 26 weeks later in a southern set or 0–51 weeks later in a tropical one (corpus.ts
+ *    ClimateMix: one climate per set, drawn on the stream (seed, SPATIAL_CLIMATE_STREAM_BASE + i)); infectious period 2–5 days, latent 1–3 days; immunity lasting 1–4 years, so a five-year
  *    set holds several seasons; 0.2–3 imported infections a week into the set, each into one region drawn
  *    ∝ N_r (a new strain arrives somewhere and spreads from there); a year of burn-in;
  *  - reporting per region (as corpus.ts): a background of non-influenza ILI (floor 10–700 a week, its own
@@ -35,7 +36,7 @@
  */
 import { binomial, checkSeed, createRandom, normal, type Random } from "../random.js";
 import { ForecastError } from "./errors.js";
-import { background, DELAY_WEEKS, WEEKS_PER_YEAR } from "./corpus.js";
+import { background, checkClimateMix, DEFAULT_CLIMATE_MIX, DELAY_WEEKS, drawClimate, WEEKS_PER_YEAR, type Climate, type ClimateMix } from "./corpus.js";
 import { reportSeries } from "./reporting.js";
 import { simulateSeasonalSIRSByGroup, transmission } from "./corpus-epidemics.js";
 import { generateCSR } from "../graph/generators/index.js";
@@ -46,6 +47,8 @@ import { chance, logUniform, uniform } from "./samplers.js";
 export const SPATIAL_STREAM_BASE = 0x40000000;
 /** Whether set i is a network epidemic is drawn from its own stream, so the metapopulation sets do not depend on the share. */
 export const SPATIAL_KIND_STREAM_BASE = 0x50000000;
+/** Set i's climate (corpus.ts ClimateMix) comes from createRandom(seed, SPATIAL_CLIMATE_STREAM_BASE + i). */
+export const SPATIAL_CLIMATE_STREAM_BASE = 0x70000000;
 /** Network sets: one node stands for this many people of the metapopulation's N_r (so 200–2,000 nodes a region). */
 export const PEOPLE_PER_NODE = 100;
 export const MIN_SPATIAL_REGIONS = 4;
@@ -68,6 +71,9 @@ export interface SpatialSet {
     links: number;
     populations: number[];
     dispersion: number;
+    /** Where the set's seasons fall in the year, and how many weeks after a northern set's. */
+    climate: Climate;
+    seasonShiftWeeks: number;
   };
 }
 
@@ -262,7 +268,7 @@ function networkIncidence(
  * Set `index` of the spatial corpus with this seed: a pure function of (seed, index, weeks, regions).
  * `regions` fixes R (default: drawn in 4–40).
  */
-export function generateSpatialSet(seed: number, index: number, weeks: number, options: { regions?: number; networkShare?: number } = {}): SpatialSet {
+export function generateSpatialSet(seed: number, index: number, weeks: number, options: { regions?: number; networkShare?: number; climate?: ClimateMix } = {}): SpatialSet {
   checkSeed(seed);
   if (!(Number.isInteger(index) && index >= 0 && index < 0x3fffffff)) throw new ForecastError(`spatial corpus: set index must be an integer in [0, 2^30 − 1), got ${index}.`);
   if (!(Number.isInteger(weeks) && weeks >= 1 && weeks <= 10_000)) throw new ForecastError(`spatial corpus: weeks must be an integer in [1, 10000], got ${weeks}.`);
@@ -285,7 +291,8 @@ export function generateSpatialSet(seed: number, index: number, weeks: number, o
   const infectiousDays = uniform(rng, 2, 5);
   const latentDays = uniform(rng, 1, 3);
   const amplitude = uniform(rng, 0.1, 0.45);
-  const peakWeek = Math.max(-6, Math.min(14, 4 + 4 * normal(rng)));
+  const { climate, shiftWeeks } = drawClimate(createRandom(seed, SPATIAL_CLIMATE_STREAM_BASE + index), checkClimateMix(options.climate ?? DEFAULT_CLIMATE_MIX));
+  const peakWeek = Math.max(-6, Math.min(14, 4 + 4 * normal(rng))) + shiftWeeks;
   const immunityDays = 365.25 * uniform(rng, 1, 4);
   const importsPerWeek = logUniform(rng, 0.2, 3);
   const startWeek = rng.int(52);
@@ -332,12 +339,12 @@ export function generateSpatialSet(seed: number, index: number, weeks: number, o
   const dispersion = logUniform(rng, 15, 1000);
   const values = incidence.map((onsets) => {
     const floor = logUniform(rng, 10, 700);
-    const base = background(latentWeeks, startWeek - DELAY_WEEKS, floor, rng);
+    const base = background(latentWeeks, startWeek - DELAY_WEEKS - shiftWeeks, floor, rng);
     let peak = 0;
     for (let j = 0; j < latentWeeks; j++) peak = Math.max(peak, onsets[j]);
     const multiplier = peak > 0 ? ((logUniform(rng, 10, 200) - 1) * floor) / peak : 0;
     const latent = Float64Array.from(base, (b, j) => b + multiplier * onsets[j]);
     return reportSeries(latent, { fraction: 1, delay, dispersion }, rng);
   });
-  return { values, weights, startWeek, meta: { kind: network ? "network" : "metapopulation", regions: R, model: seir ? "SEIRS" : "SIRS", r0, mobility, links, populations: N, dispersion } };
+  return { values, weights, startWeek, meta: { kind: network ? "network" : "metapopulation", regions: R, model: seir ? "SEIRS" : "SIRS", r0, mobility, links, populations: N, dispersion, climate, seasonShiftWeeks: shiftWeeks } };
 }

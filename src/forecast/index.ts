@@ -48,8 +48,8 @@ export { DEFAULT_HUB_SAMPLES, hubBaselineQuantiles, hubBaselineForecaster } from
 export type { HubBaselineOptions } from "./hub-baseline.js";
 export { evaluateBaselines } from "./evaluate.js";
 export type { BaselineMethod, BaselineRow, BaselineTable, EvaluateBaselinesOptions } from "./evaluate.js";
-export { generateCorpus, generateCorpusSeries, WEEKS_PER_YEAR } from "./corpus.js";
-export type { Corpus, CorpusOptions, CorpusSeries, CorpusSeriesMeta } from "./corpus.js";
+export { DEFAULT_CLIMATE_MIX, generateCorpus, generateCorpusSeries, WEEKS_PER_YEAR } from "./corpus.js";
+export type { Climate, ClimateMix, Corpus, CorpusOptions, CorpusSeries, CorpusSeriesMeta, CorpusSeriesOptions } from "./corpus.js";
 export { corpusNetwork, SERIES_PER_NETWORK } from "./corpus-networks.js";
 export type { CorpusNetwork, NetworkSizeOptions } from "./corpus-networks.js";
 export { weeklyIncidence, entryTimes, applyDelay, checkDelayKernel, meanDelay, reportingNoise, reportSeries } from "./reporting.js";

@@ -16,6 +16,7 @@ import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "../../src/
 import { buildModel } from "../../src/forecast/transformer/model.js";
 import { FIT_DEFAULTS } from "../../src/forecast/transformer/fit.js";
 import { PRETRAIN_DEFAULTS } from "../../src/forecast/transformer/pretrain.js";
+import { DEFAULT_CLIMATE_MIX } from "../../src/forecast/corpus.js";
 import { givenOptions } from "../../src/cli/forecast.js";
 import { TINY, seasonalTable, tableCsv, weekLabel } from "../forecast/transformer/helpers.js";
 
@@ -253,7 +254,7 @@ describe("forecast pretrain-spatial and the cross-region transformer in evaluate
     expect(m.kind).toBe("spatial-pretrained");
     expect(m.provenance.trainable).toBe("cross-region");
     expect(m.base).toEqual({ kind: "pretrained", createdAt: base.createdAt, weightsSha256: base.weightsSha256 });
-    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --trainable cross-region --network-share 0 --out spatial");
+    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --trainable cross-region --network-share 0 --southern-share 0.1 --tropical-share 0.1 --out spatial");
     writeFileSync(at("adjacency.csv"), "source,target,weight\nnorth,south,2\n");
     const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "spatial", "--adjacency", "adjacency.csv", "--horizons", "2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
     expect(r.status, r.stderr).toBe(0);
@@ -357,15 +358,16 @@ describe.concurrent("bad data: exit 2 and a message that says what is wrong", ()
 
 describe("forecast pretrain", () => {
   it("pretrains on a tiny corpus and saves a checkpoint whose manifest records the full command", async () => {
-    const r = await cli(["pretrain", "--series", "4", "--weeks", "60", "--epochs", "1", "--samples-per-epoch", "32", "--seed", "2", "--out", "pre"]);
+    const r = await cli(["pretrain", "--series", "4", "--weeks", "60", "--epochs", "1", "--samples-per-epoch", "32", "--seed", "2", "--southern-share", "0.5", "--tropical-share", "0", "--out", "pre"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain("corpus: 4 series × 60 weeks, seed 2");
+    expect(r.stderr).toContain("corpus: 4 series × 60 weeks, seed 2, 0.5 southern and 0 tropical");
     expect(r.stdout).toContain("pretrained on 3 synthetic series × 60 weeks (1 held out), seed 2");
-    const m = JSON.parse(readFileSync(at("pre/manifest.json"), "utf8")) as CheckpointManifest & { provenance: { command: string; corpus: { series: number } } };
+    const m = JSON.parse(readFileSync(at("pre/manifest.json"), "utf8")) as CheckpointManifest & { provenance: { command: string; corpus: { series: number; climate: unknown } } };
     expect(m.kind).toBe("pretrained");
     expect(m.seed).toBe(2);
-    expect(m.provenance.command).toBe("spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed 2 --out pre");
+    expect(m.provenance.command).toBe("spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed 2 --southern-share 0.5 --tropical-share 0 --out pre");
     expect(m.provenance.corpus.series).toBe(4);
+    expect(m.provenance.corpus.climate).toEqual({ southern: 0.5, tropical: 0 });
     expect(m.training).toHaveLength(1);
   });
 
@@ -374,7 +376,14 @@ describe("forecast pretrain", () => {
     expect(r.status, r.stderr).toBe(0);
     const m = JSON.parse(readFileSync(at("pre-default-seed/manifest.json"), "utf8")) as CheckpointManifest & { provenance: { command: string } };
     expect(m.seed).toBe(PRETRAIN_DEFAULTS.seed);
-    expect(m.provenance.command).toBe(`spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed ${PRETRAIN_DEFAULTS.seed} --out pre-default-seed`);
+    const mix = DEFAULT_CLIMATE_MIX;
+    expect(m.provenance.command).toBe(`spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed ${PRETRAIN_DEFAULTS.seed} --southern-share ${mix.southern} --tropical-share ${mix.tropical} --out pre-default-seed`);
+  });
+
+  it("climate shares outside [0, 1], or summing above 1, are exit 2 before any work", async () => {
+    await invalid(cli(["pretrain", "--series", "4", "--southern-share", "1.5", "--out", "bad-share"]), /--southern-share: expected a number in \[0, 1\] such as 0\.2, got "1\.5"/);
+    await invalid(cli(["pretrain", "--series", "4", "--southern-share", "0.7", "--tropical-share", "0.6", "--out", "bad-share"]), /--southern-share and --tropical-share: the southern and tropical shares must be in \[0, 1\] with a sum ≤ 1, got 0\.7 and 0\.6/);
+    expect(existsSync(at("bad-share"))).toBe(false);
   });
 });
 

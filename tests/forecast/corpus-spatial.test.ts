@@ -108,6 +108,39 @@ describe("generateSpatialSet", () => {
     expect(() => generateSpatialSet(3, 5, 104, { networkShare: 2 })).toThrow(/networkShare must be in \[0, 1\]/);
   });
 
+  it("climates: a southern set is the northern draw with its seasons 26 weeks later (circular mean week of the counts)", () => {
+    // The week of the year around which a set's counts concentrate: the circular mean of the calendar week, each
+    // week weighted by the set's total count above its regions' medians (the background's level removed).
+    const meanWeek = (set: ReturnType<typeof generateSpatialSet>) => {
+      let x = 0;
+      let y = 0;
+      for (const v of set.values) {
+        const median = Float64Array.from(v).sort()[Math.floor(v.length / 2)];
+        v.forEach((c, t) => {
+          const angle = (2 * Math.PI * (set.startWeek + t)) / 52;
+          x += Math.max(0, c - median) * Math.cos(angle);
+          y += Math.max(0, c - median) * Math.sin(angle);
+        });
+      }
+      return (((Math.atan2(y, x) * 52) / (2 * Math.PI)) % 52 + 52) % 52;
+    };
+    const shifts: number[] = [];
+    for (let index = 0; index < 12; index++) {
+      const north = generateSpatialSet(3, index, 260, { climate: { southern: 0, tropical: 0 } });
+      const south = generateSpatialSet(3, index, 260, { climate: { southern: 1, tropical: 0 } });
+      expect([north.meta.climate, south.meta.climate, south.meta.seasonShiftWeeks]).toEqual(["northern", "southern", 26]);
+      expect(south.weights).toEqual(north.weights); // the same draws on the set's own stream
+      expect(south.meta.populations).toEqual(north.meta.populations);
+      shifts.push((((meanWeek(south) - meanWeek(north)) % 52) + 52) % 52);
+    }
+    // The epidemics are stochastic and waning immunity makes multi-year cycles, so one set's shift varies (a few
+    // weeks); their mean is 26 within 4 standard errors (the sample's own sd / √12).
+    const mean = shifts.reduce((a, b) => a + b, 0) / shifts.length;
+    const sd = Math.sqrt(shifts.reduce((a, b) => a + (b - mean) ** 2, 0) / (shifts.length - 1));
+    expect(Math.abs(mean - 26)).toBeLessThan((4 * sd) / Math.sqrt(shifts.length));
+    expect(() => generateSpatialSet(3, 0, 104, { climate: { southern: 0.7, tropical: 0.7 } })).toThrow(/with a sum ≤ 1/);
+  });
+
   it("linked regions move together more than unlinked ones (the spread the network learns)", () => {
     // Mean Pearson correlation of log(1 + counts) over region pairs of 30 sets: measured 0.60 (linked) against
     // 0.28 (unlinked); the pairs cluster by set, so the standard error is taken per set (≈ 0.05), and 0.1 is

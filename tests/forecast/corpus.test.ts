@@ -92,12 +92,45 @@ describe("corpus: reproducible from (seed, index)", () => {
     expect(() => generateCorpusSeries(1, 0, 10, { minNodes: 5000, maxNodes: 100 })).toThrow(expect.objectContaining({ name: "ForecastError" }));
   });
 
-  it("looks like ILI: most season peaks fall in December–March, well above the floor", () => {
-    const summary = summarizeCorpus(corpus.series);
+  it("looks like ILI: most northern season peaks fall in December–March, well above the floor", () => {
+    const summary = summarizeCorpus(corpus.series.filter((s) => s.meta.climate === "northern"));
     const [jan, feb, mar] = summary.peakMonth;
     expect(jan + feb + mar + summary.peakMonth[11]).toBeGreaterThan(0.6);
     expect(summary.peakRatio[3]).toBeGreaterThan(2); // median season max / floor
     expect(sparkline(corpus.series[0].values, 52)).toHaveLength(52);
+  });
+});
+
+describe("corpus: climates (where the seasons fall in the year)", () => {
+  const months = (series: ReturnType<typeof generateCorpusSeries>[]) => summarizeCorpus(series).peakMonth;
+  // Seed 5: 12 series in three groups, one continuous (SIRS/SEIRS) and two of yearly seasons.
+  const draw = (climate: { southern: number; tropical: number }) => Array.from({ length: 12 }, (_, i) => generateCorpusSeries(5, i, WEEKS, { ...SMALL, climate }));
+
+  it("a northern series is the same draw with or without the mix; shares 0, 0 give the northern corpus", () => {
+    const mixed = draw({ southern: 0.5, tropical: 0.3 });
+    const north = draw({ southern: 0, tropical: 0 });
+    expect(north.every((s) => s.meta.climate === "northern" && s.meta.seasonShiftWeeks === 0)).toBe(true);
+    const kept = mixed.filter((s) => s.meta.climate === "northern");
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(mixed.length);
+    for (const s of kept) expect(same(s.values, north[s.meta.stream - 1].values)).toBe(true);
+    for (const s of mixed.filter((x) => x.meta.climate !== "northern")) expect(same(s.values, north[s.meta.stream - 1].values)).toBe(false);
+  });
+
+  it("southern seasons peak in June–September and northern ones in December–March; tropical shifts are whole weeks in 0–51", () => {
+    const south = months(draw({ southern: 1, tropical: 0 }));
+    const north = months(draw({ southern: 0, tropical: 0 }));
+    expect(south[5] + south[6] + south[7] + south[8]).toBeGreaterThan(0.6);
+    expect(north[11] + north[0] + north[1] + north[2]).toBeGreaterThan(0.6);
+    const tropical = draw({ southern: 0, tropical: 1 }).map((s) => s.meta.seasonShiftWeeks);
+    expect(tropical.every((w) => Number.isInteger(w) && w >= 0 && w < 52)).toBe(true);
+    expect(new Set(tropical).size).toBeGreaterThan(4);
+  });
+
+  it("rejects shares outside [0, 1] or summing above 1", () => {
+    for (const climate of [{ southern: -0.1, tropical: 0 }, { southern: 0.6, tropical: 0.5 }, { southern: Number.NaN, tropical: 0 }]) {
+      expect(() => generateCorpusSeries(1, 0, 10, { ...SMALL, climate })).toThrow(/southern and tropical shares must be in \[0, 1\] with a sum ≤ 1/);
+    }
   });
 });
 

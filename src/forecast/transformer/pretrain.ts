@@ -4,7 +4,7 @@
  * windows of it, early-stopped on held-out series. Reproducible from (options, seed) on a given backend:
  * the corpus depends only on its seed, and training is seeded (train.ts).
  */
-import { generateCorpus, type CorpusSeries } from "../corpus.js";
+import { DEFAULT_CLIMATE_MIX, generateCorpus, type ClimateMix, type CorpusSeries } from "../corpus.js";
 import { createRandom } from "../../random.js";
 import { buildModel, DEFAULT_CONFIG, type TransformerConfig } from "./model.js";
 import { trainModel, type EpochInfo, type SampleSet, type TrainReport } from "./train.js";
@@ -19,6 +19,8 @@ export interface PretrainOptions {
   /** Weeks per series (default 260: five seasons). */
   weeks?: number;
   seed?: number;
+  /** Shares of southern-hemisphere and tropical series in the corpus (default DEFAULT_CLIMATE_MIX). */
+  climate?: ClimateMix;
   /** Held-out fraction of the series, for early stopping (default 0.05). */
   validationFraction?: number;
   /** Validation windows drawn from the held-out series (default 3000). */
@@ -58,7 +60,7 @@ export interface PretrainResult {
   model: tf.LayersModel;
   config: TransformerConfig;
   report: TrainReport;
-  corpus: { series: number; weeks: number; seed: number; elapsedMs: number; trainSeries: number; validationSeries: number; trainWindows: number };
+  corpus: { series: number; weeks: number; seed: number; climate: ClimateMix; elapsedMs: number; trainSeries: number; validationSeries: number; trainWindows: number };
 }
 
 /** Builds the corpus and trains a fresh network on it. */
@@ -66,12 +68,14 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
   const o = withDefaults(PRETRAIN_DEFAULTS, options);
   const config: TransformerConfig = withDefaults(DEFAULT_CONFIG, options.config);
   const log = options.log ?? (() => {});
-  log(`corpus: ${o.series} series × ${o.weeks} weeks, seed ${o.seed}`);
+  const climate = options.climate ?? DEFAULT_CLIMATE_MIX;
+  log(`corpus: ${o.series} series × ${o.weeks} weeks, seed ${o.seed}, ${climate.southern} southern and ${climate.tropical} tropical`);
   let lastLog = performance.now();
   const corpus = generateCorpus({
     series: o.series,
     weeks: o.weeks,
     seed: o.seed,
+    climate,
     onProgress: (done, total) => {
       if (performance.now() - lastLog > 10_000 || done === total) {
         lastLog = performance.now();
@@ -109,7 +113,7 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
     model,
     config,
     report,
-    corpus: { series: o.series, weeks: o.weeks, seed: o.seed, elapsedMs: corpus.elapsedMs, trainSeries: trainSeries.length, validationSeries: heldOut, trainWindows: train.picks.length },
+    corpus: { series: o.series, weeks: o.weeks, seed: o.seed, climate: { ...climate }, elapsedMs: corpus.elapsedMs, trainSeries: trainSeries.length, validationSeries: heldOut, trainWindows: train.picks.length },
   };
 }
 

@@ -9,6 +9,7 @@ import { createRandom } from "../../random.js";
 import { withDefaults } from "../../defaults.js";
 import { DataError } from "../errors.js";
 import { generateSpatialSet, type SpatialSet } from "../corpus-spatial.js";
+import { DEFAULT_CLIMATE_MIX, type ClimateMix } from "../corpus.js";
 import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
 import { cloneModel, FIT_DEFAULTS, finetunePhases, type FitOptions } from "./fit.js";
@@ -59,6 +60,8 @@ export interface SpatialPretrainOptions {
   weeks?: number;
   /** Share of the sets that are network epidemics rather than metapopulations (corpus-spatial.ts; default below). */
   networkShare?: number;
+  /** Shares of southern-hemisphere and tropical sets (corpus.ts ClimateMix; default DEFAULT_CLIMATE_MIX). */
+  climate?: ClimateMix;
   seed?: number;
   /** Held-out fraction of the sets, for early stopping (default 0.05). */
   validationFraction?: number;
@@ -114,7 +117,7 @@ export interface SpatialPretrainResult {
   model: tf.LayersModel;
   config: TransformerConfig;
   report: TrainReport;
-  corpus: { sets: number; weeks: number; seed: number; networkShare: number; regions: number; elapsedMs: number; trainSets: number; validationSets: number };
+  corpus: { sets: number; weeks: number; seed: number; networkShare: number; climate: ClimateMix; regions: number; elapsedMs: number; trainSets: number; validationSets: number };
   trainable: SpatialTrainable;
 }
 
@@ -127,11 +130,12 @@ export async function pretrainSpatial(univariate: tf.LayersModel, config: Transf
   const o = withDefaults(SPATIAL_PRETRAIN_DEFAULTS, options);
   const log = options.log ?? (() => {});
   const started = performance.now();
-  log(`spatial corpus: ${o.sets} region sets × ${o.weeks} weeks, seed ${o.seed}${o.networkShare > 0 ? `, ${Math.round(100 * o.networkShare)}% network epidemics` : ""}`);
+  const climate = options.climate ?? DEFAULT_CLIMATE_MIX;
+  log(`spatial corpus: ${o.sets} region sets × ${o.weeks} weeks, seed ${o.seed}${o.networkShare > 0 ? `, ${Math.round(100 * o.networkShare)}% network epidemics` : ""}, ${climate.southern} southern and ${climate.tropical} tropical`);
   const corpus: RegionSet[] = [];
   let regions = 0;
   for (let i = 0; i < o.sets; i++) {
-    const set = generateSpatialSet(o.seed, i, o.weeks, { networkShare: o.networkShare });
+    const set = generateSpatialSet(o.seed, i, o.weeks, { networkShare: o.networkShare, climate });
     regions += set.values.length;
     corpus.push(regionSetFromCorpus(set, i % 2 === 0));
     if ((i + 1) % 50 === 0 || i + 1 === o.sets) log(`spatial corpus: ${i + 1}/${o.sets} sets`);
@@ -166,7 +170,7 @@ export async function pretrainSpatial(univariate: tf.LayersModel, config: Transf
     },
   });
   log(`held-out corpus loss: univariate start ${report.initialValidationLoss?.toFixed(4)}, best epoch ${report.bestEpoch + 1}`);
-  return { model, config, report, trainable: o.trainable, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, networkShare: o.networkShare, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
+  return { model, config, report, trainable: o.trainable, corpus: { sets: o.sets, weeks: o.weeks, seed: o.seed, networkShare: o.networkShare, climate: { ...climate }, regions, elapsedMs, trainSets: trainSets.length, validationSets: heldOut } };
 }
 
 /** Saves a spatial pretraining result as a checkpoint with its provenance. */
