@@ -26,6 +26,7 @@ import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast
 import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
 import type { SpatialTrainable } from "../forecast/transformer/spatial-fit.js";
+import type { ClimateMix } from "../forecast/corpus.js";
 
 const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
 /** `forecast predict --method`: auto, or one of the candidates `forecast evaluate` selects among (select.ts). */
@@ -199,8 +200,27 @@ function parseShareOf(flag: string) {
   };
 }
 const parseShare = parseShareOf("network-share");
-const SOUTHERN_HELP = "share of the corpus with southern-hemisphere seasons (26 weeks later), in [0, 1]";
-const TROPICAL_HELP = "share of the corpus with tropical season timing (shifted 0–51 weeks), in [0, 1]";
+/** `--southern-share` and `--tropical-share` (pretrain and pretrain-spatial): the corpus' ClimateMix. */
+interface ClimateCliOptions {
+  southernShare?: number;
+  tropicalShare?: number;
+}
+
+function climateOptions(command: Command): Command {
+  return command
+    .option("--southern-share <f>", "share of the corpus with southern-hemisphere seasons (26 weeks later), in [0, 1]", parseShareOf("southern-share"))
+    .option("--tropical-share <f>", "share of the corpus with tropical season timing (shifted 0–51 weeks), in [0, 1]", parseShareOf("tropical-share"));
+}
+
+/** The checked mix (defaults for the flags left out) and the flags that spell it out in a manifest's command. */
+async function climateFromFlags(given: ClimateCliOptions): Promise<{ climate: ClimateMix; flags: string }> {
+  const { DEFAULT_CLIMATE_MIX, checkClimateMix } = await import("../forecast/corpus.js");
+  const climate = checkClimateMix(
+    { southern: given.southernShare ?? DEFAULT_CLIMATE_MIX.southern, tropical: given.tropicalShare ?? DEFAULT_CLIMATE_MIX.tropical },
+    "--southern-share and --tropical-share",
+  );
+  return { climate, flags: `--southern-share ${climate.southern} --tropical-share ${climate.tropical}` };
+}
 
 function parseSpatialTrainable(value: string): SpatialTrainable {
   if (!(SPATIAL_TRAINABLE as readonly string[]).includes(value)) {
@@ -325,8 +345,6 @@ interface PretrainCliOptions {
   samplesPerEpoch: number;
   seed: number;
   out: string;
-  southernShare: number;
-  tropicalShare: number;
 }
 
 /** --learning-rate, --full-learning-rate, --calibrate (finetune and evaluate). */
@@ -388,21 +406,20 @@ interface EvaluateCliOptions extends RateCliOptions {
 export function registerForecastCommands(program: Command): void {
   const forecast = program.command("forecast").description("pretrain, fine-tune, run and evaluate the transformer forecaster of weekly incidence");
 
-  forecast
+  const pretrainCommand = forecast
     .command("pretrain")
     .description("pretrain the transformer on a synthetic corpus of simulated epidemics and save a checkpoint")
     .option("--series <n>", "corpus series", parseIntAtLeast("series", 2))
     .option("--weeks <w>", "weeks per corpus series", parseIntAtLeast("weeks", 16))
     .option("--epochs <e>", "maximum epochs (early stopping on held-out series)", parseIntAtLeast("epochs", 1))
     .option("--samples-per-epoch <s>", "training windows per epoch", parseIntAtLeast("samples-per-epoch", 1))
-    .option("--seed <s>", "seed of the corpus, the initial weights and the shuffling", parseIntAtLeast("seed", 0))
-    .option("--southern-share <f>", SOUTHERN_HELP, parseShareOf("southern-share"))
-    .option("--tropical-share <f>", TROPICAL_HELP, parseShareOf("tropical-share"))
+    .option("--seed <s>", "seed of the corpus, the initial weights and the shuffling", parseIntAtLeast("seed", 0));
+  climateOptions(pretrainCommand)
     .option("--out <dir>", "checkpoint folder (replaced atomically)", PRETRAINED_OUT)
-    .action(async (partial: Partial<PretrainCliOptions> & { out: string }) => {
+    .action(async ({ southernShare, tropicalShare, ...partial }: Partial<PretrainCliOptions> & ClimateCliOptions & { out: string }) => {
       await startTf();
       const { pretrain, savePretrained, PRETRAIN_DEFAULTS } = await import("../forecast/transformer/pretrain.js");
-      const { DEFAULT_CLIMATE_MIX, checkClimateMix } = await import("../forecast/corpus.js");
+      const { climate, flags } = await climateFromFlags({ southernShare, tropicalShare });
       const d = PRETRAIN_DEFAULTS;
       const o: PretrainCliOptions = {
         series: d.series,
@@ -410,14 +427,11 @@ export function registerForecastCommands(program: Command): void {
         epochs: d.epochs,
         samplesPerEpoch: d.samplesPerEpoch,
         seed: d.seed,
-        southernShare: DEFAULT_CLIMATE_MIX.southern,
-        tropicalShare: DEFAULT_CLIMATE_MIX.tropical,
         ...givenOptions(partial),
         out: partial.out,
       };
-      const climate = checkClimateMix({ southern: o.southernShare, tropical: o.tropicalShare }, "--southern-share and --tropical-share");
       // Every setting spelled out, so the manifest's command reproduces the checkpoint whatever the defaults become.
-      const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} --southern-share ${o.southernShare} --tropical-share ${o.tropicalShare} --out ${o.out}`;
+      const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} ${flags} --out ${o.out}`;
       const result = await pretrain({ series: o.series, weeks: o.weeks, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, climate, log: stderrLine });
       const manifest = await savePretrained(result, o.out, { command });
       result.model.dispose();
@@ -430,7 +444,7 @@ export function registerForecastCommands(program: Command): void {
       );
     });
 
-  forecast
+  const spatialCommand = forecast
     .command("pretrain-spatial")
     .description("pretrain the cross-region transformer on simulated metapopulation epidemics, starting from the univariate checkpoint")
     .option("--base <dir>", "univariate checkpoint whose encoder and head it starts from (default: the bundled models/ili-pretrained)")
@@ -440,15 +454,14 @@ export function registerForecastCommands(program: Command): void {
     .option("--snapshots-per-epoch <s>", "snapshots (all regions of a set at one origin) per epoch", parseIntAtLeast("snapshots-per-epoch", 1))
     .option("--seed <s>", "seed of the corpus, the new layers' initial weights and the shuffling", parseIntAtLeast("seed", 0))
     .option("--trainable <w>", "which weights learn: cross-region (the univariate encoder and head frozen), cross-region+head, or all", parseSpatialTrainable)
-    .option("--network-share <f>", "share of the sets simulated as network epidemics (block networks) rather than metapopulations, in [0, 1]", parseShare)
-    .option("--southern-share <f>", SOUTHERN_HELP, parseShareOf("southern-share"))
-    .option("--tropical-share <f>", TROPICAL_HELP, parseShareOf("tropical-share"))
+    .option("--network-share <f>", "share of the sets simulated as network epidemics (block networks) rather than metapopulations, in [0, 1]", parseShare);
+  climateOptions(spatialCommand)
     .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)
-    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: SpatialTrainable; networkShare?: number; southernShare?: number; tropicalShare?: number; out: string }) => {
+    .action(async (partial: { base?: string; sets?: number; weeks?: number; epochs?: number; snapshotsPerEpoch?: number; seed?: number; trainable?: SpatialTrainable; networkShare?: number; out: string } & ClimateCliOptions) => {
       await startTf();
       const base = await loadBase(partial.base);
       const { pretrainSpatial, saveSpatialPretrained, SPATIAL_PRETRAIN_DEFAULTS: d } = await import("../forecast/transformer/spatial-fit.js");
-      const { DEFAULT_CLIMATE_MIX, checkClimateMix } = await import("../forecast/corpus.js");
+      const { climate, flags } = await climateFromFlags(partial);
       const o = {
         sets: d.sets,
         weeks: d.weeks,
@@ -457,12 +470,9 @@ export function registerForecastCommands(program: Command): void {
         seed: d.seed,
         trainable: d.trainable,
         networkShare: d.networkShare,
-        southernShare: DEFAULT_CLIMATE_MIX.southern,
-        tropicalShare: DEFAULT_CLIMATE_MIX.tropical,
-        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable, networkShare: partial.networkShare, southernShare: partial.southernShare, tropicalShare: partial.tropicalShare }),
+        ...givenOptions({ sets: partial.sets, weeks: partial.weeks, epochs: partial.epochs, snapshotsPerEpoch: partial.snapshotsPerEpoch, seed: partial.seed, trainable: partial.trainable, networkShare: partial.networkShare }),
       };
-      const climate = checkClimateMix({ southern: o.southernShare, tropical: o.tropicalShare }, "--southern-share and --tropical-share");
-      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --network-share ${o.networkShare} --southern-share ${o.southernShare} --tropical-share ${o.tropicalShare} --out ${partial.out}`;
+      const command = `spreadlab forecast pretrain-spatial${partial.base ? ` --base ${partial.base}` : ""} --sets ${o.sets} --weeks ${o.weeks} --epochs ${o.epochs} --snapshots-per-epoch ${o.snapshotsPerEpoch} --seed ${o.seed} --trainable ${o.trainable} --network-share ${o.networkShare} ${flags} --out ${partial.out}`;
       const result = await pretrainSpatial(base.model, base.manifest.config, { ...o, climate, log: stderrLine });
       const manifest = await saveSpatialPretrained(result, partial.out, { command, base: base.manifest });
       result.model.dispose();
