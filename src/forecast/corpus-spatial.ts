@@ -78,7 +78,7 @@ export interface SpatialSet {
 }
 
 /** B(n, p): exact below a mean of 30, else the normal approximation (see the file header). */
-function binomialDraw(rng: Random, n: number, p: number): number {
+export function binomialDraw(rng: Random, n: number, p: number): number {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
   const mean = n * p;
@@ -132,6 +132,12 @@ export interface MetapopulationParams {
   susceptible: ArrayLike<number>;
   immune: ArrayLike<number>;
   weeks: number;
+  /** β(t) × this on day t, every region (contact changes, a new strain; corpus-daily.ts); omit: 1. */
+  transmissibility?: ArrayLike<number>;
+  /** Onsets per day (7 × weeks rows) instead of per week. */
+  daily?: boolean;
+  /** Immune escape: on this day a fraction of each region's immune become susceptible again (a new strain). */
+  escape?: { day: number; fraction: number };
 }
 
 /**
@@ -140,7 +146,8 @@ export interface MetapopulationParams {
  * recoveries B(I_r, p), p = 1 − e^{−1/infectious}, waning B(R_r, 1 − e^{−1/immunity}). β = R0·p: an
  * infectious person stays in I a geometric number of days with mean 1/p, so R0 is exactly the mean number of
  * infections one case causes in a susceptible population, and the final size of an unforced SIR without
- * waning solves z = 1 − e^{−R0·z} (Ball 1986; tests/forecast/corpus-spatial.test.ts). Weekly onsets per region.
+ * waning solves z = 1 − e^{−R0·z} (Ball 1986; tests/forecast/corpus-spatial.test.ts). Weekly onsets per region
+ * (daily with `daily`; the draws are the same either way, and the same as without `transmissibility` when it is 1).
  */
 export function simulateMetapopulation(p: MetapopulationParams, rng: Random): Float64Array[] {
   const R = p.populations.length;
@@ -157,13 +164,20 @@ export function simulateMetapopulation(p: MetapopulationParams, rng: Random): Fl
   const I = Float64Array.from({ length: R }, (_, r) => N[r] - S[r] - Rc[r]);
   const totalN = N.reduce((a, b) => a + b, 0);
   const prevalence = new Float64Array(R);
-  const weekly = Array.from({ length: R }, () => new Float64Array(p.weeks));
+  const weekly = Array.from({ length: R }, () => new Float64Array(p.daily ? p.weeks * 7 : p.weeks));
   const importRate = p.importsPerWeek / 7;
   for (let day = 0; day < p.weeks * 7; day++) {
-    const week = Math.floor(day / 7);
+    const week = p.daily ? day : Math.floor(day / 7);
     const f = p.forcing;
-    const forcing = f ? 1 + f.amplitude * Math.cos((2 * Math.PI * (f.calendarStart + day / 7 - f.peakWeek)) / WEEKS_PER_YEAR) : 1;
+    const forcing = (f ? 1 + f.amplitude * Math.cos((2 * Math.PI * (f.calendarStart + day / 7 - f.peakWeek)) / WEEKS_PER_YEAR) : 1) * (p.transmissibility ? p.transmissibility[day] : 1);
     for (let r = 0; r < R; r++) prevalence[r] = I[r] / N[r];
+    if (p.escape && day === p.escape.day) {
+      for (let r = 0; r < R; r++) {
+        const escaped = binomialDraw(rng, Rc[r], p.escape.fraction);
+        Rc[r] -= escaped;
+        S[r] += escaped;
+      }
+    }
     if (importRate > 0) {
       // A Poisson number of imports a day, each into a region drawn ∝ N_r.
       for (let u = rng.exponential(importRate); u < 1; u += rng.exponential(importRate)) {
