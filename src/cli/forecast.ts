@@ -4,7 +4,7 @@
  * Errors are thrown; `main` maps DataError, CheckpointError, ForecastError, NotFoundError and SpreadlabError
  * to exit code 2 (invalid input).
  *
- *   forecast pretrain [--series N] [--weeks W] [--epochs E] [--samples-per-epoch S] [--seed S] [--southern-share F] [--tropical-share F] [--out DIR]
+ *   forecast pretrain [--frequency weekly|daily] [--series N] [--weeks W | --days D] [--epochs E] [--samples-per-epoch S] [--seed S] [--southern-share F] [--tropical-share F] [--out DIR]
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|hub-baseline|ensemble | --model DIR]
@@ -33,6 +33,7 @@ const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
 const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"] as const;
 const PROTOCOLS = ["colagnn"] as const;
 const PRETRAINED_OUT = "models/ili-pretrained";
+const DAILY_OUT = "models/daily-pretrained";
 const SPATIAL_OUT = "models/ili-spatial";
 const SPATIAL_TRAINABLE: readonly SpatialTrainable[] = ["cross-region", "cross-region+head", "all"];
 
@@ -229,16 +230,24 @@ function parseSpatialTrainable(value: string): SpatialTrainable {
   return value as SpatialTrainable;
 }
 
-/** `--base DIR`, or the bundled pretrained checkpoint with a hint when it is missing. */
-async function loadBase(dir: string | undefined): Promise<LoadedCheckpoint> {
+/**
+ * `--base DIR`, or the bundled pretrained checkpoint for the table's frequency (models/daily-pretrained for
+ * daily rows, else models/ili-pretrained; said on stderr), with a hint when it is missing.
+ */
+async function loadBase(dir: string | undefined, table?: SeriesTable): Promise<LoadedCheckpoint> {
   const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
-  const { loadPretrained, defaultCheckpointDir } = await import("../forecast/transformer/service.js");
+  const { loadBundled, defaultCheckpointDir, pretrainedNameFor, DAILY_PRETRAINED_NAME } = await import("../forecast/transformer/service.js");
   if (dir !== undefined) return loadCheckpoint(dir);
+  const frequency = table ? tableFrequency(table) : null;
+  const name = pretrainedNameFor(frequency);
+  if (frequency === "daily") {
+    stderrLine(name === DAILY_PRETRAINED_NAME ? `daily rows: starting from the daily checkpoint ${defaultCheckpointDir(name)}` : `daily rows: no daily checkpoint at ${defaultCheckpointDir(DAILY_PRETRAINED_NAME)} (\`spreadlab forecast pretrain --frequency daily\`); starting from the weekly ${defaultCheckpointDir(name)}`);
+  }
   try {
-    return await loadPretrained();
+    return await loadBundled(name);
   } catch (e) {
     if (!(e instanceof CheckpointError)) throw e;
-    throw new CheckpointError(`${e.message} The pretrained checkpoint belongs at ${defaultCheckpointDir()}: run \`spreadlab forecast pretrain\`, or pass --base <checkpoint folder>.`);
+    throw new CheckpointError(`${e.message} The pretrained checkpoint belongs at ${defaultCheckpointDir(name)}: run \`spreadlab forecast pretrain${name === DAILY_PRETRAINED_NAME ? " --frequency daily" : ""}\`, or pass --base <checkpoint folder>.`);
   }
 }
 
@@ -278,7 +287,7 @@ async function loadSpatial(
     throw new CheckpointError(`${e.message} The cross-region checkpoint belongs at ${folder}: run \`spreadlab forecast pretrain-spatial\`, pass --spatial-model <folder>, or --no-spatial.`);
   }
   if (dir === undefined && loaded.manifest.base?.weightsSha256 !== base.weightsSha256) {
-    stderrLine(`cross-region transformer skipped: ${folder} was pretrained from another base checkpoint than this --base (pass --spatial-model, or make one with \`spreadlab forecast pretrain-spatial --base …\`)`);
+    stderrLine(`cross-region transformer skipped: ${folder} was pretrained from another base checkpoint than the one these rows start from (${base.frequency === "daily" ? "the daily checkpoint: the cross-region network is weekly" : "--base"}; pass --spatial-model, or make one with \`spreadlab forecast pretrain-spatial --base …\`)`);
     return undefined;
   }
   if (!isSpatialModel(loaded.model)) throw new CheckpointError(`${folder}: not a cross-region checkpoint (kind "${loaded.manifest.kind}"); make one with \`spreadlab forecast pretrain-spatial\`.`);
@@ -339,8 +348,10 @@ export function formatPrediction(p: PredictionJson, table: SeriesTable, model: s
 // Commands
 
 interface PretrainCliOptions {
+  frequency: Frequency;
   series: number;
   weeks: number;
+  days: number;
   epochs: number;
   samplesPerEpoch: number;
   seed: number;
@@ -409,35 +420,44 @@ export function registerForecastCommands(program: Command): void {
   const pretrainCommand = forecast
     .command("pretrain")
     .description("pretrain the transformer on a synthetic corpus of simulated epidemics and save a checkpoint")
+    .option("--frequency <f>", "weekly: the ILI-like weekly corpus (default); daily: the daily case-count corpus, for daily tables", parseFrequency)
     .option("--series <n>", "corpus series", parseIntAtLeast("series", 2))
-    .option("--weeks <w>", "weeks per corpus series", parseIntAtLeast("weeks", 16))
+    .option("--weeks <w>", "weeks per corpus series (weekly)", parseIntAtLeast("weeks", 16))
+    .option("--days <d>", "days per corpus series (daily)", parseIntAtLeast("days", 112))
     .option("--epochs <e>", "maximum epochs (early stopping on held-out series)", parseIntAtLeast("epochs", 1))
     .option("--samples-per-epoch <s>", "training windows per epoch", parseIntAtLeast("samples-per-epoch", 1))
     .option("--seed <s>", "seed of the corpus, the initial weights and the shuffling", parseIntAtLeast("seed", 0));
   climateOptions(pretrainCommand)
-    .option("--out <dir>", "checkpoint folder (replaced atomically)", PRETRAINED_OUT)
-    .action(async ({ southernShare, tropicalShare, ...partial }: Partial<PretrainCliOptions> & ClimateCliOptions & { out: string }) => {
+    .option("--out <dir>", `checkpoint folder (replaced atomically; default ${PRETRAINED_OUT}, or ${DAILY_OUT} with --frequency daily)`)
+    .action(async ({ southernShare, tropicalShare, ...partial }: Partial<PretrainCliOptions> & ClimateCliOptions) => {
       await startTf();
       const { pretrain, savePretrained, PRETRAIN_DEFAULTS } = await import("../forecast/transformer/pretrain.js");
       const { climate, flags } = await climateFromFlags({ southernShare, tropicalShare });
       const d = PRETRAIN_DEFAULTS;
+      const frequency = partial.frequency ?? "weekly";
+      const daily = frequency === "daily";
+      if (daily && partial.weeks !== undefined) throw new SpreadlabError("--weeks: the daily corpus' length is given in days (--days).");
+      if (!daily && partial.days !== undefined) throw new SpreadlabError("--days: only for the daily corpus (--frequency daily); the weekly corpus takes --weeks.");
       const o: PretrainCliOptions = {
         series: d.series,
         weeks: d.weeks,
+        days: d.days,
         epochs: d.epochs,
         samplesPerEpoch: d.samplesPerEpoch,
         seed: d.seed,
         ...givenOptions(partial),
-        out: partial.out,
+        frequency,
+        out: partial.out ?? (daily ? DAILY_OUT : PRETRAINED_OUT),
       };
       // Every setting spelled out, so the manifest's command reproduces the checkpoint whatever the defaults become.
-      const command = `spreadlab forecast pretrain --series ${o.series} --weeks ${o.weeks} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} ${flags} --out ${o.out}`;
-      const result = await pretrain({ series: o.series, weeks: o.weeks, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, climate, log: stderrLine });
+      const length = daily ? `--frequency daily --days ${o.days}` : `--weeks ${o.weeks}`;
+      const command = `spreadlab forecast pretrain --series ${o.series} ${length} --epochs ${o.epochs} --samples-per-epoch ${o.samplesPerEpoch} --seed ${o.seed} ${flags} --out ${o.out}`;
+      const result = await pretrain({ frequency, series: o.series, weeks: o.weeks, days: o.days, epochs: o.epochs, samplesPerEpoch: o.samplesPerEpoch, seed: o.seed, climate, log: stderrLine });
       const manifest = await savePretrained(result, o.out, { command });
       result.model.dispose();
       process.stdout.write(
         [
-          `pretrained on ${result.corpus.trainSeries} synthetic series × ${o.weeks} weeks (${result.corpus.validationSeries} held out), seed ${o.seed}, backend ${manifest.backend}`,
+          `pretrained on ${result.corpus.trainSeries} synthetic series × ${daily ? `${o.days} days` : `${o.weeks} weeks`} (${result.corpus.validationSeries} held out), seed ${o.seed}, backend ${manifest.backend}`,
           reportLine(result.report),
           `${o.out}: ${manifest.parameters} parameters, weights sha256 ${manifest.weightsSha256.slice(0, 12)}…`,
         ].join("\n") + "\n",
@@ -505,7 +525,7 @@ export function registerForecastCommands(program: Command): void {
     .action(async (o: FinetuneCliOptions) => {
       const { table, name } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       await startTf();
-      const base = await loadBase(o.base);
+      const base = await loadBase(o.base, table);
       const { finetuneOnTable, saveFinetuned } = await import("../forecast/transformer/service.js");
       const out = o.out ?? `out/forecaster-${name.replace(/[^\w.-]/g, "_")}`;
       const tuned = await finetuneOnTable(base, table, {
@@ -559,7 +579,7 @@ export function registerForecastCommands(program: Command): void {
         described = `${dir} (${manifest.kind})`;
         served = { method: "model" };
       } else {
-        const base = await loadBase(o.base);
+        const base = await loadBase(o.base, table);
         const { resolveRegions } = await import("../forecast/transformer/service.js");
         const { serveAtOrigin } = await import("../forecast/transformer/select.js");
         const [region] = resolveRegions(table, [o.region]);
@@ -616,7 +636,7 @@ export function registerForecastCommands(program: Command): void {
       requireComplete(table);
       splitBoundaries(table.rows, o.window, Math.max(...o.horizons), table.file);
       await startTf();
-      const base = await loadBase(o.base);
+      const base = await loadBase(o.base, table);
       const config = base.manifest.config;
       const beyond = o.horizons.filter((h) => h > config.horizon);
       if (beyond.length > 0) {

@@ -12,6 +12,7 @@
  * origins whose target lies in the fine-tune's early-stopping rows (rows that shaped no gradient step), so
  * its score is not an in-sample one; a zero-shot backtest may use any origin (the network never saw the data).
  */
+import { tableFrequency } from "./frequency.js";
 import { ForecastError } from "./errors.js";
 import { HUB_QUANTILE_LEVELS } from "./quantiles.js";
 import type { SeriesTable } from "./series-csv.js";
@@ -40,7 +41,7 @@ export interface TransformerRegionOutput {
 export async function transformerRegionalForecaster(table: SeriesTable, asOf: number, horizon: number, options: RegionalTransformerOptions = {}) {
   const [{ initTf }, service, forecaster] = await Promise.all([import("./transformer/backend.js"), import("./transformer/service.js"), import("./transformer/forecaster.js")]);
   await initTf();
-  const base = await service.loadPretrained();
+  const base = await service.loadPretrained(tableFrequency(table));
   const config = base.manifest.config;
   if (horizon > config.horizon) throw new ForecastError(`horizon ${horizon} is beyond the transformer's ${config.horizon} weeks.`);
   if (config.levels.length !== HUB_QUANTILE_LEVELS.length || config.levels.some((l, i) => Math.abs(l - HUB_QUANTILE_LEVELS[i]) > 1e-12)) {

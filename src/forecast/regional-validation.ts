@@ -5,6 +5,7 @@
  * observed H weeks later, and the mean WIS relative to the hub baseline on the same cells. The bundled pretrained
  * network, zero-shot; each origin reads rows up to itself only (windows end at the origin).
  */
+import { tableFrequency } from "./frequency.js";
 import { hubBaselineQuantiles } from "./hub-baseline.js";
 import { weightedIntervalScore } from "./metrics.js";
 import { classifyTrend, DEFAULT_REGIONAL_HORIZON, flatBand, streamOf, type Trend } from "./regional.js";
@@ -19,7 +20,7 @@ export async function transformerValidation(
   const samples = options.samples ?? 200;
   const [{ initTf }, service, forecaster] = await Promise.all([import("./transformer/backend.js"), import("./transformer/service.js"), import("./transformer/forecaster.js")]);
   await initTf();
-  const base = await service.loadPretrained();
+  const base = await service.loadPretrained(tableFrequency(table));
   const series = forecaster.seriesFromTable(table);
   const counts: Record<Trend, number> = { rising: 0, flat: 0, falling: 0 };
   let hits = 0;

@@ -8,6 +8,7 @@
  * history is too short or has gaps for the protocol's split — the hub baseline is served and `selection.reason`
  * says why: the baseline needs nothing fitted, so it is the do-no-harm fallback.
  */
+import { tableFrequency } from "../forecast/frequency.js";
 import { loadPretrained } from "../forecast/transformer/service.js";
 import { selectAtOrigin, ENSEMBLE_MEMBERS, type OriginSelection, type SelectableMethod } from "../forecast/transformer/select.js";
 import { combineQuantileRows } from "../forecast/transformer/ensemble.js";
@@ -48,7 +49,7 @@ export async function autoForecast(prepared: PreparedForecast, baseline: Baselin
   const { spec, table } = prepared;
   const why = unavailable(prepared);
   if (why !== null) return { rows: await baseline(prepared, signal), selection: fallback(`no selection: ${why}; served the hub baseline`, prepared) };
-  const base = await loadPretrained();
+  const base = await loadPretrained(tableFrequency(table));
   const finetune = spec.finetune ?? { epochs: DEFAULT_FINETUNE_EPOCHS, strategy: "both" as const };
   let selection: OriginSelection;
   try {

@@ -3,6 +3,7 @@
  * the job — the bundled pretrained network fine-tuned on the region's history up to asOf (unless
  * `finetune.epochs` is 0), a forecast from asOf, and a backtest on the fine-tune's early-stopping weeks.
  */
+import { tableFrequency } from "../forecast/frequency.js";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { currentTfBackend } from "../forecast/transformer/backend.js";
 import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
@@ -56,7 +57,7 @@ export async function transformerForecast(
   variant: { zeroShot?: boolean; scratch?: boolean } = {},
 ): Promise<{ rows: Float64Array[]; model: TransformerModelInfo; scores: Backtest | null }> {
   const { spec, table } = prepared;
-  const base = await loadPretrained();
+  const base = await loadPretrained(tableFrequency(table));
   const asked = spec.finetune ?? { epochs: DEFAULT_FINETUNE_EPOCHS, strategy: "both" as FinetuneStrategy };
   // The variants of method "auto" (forecast-auto.ts): the pretrained network as is, or the same network from scratch.
   const epochs = variant.zeroShot ? 0 : asked.epochs;

@@ -129,6 +129,7 @@ export function openApiDocument(version: string): Json {
                   backend: { type: ["string", "null"] },
                   error: { type: ["string", "null"] },
                   checkpoint: { type: ["object", "null"], description: "The bundled checkpoint's manifest: config, scaling, provenance, evaluation." },
+                  daily: { type: ["object", "null"], description: "The checkpoint daily series start from (models/daily-pretrained), as `checkpoint`; null when there is none (daily series then start from the weekly one)." },
                 },
               },
               "Whether the transformer is loaded, on which tfjs backend, and its checkpoint's manifest.",

@@ -314,6 +314,27 @@ describe("--frequency", () => {
   });
 });
 
+describe("the checkpoint a table starts from", () => {
+  const dated = (rows: number, step: number) =>
+    ["date,a", ...Array.from({ length: rows }, (_, t) => `${new Date(Date.UTC(2021, 0, 1 + step * t)).toISOString().slice(0, 10)},${40 + ((t * 7) % 11)}`)].join("\n") + "\n";
+
+  it("daily rows start from the bundled daily checkpoint, weekly rows from the weekly one (said on stderr)", async () => {
+    csv("daily-bundled.csv", dated(120, 1));
+    const d = await cli(["predict", "--method", "transformer-zero-shot", "--data", "daily-bundled.csv", "--region", "a", "--json"]);
+    expect(d.status, d.stderr).toBe(0);
+    expect(d.stderr).toMatch(/daily rows: starting from the daily checkpoint .*models[\\/]daily-pretrained/);
+    csv("weekly-bundled.csv", dated(120, 7));
+    const w = await cli(["predict", "--method", "transformer-zero-shot", "--data", "weekly-bundled.csv", "--region", "a", "--json"]);
+    expect(w.status, w.stderr).toBe(0);
+    expect(w.stderr).not.toContain("daily rows");
+    // The same values read as days or as weeks: two networks, two forecasts.
+    const forced = await cli(["predict", "--method", "transformer-zero-shot", "--data", "weekly-bundled.csv", "--region", "a", "--frequency", "daily", "--json"]);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain("daily rows: starting from the daily checkpoint");
+    expect(JSON.parse(forced.stdout).median).not.toEqual(JSON.parse(w.stdout).median);
+  });
+});
+
 describe.concurrent("bad data: exit 2 and a message that says what is wrong", () => {
   it("no numeric columns", async ({ expect }) => {
     csv("no-columns.csv", "year,week\n2015,40\n2015,41\n");
@@ -378,6 +399,23 @@ describe("forecast pretrain", () => {
     expect(m.seed).toBe(PRETRAIN_DEFAULTS.seed);
     const mix = DEFAULT_CLIMATE_MIX;
     expect(m.provenance.command).toBe(`spreadlab forecast pretrain --series 4 --weeks 60 --epochs 1 --samples-per-epoch 32 --seed ${PRETRAIN_DEFAULTS.seed} --southern-share ${mix.southern} --tropical-share ${mix.tropical} --out pre-default-seed`);
+  });
+
+  it("--frequency daily pretrains on the daily corpus: the manifest says daily and records --days; --weeks and --days do not mix up", async () => {
+    const r = await cli(["pretrain", "--frequency", "daily", "--series", "4", "--days", "200", "--epochs", "1", "--samples-per-epoch", "32", "--seed", "2", "--out", "pre-daily"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("corpus: 4 series × 200 days (daily), seed 2");
+    expect(r.stdout).toContain("pretrained on 3 synthetic series × 200 days (1 held out), seed 2");
+    const m = JSON.parse(readFileSync(at("pre-daily/manifest.json"), "utf8")) as CheckpointManifest & { provenance: { command: string; corpus: { generator: string; days: number } } };
+    expect(m.frequency).toBe("daily");
+    expect(m.provenance.corpus.generator).toBe("spreadlab src/forecast/corpus-daily.ts");
+    expect(m.provenance.corpus.days).toBe(200);
+    const mix = DEFAULT_CLIMATE_MIX;
+    expect(m.provenance.command).toBe(`spreadlab forecast pretrain --series 4 --frequency daily --days 200 --epochs 1 --samples-per-epoch 32 --seed 2 --southern-share ${mix.southern} --tropical-share ${mix.tropical} --out pre-daily`);
+    await invalid(cli(["pretrain", "--frequency", "daily", "--weeks", "60", "--out", "bad-daily"]), /--weeks: the daily corpus' length is given in days \(--days\)/);
+    await invalid(cli(["pretrain", "--days", "200", "--out", "bad-daily"]), /--days: only for the daily corpus \(--frequency daily\)/);
+    await invalid(cli(["pretrain", "--frequency", "hourly", "--out", "bad-daily"]), /--frequency: expected weekly or daily, got "hourly"/);
+    expect(existsSync(at("bad-daily"))).toBe(false);
   });
 
   it("climate shares outside [0, 1], or summing above 1, are exit 2 before any work", async () => {

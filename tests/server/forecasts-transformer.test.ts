@@ -124,5 +124,9 @@ describe("method transformer", () => {
     expect(res.body.checkpoint.config.horizon).toBe(15);
     expect(res.body.checkpoint.config.levels).toHaveLength(23);
     expect(res.body.checkpoint.weightsSha256).toMatch(/^[0-9a-f]{64}$/);
+    // Daily series start from the bundled daily checkpoint, described beside the weekly one.
+    expect(res.body.daily.kind).toBe("pretrained");
+    expect(res.body.daily.provenance.corpus.generator).toBe("spreadlab src/forecast/corpus-daily.ts");
+    expect(res.body.daily.weightsSha256).not.toBe(res.body.checkpoint.weightsSha256);
   });
 });

@@ -33,6 +33,11 @@ export interface CheckpointManifest {
   training: unknown[];
   /** Scores measured on held-out data, when any. */
   evaluation?: unknown;
+  /**
+   * The row step of the series it was trained on: "daily" for `pretrain --frequency daily`; absent (older
+   * checkpoints) or "weekly" otherwise. Daily tables start from a daily checkpoint by default (service.ts).
+   */
+  frequency?: "weekly" | "daily";
   /** The checkpoint this one was fine-tuned from (its manifest's kind, createdAt and weights hash). */
   base?: { kind: string; createdAt: string; weightsSha256: string };
   weightsSha256: string;

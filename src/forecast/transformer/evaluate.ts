@@ -291,7 +291,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const score = (key: string, model: tf.LayersModel, cfg: TransformerConfig) => record(key, scoreNetworkSplits(model, cfg, table, horizons, window, ["validation", "test"]));
   const history = trainingRows(table, b.trainEnd);
 
-  log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} weeks`);
+  log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} ${frequency === "daily" ? "days" : frequency === "weekly" ? "weeks" : "rows"}`);
   log("fine-tuning the pretrained transformer");
   const tuned = await finetuneModel(pretrained, config, history, limits, strategy, fit);
   training.transformer = tuned.reports;

@@ -5,10 +5,12 @@
  * the corpus depends only on its seed, and training is seeded (train.ts).
  */
 import { DEFAULT_CLIMATE_MIX, generateCorpus, type ClimateMix, type CorpusSeries } from "../corpus.js";
+import { generateDailyCorpus, type DailySeries } from "../corpus-daily.js";
+import type { Frequency } from "../frequency.js";
 import { createRandom } from "../../random.js";
 import { buildModel, DEFAULT_CONFIG, type TransformerConfig } from "./model.js";
 import { trainModel, type EpochInfo, type SampleSet, type TrainReport } from "./train.js";
-import { scaleFloors, trainingPicks, type Pick, type WeeklySeries } from "./windows.js";
+import { phaseFromDates, scaleFloors, trainingPicks, type Pick, type WeeklySeries } from "./windows.js";
 import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
 import { withDefaults } from "../../defaults.js";
@@ -16,8 +18,12 @@ import { withDefaults } from "../../defaults.js";
 export interface PretrainOptions {
   /** Corpus series (default 2000). */
   series?: number;
-  /** Weeks per series (default 260: five seasons). */
+  /** Weeks per series (default 260: five seasons; weekly corpus). */
   weeks?: number;
+  /** "weekly" (default): the ILI corpus (corpus.ts); "daily": the daily case-count corpus (corpus-daily.ts). */
+  frequency?: Frequency;
+  /** Days per series of the daily corpus (default 730). */
+  days?: number;
   seed?: number;
   /** Shares of southern-hemisphere and tropical series in the corpus (default DEFAULT_CLIMATE_MIX). */
   climate?: ClimateMix;
@@ -39,6 +45,7 @@ export interface PretrainOptions {
 export const PRETRAIN_DEFAULTS = Object.freeze({
   series: 2000,
   weeks: 260,
+  days: 730,
   seed: 1,
   validationFraction: 0.05,
   validationWindows: 3000,
@@ -56,11 +63,19 @@ export function weeklyFromCorpus(s: CorpusSeries): WeeklySeries {
   return { values: s.values, phase, floors: scaleFloors(s.values) };
 }
 
+/** A daily corpus series as the network reads it: phase of the year from its dates (365.25 rows a year). */
+export function seriesFromDaily(s: DailySeries): WeeklySeries {
+  const start = Date.parse(s.startDate + "T00:00:00Z");
+  const dates = Array.from(s.values, (_, t) => new Date(start + t * 86_400_000).toISOString().slice(0, 10));
+  return { values: s.values, phase: phaseFromDates(dates), rowsPerYear: 365.25, floors: scaleFloors(s.values) };
+}
+
 export interface PretrainResult {
   model: tf.LayersModel;
   config: TransformerConfig;
   report: TrainReport;
-  corpus: { series: number; weeks: number; seed: number; climate: ClimateMix; elapsedMs: number; trainSeries: number; validationSeries: number; trainWindows: number };
+  frequency: Frequency;
+  corpus: { series: number; weeks?: number; days?: number; seed: number; climate: ClimateMix; elapsedMs: number; trainSeries: number; validationSeries: number; trainWindows: number };
 }
 
 /** Builds the corpus and trains a fresh network on it. */
@@ -69,22 +84,28 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
   const config: TransformerConfig = withDefaults(DEFAULT_CONFIG, options.config);
   const log = options.log ?? (() => {});
   const climate = options.climate ?? DEFAULT_CLIMATE_MIX;
-  log(`corpus: ${o.series} series × ${o.weeks} weeks, seed ${o.seed}, ${climate.southern} southern and ${climate.tropical} tropical`);
+  const frequency: Frequency = options.frequency ?? "weekly";
+  const daily = frequency === "daily";
+  log(`corpus: ${o.series} series × ${daily ? `${o.days} days (daily)` : `${o.weeks} weeks`}, seed ${o.seed}, ${climate.southern} southern and ${climate.tropical} tropical`);
   let lastLog = performance.now();
-  const corpus = generateCorpus({
-    series: o.series,
-    weeks: o.weeks,
-    seed: o.seed,
-    climate,
-    onProgress: (done, total) => {
-      if (performance.now() - lastLog > 10_000 || done === total) {
-        lastLog = performance.now();
-        log(`corpus: ${done}/${total} series`);
-      }
-    },
-  });
-  log(`corpus: done in ${(corpus.elapsedMs / 1000).toFixed(1)} s`);
-  const series = corpus.series.map(weeklyFromCorpus);
+  const onProgress = (done: number, total: number) => {
+    if (performance.now() - lastLog > 10_000 || done === total) {
+      lastLog = performance.now();
+      log(`corpus: ${done}/${total} series`);
+    }
+  };
+  let series: WeeklySeries[];
+  let elapsedMs: number;
+  if (daily) {
+    const corpus = generateDailyCorpus({ series: o.series, days: o.days, seed: o.seed, climate, onProgress });
+    series = corpus.series.map(seriesFromDaily);
+    elapsedMs = corpus.elapsedMs;
+  } else {
+    const corpus = generateCorpus({ series: o.series, weeks: o.weeks, seed: o.seed, climate, onProgress });
+    series = corpus.series.map(weeklyFromCorpus);
+    elapsedMs = corpus.elapsedMs;
+  }
+  log(`corpus: done in ${(elapsedMs / 1000).toFixed(1)} s`);
   const heldOut = Math.max(1, Math.round(o.validationFraction * series.length));
   const trainSeries = series.slice(0, series.length - heldOut);
   const validationSeries = series.slice(series.length - heldOut);
@@ -113,7 +134,8 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
     model,
     config,
     report,
-    corpus: { series: o.series, weeks: o.weeks, seed: o.seed, climate: { ...climate }, elapsedMs: corpus.elapsedMs, trainSeries: trainSeries.length, validationSeries: heldOut, trainWindows: train.picks.length },
+    frequency,
+    corpus: { series: o.series, ...(daily ? { days: o.days } : { weeks: o.weeks }), seed: o.seed, climate: { ...climate }, elapsedMs, trainSeries: trainSeries.length, validationSeries: heldOut, trainWindows: train.picks.length },
   };
 }
 
@@ -121,12 +143,13 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
 export function savePretrained(result: PretrainResult, dir: string, options: { command?: string } = {}): Promise<CheckpointManifest> {
   return saveCheckpoint(result.model, dir, {
     kind: "pretrained",
+    ...(result.frequency === "daily" ? { frequency: "daily" as const } : {}),
     config: result.config,
     scaling: scalingInfo(),
     seed: result.corpus.seed,
     backend: currentTfBackend() ?? "unknown",
     provenance: {
-      corpus: { generator: "spreadlab src/forecast/corpus.ts", ...result.corpus },
+      corpus: { generator: `spreadlab src/forecast/${result.frequency === "daily" ? "corpus-daily" : "corpus"}.ts`, ...result.corpus },
       command: options.command ?? null,
     },
     training: [result.report],

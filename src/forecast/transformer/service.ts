@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { DataError } from "../errors.js";
 import type { SeriesTable } from "../series-csv.js";
+import type { Frequency } from "../frequency.js";
 import { didYouMean } from "../../scenario/suggest.js";
 import { hubBaselineQuantiles } from "../hub-baseline.js";
 import { weightedIntervalScore } from "../metrics.js";
@@ -21,6 +22,9 @@ import type { FinetuneStrategy, TrainReport } from "./train.js";
 
 /** Folder name of the bundled pretrained checkpoint under `models/`. */
 export const PRETRAINED_NAME = "ili-pretrained";
+
+/** Folder name of the bundled daily checkpoint (`pretrain --frequency daily`, corpus-daily.ts) under `models/`. */
+export const DAILY_PRETRAINED_NAME = "daily-pretrained";
 
 /** Folder name of the bundled cross-region (spatial) checkpoint under `models/` (spatial.ts). */
 export const SPATIAL_NAME = "ili-spatial";
@@ -47,9 +51,19 @@ export function loadBundled(name: string): Promise<LoadedCheckpoint> {
   return loading;
 }
 
-/** The bundled pretrained checkpoint, loaded once per process. */
-export function loadPretrained(): Promise<LoadedCheckpoint> {
-  return loadBundled(PRETRAINED_NAME);
+/**
+ * The bundled checkpoint that a table of this frequency starts from: models/daily-pretrained for daily rows
+ * (when it is there), else models/ili-pretrained — weekly rows, rows without dates, and daily rows without a
+ * daily checkpoint.
+ */
+export function pretrainedNameFor(frequency?: Frequency | null): string {
+  if (frequency === "daily" && existsSync(join(defaultCheckpointDir(DAILY_PRETRAINED_NAME), "manifest.json"))) return DAILY_PRETRAINED_NAME;
+  return PRETRAINED_NAME;
+}
+
+/** The bundled pretrained checkpoint for rows of this frequency (pretrainedNameFor), loaded once per process. */
+export function loadPretrained(frequency?: Frequency | null): Promise<LoadedCheckpoint> {
+  return loadBundled(pretrainedNameFor(frequency));
 }
 
 /** Weeks of observed history a region needs for fine-tuning: early-stopping rows plus some windows. */
