@@ -50,6 +50,8 @@ export { evaluateBaselines } from "./evaluate.js";
 export type { BaselineMethod, BaselineRow, BaselineTable, EvaluateBaselinesOptions } from "./evaluate.js";
 export { DEFAULT_CLIMATE_MIX, generateCorpus, generateCorpusSeries, WEEKS_PER_YEAR } from "./corpus.js";
 export type { Climate, ClimateMix, Corpus, CorpusOptions, CorpusSeries, CorpusSeriesMeta, CorpusSeriesOptions } from "./corpus.js";
+export { generateDailyCorpus, generateDailySeries } from "./corpus-daily.js";
+export type { DailySeries, DailySeriesMeta } from "./corpus-daily.js";
 export { corpusNetwork, SERIES_PER_NETWORK } from "./corpus-networks.js";
 export type { CorpusNetwork, NetworkSizeOptions } from "./corpus-networks.js";
 export { weeklyIncidence, entryTimes, applyDelay, checkDelayKernel, meanDelay, reportingNoise, reportSeries } from "./reporting.js";

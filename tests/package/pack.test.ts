@@ -52,7 +52,7 @@ function inProject(command: string, args: string[]) {
 
 describe("the packed package", () => {
   it("ships the build, the bin and the data its commands read, not the tests or the sources", () => {
-    for (const f of ["package.json", "README.md", "bin/spreadlab.js", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/cli/main.js", "dist/src/ensemble/worker.js", "dist/web/index.html", "scenarios/sir-scale-free.yaml", "models/ili-pretrained/manifest.json", "docs/validation.md"]) {
+    for (const f of ["package.json", "README.md", "bin/spreadlab.js", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/cli/main.js", "dist/src/ensemble/worker.js", "dist/web/index.html", "scenarios/sir-scale-free.yaml", "models/ili-pretrained/manifest.json", "models/daily-pretrained/manifest.json", "models/daily-pretrained/weights.bin", "docs/validation.md"]) {
       expect(files, f).toContain(f);
     }
     const unwanted = files.filter((f) => /^(tests|src|web|bench|dist\/bench|node_modules|\.spreadlab|out)\//.test(f));
