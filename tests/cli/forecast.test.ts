@@ -412,6 +412,11 @@ describe("forecast pretrain", () => {
     expect(m.provenance.corpus.days).toBe(200);
     const mix = DEFAULT_CLIMATE_MIX;
     expect(m.provenance.command).toBe(`spreadlab forecast pretrain --series 4 --frequency daily --days 200 --epochs 1 --samples-per-epoch 32 --seed 2 --southern-share ${mix.southern} --tropical-share ${mix.tropical} --out pre-daily`);
+    // A network fine-tuned from it stays a daily one.
+    csv("daily-finetune.csv", ["date,a", ...Array.from({ length: 80 }, (_, t) => `${new Date(Date.UTC(2021, 0, 1 + t)).toISOString().slice(0, 10)},${30 + ((t * 5) % 13)}`)].join("\n") + "\n");
+    const f = await cli(["finetune", "--data", "daily-finetune.csv", "--base", "pre-daily", "--epochs", "1", "--out", "ft-daily"]);
+    expect(f.status, f.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(at("ft-daily/manifest.json"), "utf8")) as CheckpointManifest).frequency).toBe("daily");
     await invalid(cli(["pretrain", "--frequency", "daily", "--weeks", "60", "--out", "bad-daily"]), /--weeks: the daily corpus' length is given in days \(--days\)/);
     await invalid(cli(["pretrain", "--days", "200", "--out", "bad-daily"]), /--days: only for the daily corpus \(--frequency daily\)/);
     await invalid(cli(["pretrain", "--frequency", "hourly", "--out", "bad-daily"]), /--frequency: expected weekly or daily, got "hourly"/);

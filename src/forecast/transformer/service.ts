@@ -148,6 +148,7 @@ export async function finetuneOnTable(base: LoadedCheckpoint, table: SeriesTable
 export function saveFinetuned(tuned: FinetunedModel, base: LoadedCheckpoint, dir: string, source: string, extra: { seed?: number; evaluation?: unknown } = {}): Promise<CheckpointManifest> {
   return saveCheckpoint(tuned.model, dir, {
     kind: "finetuned",
+    ...(base.manifest.frequency ? { frequency: base.manifest.frequency } : {}),
     config: tuned.config,
     scaling: scalingInfo(),
     seed: extra.seed ?? 0,
