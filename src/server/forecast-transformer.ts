@@ -19,7 +19,8 @@ const TRANSFORMER_HORIZON = DEFAULT_CONFIG.horizon;
 const TRANSFORMER_MIN_WEEKS = minimumTrainingWeeks(DEFAULT_CONFIG);
 
 export interface TransformerModelInfo {
-  checkpoint: { kind: string; createdAt: string; weightsSha256: string };
+  /** The pretrained checkpoint it started from; `frequency` "daily" for models/daily-pretrained. */
+  checkpoint: { kind: string; createdAt: string; weightsSha256: string; frequency: "weekly" | "daily" };
   backend: string;
   context: number;
   finetune: { strategy: string; epochs: number; trainedRows: number; validationRows: number; spread: number; reports: TrainReport[] } | null;
@@ -90,7 +91,7 @@ export async function transformerForecast(
     await nextTurn();
     const scores = backtestRegion(network, config, table, 0, validationFrom, table.rows, spec.horizons, { hubSamples: Math.min(spec.samples, 1000), seed: spec.seed });
     const model: TransformerModelInfo = {
-      checkpoint: { kind: base.manifest.kind, createdAt: base.manifest.createdAt, weightsSha256: base.manifest.weightsSha256 },
+      checkpoint: { kind: base.manifest.kind, createdAt: base.manifest.createdAt, weightsSha256: base.manifest.weightsSha256, frequency: base.manifest.frequency ?? "weekly" },
       backend: currentTfBackend() ?? "unknown",
       context: config.context,
       finetune,

@@ -352,7 +352,12 @@ export const ForecastResultSchema = z.object({
   seed: z.number().int(),
   model: z
     .object({
-      checkpoint: z.object({ kind: z.string(), createdAt: z.string(), weightsSha256: z.string() }),
+      checkpoint: z.object({
+        kind: z.string(),
+        createdAt: z.string(),
+        weightsSha256: z.string(),
+        frequency: z.enum(["weekly", "daily"]).describe("The rows it was pretrained on: daily series start from the daily checkpoint."),
+      }),
       backend: z.string(),
       context: z.number().int().describe("Weeks of history the network reads before asOf."),
       finetune: z

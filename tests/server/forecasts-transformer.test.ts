@@ -4,7 +4,7 @@
  * library called directly; the transformer's own validation problems; cancellation; GET /v1/forecaster.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset, nextWeek } from "../../src/forecast/index.js";
+import { loadDataset, nextWeek, parseSeriesCsv } from "../../src/forecast/index.js";
 import { initTf } from "../../src/forecast/transformer/backend.js";
 import { forecastRegion, loadPretrained } from "../../src/forecast/transformer/service.js";
 import { ForecastSchema } from "../../src/server/schemas.js";
@@ -78,6 +78,24 @@ describe("method transformer", () => {
     expect(body.result.quantiles).toEqual([1, 4, 15].map((h) => Array.from(direct[h - 1])));
     expect(body.result.model.finetune).toBeNull();
     expect(body.result.asOf).toEqual({ index: 500, year: table.weeks![500].year, week: table.weeks![500].week });
+  });
+
+  it("a series with daily dates starts from the daily checkpoint: zero-shot, it is that network called directly", async () => {
+    const lines = ["date,a"];
+    for (let t = 0; t < 150; t++) lines.push(`${new Date(Date.UTC(2022, 2, 1 + t)).toISOString().slice(0, 10)},${Math.round(300 + 150 * Math.sin(t / 9)) + (t % 7 === 5 ? -60 : 0)}`);
+    const csv = lines.join("\n") + "\n";
+    const id = await submit({ dataset: { csv }, region: "a", method: "transformer", horizons: [1, 7, 14], finetune: { epochs: 0 } });
+    const body = await finished(id);
+    expect(body.status, JSON.stringify(body.error)).toBe("succeeded");
+    expect(ForecastSchema.parse(body).result!.model!.checkpoint.frequency).toBe("daily");
+    await initTf();
+    const daily = await loadPretrained("daily");
+    expect(body.result.model.checkpoint.weightsSha256).toBe(daily.manifest.weightsSha256);
+    const direct = forecastRegion(daily.model, daily.manifest.config, parseSeriesCsv(csv, "daily.csv"), "a");
+    expect(body.result.quantiles).toEqual([1, 7, 14].map((h) => Array.from(direct[h - 1])));
+    // Weekly data keep the weekly checkpoint.
+    const weekly = await finished(await submit({ dataset: "region785", region: "Region 4", method: "transformer", asOf: 500, horizons: [1], finetune: { epochs: 0 } }));
+    expect(weekly.result.model.checkpoint.frequency).toBe("weekly");
   });
 
   it("shows the fine-tune's progress while it runs, and can be cancelled", async () => {
