@@ -95,28 +95,33 @@ export async function freePort(): Promise<number> {
 
 /** A private redis-server (no persistence) on a free loopback port. */
 export async function startRedisServer(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const url = `redis://127.0.0.1:${port}`;
-  // Ready when it answers PING (give it 10 s).
-  for (let attempt = 0; ; attempt++) {
-    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      await client.ping();
-      break;
-    } catch (e) {
-      if (attempt >= 100) {
-        child.kill("SIGKILL");
-        throw e;
+  // A port that was free a moment ago can be taken before redis-server binds it (test files run in parallel and
+  // servers listen on ephemeral ports): then redis-server exits, or another server answers there. So: a private
+  // server is ours only while its process lives and it answers PING within a second; else try another port.
+  for (let tries = 0; ; tries++) {
+    const port = await freePort();
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    let exited = false;
+    child.once("exit", () => (exited = true));
+    const url = `redis://127.0.0.1:${port}`;
+    // Ready when it answers PING (give it 10 s).
+    for (let attempt = 0; attempt <= 100 && !exited; attempt++) {
+      const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+        const pong = await Promise.race([client.ping(), new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+        if (pong === "PONG" && !exited) return { url, child };
+      } catch {
+        // not up yet
+      } finally {
+        client.disconnect();
       }
       await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      client.disconnect();
     }
+    child.kill("SIGKILL");
+    if (tries >= 2) throw new Error(`redis-server did not start (three ports tried, the last ${port})`);
   }
-  return { url, child };
 }
 
 /** Delete every key under a prefix (BullMQ's and ours). */
