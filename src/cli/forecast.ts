@@ -415,7 +415,7 @@ interface EvaluateCliOptions extends RateCliOptions {
 
 /** Add `forecast pretrain|finetune|predict|evaluate` to `program` (subcommands inherit exitOverride). */
 export function registerForecastCommands(program: Command): void {
-  const forecast = program.command("forecast").description("pretrain, fine-tune, run and evaluate the transformer forecaster of weekly incidence");
+  const forecast = program.command("forecast").description("pretrain, fine-tune, run and evaluate the transformer forecaster of weekly or daily incidence");
 
   const pretrainCommand = forecast
     .command("pretrain")
