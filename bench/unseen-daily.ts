@@ -9,8 +9,9 @@
  * sets, daily single-region series): they are simulated here, in daily steps, by a process of their own. One
  * choice was made on them, on validation rows only: adopting the daily checkpoint for daily tables (README,
  * "Daily counts: a daily checkpoint", seeds 0 and 1). The daily corpus (corpus-daily.ts) was written after this
- * file and shares its kind of mechanisms (contact changes, a new strain with escape, weekday reporting), not its
- * ranges: these sets are easier for the daily network than real reports will be.
+ * file and shares its kind of mechanisms (contact changes, a new strain with escape, weekday reporting), not all
+ * its ranges (no designed lockdown, testing ramp, backlogs or negative corrections there): these sets are easier
+ * for the daily network than real reports will be.
  *
  * Epidemic (per set; each region its own draw): a chain-binomial SEIR metapopulation in daily steps, latent
  * period 3 days and infectious period 5 days on average (the orders of magnitude of Lauer et al. 2020, Ann
