@@ -36,7 +36,7 @@
  * Series i draws everything from the stream (seed, DAILY_STREAM_BASE + i) and its climate from
  * (seed, DAILY_CLIMATE_STREAM_BASE + i): it depends only on (seed, i, days). About 1 ms a series.
  */
-import { checkSeed, createRandom, type Random } from "../random.js";
+import { checkSeed, createRandom } from "../random.js";
 import { ForecastError } from "./errors.js";
 import { checkClimateMix, DEFAULT_CLIMATE_MIX, drawClimate, type Climate, type ClimateMix } from "./corpus.js";
 import { simulateMetapopulation } from "./corpus-spatial.js";
@@ -95,7 +95,7 @@ export interface DailySeries {
 }
 
 /** A piecewise-linear path over `length` days through knots `gap()` days apart, values from `next(previous)`. */
-function knotPath(length: number, rng: Random, first: number, gap: () => number, next: (previous: number) => number): Float64Array {
+function knotPath(length: number, first: number, gap: () => number, next: (previous: number) => number): Float64Array {
   const out = new Float64Array(length);
   let d0 = 0;
   let v0 = first;
@@ -139,7 +139,7 @@ export function generateDailySeries(seed: number, index: number, days: number, o
   const initialImmune = chance(rng, 0.5) ? Math.round(N * uniform(rng, 0, 0.5)) : 0;
 
   const sigma = uniform(rng, 0.1, 0.5);
-  const contact = knotPath(simDays, rng, uniform(rng, 0.5, 1.1), () => uniform(rng, 14, 120), (c) => clamp(c * Math.exp(sigma * standardNormal(rng)), 0.25, 1.3));
+  const contact = knotPath(simDays, uniform(rng, 0.5, 1.1), () => uniform(rng, 14, 120), (c) => clamp(c * Math.exp(sigma * standardNormal(rng)), 0.25, 1.3));
   let strain: DailySeriesMeta["strain"] = null;
   let escape: { day: number; fraction: number } | undefined;
   if (chance(rng, 0.5)) {
@@ -185,7 +185,7 @@ export function generateDailySeries(seed: number, index: number, days: number, o
   for (let d = 0; d <= DAILY_DELAY_DAYS; d++) kernel[d] /= total;
   const delayed = applyDelay(cases, kernel).subarray(DAILY_DELAY_DAYS);
   const drift = uniform(rng, 0.05, 0.3);
-  const ascertainment = knotPath(days, rng, 1, () => uniform(rng, 30, 180), (a) => clamp(a * Math.exp(drift * standardNormal(rng)), 1 / 3, 3));
+  const ascertainment = knotPath(days, 1, () => uniform(rng, 30, 180), (a) => clamp(a * Math.exp(drift * standardNormal(rng)), 1 / 3, 3));
   const expected = Float64Array.from(delayed, (x, t) => x * ascertainment[t]);
   let top = 0;
   for (let t = 0; t < days; t++) top = Math.max(top, expected[t]);

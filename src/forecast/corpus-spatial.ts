@@ -78,7 +78,7 @@ export interface SpatialSet {
 }
 
 /** B(n, p): exact below a mean of 30, else the normal approximation (see the file header). */
-export function binomialDraw(rng: Random, n: number, p: number): number {
+function binomialDraw(rng: Random, n: number, p: number): number {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
   const mean = n * p;

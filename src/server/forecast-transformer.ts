@@ -3,7 +3,7 @@
  * the job — the bundled pretrained network fine-tuned on the region's history up to asOf (unless
  * `finetune.epochs` is 0), a forecast from asOf, and a backtest on the fine-tune's early-stopping weeks.
  */
-import { tableFrequency } from "../forecast/frequency.js";
+import { tableFrequency, type Frequency } from "../forecast/frequency.js";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { currentTfBackend } from "../forecast/transformer/backend.js";
 import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
@@ -20,7 +20,7 @@ const TRANSFORMER_MIN_WEEKS = minimumTrainingWeeks(DEFAULT_CONFIG);
 
 export interface TransformerModelInfo {
   /** The pretrained checkpoint it started from; `frequency` "daily" for models/daily-pretrained. */
-  checkpoint: { kind: string; createdAt: string; weightsSha256: string; frequency: "weekly" | "daily" };
+  checkpoint: { kind: string; createdAt: string; weightsSha256: string; frequency: Frequency };
   backend: string;
   context: number;
   finetune: { strategy: string; epochs: number; trainedRows: number; validationRows: number; spread: number; reports: TrainReport[] } | null;

@@ -15,6 +15,7 @@ import { tf } from "./backend.js";
 import "./layers.js";
 import { checkConfig, type TransformerConfig } from "./model.js";
 import { SCALE_ROWS } from "./windows.js";
+import type { Frequency } from "../frequency.js";
 
 export const CHECKPOINT_FORMAT = "spreadlab-forecaster/1";
 
@@ -37,7 +38,7 @@ export interface CheckpointManifest {
    * The row step of the series it was trained on: "daily" for `pretrain --frequency daily`; absent (older
    * checkpoints) or "weekly" otherwise. Daily tables start from a daily checkpoint by default (service.ts).
    */
-  frequency?: "weekly" | "daily";
+  frequency?: Frequency;
   /** The checkpoint this one was fine-tuned from (its manifest's kind, createdAt and weights hash). */
   base?: { kind: string; createdAt: string; weightsSha256: string };
   weightsSha256: string;
