@@ -20,6 +20,9 @@ import { rebuildError, withIndexedSeeds } from "../pool.js";
 import { compress, decodeRecords, encodeJson, encodeNetwork, networkHash } from "./codec.js";
 import { bullConnection, checkRedisUrl, connectOrFail, DATA_TTL_S, DEFAULT_PREFIX, keys, plainClient, QUEUE_NAME, QueueError, redactUrl, within, type BatchJob, type BatchOutcome } from "./common.js";
 
+/** ioredis' messages for a command lost with its connection. */
+const CONNECTION_ERROR = /max retries per request|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE/i;
+
 export interface QueueEnsembleOptions {
   /** redis://HOST:PORT of the queue. */
   redis: string;
@@ -140,7 +143,14 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
           resolve();
         }
       };
-      const check = (fields: string[]) => take(fields).catch((e: Error) => lost || fail(new QueueError(`queue: reading results from Redis failed: ${e.message}`, { cause: e })));
+      const check = (fields: string[]) =>
+        take(fields).catch((e: Error) => {
+          if (lost) return;
+          // A read that fails because the connection dropped is Redis lost (it can fail before the liveness ping
+          // notices); only a read on a live connection is a bad result.
+          if (client.status !== "ready" || CONNECTION_ERROR.test(e.message)) lose(e.message);
+          else fail(new QueueError(`queue: reading results from Redis failed: ${e.message}`, { cause: e }));
+        });
       events!.on("completed", ({ jobId }) => {
         // Ours (a redelivered copy may have another id): read whatever has arrived.
         if (!jobId.startsWith(ensemble)) return;
@@ -202,8 +212,10 @@ export async function simulateEnsembleOnQueue(network: Graph | CSR, spec: Ensemb
       await within(Promise.all(leftover.map((id) => q.remove(id).catch(() => 0))), 2000);
     }
     if (!lost) await within(client.del(resultsKey).catch(() => 0), 1000);
-    await within(Promise.all([events?.close(), queue?.close()]).catch(() => {}), lost ? 200 : 2000);
-    if (lost) {
+    const closed = await within(Promise.all([events?.close(), queue?.close()]).then(() => true, () => true), lost ? 200 : 2000);
+    if (closed !== true) {
+      // A close that does not settle (Redis gone, whether or not noticed yet) leaves BullMQ's connections retrying
+      // for ever, which would keep the process alive: drop them.
       void events?.disconnect().catch(() => {});
       void queue?.disconnect().catch(() => {});
     }
