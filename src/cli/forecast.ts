@@ -591,7 +591,10 @@ export function registerForecastCommands(program: Command): void {
         });
         rows = result.rows;
         levels = base.manifest.config.levels;
-        if (result.selection) stderrLine(`selected ${result.selection.method}: ${result.selection.reason}${result.selection.cached ? " (cached)" : ""}`);
+        if (result.selection) {
+          stderrLine(`selected ${result.selection.method}: ${result.selection.reason}${result.selection.cached ? " (cached)" : ""}`);
+          stderrLine(`intervals recalibrated on the same validation rows: spread per horizon ${result.selection.spreads.map((c) => c.toFixed(2)).join(" / ")} (1 = unchanged)`);
+        }
         described = `${result.method}${result.selection ? " (auto: chosen on validation rows)" : ""}, from ${base.dir}`;
         served = { method: result.method, ...(result.selection ? { selection: result.selection } : {}) };
       }

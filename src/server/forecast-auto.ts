@@ -2,7 +2,8 @@
  * `method: "auto"` of `POST /v1/forecasts` (the default): the method chosen on validation rows of the region's
  * history up to asOf (src/forecast/transformer/select.ts, the same selection as `forecast evaluate`), then
  * fitted on that whole history and forecast from asOf. The result's `selection` says which method was served
- * and why (each candidate's mean validation WIS).
+ * and why (each candidate's mean validation WIS), and the spreads its intervals got from the same validation
+ * rows (`selection.spreads`).
  *
  * Where no selection can be made — the transformer is not loaded, a horizon is beyond the network's, or the
  * history is too short or has gaps for the protocol's split — the hub baseline is served and `selection.reason`
@@ -10,7 +11,7 @@
  */
 import { tableFrequency } from "../forecast/frequency.js";
 import { loadPretrained } from "../forecast/transformer/service.js";
-import { selectAtOrigin, ENSEMBLE_MEMBERS, type OriginSelection, type SelectableMethod } from "../forecast/transformer/select.js";
+import { recalibrateServed, selectAtOrigin, ENSEMBLE_MEMBERS, type OriginSelection, type SelectableMethod } from "../forecast/transformer/select.js";
 import { combineQuantileRows } from "../forecast/transformer/ensemble.js";
 import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
 import type { Backtest } from "../forecast/transformer/service.js";
@@ -33,7 +34,7 @@ export interface AutoForecast {
 type Baseline = (prepared: PreparedForecast, signal?: AbortSignal) => Promise<Float64Array[]>;
 
 function fallback(reason: string, prepared: PreparedForecast): ServedSelection {
-  return { method: "hub-baseline", reason, rows: { origin: prepared.spec.asOf, trainEnd: 0, validEnd: 0 }, horizons: [...prepared.spec.horizons], validationWis: {}, validationWisByHorizon: {}, weights: {}, cached: false };
+  return { method: "hub-baseline", reason, rows: { origin: prepared.spec.asOf, trainEnd: 0, validEnd: 0 }, horizons: [...prepared.spec.horizons], validationWis: {}, validationWisByHorizon: {}, weights: {}, spreads: prepared.spec.horizons.map(() => 1), cached: false };
 }
 
 /** Why the transformer cannot take part here, or null. */
@@ -89,5 +90,7 @@ export async function autoForecast(prepared: PreparedForecast, baseline: Baselin
       }
     }
   };
-  return { ...(await serve(selection.method)), selection };
+  // The chosen method's intervals recalibrated on the selection's validation rows (select.ts).
+  const served = await serve(selection.method);
+  return { ...served, rows: recalibrateServed(served.rows, selection), selection };
 }

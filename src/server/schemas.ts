@@ -323,6 +323,9 @@ export const ForecastSelectionSchema = z
     validationWis: z.record(z.string(), z.number()).describe("Mean validation WIS over the horizons, per candidate."),
     validationWisByHorizon: z.record(z.string(), z.array(z.number())),
     weights: z.record(z.string(), z.array(z.number())).describe("The ensemble's weights per member per horizon (∝ 1 / validation WIS)."),
+    spreads: z
+      .array(z.number())
+      .describe("Per horizon, the factor by which the served quantiles were spread about the median (0.5–2), chosen by WIS on the same validation rows and kept only where the half of them it was not chosen on agrees; 1 = unchanged."),
     cached: z.boolean().describe("Whether the selection was reused from an earlier request on the same rows and settings."),
   })
   .describe("Method auto only: which method was served and why.");

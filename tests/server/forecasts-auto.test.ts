@@ -59,6 +59,10 @@ describe("method auto", () => {
     expect(r.quantiles).toHaveLength(3);
     for (const row of r.quantiles) for (let i = 1; i < 23; i++) expect(row[i]).toBeGreaterThanOrEqual(row[i - 1]);
     if (s.method.startsWith("transformer")) expect(r.model).toBeDefined();
+    // The intervals' spreads per horizon, from the same validation rows (1 = unchanged), and the median is the method's.
+    expect(s.spreads).toHaveLength(3);
+    for (const c of s.spreads) expect(c === 1 || (c >= 0.5 && c <= 2)).toBe(true);
+    r.quantiles.forEach((row: number[], i: number) => expect(r.median[i]).toBe(row[11]));
 
     // No look-ahead: the same request on the series with every row after asOf poisoned, computed afresh.
     clearSelectionCache();
@@ -73,7 +77,7 @@ describe("method auto", () => {
 
   it("serves the hub baseline, and says why, where no selection can be made", { timeout: 120_000 }, async () => {
     const beyond = (await run({ dataset: "region785", region: "Region 1", horizons: [20], samples: 200 })).result;
-    expect(beyond.selection).toMatchObject({ method: "hub-baseline", validationWis: {} });
+    expect(beyond.selection).toMatchObject({ method: "hub-baseline", validationWis: {}, spreads: [1] });
     expect(beyond.selection.reason).toMatch(/horizon 20 is beyond the transformer's 15 weeks/);
     const baseline = (await run({ dataset: "region785", region: "Region 1", horizons: [20], samples: 200, method: "baseline" })).result;
     expect(beyond.quantiles).toEqual(baseline.quantiles);

@@ -78,7 +78,7 @@ export interface TransformerEvaluation {
   /**
    * The selected method with its intervals recalibrated on the validation rows (recalibrate.ts: a spread per
    * horizon, kept only where it also helps on the half of the validation rows it was not chosen on), and its
-   * test scores.
+   * test scores: what method auto serves (select.ts).
    */
   recalibrated: { method: string; rule: string; horizons: HorizonRecalibration[]; test: MethodScores };
   transfer: TransferResult | null;
@@ -426,7 +426,7 @@ export function formatEvaluation(e: TransformerEvaluation): string {
   lines.push(`ensemble weights per horizon (∝ 1 / validation WIS): ${e.ensemble.candidates.map((m) => `${m} ${e.ensemble.weights[m].map((w) => w.toFixed(2)).join("/")}`).join(", ")}`);
   const r = e.recalibrated;
   lines.push(
-    `${r.method}, intervals recalibrated on validation (spread per horizon ${r.horizons.map((x) => `${x.spread.toFixed(2)}${x.applied ? "" : "*"}`).join(" / ")}; * = the check on the second half of the validation rows failed, 1 kept):`,
+    `served by method auto — ${r.method}, intervals recalibrated on validation (spread per horizon ${r.horizons.map((x) => `${x.spread.toFixed(2)}${x.applied ? "" : "*"}`).join(" / ")}; * = the check on the second half of the validation rows failed, 1 kept):`,
     `  test mean WIS ${r.test.wis.map((v) => (v as number).toFixed(0)).join(" / ")}, 50% coverage ${r.test.coverage50.map((v) => (v as number).toFixed(2)).join(" / ")}, 95% coverage ${r.test.coverage95.map((v) => (v as number).toFixed(2)).join(" / ")}`,
   );
   if (e.transfer) {

@@ -13,7 +13,7 @@
  */
 import type { QuantileEvaluation } from "../protocol.js";
 import { weightedIntervalScore } from "../metrics.js";
-import { intervalStructure } from "../quantiles.js";
+import { HUB_QUANTILE_LEVELS, intervalStructure } from "../quantiles.js";
 import { rescoreQuantiles } from "./ensemble.js";
 
 /** The spreads tried: 0.5, 0.55, …, 2. */
@@ -83,4 +83,14 @@ export function applySpread(e: QuantileEvaluation, spread: number): QuantileEval
     e,
     e.quantiles.map((q) => spreadQuantiles(q, spread, median)),
   );
+}
+
+/**
+ * Forecast rows (one per horizon, the hub's levels) with row i spread by `spreads[i]` about its median: what
+ * method auto serves, the spreads from the selection's validation rows (a spread of 1 leaves a row as it is).
+ */
+export function spreadRows(rows: readonly Float64Array[], spreads: readonly number[], levels: readonly number[] = HUB_QUANTILE_LEVELS): Float64Array[] {
+  if (spreads.length !== rows.length) throw new Error(`spreadRows: ${rows.length} rows but ${spreads.length} spreads`);
+  const { median } = intervalStructure(levels);
+  return rows.map((row, i) => (spreads[i] === 1 ? row : spreadQuantiles(row, spreads[i], median)));
 }

@@ -8,8 +8,10 @@
  * fine-tuned, from-scratch and zero-shot transformers, the hub baseline, and their validation-weighted
  * ensemble) scored on the validation rows [⌊0.5n⌋, ⌊0.7n⌋), the lowest mean validation WIS over the requested
  * horizons selected. The chosen method is then fitted on all rows up to asOf and forecasts from asOf
- * (the caller does that: the server with its progress and backtest, the CLI directly). Rows [⌊0.7n⌋, n) are
- * the evaluation's "test" rows; they play no part in the choice here either.
+ * (the caller does that: the server with its progress and backtest, the CLI directly), its intervals spread per
+ * horizon as recalibrate.ts chooses on the same validation rows (kept only where the half of those rows it was
+ * not chosen on agrees; else 1, unchanged). Rows [⌊0.7n⌋, n) are the evaluation's "test" rows; they play no
+ * part in the choice here either.
  *
  * Cost: two fits on half the history (fine-tuned and from scratch) plus forecasts over it; the result is cached
  * per content (the values and row labels up to asOf, the horizons, the fitting options and the checkpoint), so
@@ -25,6 +27,7 @@ import type { TransformerConfig } from "./model.js";
 import type { FinetuneStrategy } from "./train.js";
 import type { LoadedCheckpoint } from "./checkpoint.js";
 import { combineQuantileRows } from "./ensemble.js";
+import { spreadRows } from "./recalibrate.js";
 import { finetuneOnTable, forecastRegion } from "./service.js";
 import { hubBaselineForecaster } from "../hub-baseline.js";
 import type { ForecastInput } from "../protocol.js";
@@ -48,6 +51,11 @@ export interface OriginSelection {
   validationWisByHorizon: Record<string, number[]>;
   /** The ensemble's weights per member per horizon (each horizon's weights sum to 1). */
   weights: Record<string, number[]>;
+  /**
+   * Per horizon (in `horizons` order), the spread about the median applied to the chosen method's quantiles
+   * (recalibrate.ts, on the validation rows; 1 = unchanged, the check on the held-out half failed or preferred 1).
+   */
+  spreads: number[];
   /** Whether this selection came from the cache (fitted by an earlier request). */
   cached: boolean;
 }
@@ -153,7 +161,16 @@ async function computeSelection(single: SeriesTable, o: SelectOptions): Promise<
     validationWis,
     validationWisByHorizon,
     weights: e.ensemble.weights,
+    spreads: e.recalibrated.horizons.map((r) => r.spread),
   };
+}
+
+/**
+ * The served rows of method auto: the chosen method's rows (in `selection.horizons` order) with the selection's
+ * interval spreads applied.
+ */
+export function recalibrateServed(rows: readonly Float64Array[], selection: Pick<OriginSelection, "spreads">): Float64Array[] {
+  return spreadRows(rows, selection.spreads);
 }
 
 /** What `serveAtOrigin` returns: quantile rows for horizons 1 … H, and the selection when the method was auto. */
@@ -195,12 +212,15 @@ export async function serveAtOrigin(
       tuned.model.dispose();
     }
   };
-  if (chosen !== "ensemble") return { method: chosen, rows: await fitted(chosen), selection };
+  // Auto serves the chosen method with the intervals recalibrated on the same validation rows; an explicitly
+  // named method is served as it is (the spreads were chosen for the selected one).
+  const served = (rows: Float64Array[]) => (selection ? recalibrateServed(rows, selection) : rows);
+  if (chosen !== "ensemble") return { method: chosen, rows: served(await fitted(chosen)), selection };
   // Weights of an explicit "ensemble" come from a selection too: they are read off validation scores.
   const weightsFrom = selection ?? (await selectAtOrigin(table, region, asOf, { ...options, pretrained: base.model, config, checkpointId: base.manifest.weightsSha256, horizons }));
   const rows: Record<string, Float64Array[]> = {};
   for (const m of ENSEMBLE_MEMBERS) if (weightsFrom.weights[m]?.some((w) => w > 0)) rows[m] = await fitted(m);
-  return { method: chosen, rows: combineQuantileRows(rows, weightsFrom.weights), selection };
+  return { method: chosen, rows: served(combineQuantileRows(rows, weightsFrom.weights)), selection };
 }
 
 /** The protocol's input for the hub baseline at (region, origin, horizon): its whole history up to the origin. */

@@ -3,14 +3,15 @@
  * the fine-tuned, from-scratch and zero-shot networks, the hub baseline and their ensemble on validation rows
  * of the region's history up to the origin, exactly as `evaluateTransformer` does on that history; poisoning
  * every row after the origin changes neither the choice nor the served forecast (no look-ahead); the cache is
- * keyed by the rows up to the origin; `serveAtOrigin` serves what was chosen. On a tiny network.
+ * keyed by the rows up to the origin; `serveAtOrigin` serves what was chosen, its intervals spread as recalibrated
+ * on the same validation rows. On a tiny network.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { initTf, type tf } from "../../../src/forecast/transformer/backend.js";
 import { buildModel } from "../../../src/forecast/transformer/model.js";
 import { evaluateTransformer } from "../../../src/forecast/transformer/evaluate.js";
 import { combineQuantileRows } from "../../../src/forecast/transformer/ensemble.js";
-import { clearSelectionCache, regionUpTo, selectAtOrigin, serveAtOrigin, SELECTABLE_METHODS } from "../../../src/forecast/transformer/select.js";
+import { clearSelectionCache, recalibrateServed, regionUpTo, selectAtOrigin, serveAtOrigin, SELECTABLE_METHODS } from "../../../src/forecast/transformer/select.js";
 import { forecastRegion } from "../../../src/forecast/transformer/service.js";
 import type { LoadedCheckpoint } from "../../../src/forecast/transformer/checkpoint.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
@@ -55,6 +56,9 @@ describe("selectAtOrigin", () => {
     expect(s.reason).toBe(e.selected.reason);
     for (const m of SELECTABLE_METHODS) expect(s.validationWisByHorizon[m]).toEqual(e.validation[m].wis);
     expect(s.weights).toEqual(e.ensemble.weights);
+    // The served intervals' spreads are evaluate's recalibration of the selected method on those validation rows.
+    expect(s.spreads).toEqual(e.recalibrated.horizons.map((r) => r.spread));
+    expect(e.recalibrated.method).toBe(s.method);
   });
 
   it("poisoning every row after the origin changes nothing (computed afresh, and through the cache)", async () => {
@@ -99,6 +103,25 @@ describe("serveAtOrigin", () => {
       expect(q).toHaveLength(23);
       for (let i = 1; i < q.length; i++) expect(q[i]).toBeGreaterThanOrEqual(q[i - 1]);
     }
+  });
+
+  it("auto's rows are the chosen method's rows, each horizon spread about its median by the selection's spread", async () => {
+    const table = seasonalTable(ROWS);
+    const auto = await serveAtOrigin(base, table, 1, AS_OF, "auto", options);
+    const s = auto.selection!;
+    const plain = await serveAtOrigin(base, table, 1, AS_OF, s.method, options);
+    const median = 11; // level 0.5 of the hub's 23
+    expect(s.spreads).toHaveLength(TINY.horizon);
+    auto.rows.forEach((q, i) => {
+      const p = plain.rows[i];
+      expect(q[median]).toBe(p[median]);
+      for (let k = 0; k < 23; k++) expect(q[k]).toBeCloseTo(Math.max(0, p[median] + s.spreads[i] * (p[k] - p[median])), 9);
+    });
+    // The spreads also apply (this is not the identity) when the rule keeps a spread ≠ 1.
+    const spread = recalibrateServed([Float64Array.from({ length: 23 }, (_, k) => 10 + k)], { spreads: [0.5] })[0];
+    expect(spread[0]).toBe(15.5);
+    expect(spread[11]).toBe(21);
+    expect(spread[22]).toBe(26.5);
   });
 
   it("explicit methods: zero-shot is the pretrained network called directly; the ensemble is the weighted average of its members", async () => {

@@ -17,7 +17,7 @@ export interface ForecastResultLike {
   scores?: { origins?: number; from?: string | number; to?: string | number; cells?: number; wis: number; baselineWis: number; coverage50: number; coverage95: number };
   model?: Record<string, unknown>;
   /** Method auto: the method served and why (each candidate's mean WIS on validation rows up to the origin). */
-  selection?: { method: string; reason: string; validationWis: Record<string, number>; rows: { origin: number; trainEnd: number; validEnd: number }; cached?: boolean };
+  selection?: { method: string; reason: string; validationWis: Record<string, number>; rows: { origin: number; trainEnd: number; validEnd: number }; spreads?: number[]; cached?: boolean };
 }
 
 export interface FanData {

@@ -144,6 +144,8 @@ export class ForecastPanel {
       const wis = Object.entries(sel.validationWis).sort((a, b) => a[1] - b[1]);
       rows.push(["Why", wis.length > 0 ? `lowest mean WIS on validation weeks ${label(sel.rows.trainEnd)} to ${label(sel.rows.validEnd - 1)}` : sel.reason]);
       for (const [m, w] of wis) rows.push([`Validation WIS: ${m}`, `${formatNumber(w)}${m === sel.method ? " ← served" : ""}`]);
+      // The served intervals' spread per horizon, recalibrated on the same validation weeks (1 = as the method gave them).
+      if (sel.spreads && sel.spreads.length > 0 && wis.length > 0) rows.push(["Interval spread per horizon (recalibrated)", sel.spreads.map((c) => c.toFixed(2)).join(" / ")]);
     }
     if (s) {
       rows.push(
