@@ -30,8 +30,9 @@
  * `--negative clip` — the run passes it, as a user reading the error message would.
  *
  * Per set it prints every quantile method's mean WIS over the horizons on the validation rows and on the test
- * rows (each also as a multiple of the hub baseline's), which method validation selected, and whether that
- * method's test WIS is within the hub baseline's.
+ * rows (each also as a multiple of the hub baseline's), which method validation selected, whether that
+ * method's test WIS is within the hub baseline's, and what method auto serves: the selected method with its
+ * intervals recalibrated on the validation rows (the spreads, and its test WIS against the hub baseline's).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -170,6 +171,7 @@ try {
       methods: Record<string, { wis?: number[] }>;
       validation: Record<string, { wis?: number[] }>;
       selected: { method: string; reason: string };
+      recalibrated: { horizons: { spread: number }[]; test: { wis: number[] } };
     };
     const hubTest = mean(e.methods["hub-baseline"].wis!);
     const hubValid = mean(e.validation["hub-baseline"].wis!);
@@ -181,9 +183,12 @@ try {
     }
     const chosen = mean(e.methods[e.selected.method].wis!);
     const chosenValid = mean(e.validation[e.selected.method].wis!);
-    summary.push(`| ${s} | ${e.selected.method} | ${(chosenValid / hubValid).toFixed(2)} | ${(chosen / hubTest).toFixed(2)} | ${chosen <= hubTest ? "yes" : "no"} |`);
+    // What method auto serves: the selected method with its intervals recalibrated on the validation rows.
+    const served = mean(e.recalibrated.test.wis);
+    const spreads = e.recalibrated.horizons.map((h) => h.spread.toFixed(2)).join(" / ");
+    summary.push(`| ${s} | ${e.selected.method} | ${(chosenValid / hubValid).toFixed(2)} | ${(chosen / hubTest).toFixed(2)} | ${chosen <= hubTest ? "yes" : "no"} | ${spreads} | ${(served / hubTest).toFixed(2)} |`);
   }
-  console.log(`\n| set | selected on validation | its validation mean WIS / hub baseline's | its test mean WIS / hub baseline's | within the hub baseline |\n|---|---|---|---|---|`);
+  console.log(`\n| set | selected on validation | its validation mean WIS / hub baseline's | its test mean WIS / hub baseline's | within the hub baseline | served spreads | served (recalibrated) test WIS / hub's |\n|---|---|---|---|---|---|---|`);
   for (const line of summary) console.log(line);
 } finally {
   rmSync(dir, { recursive: true, force: true });
