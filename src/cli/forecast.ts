@@ -473,7 +473,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--epochs <e>", "maximum epochs (early stopping on held-out sets)", parseIntAtLeast("epochs", 1))
     .option("--snapshots-per-epoch <s>", "snapshots (all regions of a set at one origin) per epoch", parseIntAtLeast("snapshots-per-epoch", 1))
     .option("--seed <s>", "seed of the corpus, the new layers' initial weights and the shuffling", parseIntAtLeast("seed", 0))
-    .option("--trainable <w>", "which weights learn: cross-region (the univariate encoder and head frozen), cross-region+head, or all", parseSpatialTrainable)
+    .option("--trainable <w>", "which weights learn: all (the default), cross-region (the univariate encoder and head frozen) or cross-region+head", parseSpatialTrainable)
     .option("--network-share <f>", "share of the sets simulated as network epidemics (block networks) rather than metapopulations, in [0, 1]", parseShare);
   climateOptions(spatialCommand)
     .option("--out <dir>", "checkpoint folder (replaced atomically)", SPATIAL_OUT)

@@ -252,9 +252,9 @@ describe("forecast pretrain-spatial and the cross-region transformer in evaluate
     expect(p.stdout).toMatch(/cross-region pretraining on 3 simulated region sets \(\d+ regions in all, 1 sets held out\) × 60 weeks, seed 2/);
     const m = JSON.parse(readFileSync(join(work, "spatial", "manifest.json"), "utf8")) as CheckpointManifest;
     expect(m.kind).toBe("spatial-pretrained");
-    expect(m.provenance.trainable).toBe("cross-region");
+    expect(m.provenance.trainable).toBe("all"); // the default
     expect(m.base).toEqual({ kind: "pretrained", createdAt: base.createdAt, weightsSha256: base.weightsSha256 });
-    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --trainable cross-region --network-share 0 --southern-share 0.1 --tropical-share 0.1 --out spatial");
+    expect(m.provenance.command).toBe("spreadlab forecast pretrain-spatial --base base --sets 4 --weeks 60 --epochs 1 --snapshots-per-epoch 8 --seed 2 --trainable all --network-share 0 --southern-share 0.1 --tropical-share 0.1 --out spatial");
     writeFileSync(at("adjacency.csv"), "source,target,weight\nnorth,south,2\n");
     const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "spatial", "--adjacency", "adjacency.csv", "--horizons", "2", "--epochs", "1", "--no-transfer", "--hub-samples", "50", "--json"]);
     expect(r.status, r.stderr).toBe(0);

@@ -101,7 +101,7 @@ export const SPATIAL_PRETRAIN_DEFAULTS = Object.freeze({
   rowsPerBatch: 128,
   learningRate: 3e-4,
   patience: 3,
-  trainable: "cross-region" as SpatialTrainable,
+  trainable: "all" as SpatialTrainable,
   networkShare: 0,
 });
 
