@@ -389,7 +389,7 @@ export const ForecastResultSchema = z.object({
     })
     .nullable()
     .optional()
-    .describe("Transformer (and auto when it serves one network): a backtest on this region's last weeks up to asOf (rows [from, to), the fine-tune's early-stopping rows, which no gradient step saw): mean WIS, the hub baseline's mean WIS on the same cells, and 50% / 95% coverage."),
+    .describe("Transformer (and auto when it serves one network): a backtest on this region's last weeks up to asOf (rows [from, to), the fine-tune's early-stopping rows, which no gradient step saw): mean WIS, the hub baseline's mean WIS on the same cells, and 50% / 95% coverage. For auto, of the network's own intervals, before `selection.spreads`."),
   selection: ForecastSelectionSchema.optional(),
 });
 

@@ -148,13 +148,15 @@ export class ForecastPanel {
       if (sel.spreads && sel.spreads.length > 0 && wis.length > 0) rows.push(["Interval spread per horizon (recalibrated)", sel.spreads.map((c) => c.toFixed(2)).join(" / ")]);
     }
     if (s) {
+      // The backtest scores the network's own intervals; auto may have spread the served ones (selection.spreads).
+      const spread = sel?.spreads?.some((c) => c !== 1) ? " (before the interval spread)" : "";
       rows.push(
         s.from !== undefined ? ["Backtest weeks", `${label(s.from)} to ${label(Number(s.to) - 1)}${s.cells !== undefined ? ` (${formatNumber(s.cells)} forecasts)` : ""}`] : ["Backtest origins", formatNumber(s.origins)],
         ["WIS (model)", formatNumber(s.wis)],
         ["WIS (hub baseline)", formatNumber(s.baselineWis)],
         ["Relative WIS", formatNumber(s.baselineWis > 0 ? s.wis / s.baselineWis : null)],
-        ["50% interval coverage", `${formatNumber(s.coverage50 * 100)}%`],
-        ["95% interval coverage", `${formatNumber(s.coverage95 * 100)}%`],
+        [`50% interval coverage${spread}`, `${formatNumber(s.coverage50 * 100)}%`],
+        [`95% interval coverage${spread}`, `${formatNumber(s.coverage95 * 100)}%`],
       );
     }
     this.scores.replaceChildren(
