@@ -11,8 +11,9 @@
  */
 import { tableFrequency } from "../forecast/frequency.js";
 import { loadPretrained } from "../forecast/transformer/service.js";
-import { recalibrateServed, selectAtOrigin, ENSEMBLE_MEMBERS, type OriginSelection, type SelectableMethod } from "../forecast/transformer/select.js";
+import { selectAtOrigin, ENSEMBLE_MEMBERS, type OriginSelection, type SelectableMethod } from "../forecast/transformer/select.js";
 import { combineQuantileRows } from "../forecast/transformer/ensemble.js";
+import { spreadRows } from "../forecast/transformer/recalibrate.js";
 import { DEFAULT_CONFIG } from "../forecast/transformer/model.js";
 import type { Backtest } from "../forecast/transformer/service.js";
 import type { ForecastProgress } from "./forecast-queue.js";
@@ -92,5 +93,5 @@ export async function autoForecast(prepared: PreparedForecast, baseline: Baselin
   };
   // The chosen method's intervals recalibrated on the selection's validation rows (select.ts).
   const served = await serve(selection.method);
-  return { ...served, rows: recalibrateServed(served.rows, selection), selection };
+  return { ...served, rows: spreadRows(served.rows, selection.spreads), selection };
 }

@@ -165,14 +165,6 @@ async function computeSelection(single: SeriesTable, o: SelectOptions): Promise<
   };
 }
 
-/**
- * The served rows of method auto: the chosen method's rows (in `selection.horizons` order) with the selection's
- * interval spreads applied.
- */
-export function recalibrateServed(rows: readonly Float64Array[], selection: Pick<OriginSelection, "spreads">): Float64Array[] {
-  return spreadRows(rows, selection.spreads);
-}
-
 /** What `serveAtOrigin` returns: quantile rows for horizons 1 … H, and the selection when the method was auto. */
 export interface ServedForecast {
   method: SelectableMethod;
@@ -214,7 +206,7 @@ export async function serveAtOrigin(
   };
   // Auto serves the chosen method with the intervals recalibrated on the same validation rows; an explicitly
   // named method is served as it is (the spreads were chosen for the selected one).
-  const served = (rows: Float64Array[]) => (selection ? recalibrateServed(rows, selection) : rows);
+  const served = (rows: Float64Array[]) => (selection ? spreadRows(rows, selection.spreads) : rows);
   if (chosen !== "ensemble") return { method: chosen, rows: served(await fitted(chosen)), selection };
   // Weights of an explicit "ensemble" come from a selection too: they are read off validation scores.
   const weightsFrom = selection ?? (await selectAtOrigin(table, region, asOf, { ...options, pretrained: base.model, config, checkpointId: base.manifest.weightsSha256, horizons }));

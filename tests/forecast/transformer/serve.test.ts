@@ -11,7 +11,8 @@ import { initTf, type tf } from "../../../src/forecast/transformer/backend.js";
 import { buildModel } from "../../../src/forecast/transformer/model.js";
 import { evaluateTransformer } from "../../../src/forecast/transformer/evaluate.js";
 import { combineQuantileRows } from "../../../src/forecast/transformer/ensemble.js";
-import { clearSelectionCache, recalibrateServed, regionUpTo, selectAtOrigin, serveAtOrigin, SELECTABLE_METHODS } from "../../../src/forecast/transformer/select.js";
+import { clearSelectionCache, regionUpTo, selectAtOrigin, serveAtOrigin, SELECTABLE_METHODS } from "../../../src/forecast/transformer/select.js";
+import { spreadRows } from "../../../src/forecast/transformer/recalibrate.js";
 import { forecastRegion } from "../../../src/forecast/transformer/service.js";
 import type { LoadedCheckpoint } from "../../../src/forecast/transformer/checkpoint.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
@@ -118,7 +119,7 @@ describe("serveAtOrigin", () => {
       for (let k = 0; k < 23; k++) expect(q[k]).toBeCloseTo(Math.max(0, p[median] + s.spreads[i] * (p[k] - p[median])), 9);
     });
     // The spreads also apply (this is not the identity) when the rule keeps a spread ≠ 1.
-    const spread = recalibrateServed([Float64Array.from({ length: 23 }, (_, k) => 10 + k)], { spreads: [0.5] })[0];
+    const spread = spreadRows([Float64Array.from({ length: 23 }, (_, k) => 10 + k)], [0.5])[0];
     expect(spread[0]).toBe(15.5);
     expect(spread[11]).toBe(21);
     expect(spread[22]).toBe(26.5);
