@@ -41,7 +41,7 @@ export type { NetworkFormat, ReadNetworkOptions, ParseNetworkOptions } from "./g
 export { LOAD_FORMATS, edgesFromGraph, edgesToGraph, loadFormatFromPath, loadNetworkFile, loadNetworkFileSync, readEdges, readEdgesSync } from "./graph/load.js";
 export type { LoadFormat, LoadNetworkOptions } from "./graph/load.js";
 export { edgesToArrow, parseArrowEdges, writeArrowEdges } from "./graph/io/arrow.js";
-export type { ParsedEdges } from "./graph/io/edgelist-stream.js";
+export type { ParsedEdges } from "./graph/io/parsed-edges.js";
 export { temporalNetwork, parseContacts, readContactsSync, snapshotFilesNetwork } from "./graph/temporal.js";
 export type { TemporalCSR, TemporalWindows, ContactWindow, ContactReadOptions, SnapshotFile } from "./graph/temporal.js";
 

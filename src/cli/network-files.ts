@@ -15,7 +15,7 @@ import { compile, type CSR } from "../graph/csr.js";
 import { readNetwork, writeNetwork, type NetworkFormat } from "../graph/io/index.js";
 import { writeArrowEdges } from "../graph/io/arrow.js";
 import { writeFileAtomic } from "../graph/io/common.js";
-import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
+import type { ParsedEdges } from "../graph/io/parsed-edges.js";
 import { writeParsedEdgeList } from "../graph/io/edgelist-write.js";
 import { edgesFromGraph, edgesToGraph, loadFormatFromPath, readEdges, readXmlEdges, type LoadFormat } from "../graph/load.js";
 

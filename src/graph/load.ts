@@ -19,7 +19,8 @@ import { parseArrowEdges } from "./io/arrow.js";
 import { parseParquetEdges } from "./io/parquet.js";
 import { arrowFileToCSR } from "./io/arrow-csr.js";
 import type { Delimiter } from "./io/csv.js";
-import { EdgeListParser, LoneCarriageReturn, type ParsedEdges } from "./io/edgelist-stream.js";
+import { EdgeListParser, LoneCarriageReturn } from "./io/edgelist-stream.js";
+import type { ParsedEdges } from "./io/parsed-edges.js";
 import { XmlEdgeReader } from "./io/xml-stream.js";
 import { NETWORK_FORMATS, formatFromPath, parseNetwork, readNetwork, readNetworkSync, type NetworkFormat } from "./io/index.js";
 

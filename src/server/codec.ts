@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import Graph from "graphology";
 import type { SerializedGraph } from "graphology-types";
 import type { CompileOptions, CSR } from "../graph/csr.js";
-import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
+import type { ParsedEdges } from "../graph/io/parsed-edges.js";
 import { blobToCSR, blobToSerialized, encodeEdgesBlob, encodeGraphBlob, isNetworkBlob, readNetworkBlob } from "./network-blob.js";
 
 /** A graph in the compact stored form. */

@@ -27,7 +27,7 @@ import type { Attributes, SerializedGraph } from "graphology-types";
 import { GraphFormatError } from "../errors.js";
 import { withLazyKeys } from "../graph/builder.js";
 import type { CompileOptions, CSR } from "../graph/csr.js";
-import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
+import type { ParsedEdges } from "../graph/io/parsed-edges.js";
 
 const MAGIC = [0x53, 0x4c, 0x4e, 0x42]; // "SLNB"
 const VERSION = 1;

@@ -17,7 +17,7 @@ import type Graph from "graphology";
 import { GraphFormatError } from "../errors.js";
 import { buildCSR } from "../graph/builder.js";
 import { compile, type CompileOptions, type CSR } from "../graph/csr.js";
-import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
+import type { ParsedEdges } from "../graph/io/parsed-edges.js";
 import { readEdgesSync, type LoadFormat } from "../graph/load.js";
 import { degreeStats, type DegreeStats } from "../graph/stats.js";
 import { generateCSR, generateGraph, type GeneratorSpec } from "../graph/generators/index.js";

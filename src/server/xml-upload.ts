@@ -9,7 +9,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { hasRepeatedEdge } from "../graph/builder.js";
 import type { CSR } from "../graph/csr.js";
-import type { ParsedEdges } from "../graph/io/edgelist-stream.js";
+import type { ParsedEdges } from "../graph/io/parsed-edges.js";
 import { XmlEdgeReader, type XmlFormat } from "../graph/io/xml-stream.js";
 import { unnamedEdgeKeys, type BlobMeta, type GraphType } from "./network-blob.js";
 

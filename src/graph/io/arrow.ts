@@ -20,8 +20,8 @@ import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
 import { messageOf, writeFileAtomic } from "./common.js";
-import type { ParsedEdges } from "./edgelist-stream.js";
-import { firstRepeat } from "./edgelist-stream.js";
+import type { ParsedEdges } from "./parsed-edges.js";
+import { firstRepeat } from "./repeated-edges.js";
 
 export interface ArrowReadOptions {
   directed?: boolean;

@@ -11,8 +11,10 @@
 import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
-import { parseDecimal } from "./common.js";
 import { type Delimiter, detectDelimiter, isHeader, missingColumn, parseWeight, splitFields, tooManyColumns } from "./csv.js";
+import { plainDecimal, sepByte } from "./edgelist-bytes.js";
+import type { ParsedEdges } from "./parsed-edges.js";
+import { firstRepeat } from "./repeated-edges.js";
 
 export interface EdgeListStreamOptions {
   directed?: boolean;
@@ -24,47 +26,6 @@ export interface EdgeListStreamOptions {
   capacity?: number;
 }
 
-/** What the reader produced: nodes interned in order of first appearance, edges in file order. */
-export interface ParsedEdges {
-  n: number;
-  keys: NodeKeys;
-  edges: EdgeBuilder;
-  directed: boolean;
-  /** Other numeric edge columns (Arrow tables), per edge in file order: what `weight`/`arcAttributes` may name. */
-  attributes?: Record<string, Float64Array>;
-  /**
-   * Edges that lack an attribute (GraphML/GEXF: 1 where the edge has no value, which `attributes` holds as 0):
-   * such an edge weighs 1 when the attribute is the weight, as `compile` reads a missing weight.
-   */
-  attributeGaps?: Record<string, Uint8Array>;
-  /**
-   * GraphML/GEXF only: the file's edges as it declares them, where `edges` does not show them. A mixed file
-   * (directed and undirected edges) is read as directed with each undirected edge as two arcs, so `edges.count`
-   * and `edges.selfLoops()` count those twice; and when only some edges have a weight, `edges.weights` holds 1
-   * for the others (as `compile` reads a missing weight), so `unweightedEdges` tells a writer to leave the weight
-   * column out, as graphology's writers do. Declared isolated nodes need no field: they are in `n` and `keys`.
-   * Edge lists and edge tables leave it undefined (there `edges` is the file).
-   */
-  declared?: DeclaredEdges;
-  /**
-   * The error for the first line (or row) that repeats an earlier edge, or null. Not checked by `end()`:
-   * callers that build the CSR anyway screen its adjacency lists first (`hasRepeatedEdge`), which is cheaper.
-   */
-  repeatError(): GraphFormatError | null;
-}
-
-/** What a GraphML/GEXF file declares (see `ParsedEdges.declared`). */
-export interface DeclaredEdges {
-  /** `<edge>` elements (graphology's `graph.size`). */
-  edges: number;
-  /** Of which self-loops (graphology's `graph.selfLoopCount`). */
-  selfLoops: number;
-  /** Directed and undirected edges (graphology's `directedSize`, `undirectedSize`). */
-  directedEdges: number;
-  undirectedEdges: number;
-  /** Edges without a weight (0 when every edge has one, or when weights were not asked for). */
-  unweightedEdges: number;
-}
 
 /** Thrown when the text has a lone carriage return as a line break: the caller reads the file the old way. */
 export class LoneCarriageReturn extends Error {}
@@ -392,75 +353,4 @@ export class EdgeListParser {
       { file: this.file, line: this.lineOf(second) },
     );
   }
-}
-
-/**
- * The earliest edge that repeats an earlier one, as [earlier, repeat] edge indices, or null. Edges are
- * bucketed by their smaller end (source, when directed) with a counting sort that keeps file order; within a
- * bucket a stamp per other end finds repeats. O(n + m) time, 3 Int32Arrays.
- */
-export function firstRepeat(sources: Int32Array, targets: Int32Array, count: number, n: number, directed: boolean): [number, number] | null {
-  const start = new Int32Array(n + 1);
-  for (let e = 0; e < count; e++) {
-    const s = sources[e];
-    const t = targets[e];
-    start[(directed || s < t ? s : t) + 1]++;
-  }
-  for (let v = 0; v < n; v++) start[v + 1] += start[v];
-  const order = new Int32Array(count);
-  const fill = start.slice(0, n);
-  for (let e = 0; e < count; e++) {
-    const s = sources[e];
-    const t = targets[e];
-    order[fill[directed || s < t ? s : t]++] = e;
-  }
-  // Reuse `fill` as the stamp (bucket + 1 that last saw each other end) and `start`'s role is done after.
-  const stamp = fill;
-  stamp.fill(0);
-  const firstEdge = new Int32Array(n);
-  let best = -1;
-  let bestFirst = -1;
-  for (let lo = 0; lo < n; lo++) {
-    for (let k = start[lo]; k < start[lo + 1]; k++) {
-      const e = order[k];
-      const s = sources[e];
-      const t = targets[e];
-      const hi = directed || s < t ? t : s;
-      if (stamp[hi] === lo + 1) {
-        if (best < 0 || e < best) {
-          best = e;
-          bestFirst = firstEdge[hi];
-        }
-      } else {
-        stamp[hi] = lo + 1;
-        firstEdge[hi] = e;
-      }
-    }
-  }
-  return best < 0 ? null : [bestFirst, best];
-}
-
-function sepByte(delimiter: Delimiter): number {
-  return delimiter === "whitespace" ? -1 : delimiter.charCodeAt(0);
-}
-
-/**
- * A weight written as digits with an optional fraction ("3", "0.25"), as Number() reads it; −1 for anything
- * else (signs, exponents, non-finite spellings, empty), which then goes through parseWeight's checks.
- */
-function plainDecimal(buf: Buffer, s: number, e: number): number {
-  const len = e - s;
-  if (len === 0 || len > 20) return -1;
-  let x = 0;
-  let dot = -1;
-  for (let p = s; p < e; p++) {
-    const b = buf[p];
-    if (b === 46 && dot < 0) dot = p;
-    else if (b < 48 || b > 57) return -1;
-    else x = x * 10 + (b - 48);
-  }
-  if (dot === s && len === 1) return -1;
-  if (dot < 0 && len <= 15) return x;
-  const value = parseDecimal(buf.toString("latin1", s, e));
-  return value === undefined || !Number.isFinite(value) ? -1 : value;
 }

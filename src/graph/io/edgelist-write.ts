@@ -1,11 +1,12 @@
 /**
  * Edge lists written from parsed edges (typed arrays): what `network convert` writes for csv/tsv output when the
  * input was read to typed arrays (edge lists, Arrow/Parquet tables, GraphML/GEXF through the streaming reader),
- * without a graphology Graph. Separate from csv.ts because it needs edgelist-stream.ts, which imports csv.ts.
+ * without a graphology Graph. Kept beside csv.ts (whose quoting it shares) so that file stays about graphology graphs.
  */
 import { GraphFormatError } from "../../errors.js";
 import { type EdgeListWriteOptions, quote } from "./csv.js";
-import { firstRepeat, type ParsedEdges } from "./edgelist-stream.js";
+import type { ParsedEdges } from "./parsed-edges.js";
+import { firstRepeat } from "./repeated-edges.js";
 
 /**
  * `writeEdgeList` for parsed edges (typed arrays, no graphology Graph): the same text and the same refusals,

@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from "./common.js";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import type { ParsedEdges } from "./edgelist-stream.js";
+import type { ParsedEdges } from "./parsed-edges.js";
 
 /**
  * Serialise an edge table as Parquet (snappy): int32 `source`/`target` when every node key is an integer,

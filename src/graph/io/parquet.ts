@@ -29,7 +29,7 @@ import { GraphFormatError } from "../../errors.js";
 import { EdgeBuilder } from "../builder.js";
 import { NodeKeys } from "../node-keys.js";
 import { messageOf } from "./common.js";
-import type { ParsedEdges } from "./edgelist-stream.js";
+import type { ParsedEdges } from "./parsed-edges.js";
 import { tableRepeatError } from "./arrow.js";
 
 export interface ParquetReadOptions {
