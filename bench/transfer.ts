@@ -1,7 +1,7 @@
 /**
  * The transfer experiment of issue 11 (item 5): does pretraining on the engine's synthetic epidemics help?
- * `node dist/bench/transfer.js --data region785 --data state360 [--weeks full,104,52] [--epochs 20] [--seed 0]`
- * (after `npm run build`).
+ * `node dist/bench/transfer.js --data region785 --data state360 [--weeks full,104,52] [--epochs 20] [--seed 0]
+ * [--network univariate|cross-region]` (after `npm run build`).
  *
  * For each dataset (Cola-GNN split: training rows [0, ⌊0.5n⌋), validation rows [⌊0.5n⌋, ⌊0.7n⌋), test rows
  * [⌊0.7n⌋, n)) and each history length W (the full training rows, or their last W weeks), two fits of the
@@ -17,15 +17,27 @@
  * rows, each forecast reading rows up to its origin (the context before the cut included: the cut limits what
  * the network is trained on, not what it reads). gain = 1 − WIS(fine-tuned) / WIS(scratch), with its sign.
  * The zero-shot network (no training) is printed beside them for reference.
+ *
+ * `--network cross-region` runs the same experiment with the cross-region network (spatial.ts): the bundled
+ * spatial checkpoint fine-tuned on all regions together (spatial-fit.ts `fitSpatial`, strategy "both") against
+ * the cross-region architecture freshly initialised (`trainSpatialFromScratch`), on the same rows, with no
+ * adjacency (the bundled sets have none). Default: the univariate network, the one the README's table reports.
  */
 import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
 import { loadDataset, parseSeriesCsv } from "../src/forecast/data.js";
 import { COLA_GNN_PROTOCOL, splitBoundaries } from "../src/forecast/protocol.js";
 import { initTf } from "../src/forecast/transformer/backend.js";
-import { scoreNetwork, trainingRows } from "../src/forecast/transformer/evaluate.js";
-import { FIT_DEFAULTS, finetuneModel, trainFromScratch, type FitResult } from "../src/forecast/transformer/fit.js";
-import { loadPretrained } from "../src/forecast/transformer/service.js";
+import { scoreForecastSplits, scoreNetwork, spatialForecasts, trainingRows } from "../src/forecast/transformer/evaluate.js";
+import { FIT_DEFAULTS, finetuneModel, trainFromScratch, type FitOptions } from "../src/forecast/transformer/fit.js";
+import { seriesFromTable } from "../src/forecast/transformer/forecaster.js";
+import { loadBundled, loadPretrained, SPATIAL_NAME } from "../src/forecast/transformer/service.js";
+import { fitSpatial, trainSpatialFromScratch } from "../src/forecast/transformer/spatial-fit.js";
+import type { tf } from "../src/forecast/transformer/backend.js";
+import type { TransformerConfig } from "../src/forecast/transformer/model.js";
+import type { TrainReport } from "../src/forecast/transformer/train.js";
+import type { SeriesTable } from "../src/forecast/data.js";
+import type { WeeklySeries } from "../src/forecast/transformer/windows.js";
 
 const args = process.argv.slice(2);
 const values = (flag: string) => args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []));
@@ -35,6 +47,8 @@ if (data.length === 0) throw new Error("usage: node dist/bench/transfer.js --dat
 const cuts = one("--weeks", "full,104,52").split(",").map((w) => (w === "full" ? null : Number(w)));
 const epochs = Number(one("--epochs", String(FIT_DEFAULTS.epochs)));
 const seed = Number(one("--seed", "0"));
+const network = one("--network", "univariate");
+if (network !== "univariate" && network !== "cross-region") throw new Error("--network must be univariate or cross-region");
 if (!(Number.isInteger(epochs) && epochs >= 1) || cuts.some((w) => w !== null && !(Number.isInteger(w) && w >= 1))) throw new Error("--epochs and --weeks must be positive integers (or full)");
 
 const backend = await initTf();
@@ -44,15 +58,57 @@ const horizons = COLA_GNN_PROTOCOL.horizons;
 const window = COLA_GNN_PROTOCOL.window;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
-const epochsRun = (r: FitResult) => r.reports.map((p) => `${p.phase} ${p.epochs} epochs (best ${p.bestEpoch >= 0 ? p.bestEpoch + 1 : "start"})`).join(", ");
-console.log(`transfer experiment — backend ${backend}, seed ${seed}, at most ${epochs} epochs per fine-tuning phase and ${2 * epochs} from scratch, load ${load()}`);
+const epochsRun = (reports: readonly TrainReport[]) => reports.map((p) => `${p.phase} ${p.epochs} epochs (best ${p.bestEpoch >= 0 ? p.bestEpoch + 1 : "start"})`).join(", ");
+
+/** One network of the experiment: its zero-shot test WIS, and a fit (fine-tuned or from scratch) scored on the test rows. */
+interface Arm {
+  zeroShot(table: SeriesTable): number[];
+  fit(kind: "finetune" | "scratch", table: SeriesTable, history: WeeklySeries[], validEnd: number, options: FitOptions): Promise<{ wis: number[]; reports: TrainReport[] }>;
+}
+
+const scored = async (fitted: Promise<{ model: tf.LayersModel; reports: TrainReport[] }>, score: (m: tf.LayersModel) => number[]) => {
+  const { model, reports } = await fitted;
+  const wis = score(model);
+  model.dispose();
+  return { wis, reports };
+};
+
+function univariateArm(): Arm {
+  const score = (table: SeriesTable, model: tf.LayersModel, cfg: TransformerConfig) => scoreNetwork(model, cfg, table, horizons, window).map((e) => e.meanWis);
+  return {
+    zeroShot: (table) => score(table, base.model, config),
+    fit: async (kind, table, history, validEnd, options) => {
+      const limits = table.values.map(() => validEnd);
+      const r = kind === "finetune" ? await finetuneModel(base.model, config, history, limits, "both", options) : await trainFromScratch(config, history, limits, options);
+      return scored(Promise.resolve(r), (m) => score(table, m, r.config));
+    },
+  };
+}
+
+async function crossRegionArm(): Promise<Arm> {
+  const spatial = await loadBundled(SPATIAL_NAME);
+  if (spatial.manifest.base?.weightsSha256 !== base.manifest.weightsSha256) throw new Error(`the bundled ${SPATIAL_NAME} checkpoint was not pretrained from the bundled univariate one`);
+  const score = (table: SeriesTable, model: tf.LayersModel) => {
+    const everything = { series: seriesFromTable(table), adjacency: null, limit: table.rows };
+    return scoreForecastSplits(config, table, horizons, window, ["test"], (picks) => spatialForecasts(model, config, everything, picks)).test.map((e) => e.meanWis);
+  };
+  return {
+    zeroShot: (table) => score(table, spatial.model),
+    fit: (kind, table, history, validEnd, options) => {
+      const set = { series: history, adjacency: null, limit: validEnd };
+      return scored(kind === "finetune" ? fitSpatial(spatial.model, config, set, "both", options) : trainSpatialFromScratch(config, set, options), (m) => score(table, m));
+    },
+  };
+}
+
+const arm = network === "cross-region" ? await crossRegionArm() : univariateArm();
+console.log(`transfer experiment (${network} network) — backend ${backend}, seed ${seed}, at most ${epochs} epochs per fine-tuning phase and ${2 * epochs} from scratch, load ${load()}`);
 
 const rows: string[] = [];
 for (const spec of data) {
   const table = spec.endsWith(".csv") ? parseSeriesCsv(readFileSync(spec, "utf8"), spec) : loadDataset(spec);
   const b = splitBoundaries(table.rows, window, Math.max(...horizons), table.file);
-  const limits = table.values.map(() => b.validEnd);
-  const zeroShot = scoreNetwork(base.model, config, table, horizons, window).map((e) => e.meanWis);
+  const zeroShot = arm.zeroShot(table);
   console.log(`${spec}: training rows [0, ${b.trainEnd}), early stopping on validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); zero-shot test WIS ${zeroShot.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(zeroShot).toFixed(1)})`);
   for (const cut of cuts) {
     const weeks = Math.min(cut ?? b.trainEnd, b.trainEnd);
@@ -60,18 +116,14 @@ for (const spec of data) {
     const history = trainingRows(table, b.validEnd, weeks + (b.validEnd - b.trainEnd));
     const fit = { seed, earlyStoppingFrom: b.trainEnd };
     const started = performance.now();
-    const ft = await finetuneModel(base.model, config, history, limits, "both", { ...fit, epochs });
-    const ftWis = scoreNetwork(ft.model, ft.config, table, horizons, window).map((e) => e.meanWis);
-    ft.model.dispose();
-    const sc = await trainFromScratch(config, history, limits, { ...fit, epochs: 2 * epochs });
-    const scWis = scoreNetwork(sc.model, sc.config, table, horizons, window).map((e) => e.meanWis);
-    sc.model.dispose();
-    const gain = 1 - mean(ftWis) / mean(scWis);
+    const ft = await arm.fit("finetune", table, history, b.validEnd, { ...fit, epochs });
+    const sc = await arm.fit("scratch", table, history, b.validEnd, { ...fit, epochs: 2 * epochs });
+    const gain = 1 - mean(ft.wis) / mean(sc.wis);
     const label = cut === null ? `full (${weeks} weeks)` : `${weeks} weeks`;
-    console.log(`  ${label}: fine-tuned ${ftWis.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(ftWis).toFixed(1)}; ${epochsRun(ft)})`);
-    console.log(`  ${" ".repeat(label.length)}  scratch    ${scWis.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(scWis).toFixed(1)}; ${epochsRun(sc)})`);
+    console.log(`  ${label}: fine-tuned ${ft.wis.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(ft.wis).toFixed(1)}; ${epochsRun(ft.reports)})`);
+    console.log(`  ${" ".repeat(label.length)}  scratch    ${sc.wis.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(sc.wis).toFixed(1)}; ${epochsRun(sc.reports)})`);
     console.log(`  ${" ".repeat(label.length)}  gain ${(100 * gain).toFixed(1)}% (${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()})`);
-    rows.push(`| ${spec} | ${label} | ${mean(ftWis).toFixed(1)} | ${mean(scWis).toFixed(1)} | ${mean(zeroShot).toFixed(1)} | ${(100 * gain).toFixed(1)}% |`);
+    rows.push(`| ${spec} | ${label} | ${mean(ft.wis).toFixed(1)} | ${mean(sc.wis).toFixed(1)} | ${mean(zeroShot).toFixed(1)} | ${(100 * gain).toFixed(1)}% |`);
   }
 }
 console.log("\n| dataset | training history | fine-tuned mean WIS | scratch mean WIS | zero-shot mean WIS | gain |\n|---|---|---|---|---|---|");

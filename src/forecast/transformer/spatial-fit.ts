@@ -14,7 +14,7 @@ import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
 import { cloneModel, FIT_DEFAULTS, finetunePhases, type FitOptions } from "./fit.js";
 import { HEAD_LAYERS, type TransformerConfig } from "./model.js";
-import { snapshotOrigins, snapshotSource, SPATIAL_LAYERS, spatialFromUnivariate, type RegionSet, type Snapshot } from "./spatial.js";
+import { buildSpatialModel, snapshotOrigins, snapshotSource, SPATIAL_LAYERS, spatialFromUnivariate, type RegionSet, type Snapshot } from "./spatial.js";
 import { earlyStoppingStart, trainModel, type EpochInfo, type FinetuneStrategy, type TrainReport } from "./train.js";
 import { phaseFromStart, scaleFloors, type WeeklySeries } from "./windows.js";
 
@@ -31,24 +31,61 @@ export interface SpatialFitResult {
 }
 
 /**
+ * The training and early-stopping snapshots of one dataset's regions (fit.ts's rules: early stopping on the last
+ * 20% of the rows before `set.limit`, or on rows [earlyStoppingFrom, limit) when given), shared by the fine-tune
+ * and the from-scratch fit so the two see the same rows.
+ */
+function spatialSources(set: RegionSet, config: TransformerConfig, o: Required<Pick<FitOptions, "validationFraction" | "batchSize">> & Pick<FitOptions, "earlyStoppingFrom">) {
+  const trainLimit = earlyStoppingStart(set.limit, { fraction: o.validationFraction, minRows: config.horizon, given: o.earlyStoppingFrom });
+  const trainSet: RegionSet = { ...set, limit: trainLimit };
+  const trainSnaps: Snapshot[] = snapshotOrigins(trainSet, config.horizon).map((origin) => ({ set: 0, origin }));
+  const validationSnaps: Snapshot[] = snapshotOrigins(set, config.horizon, 8, Math.max(0, trainLimit - 1)).map((origin) => ({ set: 0, origin }));
+  if (trainSnaps.length === 0) throw new DataError("no training windows: the series are too short for early stopping (each needs at least 8 observed weeks before the validation rows).");
+  return {
+    trainLimit,
+    train: snapshotSource([trainSet], trainSnaps, config),
+    validation: snapshotSource([set], validationSnaps, config),
+    batchSize: snapshotsPerBatch(o.batchSize, set.series.length),
+  };
+}
+
+/**
  * Fine-tunes a copy of `base` (a spatial checkpoint) on one dataset's regions, targets before `set.limit` only,
  * with the strategy (fit.ts `finetunePhases`): "head" trains the quantile head and the cross-region layers,
  * "full" every weight, "both" one then the other.
  */
 export async function fitSpatial(base: tf.LayersModel, config: TransformerConfig, set: RegionSet, strategy: FinetuneStrategy, options: FitOptions = {}): Promise<SpatialFitResult> {
   const o = withDefaults(FIT_DEFAULTS, options);
-  const trainLimit = earlyStoppingStart(set.limit, { fraction: o.validationFraction, minRows: config.horizon, given: o.earlyStoppingFrom });
-  const trainSet: RegionSet = { ...set, limit: trainLimit };
-  const trainSnaps: Snapshot[] = snapshotOrigins(trainSet, config.horizon).map((origin) => ({ set: 0, origin }));
-  const validationSnaps: Snapshot[] = snapshotOrigins(set, config.horizon, 8, Math.max(0, trainLimit - 1)).map((origin) => ({ set: 0, origin }));
-  if (trainSnaps.length === 0) throw new DataError("no training windows: the series are too short for early stopping (each needs at least 8 observed weeks before the validation rows).");
+  const { trainLimit, train, validation, batchSize } = spatialSources(set, config, o);
   const model = await cloneModel(base);
-  const reports = await finetunePhases(model, config, snapshotSource([trainSet], trainSnaps, config), snapshotSource([set], validationSnaps, config), strategy, o, {
-    batchSize: snapshotsPerBatch(o.batchSize, set.series.length),
+  const reports = await finetunePhases(model, config, train, validation, strategy, o, {
+    batchSize,
     head: [...HEAD_LAYERS, ...SPATIAL_LAYERS],
     label: "cross-region fine-tune",
   });
   return { model, reports, trainLimit };
+}
+
+/**
+ * The cross-region network freshly initialised (seeded) and trained on one dataset's regions, every weight at
+ * the from-scratch rate (fit.ts `trainFromScratch`'s rules, same rows as `fitSpatial`): the no-transfer
+ * comparison of the cross-region network (bench/transfer.ts `--network cross-region`).
+ */
+export async function trainSpatialFromScratch(config: TransformerConfig, set: RegionSet, options: FitOptions = {}): Promise<SpatialFitResult> {
+  const o = withDefaults(FIT_DEFAULTS, options);
+  const { trainLimit, train, validation, batchSize } = spatialSources(set, config, o);
+  const model = buildSpatialModel(config, o.seed);
+  const report = await trainModel(model, config, train, validation, {
+    epochs: o.epochs,
+    batchSize,
+    patience: o.patience,
+    seed: o.seed,
+    onEpoch: o.onEpoch,
+    shouldStop: o.shouldStop,
+    phase: "cross-region train from scratch",
+    learningRate: o.scratchLearningRate,
+  });
+  return { model, reports: [report], trainLimit };
 }
 
 export type SpatialTrainable = "cross-region" | "cross-region+head" | "all";

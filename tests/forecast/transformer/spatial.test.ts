@@ -12,7 +12,7 @@ import { buildModel } from "../../../src/forecast/transformer/model.js";
 import { predictQuantiles, seriesFromTable } from "../../../src/forecast/transformer/forecaster.js";
 import { loadCheckpoint, saveCheckpoint, scalingInfo } from "../../../src/forecast/transformer/checkpoint.js";
 import { adjacencyFeature, isSpatialModel, predictSpatial, snapshotBatch, snapshotOrigins, snapshotSource, spatialFromUnivariate, type RegionSet } from "../../../src/forecast/transformer/spatial.js";
-import { fitSpatial } from "../../../src/forecast/transformer/spatial-fit.js";
+import { fitSpatial, trainSpatialFromScratch } from "../../../src/forecast/transformer/spatial-fit.js";
 import { evaluateLoss, trainModel } from "../../../src/forecast/transformer/train.js";
 import { createRandom } from "../../../src/random.js";
 import { TINY, seasonalTable } from "./helpers.js";
@@ -145,5 +145,19 @@ describe("cross-region network", () => {
       expect(best).toBeLessThanOrEqual(r.initialValidationLoss as number);
     }
     for (const m of [spatial, fit.model]) m.dispose();
+  });
+
+  it("trainSpatialFromScratch trains a fresh network on fitSpatial's rows, reproducibly from its seed", async () => {
+    const history: RegionSet = { series: seriesFromTable(table, 60), adjacency: null, limit: 60 };
+    const run = () => trainSpatialFromScratch(TINY, history, { epochs: 4, batchSize: 32, seed: 7 });
+    const a = await run();
+    const b = await run();
+    expect(a.trainLimit).toBe(48); // the same early-stopping rows as fitSpatial's
+    expect(a.reports.map((r) => r.phase)).toEqual(["cross-region train from scratch"]);
+    const [r] = a.reports;
+    expect(r.epochs).toBeGreaterThan(1);
+    expect(r.trainLoss[r.epochs - 1]).toBeLessThan(r.trainLoss[0]);
+    expect(b.reports[0].validationLoss).toEqual(r.validationLoss);
+    for (const m of [a.model, b.model]) m.dispose();
   });
 });
