@@ -14,287 +14,39 @@
  *
  * TensorFlow.js is imported inside the actions, so the other commands do not pay for loading it.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, extname } from "node:path";
 import type { Command } from "commander";
-import { NotFoundError, SpreadlabError } from "../errors.js";
-import { DataError } from "../forecast/errors.js";
-import { formatWeek, loadDataset, nextWeek, parseSeriesCsv, type SeriesTable } from "../forecast/data.js";
-import { NEGATIVE_POLICIES, type NegativePolicy } from "../forecast/series-csv.js";
-import { FREQUENCIES, dateAhead, tableFrequency, type Frequency } from "../forecast/frequency.js";
+import { SpreadlabError } from "../errors.js";
+import type { SeriesTable } from "../forecast/data.js";
+import type { NegativePolicy } from "../forecast/series-csv.js";
+import type { Frequency } from "../forecast/frequency.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast/protocol.js";
-import type { LoadedCheckpoint } from "../forecast/transformer/checkpoint.js";
 import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
 import type { SpatialTrainable } from "../forecast/transformer/spatial-fit.js";
-import type { ClimateMix } from "../forecast/corpus.js";
+import {
+  climateFromFlags,
+  climateOptions,
+  FREQUENCY_HELP,
+  givenOptions,
+  NEGATIVE_HELP,
+  parseFrequency,
+  parseHorizons,
+  parseIntAtLeast,
+  parseNegative,
+  parsePositive,
+  parsePredictMethod,
+  parseProtocol,
+  parseRegions,
+  parseShare,
+  parseSpatialTrainable,
+  parseStrategy,
+  PREDICT_METHODS,
+  type ClimateCliOptions,
+} from "./forecast-options.js";
+import { loadBase, loadSpatial, readTable, resolveRow, rowLabel, startTf, stderrLine } from "./forecast-inputs.js";
 
-const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
-/** `forecast predict --method`: auto, or one of the candidates `forecast evaluate` selects among (select.ts). */
-const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"] as const;
-const PROTOCOLS = ["colagnn"] as const;
 const PRETRAINED_OUT = "models/ili-pretrained";
 const DAILY_OUT = "models/daily-pretrained";
 const SPATIAL_OUT = "models/ili-spatial";
-const SPATIAL_TRAINABLE: readonly SpatialTrainable[] = ["cross-region", "cross-region+head", "all"];
-
-const stderrLine = (line: string): void => void process.stderr.write(line + "\n");
-
-// ---------------------------------------------------------------------------------------------------------------
-// Option parsers (each throws SpreadlabError: exit 2)
-
-function parseIntAtLeast(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new SpreadlabError(`--${name}: expected an integer ≥ ${min}, got "${value}".`);
-    return n;
-  };
-}
-
-function parsePositive(name: string) {
-  return (value: string): number => {
-    const x = Number(value);
-    if (value.trim() === "" || !Number.isFinite(x) || x <= 0) throw new SpreadlabError(`--${name}: expected a positive number such as 2e-4, got "${value}".`);
-    return x;
-  };
-}
-
-/**
- * The options the user gave: commander hands an absent flag over as `undefined`, and `{ epochs: undefined }`
- * spread over defaults replaces the default with nothing (issue 11.6: `forecast finetune` without `--epochs`
- * trained zero epochs). Every command passes its options through this before they meet the library's defaults.
- */
-export function givenOptions<O extends object>(options: O): { [K in keyof O]?: Exclude<O[K], undefined> } {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as { [K in keyof O]?: Exclude<O[K], undefined> };
-}
-
-/** The fine-tuning rates and calibration given on the command line (library defaults otherwise). */
-function fitRates(o: RateCliOptions): RateCliOptions {
-  return givenOptions({ learningRate: o.learningRate, fullLearningRate: o.fullLearningRate, calibrate: o.calibrate || undefined });
-}
-
-function parseStrategy(value: string): FinetuneStrategy {
-  if (!(STRATEGIES as readonly string[]).includes(value)) {
-    throw new SpreadlabError(`--strategy: expected one of ${STRATEGIES.join(", ")} (head: the quantile head only; full: every weight; both: head, then full), got "${value}".`);
-  }
-  return value as FinetuneStrategy;
-}
-
-function parsePredictMethod(value: string): string {
-  if (!(PREDICT_METHODS as readonly string[]).includes(value)) throw new SpreadlabError(`--method: expected one of ${PREDICT_METHODS.join(", ")}, got "${value}".`);
-  return value;
-}
-
-function parseProtocol(value: string): string {
-  if (!(PROTOCOLS as readonly string[]).includes(value)) {
-    throw new SpreadlabError(
-      `--protocol: unknown protocol "${value}"; the only one is colagnn (Cola-GNN / EpiGNN: window 20, horizons 2,3,5,10,15, split 50/20/30% in time).`,
-    );
-  }
-  return value;
-}
-
-function parseHorizons(value: string): number[] {
-  const parts = value.split(",").map((s) => s.trim());
-  const hs = parts.map(Number);
-  if (parts.some((s) => s === "") || hs.some((h) => !Number.isSafeInteger(h) || h < 1)) {
-    throw new SpreadlabError(`--horizons: expected a comma-separated list of integers ≥ 1 such as 2,3,5,10,15, got "${value}".`);
-  }
-  return [...new Set(hs)].sort((a, b) => a - b);
-}
-
-function parseNegative(value: string): NegativePolicy {
-  if (!(NEGATIVE_POLICIES as readonly string[]).includes(value)) {
-    throw new SpreadlabError(`--negative: expected error (refuse a negative value) or clip (set it to 0 with a warning), got "${value}".`);
-  }
-  return value as NegativePolicy;
-}
-
-function parseFrequency(value: string): Frequency {
-  if (!(FREQUENCIES as readonly string[]).includes(value)) throw new SpreadlabError(`--frequency: expected weekly or daily, got "${value}".`);
-  return value as Frequency;
-}
-
-const FREQUENCY_HELP = "time step of the rows: weekly or daily (default: read from the dates; year,week tables are weekly)";
-
-const NEGATIVE_HELP = "negative values in a CSV: error (refuse, the default) or clip (to 0, with a warning per region on stderr)";
-
-function parseRegions(value: string): "all" | string[] {
-  if (value.trim() === "all") return "all";
-  const names = value.split(",").map((s) => s.trim());
-  if (names.some((s) => s === "")) throw new SpreadlabError(`--regions: expected "all" or comma-separated region names, got "${value}".`);
-  return names;
-}
-
-/** Exit 2, not 1, for an unknown SPREADLAB_TF_BACKEND: it is the user's setting, not a runtime failure. */
-async function startTf(): Promise<void> {
-  const { initTf, TF_BACKENDS } = await import("../forecast/transformer/backend.js");
-  const forced = process.env.SPREADLAB_TF_BACKEND?.trim();
-  if (forced && !(TF_BACKENDS as readonly string[]).includes(forced)) {
-    throw new SpreadlabError(`SPREADLAB_TF_BACKEND=${forced}: expected one of ${TF_BACKENDS.join(", ")} (or unset: tfjs-node if installed, else wasm).`);
-  }
-  await initTf(stderrLine);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Data and checkpoints
-
-/** A table from `--data`: a wide CSV file, or else a bundled dataset id. `name` labels outputs. */
-export function readTable(spec: string, options: { negative?: NegativePolicy; frequency?: Frequency } = {}): { table: SeriesTable; name: string } {
-  const read = readTableAs(spec, options.negative);
-  // The frequency: forced, or read from the dates (a DataError here, before any model is loaded, when they are irregular).
-  if (options.frequency !== undefined) read.table.frequency = options.frequency;
-  tableFrequency(read.table);
-  return read;
-}
-
-function readTableAs(spec: string, negative: NegativePolicy | undefined): { table: SeriesTable; name: string } {
-  if (existsSync(spec)) {
-    if (!statSync(spec).isFile()) throw new DataError(`--data ${spec}: this is a folder; give a CSV file (year,week,<region…> or date,<region…>) or a dataset id.`);
-    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec, { negative, onWarning: (m) => stderrLine(`warning: ${m}`) });
-    return { table, name: basename(spec, extname(spec)) };
-  }
-  if (/[\\/]|\.(csv|txt)$/i.test(spec)) throw new NotFoundError(`--data ${spec}: no such file.`);
-  try {
-    return { table: loadDataset(spec), name: spec };
-  } catch (e) {
-    if ((e as Error).name === "NotFoundError") throw new NotFoundError(`--data ${spec}: not a file, and ${(e as Error).message}`);
-    throw e;
-  }
-}
-
-/** A row index (`119`) or a time label of the table (`2017-W20` for weekly tables, `2019-05-01` for dated ones). */
-export function resolveRow(table: SeriesTable, value: string, option: string): number {
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const week = /^(\d{4})-?W(\d{1,2})$/i.exec(text);
-  if (week) {
-    if (!table.weeks) throw new DataError(`${option} ${text}: the table has no year,week columns; give a row index or a date`, { file: table.file });
-    const [year, w] = [Number(week[1]), Number(week[2])];
-    const i = table.weeks.findIndex((x) => x.year === year && x.week === w);
-    if (i < 0) throw new DataError(`${option} ${text}: no such week in the table (${formatWeek(table.weeks[0])} … ${formatWeek(table.weeks[table.rows - 1])})`, { file: table.file });
-    return i;
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && table.dates) {
-    const i = table.dates.findIndex((d) => d.slice(0, 10) === text);
-    if (i < 0) throw new DataError(`${option} ${text}: no such date in the table (${table.dates[0]} … ${table.dates[table.rows - 1]})`, { file: table.file });
-    return i;
-  }
-  throw new SpreadlabError(`${option}: expected a row index (0…${table.rows - 1}) or a week such as 2017-W20, got "${value}".`);
-}
-
-/** The label of row `row + ahead`: an MMWR week or a date (7 days or 1 day a row, by the table's frequency), or null for tables without times. */
-export function rowLabel(table: SeriesTable, row: number, ahead = 0): string | null {
-  if (table.weeks) {
-    let w = table.weeks[row];
-    for (let k = 0; k < ahead; k++) w = nextWeek(w);
-    return formatWeek(w);
-  }
-  if (table.dates) return dateAhead(table.dates[row], ahead, tableFrequency(table) ?? "weekly");
-  return null;
-}
-
-function parseShareOf(flag: string) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (value.trim() === "" || !(v >= 0 && v <= 1)) throw new SpreadlabError(`--${flag}: expected a number in [0, 1] such as 0.2, got "${value}".`);
-    return v;
-  };
-}
-const parseShare = parseShareOf("network-share");
-/** `--southern-share` and `--tropical-share` (pretrain and pretrain-spatial): the corpus' ClimateMix. */
-interface ClimateCliOptions {
-  southernShare?: number;
-  tropicalShare?: number;
-}
-
-function climateOptions(command: Command): Command {
-  return command
-    .option("--southern-share <f>", "share of the corpus with southern-hemisphere seasons (26 weeks later), in [0, 1]", parseShareOf("southern-share"))
-    .option("--tropical-share <f>", "share of the corpus with tropical season timing (shifted 0–51 weeks), in [0, 1]", parseShareOf("tropical-share"));
-}
-
-/** The checked mix (defaults for the flags left out) and the flags that spell it out in a manifest's command. */
-async function climateFromFlags(given: ClimateCliOptions): Promise<{ climate: ClimateMix; flags: string }> {
-  const { DEFAULT_CLIMATE_MIX, checkClimateMix } = await import("../forecast/corpus.js");
-  const climate = checkClimateMix(
-    { southern: given.southernShare ?? DEFAULT_CLIMATE_MIX.southern, tropical: given.tropicalShare ?? DEFAULT_CLIMATE_MIX.tropical },
-    "--southern-share and --tropical-share",
-  );
-  return { climate, flags: `--southern-share ${climate.southern} --tropical-share ${climate.tropical}` };
-}
-
-function parseSpatialTrainable(value: string): SpatialTrainable {
-  if (!(SPATIAL_TRAINABLE as readonly string[]).includes(value)) {
-    throw new SpreadlabError(`--trainable: expected one of ${SPATIAL_TRAINABLE.join(", ")} (cross-region: the univariate encoder and head stay frozen), got "${value}".`);
-  }
-  return value as SpatialTrainable;
-}
-
-/**
- * `--base DIR`, or the bundled pretrained checkpoint for the table's frequency (models/daily-pretrained for
- * daily rows, else models/ili-pretrained; said on stderr), with a hint when it is missing.
- */
-async function loadBase(dir: string | undefined, table?: SeriesTable): Promise<LoadedCheckpoint> {
-  const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
-  const { loadBundled, defaultCheckpointDir, pretrainedNameFor, DAILY_PRETRAINED_NAME } = await import("../forecast/transformer/service.js");
-  if (dir !== undefined) return loadCheckpoint(dir);
-  const frequency = table ? tableFrequency(table) : null;
-  const name = pretrainedNameFor(frequency);
-  if (frequency === "daily") {
-    stderrLine(name === DAILY_PRETRAINED_NAME ? `daily rows: starting from the daily checkpoint ${defaultCheckpointDir(name)}` : `daily rows: no daily checkpoint at ${defaultCheckpointDir(DAILY_PRETRAINED_NAME)} (\`spreadlab forecast pretrain --frequency daily\`); starting from the weekly ${defaultCheckpointDir(name)}`);
-  }
-  try {
-    return await loadBundled(name);
-  } catch (e) {
-    if (!(e instanceof CheckpointError)) throw e;
-    throw new CheckpointError(`${e.message} The pretrained checkpoint belongs at ${defaultCheckpointDir(name)}: run \`spreadlab forecast pretrain${name === DAILY_PRETRAINED_NAME ? " --frequency daily" : ""}\`, or pass --base <checkpoint folder>.`);
-  }
-}
-
-/**
- * The cross-region checkpoint (`--spatial-model DIR` or the bundled models/ili-spatial) and the adjacency of the
- * table's regions from `--adjacency FILE` (null without one). A spatial checkpoint must hold the cross-region
- * network (three inputs) with the base's config. The bundled one is used only with the base it was pretrained
- * from (its manifest's `base`): with another `--base` the cross-region candidate is skipped, with a line on
- * stderr saying why (undefined is returned).
- */
-async function loadSpatial(
-  dir: string | undefined,
-  adjacencyFile: string | undefined,
-  table: SeriesTable,
-  base: LoadedCheckpoint["manifest"],
-): Promise<{ model: import("../forecast/transformer/backend.js").tf.LayersModel; adjacency: Float64Array | null } | undefined> {
-  const { loadCheckpoint, CheckpointError } = await import("../forecast/transformer/checkpoint.js");
-  const { defaultCheckpointDir, loadBundled, SPATIAL_NAME } = await import("../forecast/transformer/service.js");
-  const { isSpatialModel } = await import("../forecast/transformer/spatial.js");
-  let adjacency: Float64Array | null = null;
-  if (adjacencyFile !== undefined) {
-    const { parseAdjacency, adjacencyMatrix } = await import("../forecast/region-graph.js");
-    let text: string;
-    try {
-      text = readFileSync(adjacencyFile, "utf8");
-    } catch {
-      throw new NotFoundError(`--adjacency: cannot read ${adjacencyFile}.`);
-    }
-    adjacency = adjacencyMatrix(parseAdjacency(text, table.regions, adjacencyFile), table.regions);
-  }
-  const folder = dir ?? defaultCheckpointDir(SPATIAL_NAME);
-  let loaded: LoadedCheckpoint;
-  try {
-    loaded = dir !== undefined ? await loadCheckpoint(dir) : await loadBundled(SPATIAL_NAME);
-  } catch (e) {
-    if (!(e instanceof CheckpointError) || dir !== undefined) throw e;
-    throw new CheckpointError(`${e.message} The cross-region checkpoint belongs at ${folder}: run \`spreadlab forecast pretrain-spatial\`, pass --spatial-model <folder>, or --no-spatial.`);
-  }
-  if (dir === undefined && loaded.manifest.base?.weightsSha256 !== base.weightsSha256) {
-    stderrLine(`cross-region transformer skipped: ${folder} was pretrained from another base checkpoint than the one these rows start from (${base.frequency === "daily" ? "the daily checkpoint: the cross-region network is weekly" : "--base"}; pass --spatial-model, or make one with \`spreadlab forecast pretrain-spatial --base …\`)`);
-    return undefined;
-  }
-  if (!isSpatialModel(loaded.model)) throw new CheckpointError(`${folder}: not a cross-region checkpoint (kind "${loaded.manifest.kind}"); make one with \`spreadlab forecast pretrain-spatial\`.`);
-  const differs = (["context", "patch", "horizon", "dModel", "heads", "layers", "ffn", "headHidden", "levels"] as const).filter((k) => JSON.stringify(loaded.manifest.config[k]) !== JSON.stringify(base.config[k]));
-  if (differs.length > 0) throw new CheckpointError(`${folder}: its network differs from the base checkpoint's in ${differs.join(", ")}; pretrain it from that base (\`spreadlab forecast pretrain-spatial --base …\`).`);
-  return { model: loaded.model, adjacency };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Printing
@@ -346,6 +98,11 @@ export function formatPrediction(p: PredictionJson, table: SeriesTable, model: s
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commands
+
+/** The fine-tuning rates and calibration given on the command line (library defaults otherwise). */
+function fitRates(o: RateCliOptions): RateCliOptions {
+  return givenOptions({ learningRate: o.learningRate, fullLearningRate: o.fullLearningRate, calibrate: o.calibrate || undefined });
+}
 
 interface PretrainCliOptions {
   frequency: Frequency;

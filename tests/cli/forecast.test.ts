@@ -17,7 +17,7 @@ import { buildModel } from "../../src/forecast/transformer/model.js";
 import { FIT_DEFAULTS } from "../../src/forecast/transformer/fit.js";
 import { PRETRAIN_DEFAULTS } from "../../src/forecast/transformer/pretrain.js";
 import { DEFAULT_CLIMATE_MIX } from "../../src/forecast/corpus.js";
-import { givenOptions } from "../../src/cli/forecast.js";
+import { givenOptions } from "../../src/cli/forecast-options.js";
 import { TINY, seasonalTable, tableCsv, weekLabel } from "../forecast/transformer/helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
