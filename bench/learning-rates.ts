@@ -12,8 +12,9 @@ import { readFileSync } from "node:fs";
 import { loadDataset, parseSeriesCsv } from "../src/forecast/data.js";
 import { COLA_GNN_PROTOCOL, splitBoundaries } from "../src/forecast/protocol.js";
 import { initTf } from "../src/forecast/transformer/backend.js";
-import { scoreNetworkSplits, trainingRows } from "../src/forecast/transformer/evaluate.js";
+import { scoreNetworkSplits } from "../src/forecast/transformer/evaluate.js";
 import { finetuneModel } from "../src/forecast/transformer/fit.js";
+import { trainingRows } from "../src/forecast/transformer/forecaster.js";
 import { loadPretrained } from "../src/forecast/transformer/service.js";
 
 const GRID: readonly (readonly [number, number])[] = [

@@ -3,19 +3,12 @@
  * `node dist/bench/transfer.js --data region785 --data state360 [--weeks full,104,52] [--epochs 20] [--seed 0]
  * [--network univariate|cross-region]` (after `npm run build`).
  *
- * For each dataset (Cola-GNN split: training rows [0, ⌊0.5n⌋), validation rows [⌊0.5n⌋, ⌊0.7n⌋), test rows
- * [⌊0.7n⌋, n)) and each history length W (the full training rows, or their last W weeks), two fits of the
- * same architecture (the bundled checkpoint's config):
- *   - pretrained + fine-tuned: the bundled checkpoint, strategy "both" (head, then every weight; each phase at
- *     most E epochs, so at most 2E epochs in all), the default learning rates;
- *   - from scratch: the same network freshly initialised (seeded), at most 2E epochs at the default
- *     from-scratch rate — the same maximum number of passes over the data as the two fine-tuning phases.
- * Both see gradient steps on rows [⌊0.5n⌋ − W, ⌊0.5n⌋) only and early-stop (patience and batch at their
- * defaults) on the same rows: the protocol's validation rows [⌊0.5n⌋, ⌊0.7n⌋), whatever W is — so a short
- * history is not shrunk further by the early-stopping share (the straw man of `evaluate`'s 104-week run,
- * where 20% of the full training rows were held out of a 104-week history). Scored by mean WIS on the test
- * rows, each forecast reading rows up to its origin (the context before the cut included: the cut limits what
- * the network is trained on, not what it reads). gain = 1 − WIS(fine-tuned) / WIS(scratch), with its sign.
+ * For each dataset and each history length W (the full training rows, or their last W weeks), the comparison of
+ * src/forecast/transformer/transfer.ts (`compareTransfer`, the one `evaluate` runs for its 104-week block): the
+ * bundled checkpoint fine-tuned (strategy "both", at most E epochs a phase) against the same architecture freshly
+ * initialised (seeded, at most 2E epochs), gradient steps on rows [⌊0.5n⌋ − W, ⌊0.5n⌋) only, both early-stopped
+ * on the protocol's validation rows [⌊0.5n⌋, ⌊0.7n⌋), scored by mean WIS on the test rows [⌊0.7n⌋, n).
+ * gain = 1 − WIS(fine-tuned) / WIS(scratch), with its sign.
  * The zero-shot network (no training) is printed beside them for reference.
  *
  * `--network cross-region` runs the same experiment with the cross-region network (spatial.ts): the bundled
@@ -28,16 +21,16 @@ import { readFileSync } from "node:fs";
 import { loadDataset, parseSeriesCsv } from "../src/forecast/data.js";
 import { COLA_GNN_PROTOCOL, splitBoundaries } from "../src/forecast/protocol.js";
 import { initTf } from "../src/forecast/transformer/backend.js";
-import { scoreForecastSplits, scoreNetwork, spatialForecasts, trainingRows } from "../src/forecast/transformer/evaluate.js";
-import { FIT_DEFAULTS, finetuneModel, trainFromScratch, type FitOptions } from "../src/forecast/transformer/fit.js";
+import { scoreForecastSplits, scoreNetwork, spatialForecasts } from "../src/forecast/transformer/evaluate.js";
+import { FIT_DEFAULTS } from "../src/forecast/transformer/fit.js";
 import { seriesFromTable } from "../src/forecast/transformer/forecaster.js";
+import { compareTransfer, univariateTransfer, type TransferNetwork } from "../src/forecast/transformer/transfer.js";
 import { loadBundled, loadPretrained, SPATIAL_NAME } from "../src/forecast/transformer/service.js";
 import { fitSpatial, trainSpatialFromScratch } from "../src/forecast/transformer/spatial-fit.js";
 import type { tf } from "../src/forecast/transformer/backend.js";
 import type { TransformerConfig } from "../src/forecast/transformer/model.js";
 import type { TrainReport } from "../src/forecast/transformer/train.js";
 import type { SeriesTable } from "../src/forecast/data.js";
-import type { WeeklySeries } from "../src/forecast/transformer/windows.js";
 
 const args = process.argv.slice(2);
 const values = (flag: string) => args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []));
@@ -60,28 +53,17 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 const epochsRun = (reports: readonly TrainReport[]) => reports.map((p) => `${p.phase} ${p.epochs} epochs (best ${p.bestEpoch >= 0 ? p.bestEpoch + 1 : "start"})`).join(", ");
 
-/** One network of the experiment: its zero-shot test WIS, and a fit (fine-tuned or from scratch) scored on the test rows. */
+/** One network of the experiment: its zero-shot test WIS, and its two fits for `compareTransfer`. */
 interface Arm {
   zeroShot(table: SeriesTable): number[];
-  fit(kind: "finetune" | "scratch", table: SeriesTable, history: WeeklySeries[], validEnd: number, options: FitOptions): Promise<{ wis: number[]; reports: TrainReport[] }>;
+  network(table: SeriesTable): TransferNetwork;
 }
-
-const scored = async (fitted: Promise<{ model: tf.LayersModel; reports: TrainReport[] }>, score: (m: tf.LayersModel) => number[]) => {
-  const { model, reports } = await fitted;
-  const wis = score(model);
-  model.dispose();
-  return { wis, reports };
-};
 
 function univariateArm(): Arm {
   const score = (table: SeriesTable, model: tf.LayersModel, cfg: TransformerConfig) => scoreNetwork(model, cfg, table, horizons, window).map((e) => e.meanWis);
   return {
     zeroShot: (table) => score(table, base.model, config),
-    fit: async (kind, table, history, validEnd, options) => {
-      const limits = table.values.map(() => validEnd);
-      const r = kind === "finetune" ? await finetuneModel(base.model, config, history, limits, "both", options) : await trainFromScratch(config, history, limits, options);
-      return scored(Promise.resolve(r), (m) => score(table, m, r.config));
-    },
+    network: (table) => univariateTransfer(base.model, config, "both", (model, cfg) => score(table, model, cfg)),
   };
 }
 
@@ -94,10 +76,12 @@ async function crossRegionArm(): Promise<Arm> {
   };
   return {
     zeroShot: (table) => score(table, spatial.model),
-    fit: (kind, table, history, validEnd, options) => {
-      const set = { series: history, adjacency: null, limit: validEnd };
-      return scored(kind === "finetune" ? fitSpatial(spatial.model, config, set, "both", options) : trainSpatialFromScratch(config, set, options), (m) => score(table, m));
-    },
+    network: (table) => ({
+      phases: 2,
+      finetune: (series, limit, options) => fitSpatial(spatial.model, config, { series, adjacency: null, limit }, "both", options),
+      scratch: (series, limit, options) => trainSpatialFromScratch(config, { series, adjacency: null, limit }, options),
+      testWis: (fitted) => score(table, fitted.model),
+    }),
   };
 }
 
@@ -111,19 +95,14 @@ for (const spec of data) {
   const zeroShot = arm.zeroShot(table);
   console.log(`${spec}: training rows [0, ${b.trainEnd}), early stopping on validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); zero-shot test WIS ${zeroShot.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(zeroShot).toFixed(1)})`);
   for (const cut of cuts) {
-    const weeks = Math.min(cut ?? b.trainEnd, b.trainEnd);
-    // Rows before trainEnd − weeks are blanked; the validation rows stay, for early stopping only.
-    const history = trainingRows(table, b.validEnd, weeks + (b.validEnd - b.trainEnd));
-    const fit = { seed, earlyStoppingFrom: b.trainEnd };
     const started = performance.now();
-    const ft = await arm.fit("finetune", table, history, b.validEnd, { ...fit, epochs });
-    const sc = await arm.fit("scratch", table, history, b.validEnd, { ...fit, epochs: 2 * epochs });
-    const gain = 1 - mean(ft.wis) / mean(sc.wis);
-    const label = cut === null ? `full (${weeks} weeks)` : `${weeks} weeks`;
-    console.log(`  ${label}: fine-tuned ${ft.wis.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(ft.wis).toFixed(1)}; ${epochsRun(ft.reports)})`);
-    console.log(`  ${" ".repeat(label.length)}  scratch    ${sc.wis.map((w) => w.toFixed(1)).join(" / ")} (mean ${mean(sc.wis).toFixed(1)}; ${epochsRun(sc.reports)})`);
-    console.log(`  ${" ".repeat(label.length)}  gain ${(100 * gain).toFixed(1)}% (${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()})`);
-    rows.push(`| ${spec} | ${label} | ${mean(ft.wis).toFixed(1)} | ${mean(sc.wis).toFixed(1)} | ${mean(zeroShot).toFixed(1)} | ${(100 * gain).toFixed(1)}% |`);
+    const t = await compareTransfer(table, arm.network(table), { weeks: cut, horizons, window, fit: { seed, epochs } });
+    const [ft, sc] = [t.finetuned, t.scratch];
+    const label = cut === null ? `full (${t.weeks} weeks)` : `${t.weeks} weeks`;
+    console.log(`  ${label}: fine-tuned ${ft.wis.map((w) => w.toFixed(1)).join(" / ")} (mean ${ft.meanWis.toFixed(1)}; ${epochsRun(ft.reports)})`);
+    console.log(`  ${" ".repeat(label.length)}  scratch    ${sc.wis.map((w) => w.toFixed(1)).join(" / ")} (mean ${sc.meanWis.toFixed(1)}; ${epochsRun(sc.reports)})`);
+    console.log(`  ${" ".repeat(label.length)}  gain ${(100 * t.gain).toFixed(1)}% (${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()})`);
+    rows.push(`| ${spec} | ${label} | ${ft.meanWis.toFixed(1)} | ${sc.meanWis.toFixed(1)} | ${mean(zeroShot).toFixed(1)} | ${(100 * t.gain).toFixed(1)}% |`);
   }
 }
 console.log("\n| dataset | training history | fine-tuned mean WIS | scratch mean WIS | zero-shot mean WIS | gain |\n|---|---|---|---|---|---|");

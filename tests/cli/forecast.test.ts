@@ -228,6 +228,20 @@ describe("forecast evaluate", () => {
     expect(Object.keys(e.training)).toEqual(["transformer", "transformer-scratch"]);
   });
 
+  it("the transfer block: fine-tuned against from scratch on the same cut history, both early-stopped on the validation rows, scratch at phases × E epochs", async () => {
+    const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--horizons", "2", "--epochs", "1", "--no-spatial", "--hub-samples", "50", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout);
+    // tiny.csv: 120 rows, training rows [0, 60): the 104-week cut keeps all 60.
+    expect(e.transfer.weeks).toBe(60);
+    expect(e.transfer.earlyStoppingRows).toEqual([60, 84]);
+    expect(e.training["transfer-finetuned"].map((p: { phase: string }) => p.phase)).toEqual(["fine-tune head", "fine-tune all"]);
+    // Strategy both: two phases of at most 1 epoch, so the network from scratch gets 2 (patience 4 lets both run).
+    expect(e.training["transfer-scratch"].map((p: { epochs: number }) => p.epochs)).toEqual([2]);
+    expect(e.transfer.gain).toBeCloseTo(1 - e.transfer.finetuned.meanWis / e.transfer.scratch.meanWis, 12);
+    expect(r.stderr).toContain("transfer: training histories cut to their last 104 weeks, fine-tuned against from scratch (both early-stopped on the validation rows)");
+  });
+
   it("without --epochs or --hub-samples the defaults hold: every training phase runs up to FIT_DEFAULTS.epochs epochs (issue 11.6)", async () => {
     const r = await cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--horizons", "2", "--no-transfer", "--json"]);
     expect(r.status, r.stderr).toBe(0);

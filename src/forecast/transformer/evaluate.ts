@@ -15,9 +15,9 @@
  * longer context than the protocol's window P = 20 (its `context`, reported in the output); every row of it
  * precedes the origin.
  *
- * Transfer: with each region's training history cut to its last `transferWeeks` (104) weeks, the
- * pretrained-then-fine-tuned network against the same network trained from scratch on those weeks, scored
- * by mean WIS on the test split.
+ * Transfer (transfer.ts): with each region's training history cut to its last `transferWeeks` (104) weeks, the
+ * pretrained-then-fine-tuned network against the same network trained from scratch on those weeks, both
+ * early-stopped on the validation rows, scored by mean WIS on the test split.
  */
 import { evaluateBaselines } from "../evaluate.js";
 import { COLA_GNN_PROTOCOL, evaluateQuantileForecaster, requireComplete, splitBoundaries, type QuantileEvaluation } from "../protocol.js";
@@ -28,9 +28,10 @@ import { DataError } from "../errors.js";
 import { tf } from "./backend.js";
 import type { TransformerConfig } from "./model.js";
 import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
-import { predictQuantiles, seriesFromTable } from "./forecaster.js";
+import { predictQuantiles, seriesFromTable, trainingRows } from "./forecaster.js";
+import { compareTransfer, univariateTransfer, type TransferArm } from "./transfer.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
-import { scaleFloors, type Pick, type WeeklySeries } from "./windows.js";
+import type { Pick } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
 import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
 import { predictSpatialByOrigin, type RegionSet } from "./spatial.js";
@@ -48,8 +49,11 @@ export interface MethodScores {
 }
 
 export interface TransferResult {
+  /** Training rows the fits take gradient steps on: the last `weeks` before the validation rows. */
   weeks: number;
   horizons: number[];
+  /** The rows both fits early-stop on (the protocol's validation rows). */
+  earlyStoppingRows: [number, number];
   finetuned: { wis: number[]; meanWis: number };
   scratch: { wis: number[]; meanWis: number };
   /** 1 − finetuned / scratch mean WIS. */
@@ -124,15 +128,6 @@ export interface EvaluateTransformerOptions {
    */
   spatial?: { model: tf.LayersModel; adjacency: Float64Array | null };
   log?: (line: string) => void;
-}
-
-/** Copies of rows [0, rows) of each region: the only data the networks are fitted on. */
-export function trainingRows(table: SeriesTable, rows: number, keepLast = rows): WeeklySeries[] {
-  return seriesFromTable(table, rows).map((s) => {
-    const values = s.values.slice();
-    values.fill(NaN, 0, Math.max(0, rows - keepLast));
-    return { ...s, values, floors: scaleFloors(values) };
-  });
 }
 
 /** Every (region, origin) the cells of these horizons forecast from, from the first `from`-row target on. */
@@ -358,17 +353,13 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   let transfer: TransferResult | null = null;
   if (options.transfer ?? true) {
     const weeks = options.transferWeeks ?? 104;
-    log(`transfer: training histories cut to their last ${weeks} weeks`);
-    const short = trainingRows(table, b.trainEnd, weeks);
-    const ft = await finetuneModel(pretrained, config, short, limits, strategy, fit);
-    const ftWis = scoreNetwork(ft.model, ft.config, table, horizons, window).map((e) => e.meanWis);
-    ft.model.dispose();
-    const sc = await trainFromScratch(config, short, limits, fit);
-    const scWis = scoreNetwork(sc.model, sc.config, table, horizons, window).map((e) => e.meanWis);
-    sc.model.dispose();
-    training["transfer-finetuned"] = ft.reports;
-    training["transfer-scratch"] = sc.reports;
-    transfer = { weeks, horizons, finetuned: { wis: ftWis, meanWis: mean(ftWis) }, scratch: { wis: scWis, meanWis: mean(scWis) }, gain: 1 - mean(ftWis) / mean(scWis) };
+    log(`transfer: training histories cut to their last ${weeks} weeks, fine-tuned against from scratch (both early-stopped on the validation rows)`);
+    const testWis = (model: tf.LayersModel, cfg: TransformerConfig) => scoreNetwork(model, cfg, table, horizons, window).map((e) => e.meanWis);
+    const t = await compareTransfer(table, univariateTransfer(pretrained, config, strategy, testWis), { weeks, horizons, window, fit });
+    training["transfer-finetuned"] = t.finetuned.reports;
+    training["transfer-scratch"] = t.scratch.reports;
+    const arm = (a: TransferArm) => ({ wis: a.wis, meanWis: a.meanWis });
+    transfer = { weeks: t.weeks, horizons, earlyStoppingRows: t.earlyStoppingRows, finetuned: arm(t.finetuned), scratch: arm(t.scratch), gain: t.gain };
   }
 
   return {
@@ -433,7 +424,7 @@ export function formatEvaluation(e: TransformerEvaluation): string {
     const t = e.transfer;
     lines.push(
       "",
-      `transfer (training histories cut to the last ${t.weeks} weeks), mean WIS`,
+      `transfer (training histories cut to the last ${t.weeks} weeks, both fits early-stopped on rows [${t.earlyStoppingRows[0]}, ${t.earlyStoppingRows[1]})), mean WIS`,
       `${"pretrained + fine-tuned".padEnd(26)}${t.finetuned.wis.map((v) => v.toFixed(0).padStart(9)).join("")}   mean ${t.finetuned.meanWis.toFixed(1)}`,
       `${"from scratch".padEnd(26)}${t.scratch.wis.map((v) => v.toFixed(0).padStart(9)).join("")}   mean ${t.scratch.meanWis.toFixed(1)}`,
       `gain ${(100 * t.gain).toFixed(1)}%`,

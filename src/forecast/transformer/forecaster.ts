@@ -59,3 +59,15 @@ export function unscaledRows(values: ArrayLike<number>, row: number, scale: numb
   }
   return rows;
 }
+
+/**
+ * Copies of rows [0, rows) of each region, with all but the last `keepLast` of them blanked (NaN): the only data
+ * the networks are fitted on (`evaluate`'s training rows; the transfer comparison's cut histories).
+ */
+export function trainingRows(table: SeriesTable, rows: number, keepLast = rows): WeeklySeries[] {
+  return seriesFromTable(table, rows).map((s) => {
+    const values = s.values.slice();
+    values.fill(NaN, 0, Math.max(0, rows - keepLast));
+    return { ...s, values, floors: scaleFloors(values) };
+  });
+}

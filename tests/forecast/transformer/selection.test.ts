@@ -15,7 +15,6 @@ import {
   networkForecasts,
   selectOnValidation,
   spatialForecasts,
-  trainingRows,
   type MethodScores,
   type TransformerEvaluation,
 } from "../../../src/forecast/transformer/evaluate.js";
@@ -23,7 +22,7 @@ import { finetuneModel, trainFromScratch, type FitResult } from "../../../src/fo
 import { spatialFromUnivariate } from "../../../src/forecast/transformer/spatial.js";
 import { fitSpatial } from "../../../src/forecast/transformer/spatial-fit.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
-import { seriesFromTable } from "../../../src/forecast/transformer/forecaster.js";
+import { seriesFromTable, trainingRows } from "../../../src/forecast/transformer/forecaster.js";
 import { QUICK, TINY, seasonalTable } from "./helpers.js";
 
 let pretrained: tf.LayersModel;

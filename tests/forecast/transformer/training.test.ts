@@ -6,10 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { initTf, tf } from "../../../src/forecast/transformer/backend.js";
-import { trainingRows } from "../../../src/forecast/transformer/evaluate.js";
 import { finetuneModel, trainFromScratch } from "../../../src/forecast/transformer/fit.js";
 import { evaluateLoss } from "../../../src/forecast/transformer/train.js";
-import { seriesFromTable } from "../../../src/forecast/transformer/forecaster.js";
+import { seriesFromTable, trainingRows } from "../../../src/forecast/transformer/forecaster.js";
 import { buildModel, HEAD_LAYERS } from "../../../src/forecast/transformer/model.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
 import { QUICK, TINY, sameBits, seasonalTable, weightsByName } from "./helpers.js";
