@@ -22,7 +22,7 @@ import { loadDataset, parseSeriesCsv } from "../src/forecast/data.js";
 import { COLA_GNN_PROTOCOL, splitBoundaries } from "../src/forecast/protocol.js";
 import { initTf } from "../src/forecast/transformer/backend.js";
 import { scoreForecastSplits, scoreNetwork, spatialForecasts } from "../src/forecast/transformer/evaluate.js";
-import { FIT_DEFAULTS } from "../src/forecast/transformer/fit.js";
+import { FIT_DEFAULTS, finetunePhaseCount } from "../src/forecast/transformer/fit.js";
 import { seriesFromTable } from "../src/forecast/transformer/forecaster.js";
 import { compareTransfer, univariateTransfer, type TransferNetwork } from "../src/forecast/transformer/transfer.js";
 import { loadBundled, loadPretrained, SPATIAL_NAME } from "../src/forecast/transformer/service.js";
@@ -77,7 +77,7 @@ async function crossRegionArm(): Promise<Arm> {
   return {
     zeroShot: (table) => score(table, spatial.model),
     network: (table) => ({
-      phases: 2,
+      phases: finetunePhaseCount("both"),
       finetune: (series, limit, options) => fitSpatial(spatial.model, config, { series, adjacency: null, limit }, "both", options),
       scratch: (series, limit, options) => trainSpatialFromScratch(config, { series, adjacency: null, limit }, options),
       testWis: (fitted) => score(table, fitted.model),

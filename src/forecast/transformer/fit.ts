@@ -176,6 +176,35 @@ export async function finetunePhases(
   return reports;
 }
 
+/** How many phases `finetunePhases` runs for a strategy: the from-scratch comparison gets as many times the epochs. */
+export function finetunePhaseCount(strategy: FinetuneStrategy): number {
+  return strategy === "both" ? 2 : 1;
+}
+
+/**
+ * The one phase of a freshly initialised network, in place on `model`: every weight at `scratchLearningRate`,
+ * early-stopped on `validation`. Shared by the univariate and the cross-region network.
+ */
+export function scratchPhase(
+  model: tf.LayersModel,
+  config: TransformerConfig,
+  train: SampleSet | BatchSource,
+  validation: SampleSet | BatchSource,
+  o: Required<Pick<FitOptions, "epochs" | "patience" | "seed" | "scratchLearningRate">> & Pick<FitOptions, "onEpoch" | "shouldStop">,
+  shape: { batchSize: number; label: string },
+): Promise<TrainReport> {
+  return trainModel(model, config, train, validation, {
+    epochs: o.epochs,
+    batchSize: shape.batchSize,
+    patience: o.patience,
+    seed: o.seed,
+    onEpoch: o.onEpoch,
+    shouldStop: o.shouldStop,
+    phase: shape.label,
+    learningRate: o.scratchLearningRate,
+  });
+}
+
 /** Fine-tunes a copy of `base` with the strategy; returns the copy and one report per phase. */
 export async function finetuneModel(
   base: tf.LayersModel,
@@ -203,16 +232,7 @@ export async function trainFromScratch(
   const o = withDefaults(FIT_DEFAULTS, options);
   const { train, validation } = sets(series, limits, config, o);
   const model = buildModel(config, o.seed);
-  const report = await trainModel(model, config, train, validation, {
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    patience: o.patience,
-    seed: o.seed,
-    onEpoch: o.onEpoch,
-    shouldStop: o.shouldStop,
-    phase: "train from scratch",
-    learningRate: o.scratchLearningRate,
-  });
+  const report = await scratchPhase(model, config, train, validation, o, { batchSize: o.batchSize, label: "train from scratch" });
   const calibration = calibrateSpread(model, config, validation, o.calibrate);
   return { model, reports: [report], calibration, config: { ...config, spread: calibration.applied ? calibration.spread : 1 }, trainLimits: Array.from(train.limits) };
 }

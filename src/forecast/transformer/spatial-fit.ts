@@ -12,7 +12,7 @@ import { generateSpatialSet, type SpatialSet } from "../corpus-spatial.js";
 import { DEFAULT_CLIMATE_MIX, type ClimateMix } from "../corpus.js";
 import { currentTfBackend, tf } from "./backend.js";
 import { saveCheckpoint, scalingInfo, type CheckpointManifest } from "./checkpoint.js";
-import { cloneModel, FIT_DEFAULTS, finetunePhases, type FitOptions } from "./fit.js";
+import { cloneModel, FIT_DEFAULTS, finetunePhases, scratchPhase, type FitOptions } from "./fit.js";
 import { HEAD_LAYERS, type TransformerConfig } from "./model.js";
 import { buildSpatialModel, snapshotOrigins, snapshotSource, SPATIAL_LAYERS, spatialFromUnivariate, type RegionSet, type Snapshot } from "./spatial.js";
 import { earlyStoppingStart, trainModel, type EpochInfo, type FinetuneStrategy, type TrainReport } from "./train.js";
@@ -75,16 +75,7 @@ export async function trainSpatialFromScratch(config: TransformerConfig, set: Re
   const o = withDefaults(FIT_DEFAULTS, options);
   const { trainLimit, train, validation, batchSize } = spatialSources(set, config, o);
   const model = buildSpatialModel(config, o.seed);
-  const report = await trainModel(model, config, train, validation, {
-    epochs: o.epochs,
-    batchSize,
-    patience: o.patience,
-    seed: o.seed,
-    onEpoch: o.onEpoch,
-    shouldStop: o.shouldStop,
-    phase: "cross-region train from scratch",
-    learningRate: o.scratchLearningRate,
-  });
+  const report = await scratchPhase(model, config, train, validation, o, { batchSize, label: "cross-region train from scratch" });
   return { model, reports: [report], trainLimit };
 }
 

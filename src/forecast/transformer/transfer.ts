@@ -15,7 +15,7 @@
  * forecast reads.
  */
 import type { tf } from "./backend.js";
-import { FIT_DEFAULTS, finetuneModel, trainFromScratch, type FitOptions } from "./fit.js";
+import { FIT_DEFAULTS, finetuneModel, finetunePhaseCount, trainFromScratch, type FitOptions } from "./fit.js";
 import { trainingRows } from "./forecaster.js";
 import type { TransformerConfig } from "./model.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
@@ -93,7 +93,7 @@ export function univariateTransfer(
 ): TransferNetwork {
   const limits = (history: WeeklySeries[], limit: number) => history.map(() => limit);
   return {
-    phases: strategy === "both" ? 2 : 1,
+    phases: finetunePhaseCount(strategy),
     finetune: (history, limit, options) => finetuneModel(pretrained, config, history, limits(history, limit), strategy, options),
     scratch: (history, limit, options) => trainFromScratch(config, history, limits(history, limit), options),
     testWis: (fitted) => testWis(fitted.model, fitted.config ?? config),
