@@ -2,8 +2,10 @@
  * A first run on data the forecaster has never seen, as a new user would make it: daily case counts of a
  * COVID-19-like epidemic in several regions, through `spreadlab forecast evaluate` (the Cola-GNN protocol,
  * window 20, horizons 2, 3, 5, 10, 15 — days here). Issue 11's target for such data: never worse than the hub
- * baseline's WIS. `node dist/bench/unseen-daily.js [--sets 3] [--regions 8] [--days 720] [--seed 0] [--base DIR]`
- * (after `npm run build`; about 4–6 min a set on 2 cores).
+ * baseline's WIS. `node dist/bench/unseen-daily.js [--sets 3] [--regions 8] [--days 720] [--seed 0] [--base DIR]
+ * [--threads N] [--transfer]` (after `npm run build`; about 1–4 min a set on 2 cores). `--threads` is evaluate's
+ * (default one per core); `--transfer` keeps evaluate's transfer block (the run passes `--no-transfer` otherwise),
+ * to time the command exactly as a new user would run it.
  *
  * The data are not drawn from the pretraining corpora (weekly seasonal ILI-like series, weekly metapopulation
  * sets, daily single-region series): they are simulated here, in daily steps, by a process of their own. One
@@ -58,6 +60,10 @@ const seed = flag("--seed", 0);
 const baseAt = args.lastIndexOf("--base");
 const base = baseAt >= 0 ? args[baseAt + 1] : undefined;
 if (baseAt >= 0 && (base === undefined || base.startsWith("--"))) throw new Error("--base: expected a checkpoint folder");
+const threadsAt = args.lastIndexOf("--threads");
+const threads = threadsAt >= 0 ? flag("--threads", 0) : null;
+if (threads === 0) throw new Error("--threads: expected at least 1");
+const transfer = args.includes("--transfer");
 const UNSEEN_STREAM = 0x60000000; // set s: createRandom(seed, UNSEEN_STREAM + s)
 const START = Date.UTC(2020, 2, 1);
 
@@ -151,7 +157,7 @@ const cli = fileURLToPath(new URL("../../bin/spreadlab.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "spreadlab-unseen-"));
 const summary: string[] = [];
 try {
-  console.log(`unseen daily sets — ${sets} sets × ${regions} regions × ${days} days, seed ${seed}`);
+  console.log(`unseen daily sets — ${sets} sets × ${regions} regions × ${days} days, seed ${seed}${transfer ? ", with the transfer block" : ""}${threads !== null ? `, ${threads} threads` : ""}`);
   for (let s = 0; s < sets; s++) {
     const rng = createRandom(seed, UNSEEN_STREAM + s);
     const series = simulateDailySet(rng, regions, days);
@@ -161,7 +167,7 @@ try {
     const file = join(dir, `daily-${s}.csv`);
     writeFileSync(file, lines.join("\n") + "\n");
     const started = performance.now();
-    const out = execFileSync(process.execPath, [cli, "forecast", "evaluate", "--data", file, "--protocol", "colagnn", "--negative", "clip", "--no-transfer", "--seed", String(seed), "--json", ...(base ? ["--base", base] : [])], {
+    const out = execFileSync(process.execPath, [cli, "forecast", "evaluate", "--data", file, "--protocol", "colagnn", "--negative", "clip", ...(transfer ? [] : ["--no-transfer"]), "--seed", String(seed), "--json", ...(base ? ["--base", base] : []), ...(threads !== null ? ["--threads", String(threads)] : [])], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       maxBuffer: 1 << 28,

@@ -14,6 +14,7 @@
  *
  * TensorFlow.js is imported inside the actions, so the other commands do not pay for loading it.
  */
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { SpreadlabError } from "../errors.js";
 import type { SeriesTable } from "../forecast/data.js";
@@ -142,6 +143,7 @@ interface PredictCliOptions {
   strategy?: FinetuneStrategy;
   epochs?: number;
   seed?: number;
+  threads?: number;
   data: string;
   negative?: NegativePolicy;
   frequency?: Frequency;
@@ -163,6 +165,7 @@ interface EvaluateCliOptions extends RateCliOptions {
   transfer: boolean;
   hubSamples?: number;
   seed: number;
+  threads?: number;
   json?: boolean;
   /** false with --no-spatial. */
   spatial: boolean;
@@ -316,6 +319,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--strategy <s>", "fine-tuning strategy of the methods: head, full or both", parseStrategy)
     .option("--epochs <n>", "maximum epochs per training phase of the methods", parseIntAtLeast("epochs", 1))
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0))
+    .option("--threads <n>", "method auto: threads the selection's networks train on, one network each (default: one per core; the choice does not depend on it)", parseIntAtLeast("threads", 1))
     .option("--json", "print { region, asOf, levels, horizons, quantiles, median, method, selection } as JSON")
     .action(async (o: PredictCliOptions) => {
       if (o.model !== undefined && o.method !== undefined) throw new SpreadlabError("--model and --method: give one (--model forecasts with a checkpoint as is; --method fits and serves a method).");
@@ -344,6 +348,7 @@ export function registerForecastCommands(program: Command): void {
         const result = await serveAtOrigin(base, table, region, asOf, method, {
           ...givenOptions({ strategy: o.strategy, seed: o.seed }),
           fit: givenOptions({ epochs: o.epochs }),
+          threads: o.threads ?? availableParallelism(),
           log: stderrLine,
         });
         rows = result.rows;
@@ -386,6 +391,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--no-transfer", "skip the transfer experiment (training histories cut to 104 weeks)")
     .option("--hub-samples <n>", "Monte Carlo samples per hub-baseline forecast (default 1000)", parseIntAtLeast("hub-samples", 1))
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0), 0)
+    .option("--threads <n>", "threads the networks train on, one network each (default: one per core; the scores do not depend on it)", parseIntAtLeast("threads", 1))
     .option("--spatial-model <dir>", "cross-region checkpoint (default: the bundled models/ili-spatial)")
     .option("--adjacency <file>", "region adjacency for the cross-region transformer: a square matrix in the columns' order, or an edge list source,target[,weight]")
     .option("--no-spatial", "skip the cross-region transformer (forecasting all regions together)")
@@ -414,6 +420,7 @@ export function registerForecastCommands(program: Command): void {
         fit: { ...givenOptions({ epochs: o.epochs }), ...fitRates(o) },
         transfer: o.transfer,
         seed: o.seed,
+        threads: o.threads ?? availableParallelism(),
         ...givenOptions({ hubSamples: o.hubSamples }),
         log: stderrLine,
       });

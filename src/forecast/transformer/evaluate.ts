@@ -20,23 +20,30 @@
  * early-stopped on the validation rows, scored by mean WIS on the test split.
  */
 import { evaluateBaselines } from "../evaluate.js";
-import { COLA_GNN_PROTOCOL, evaluateQuantileForecaster, requireComplete, splitBoundaries, type QuantileEvaluation } from "../protocol.js";
-import type { Split } from "../protocol.js";
+import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries, type QuantileEvaluation, type Split } from "../protocol.js";
 import { tableFrequency, type Frequency } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
-import { tf } from "./backend.js";
+import { currentTfBackend, type tf } from "./backend.js";
 import type { TransformerConfig } from "./model.js";
-import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
-import { predictQuantiles, seriesFromTable, trainingRows } from "./forecaster.js";
-import { compareTransfer, univariateTransfer, type TransferArm } from "./transfer.js";
+import type { Calibration, FitOptions } from "./fit.js";
+import { seriesFromTable } from "./forecaster.js";
+import type { TransferArm } from "./transfer.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
-import type { Pick } from "./windows.js";
 import { withDefaults } from "../../defaults.js";
 import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
-import { predictSpatialByOrigin, type RegionSet } from "./spatial.js";
-import { fitSpatial } from "./spatial-fit.js";
+import type { RegionSet } from "./spatial.js";
 import { applySpread, recalibrateOnValidation, type HorizonRecalibration } from "./recalibrate.js";
+import { runFitTasks } from "./fit-pool.js";
+import type { FitTask, FitTaskKind } from "./fit-tasks.js";
+import { scoreForecastSplits, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
+
+export { networkForecasts, scoreForecastSplits, scoreNetwork, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
+
+/** The networks `evaluate` trains, in the order of its output (and of training, in one thread). */
+const FIT_ORDER: readonly FitTaskKind[] = ["transformer", "transformer-scratch", "transformer-spatial", "transfer"];
+/** On a pool of threads: the longest first (two fine-tuning phases each; the transfer comparison is three fits). */
+const POOL_ORDER: readonly FitTaskKind[] = ["transfer", "transformer", "transformer-spatial", "transformer-scratch"];
 
 export interface MethodScores {
   rmse: number[];
@@ -127,73 +134,12 @@ export interface EvaluateTransformerOptions {
    * "transformer-spatial-zero-shot" to the candidates. Ignored for a table of one region.
    */
   spatial?: { model: tf.LayersModel; adjacency: Float64Array | null };
+  /**
+   * Threads the networks train on (default 1: this thread; fit-pool.ts). The scores do not depend on it.
+   * With more than one, `fit.onEpoch` is not awaited and `fit.shouldStop` is polled every 100 ms.
+   */
+  threads?: number;
   log?: (line: string) => void;
-}
-
-/** Every (region, origin) the cells of these horizons forecast from, from the first `from`-row target on. */
-function forecastPicks(table: SeriesTable, from: number, horizons: readonly number[]): Pick[] {
-  const maxH = Math.max(...horizons);
-  const picks: Pick[] = [];
-  for (let r = 0; r < table.values.length; r++) for (let o = Math.max(0, from - maxH); o < table.rows - 1; o++) picks.push({ series: r, origin: o });
-  return picks;
-}
-
-/** The network's quantiles for each (region, origin) of a table, as evaluate scores them: each reads rows ≤ its origin. */
-export function networkForecasts(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, picks: readonly Pick[]): Float64Array[][] {
-  return predictQuantiles(model, config, seriesFromTable(table), picks);
-}
-
-/**
- * Scores a fitted network per horizon, through the protocol's own evaluator, on each of `splits` (test rows
- * by default; "validation" for the rows selection is made on). One prediction per (region, origin), each
- * reading rows up to its origin only.
- */
-export function scoreNetworkSplits(
-  model: tf.LayersModel,
-  config: TransformerConfig,
-  table: SeriesTable,
-  horizons: readonly number[],
-  window: number,
-  splits: readonly Split[] = ["test"],
-): Record<Split, QuantileEvaluation[]> {
-  return scoreForecastSplits(config, table, horizons, window, splits, (picks) => networkForecasts(model, config, table, picks));
-}
-
-/**
- * Scores any forecaster of (region, origin) picks — `forecastsFor(picks)[i][h − 1]` the quantiles of pick i at
- * horizon h, each reading rows up to its origin only — per horizon through the protocol's evaluator.
- */
-export function scoreForecastSplits(
-  config: TransformerConfig,
-  table: SeriesTable,
-  horizons: readonly number[],
-  window: number,
-  splits: readonly Split[],
-  forecastsFor: (picks: readonly Pick[]) => Float64Array[][],
-): Record<Split, QuantileEvaluation[]> {
-  const beyond = horizons.filter((h) => h > config.horizon);
-  if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks.`);
-  const b = splitBoundaries(table.rows, window, Math.max(...horizons));
-  const picks = forecastPicks(table, splits.includes("train") ? 0 : splits.includes("validation") ? b.trainEnd : b.validEnd, horizons);
-  const forecasts = forecastsFor(picks);
-  const lookup = new Map<number, Float64Array[]>();
-  picks.forEach((p, i) => lookup.set(p.series * table.rows + p.origin, forecasts[i]));
-  const out = {} as Record<Split, QuantileEvaluation[]>;
-  for (const split of splits) {
-    out[split] = horizons.map((h) => evaluateQuantileForecaster(table, h, (input) => lookup.get(input.region * table.rows + input.origin)![h - 1], { window, split }));
-  }
-  return out;
-}
-
-/** The cross-region network's quantiles for (region, origin) picks: all regions of an origin in one pass (spatial.ts). */
-export function spatialForecasts(model: tf.LayersModel, config: TransformerConfig, set: RegionSet, picks: readonly Pick[]): Float64Array[][] {
-  const byOrigin = predictSpatialByOrigin(model, config, set, picks.map((p) => p.origin));
-  return picks.map((p) => byOrigin.get(p.origin)![p.series]);
-}
-
-/** Scores a fitted network on the test split, per horizon, through the protocol's own evaluator. */
-export function scoreNetwork(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, horizons: readonly number[], window: number): QuantileEvaluation[] {
-  return scoreNetworkSplits(model, config, table, horizons, window, ["test"]).test;
 }
 
 /**
@@ -263,14 +209,8 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   const beyond = horizons.filter((h) => h > config.horizon);
   if (beyond.length > 0) throw new DataError(`horizon ${beyond.join(", ")} is beyond the model's ${config.horizon} weeks`);
   const frequency = tableFrequency(table);
-  const limits = table.values.map(() => b.trainEnd);
-  const fit: FitOptions = {
-    ...withDefaults({ seed }, options.fit ?? {}),
-    onEpoch: async (e) => {
-      log(`  ${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`);
-      await options.fit?.onEpoch?.(e);
-    },
-  };
+  const { onEpoch: userOnEpoch, shouldStop, ...plainFit } = options.fit ?? {};
+  const fit = withDefaults({ seed }, plainFit);
   const training: Record<string, TrainReport[]> = {};
   const calibration: Record<string, Calibration> = {};
   const methods: Record<string, MethodScores> = {};
@@ -283,39 +223,73 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     cellsOf.validation[key] = scores.validation;
     cellsOf.test[key] = scores.test;
   };
-  const score = (key: string, model: tf.LayersModel, cfg: TransformerConfig) => record(key, scoreNetworkSplits(model, cfg, table, horizons, window, ["validation", "test"]));
-  const history = trainingRows(table, b.trainEnd);
+  const splits: Split[] = ["validation", "test"];
 
   log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} ${frequency === "daily" ? "days" : frequency === "weekly" ? "weeks" : "rows"}`);
-  log("fine-tuning the pretrained transformer");
-  const tuned = await finetuneModel(pretrained, config, history, limits, strategy, fit);
-  training.transformer = tuned.reports;
-  score("transformer", tuned.model, tuned.config);
-  calibration.transformer = tuned.calibration;
-  tuned.model.dispose();
-
-  log("training the same transformer from scratch");
-  const scratch = await trainFromScratch(config, history, limits, fit);
-  training["transformer-scratch"] = scratch.reports;
-  score("transformer-scratch", scratch.model, scratch.config);
-  calibration["transformer-scratch"] = scratch.calibration;
-  scratch.model.dispose();
-
+  // The networks to train (fit-tasks.ts), on `threads` worker threads or in this one; the longest first.
+  const spatial = options.spatial && table.regions.length >= 2 ? options.spatial : null;
+  const transferWeeks = options.transferWeeks ?? 104;
+  const task = (kind: FitTaskKind): FitTask => ({
+    kind,
+    table,
+    config,
+    horizons,
+    window,
+    strategy,
+    fit,
+    trainEnd: b.trainEnd,
+    ...(kind === "transfer" ? { transferWeeks } : {}),
+    ...(kind === "transformer-spatial" ? { adjacency: spatial!.adjacency } : {}),
+  });
+  const wanted = (kind: FitTaskKind) => (kind === "transformer-spatial" ? spatial !== null : kind === "transfer" ? (options.transfer ?? true) : true);
+  const count = FIT_ORDER.filter(wanted).length;
+  const threads = Math.min(Math.max(1, Math.floor(options.threads ?? 1)), count);
+  const pooled = threads > 1 && currentTfBackend() !== "tensorflow";
+  // On a pool the longest tasks go first, so that the last one to start is short; in this thread, the order of the output.
+  const kinds = (pooled ? POOL_ORDER : FIT_ORDER).filter(wanted);
+  const heading: Record<FitTaskKind, string> = {
+    transformer: "fine-tuning the pretrained transformer",
+    "transformer-scratch": "training the same transformer from scratch",
+    "transformer-spatial": `cross-region transformer: the spatial checkpoint fine-tuned on the ${table.regions.length} regions together${spatial?.adjacency ? " (with their adjacency)" : " (no adjacency: attention learns the links)"}`,
+    transfer: `transfer: training histories cut to their last ${transferWeeks} weeks, fine-tuned against from scratch (both early-stopped on the validation rows)`,
+  };
+  if (pooled) log(`training ${kinds.length} networks on ${threads} threads: ${kinds.map((k) => heading[k]).join("; ")}`);
+  const fits = runFitTasks(
+    kinds.map(task),
+    { pretrained, ...(spatial ? { spatial: spatial.model } : {}) },
+    {
+      threads,
+      onStart: (kind) => void (pooled || log(heading[kind])),
+      onEpoch: async (kind, e) => {
+        log(`  ${pooled ? `[${kind}] ` : ""}${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`);
+        await userOnEpoch?.(e);
+      },
+      ...(shouldStop ? { shouldStop } : {}),
+    },
+  );
+  fits.catch(() => {}); // awaited below: a failed fit is thrown from there, not reported as unhandled first
+  // While the pool trains, this thread scores what needs no training. Run in this thread, fits are done first.
+  if (!pooled) await fits;
   log("zero-shot: the pretrained transformer as is");
-  score("transformer-zero-shot", pretrained, config);
-
-  if (options.spatial && table.regions.length >= 2) {
-    const { model: spatialModel, adjacency } = options.spatial;
-    const everything: RegionSet = { series: seriesFromTable(table), adjacency, limit: table.rows };
-    const scoreSpatial = (key: string, model: tf.LayersModel) =>
-      record(key, scoreForecastSplits(config, table, horizons, window, ["validation", "test"], (picks) => spatialForecasts(model, config, everything, picks)));
-    log(`cross-region transformer: the spatial checkpoint fine-tuned on the ${table.regions.length} regions together${adjacency ? " (with their adjacency)" : " (no adjacency: attention learns the links)"}`);
-    const fitted = await fitSpatial(spatialModel, config, { series: history, adjacency, limit: b.trainEnd }, strategy, fit);
-    training["transformer-spatial"] = fitted.reports;
-    scoreSpatial("transformer-spatial", fitted.model);
-    fitted.model.dispose();
+  const zeroShot = scoreNetworkSplits(pretrained, config, table, horizons, window, splits);
+  let spatialZeroShot: Record<Split, QuantileEvaluation[]> | null = null;
+  if (spatial) {
     log("cross-region zero-shot: the spatial checkpoint as is");
-    scoreSpatial("transformer-spatial-zero-shot", spatialModel);
+    const everything: RegionSet = { series: seriesFromTable(table), adjacency: spatial.adjacency, limit: table.rows };
+    spatialZeroShot = scoreForecastSplits(config, table, horizons, window, splits, (picks) => spatialForecasts(spatial.model, config, everything, picks));
+  }
+  const results = new Map((await fits).map((r) => [r.kind, r]));
+  for (const kind of ["transformer", "transformer-scratch"] as const) {
+    const r = results.get(kind)!;
+    training[kind] = r.reports;
+    calibration[kind] = r.calibration!;
+    record(kind, r.scores!);
+  }
+  record("transformer-zero-shot", zeroShot);
+  if (spatial) {
+    training["transformer-spatial"] = results.get("transformer-spatial")!.reports;
+    record("transformer-spatial", results.get("transformer-spatial")!.scores!);
+    record("transformer-spatial-zero-shot", spatialZeroShot!);
   }
 
   log("baselines");
@@ -351,11 +325,8 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   log(`recalibrated on validation: spreads ${recalibration.map((r) => r.spread.toFixed(2)).join(", ")} (horizons ${horizons.join(", ")})`);
 
   let transfer: TransferResult | null = null;
-  if (options.transfer ?? true) {
-    const weeks = options.transferWeeks ?? 104;
-    log(`transfer: training histories cut to their last ${weeks} weeks, fine-tuned against from scratch (both early-stopped on the validation rows)`);
-    const testWis = (model: tf.LayersModel, cfg: TransformerConfig) => scoreNetwork(model, cfg, table, horizons, window).map((e) => e.meanWis);
-    const t = await compareTransfer(table, univariateTransfer(pretrained, config, strategy, testWis), { weeks, horizons, window, fit });
+  const t = results.get("transfer")?.transfer;
+  if (t) {
     training["transfer-finetuned"] = t.finetuned.reports;
     training["transfer-scratch"] = t.scratch.reports;
     const arm = (a: TransferArm) => ({ wis: a.wis, meanWis: a.meanWis });

@@ -72,6 +72,8 @@ export interface SelectOptions {
   hubSamples?: number;
   onEpoch?: FitOptions["onEpoch"];
   shouldStop?: () => boolean;
+  /** Threads the selection's networks train on (evaluate.ts `threads`; default 1). Not part of the cache key: the choice does not depend on it. */
+  threads?: number;
   log?: (line: string) => void;
 }
 
@@ -140,6 +142,7 @@ async function computeSelection(single: SeriesTable, o: SelectOptions): Promise<
     transfer: false,
     seed: o.seed ?? 0,
     ...(o.hubSamples !== undefined ? { hubSamples: o.hubSamples } : {}),
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
     ...(o.log ? { log: o.log } : {}),
   });
   if (o.shouldStop?.()) throw new DataError("selection stopped");

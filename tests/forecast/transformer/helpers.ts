@@ -5,8 +5,9 @@
 import { HUB_QUANTILE_LEVELS } from "../../../src/forecast/quantiles.js";
 import { formatWeek, nextWeek, type EpiWeek, type SeriesTable } from "../../../src/forecast/series-csv.js";
 import { createRandom } from "../../../src/random.js";
-import type { tf } from "../../../src/forecast/transformer/backend.js";
-import type { TransformerConfig } from "../../../src/forecast/transformer/model.js";
+import { initTf, type tf } from "../../../src/forecast/transformer/backend.js";
+import { buildModel, type TransformerConfig } from "../../../src/forecast/transformer/model.js";
+import { spatialFromUnivariate } from "../../../src/forecast/transformer/spatial.js";
 import type { WeeklySeries } from "../../../src/forecast/transformer/windows.js";
 
 export const TINY: TransformerConfig = Object.freeze({
@@ -20,6 +21,13 @@ export const TINY: TransformerConfig = Object.freeze({
   headHidden: 16,
   levels: [...HUB_QUANTILE_LEVELS],
 }) as TransformerConfig;
+
+/** The tfjs backend, a tiny univariate network (seed 1) and the cross-region network built from it (seed 2). */
+export async function tinyNetworks(): Promise<{ pretrained: tf.LayersModel; spatial: tf.LayersModel }> {
+  await initTf();
+  const pretrained = buildModel(TINY, 1);
+  return { pretrained, spatial: spatialFromUnivariate(pretrained, TINY, 2) };
+}
 
 /** Quick training settings for the tiny network. */
 export const QUICK = Object.freeze({ epochs: 2, batchSize: 32, seed: 0 });

@@ -7,8 +7,7 @@
  * forecasts from that origin bit-identical.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { initTf, type tf } from "../../../src/forecast/transformer/backend.js";
-import { buildModel } from "../../../src/forecast/transformer/model.js";
+import type { tf } from "../../../src/forecast/transformer/backend.js";
 import {
   evaluateTransformer,
   formatEvaluation,
@@ -19,19 +18,16 @@ import {
   type TransformerEvaluation,
 } from "../../../src/forecast/transformer/evaluate.js";
 import { finetuneModel, trainFromScratch, type FitResult } from "../../../src/forecast/transformer/fit.js";
-import { spatialFromUnivariate } from "../../../src/forecast/transformer/spatial.js";
 import { fitSpatial } from "../../../src/forecast/transformer/spatial-fit.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
 import { seriesFromTable, trainingRows } from "../../../src/forecast/transformer/forecaster.js";
-import { QUICK, TINY, seasonalTable } from "./helpers.js";
+import { QUICK, TINY, seasonalTable, tinyNetworks } from "./helpers.js";
 
 let pretrained: tf.LayersModel;
 let spatial: tf.LayersModel;
 
 beforeAll(async () => {
-  await initTf();
-  pretrained = buildModel(TINY, 1);
-  spatial = spatialFromUnivariate(pretrained, TINY, 2);
+  ({ pretrained, spatial } = await tinyNetworks());
 });
 
 function run(table: SeriesTable): Promise<TransformerEvaluation> {
