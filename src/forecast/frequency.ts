@@ -14,6 +14,11 @@ export const FREQUENCIES: readonly Frequency[] = ["weekly", "daily"];
 /** Days between rows of each frequency. */
 export const FREQUENCY_DAYS: Readonly<Record<Frequency, number>> = Object.freeze({ weekly: 7, daily: 1 });
 
+/** What a row is, for messages: "weeks", "days", or "rows" for a table without row times. */
+export function rowUnit(frequency: Frequency | null): "weeks" | "days" | "rows" {
+  return frequency === "daily" ? "days" : frequency === "weekly" ? "weeks" : "rows";
+}
+
 const DAY = 86_400_000;
 
 /** The day (UTC ms at midnight) of a date cell as written (`YYYY-MM-DD`, optionally with a time). */

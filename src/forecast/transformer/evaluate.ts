@@ -21,7 +21,7 @@
  */
 import { evaluateBaselines } from "../evaluate.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries, type QuantileEvaluation, type Split } from "../protocol.js";
-import { tableFrequency, type Frequency } from "../frequency.js";
+import { rowUnit, tableFrequency, type Frequency } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
 import { currentTfBackend, type tf } from "./backend.js";
@@ -39,6 +39,7 @@ import type { FitTask, FitTaskKind } from "./fit-tasks.js";
 import { scoreForecastSplits, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
 
 export { networkForecasts, scoreForecastSplits, scoreNetwork, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
+export { formatEvaluation } from "./evaluate-format.js";
 
 /** The networks `evaluate` trains, in the order of its output (and of training, in one thread). */
 const FIT_ORDER: readonly FitTaskKind[] = ["transformer", "transformer-scratch", "transformer-spatial", "transfer"];
@@ -225,7 +226,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   };
   const splits: Split[] = ["validation", "test"];
 
-  log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} ${frequency === "daily" ? "days" : frequency === "weekly" ? "weeks" : "rows"}`);
+  log(`${name}: ${table.rows} rows × ${table.regions.length} regions (${frequency ?? "no row times: no calendar features"}); training rows [0, ${b.trainEnd}), validation rows [${b.trainEnd}, ${b.validEnd}), test rows [${b.validEnd}, ${table.rows}); context ${config.context} ${rowUnit(frequency)}`);
   // The networks to train (fit-tasks.ts), on `threads` worker threads or in this one; the longest first.
   const spatial = options.spatial && table.regions.length >= 2 ? options.spatial : null;
   const transferWeeks = options.transferWeeks ?? 104;
@@ -251,7 +252,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     transformer: "fine-tuning the pretrained transformer",
     "transformer-scratch": "training the same transformer from scratch",
     "transformer-spatial": `cross-region transformer: the spatial checkpoint fine-tuned on the ${table.regions.length} regions together${spatial?.adjacency ? " (with their adjacency)" : " (no adjacency: attention learns the links)"}`,
-    transfer: `transfer: training histories cut to their last ${transferWeeks} weeks, fine-tuned against from scratch (both early-stopped on the validation rows)`,
+    transfer: `transfer: training histories cut to their last ${transferWeeks} ${rowUnit(frequency)}, fine-tuned against from scratch (both early-stopped on the validation rows)`,
   };
   if (pooled) log(`training ${kinds.length} networks on ${threads} threads: ${kinds.map((k) => heading[k]).join("; ")}`);
   const fits = runFitTasks(
@@ -352,55 +353,4 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     calibration,
     elapsedMs: performance.now() - started,
   };
-}
-
-/** The evaluation as a table: one block per metric, one row per method, one column per horizon. */
-export function formatEvaluation(e: TransformerEvaluation): string {
-  const names = Object.keys(e.methods);
-  const width = Math.max(...names.map((n) => n.length)) + 2;
-  const lines: string[] = [
-    `${e.dataset} — protocol ${e.protocol} (window ${e.window}; transformer context ${e.context} weeks, fine-tune "${e.strategy}")`,
-    `test rows [${e.split.validEnd}, ${e.split.rows}); validation rows [${e.split.trainEnd}, ${e.split.validEnd})`,
-  ];
-  const metrics: [keyof MethodScores, string, number][] = [
-    ["rmse", "RMSE", 0],
-    ["mae", "MAE", 0],
-    ["pcc", "PCC", 3],
-    ["wis", "mean WIS", 0],
-    ["coverage50", "50% coverage", 2],
-    ["coverage95", "95% coverage", 2],
-  ];
-  for (const [key, label, digits] of metrics) {
-    lines.push("", `${label.padEnd(width)}${e.horizons.map((h) => `h=${h}`.padStart(9)).join("")}`);
-    for (const n of names) {
-      const row = e.methods[n][key] as (number | null)[];
-      lines.push(`${n.padEnd(width)}${row.map((v) => (v === null ? "–" : v.toFixed(digits)).padStart(9)).join("")}`);
-    }
-  }
-  lines.push("", `${"validation mean WIS".padEnd(width)}${e.horizons.map((h) => `h=${h}`.padStart(9)).join("")}      mean`);
-  for (const n of Object.keys(e.validation)) {
-    const row = e.validation[n].wis;
-    if (row.some((v) => v === null)) continue;
-    const m = mean(row as number[]);
-    lines.push(`${n.padEnd(width)}${row.map((v) => v!.toFixed(0).padStart(9)).join("")}${m.toFixed(1).padStart(10)}${n === e.selected.method ? "  ← selected" : ""}`);
-  }
-  lines.push(`selected: ${e.selected.method} — ${e.selected.reason}`);
-  lines.push(`ensemble weights per horizon (∝ 1 / validation WIS): ${e.ensemble.candidates.map((m) => `${m} ${e.ensemble.weights[m].map((w) => w.toFixed(2)).join("/")}`).join(", ")}`);
-  const r = e.recalibrated;
-  lines.push(
-    `served by method auto — ${r.method}, intervals recalibrated on validation (spread per horizon ${r.horizons.map((x) => `${x.spread.toFixed(2)}${x.applied ? "" : "*"}`).join(" / ")}; * = the check on the second half of the validation rows failed, 1 kept):`,
-    `  test mean WIS ${r.test.wis.map((v) => (v as number).toFixed(0)).join(" / ")}, 50% coverage ${r.test.coverage50.map((v) => (v as number).toFixed(2)).join(" / ")}, 95% coverage ${r.test.coverage95.map((v) => (v as number).toFixed(2)).join(" / ")}`,
-  );
-  if (e.transfer) {
-    const t = e.transfer;
-    lines.push(
-      "",
-      `transfer (training histories cut to the last ${t.weeks} weeks, both fits early-stopped on rows [${t.earlyStoppingRows[0]}, ${t.earlyStoppingRows[1]})), mean WIS`,
-      `${"pretrained + fine-tuned".padEnd(26)}${t.finetuned.wis.map((v) => v.toFixed(0).padStart(9)).join("")}   mean ${t.finetuned.meanWis.toFixed(1)}`,
-      `${"from scratch".padEnd(26)}${t.scratch.wis.map((v) => v.toFixed(0).padStart(9)).join("")}   mean ${t.scratch.meanWis.toFixed(1)}`,
-      `gain ${(100 * t.gain).toFixed(1)}%`,
-    );
-  }
-  lines.push("", `elapsed ${(e.elapsedMs / 1000).toFixed(0)} s`);
-  return lines.join("\n");
 }

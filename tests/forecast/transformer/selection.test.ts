@@ -106,6 +106,10 @@ describe("evaluate: selection on the validation rows", () => {
     expect(text).toMatch(new RegExp(`\\n${a.selected.method} +[\\d ]+ +[\\d.]+  ← selected\\n`));
     expect(text).toContain(`selected: ${a.selected.method} — lowest mean WIS over horizons 2, 4 on the validation rows [60, 84)`);
     expect(text).toMatch(/ensemble weights per horizon \(∝ 1 \/ validation WIS\): transformer \d\.\d\d\/\d\.\d\d, /);
+    // Rows are named by the table's frequency: weeks here, days for daily dates, rows without row times.
+    expect(text).toContain("transformer context 16 weeks");
+    expect(formatEvaluation({ ...a, frequency: "daily" })).toContain("transformer context 16 days");
+    expect(formatEvaluation({ ...a, frequency: null })).toContain("transformer context 16 rows");
   });
 });
 
