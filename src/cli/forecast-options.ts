@@ -85,7 +85,7 @@ export function parseFrequency(value: string): Frequency {
 
 export const FREQUENCY_HELP = "time step of the rows: weekly or daily (default: read from the dates; year,week tables are weekly)";
 
-export const NEGATIVE_HELP = "negative values in a CSV: error (refuse, the default) or clip (to 0, with a warning per region on stderr)";
+export const NEGATIVE_HELP = "negative values in a CSV: error (refuse, the default) or clip (to 0, with a warning per region on stderr, ten at most and a line for the rest)";
 
 export function parseRegions(value: string): "all" | string[] {
   if (value.trim() === "all") return "all";

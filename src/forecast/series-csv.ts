@@ -31,6 +31,9 @@ export interface SeriesTable {
   frequency?: "weekly" | "daily";
 }
 
+/** Regions named one by one in the warnings of `negative: "clip"`; the others share one line. */
+export const CLIP_WARNINGS = 10;
+
 /** What to do with a negative value (a downward correction in real surveillance data): refuse it, or clip it to 0. */
 export type NegativePolicy = "error" | "clip";
 export const NEGATIVE_POLICIES: readonly NegativePolicy[] = ["error", "clip"];
@@ -217,8 +220,16 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
   columns.forEach((c, r) => {
     if (c.every((v) => Number.isNaN(v))) throw new DataError(`region column "${regions[r]}" has no values (every cell is empty)`, { file });
   });
-  for (const [r, c] of [...clipped].sort((a, b) => a[0] - b[0])) {
+  // One warning per region, for the first CLIP_WARNINGS regions; then one line for the rest (a table of
+  // thousands of regions does not print thousands of lines).
+  const byRegion = [...clipped].sort((a, b) => a[0] - b[0]);
+  for (const [r, c] of byRegion.slice(0, CLIP_WARNINGS)) {
     options.onWarning?.(`${file}: region "${regions[r]}": ${c.count} negative value${c.count === 1 ? "" : "s"} clipped to 0 (first on line ${c.line}: ${c.cell})`);
+  }
+  const rest = byRegion.slice(CLIP_WARNINGS);
+  if (rest.length > 0) {
+    const values = rest.reduce((n, [, c]) => n + c.count, 0);
+    options.onWarning?.(`${file}: ${rest.length} more region${rest.length === 1 ? "" : "s"} with negative values clipped to 0 (${values} value${values === 1 ? "" : "s"}; first region "${regions[rest[0][0]]}", line ${rest[0][1].line})`);
   }
   const table: SeriesTable = { file, regions, rows: rowLine.length, values: columns.map((c) => Float64Array.from(c)) };
   if (weekly) table.weeks = weeks;

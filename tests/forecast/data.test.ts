@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { listDatasets, loadDataset, mmwrWeeksInYear, parseSeriesCsv } from "../../src/forecast/index.js";
+import { CLIP_WARNINGS } from "../../src/forecast/series-csv.js";
 
 /** Runs `fn`, expects a DataError, and returns it for property checks. */
 function dataError(fn: () => unknown): { name: string; line: number | undefined; file: string | undefined } {
@@ -84,6 +85,14 @@ describe("parseSeriesCsv", () => {
       'neg.csv: region "A": 1 negative value clipped to 0 (first on line 3: -3)',
       'neg.csv: region "B": 3 negative values clipped to 0 (first on line 2: -2)',
     ]);
+    // Past CLIP_WARNINGS regions, the rest share one line.
+    const many = Array.from({ length: CLIP_WARNINGS + 3 }, (_, r) => `R${r}`);
+    const rows = [`year,week,${many.join(",")}`, `2020,1,${many.map((_, r) => (r >= CLIP_WARNINGS + 1 ? -1 : 1)).join(",")}`, `2020,2,${many.map(() => -2).join(",")}`];
+    const lines: string[] = [];
+    parseSeriesCsv(rows.join("\n") + "\n", "many.csv", { negative: "clip", minRows: 1, onWarning: (m) => lines.push(m) });
+    expect(lines).toHaveLength(CLIP_WARNINGS + 1);
+    expect(lines[0]).toBe('many.csv: region "R0": 1 negative value clipped to 0 (first on line 3: -2)');
+    expect(lines[CLIP_WARNINGS]).toBe(`many.csv: 3 more regions with negative values clipped to 0 (5 values; first region "R${CLIP_WARNINGS}", line 3)`);
     // Nothing to clip: no warning; an unknown policy is refused.
     const none: string[] = [];
     parseSeriesCsv(`${W}2020,1,1,2\n2020,2,3,4\n`, "ok.csv", { negative: "clip", onWarning: (m) => none.push(m) });
