@@ -25,6 +25,7 @@ import { NotFoundError } from "../errors.js";
 import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { migrate } from "./migrations.js";
+import { prepareStatements, type Statements } from "./sqlite-statements.js";
 import { applyForecastPatch, applyRunPatch, isStale, NETWORK_COLUMNS, FORECAST_COLUMNS, AFTER_CURSOR, NEWEST_FIRST, now, json, toNetwork, toRun, toForecast, checkLimit, isForeignKeyError, type NetworkRecord, type RunRecord, type ForecastRecord, type EventRecord } from "./rows.js";
 
 import type { ForecastPatch, ForecastRow, InstanceRow, NetworkRow, Page, RunEvent, RunPatch, RunRow, RunStatus, Store, StoreNotice } from "./types.js";
@@ -88,88 +89,11 @@ function asyncStore(sync: SyncStore, path: string, close: () => void): Store {
 
 class SqliteStore implements SyncStore {
   private readonly db: Database.Database;
-  private readonly sql;
+  private readonly sql: Statements;
 
   constructor(db: Database.Database) {
     this.db = db;
-    this.sql = {
-      insertNetwork: db.prepare(
-        `INSERT INTO networks (${NETWORK_COLUMNS}, graph_codec, graph)
-         VALUES (@id, @name, @createdAt, @source, @n, @m, @directed, @stats, @codec, @graph)`,
-      ),
-      getNetwork: db.prepare(`SELECT ${NETWORK_COLUMNS} FROM networks WHERE id = ?`),
-      getGraph: db.prepare("SELECT graph_codec AS codec, graph AS bytes FROM networks WHERE id = ?"),
-      networksFirst: db.prepare(`SELECT ${NETWORK_COLUMNS} FROM networks ${NEWEST_FIRST}`),
-      networksAfter: db.prepare(`SELECT ${NETWORK_COLUMNS} FROM networks WHERE ${AFTER_CURSOR} ${NEWEST_FIRST}`),
-      countNetworks: db.prepare("SELECT COUNT(*) FROM networks").pluck(),
-      deleteNetwork: db.prepare("DELETE FROM networks WHERE id = ?"),
-
-      insertRun: db.prepare(
-        `INSERT INTO runs (id, created_at, updated_at, status, spec, network_id, progress_done, progress_total)
-         VALUES (@id, @createdAt, @createdAt, 'queued', @spec, @networkId, 0, @total)`,
-      ),
-      getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
-      runsFirst: db.prepare(`SELECT * FROM runs ${NEWEST_FIRST}`),
-      runsAfter: db.prepare(`SELECT * FROM runs WHERE ${AFTER_CURSOR} ${NEWEST_FIRST}`),
-      runsByStatusFirst: db.prepare(`SELECT * FROM runs WHERE status = @status ${NEWEST_FIRST}`),
-      runsByStatusAfter: db.prepare(`SELECT * FROM runs WHERE status = @status AND ${AFTER_CURSOR} ${NEWEST_FIRST}`),
-      countRuns: db.prepare("SELECT COUNT(*) FROM runs").pluck(),
-      countRunsByStatus: db.prepare("SELECT COUNT(*) FROM runs WHERE status = ?").pluck(),
-      updateRun: db.prepare(
-        `UPDATE runs SET status = @status, updated_at = @updatedAt, progress_done = @done, progress_total = @total,
-           started_at = @startedAt, finished_at = @finishedAt, error = @error
-         WHERE id = @id`,
-      ),
-      interruptedRuns: db.prepare("SELECT * FROM runs WHERE status IN ('queued', 'running')"),
-      claimRun: db.prepare("UPDATE runs SET owner = @owner WHERE id = @id"),
-      runOwner: db.prepare("SELECT owner FROM runs WHERE id = ?").pluck(),
-      forecastOwner: db.prepare("SELECT owner FROM forecasts WHERE id = ?").pluck(),
-      claimForecast: db.prepare("UPDATE forecasts SET owner = @owner WHERE id = @id"),
-      heartbeat: db.prepare(
-        `INSERT INTO instances (id, started_at, heartbeat_at) VALUES (@id, @t, @t)
-         ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
-      ),
-      removeInstance: db.prepare("DELETE FROM instances WHERE id = ?"),
-      instances: db.prepare("SELECT id, started_at, heartbeat_at FROM instances ORDER BY id"),
-      deleteRun: db.prepare("DELETE FROM runs WHERE id = ?"),
-
-      putResult: db.prepare(
-        `INSERT INTO results (run_id, codec, json, json_bytes) VALUES (?, ?, ?, ?)
-         ON CONFLICT (run_id) DO UPDATE SET codec = excluded.codec, json = excluded.json, json_bytes = excluded.json_bytes`,
-      ),
-      getResult: db.prepare("SELECT codec, json AS bytes FROM results WHERE run_id = ?"),
-
-      // One statement reads MAX(seq) and inserts, so the seq cannot be taken twice.
-      appendEvent: db.prepare(
-        `INSERT INTO run_events (run_id, seq, type, data, created_at)
-         SELECT @runId, COALESCE(MAX(seq), 0) + 1, @type, @data, @createdAt FROM run_events WHERE run_id = @runId
-         RETURNING seq`,
-      ).pluck(),
-      eventsAfter: db.prepare("SELECT seq, type, data, created_at FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq"),
-
-      insertForecast: db.prepare(
-        `INSERT INTO forecasts (id, created_at, updated_at, status, spec) VALUES (@id, @createdAt, @createdAt, 'queued', @spec)`,
-      ),
-      getForecast: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE id = ?`),
-      forecastsFirst: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts ${NEWEST_FIRST}`),
-      forecastsAfter: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE ${AFTER_CURSOR} ${NEWEST_FIRST}`),
-      forecastsByStatusFirst: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE status = @status ${NEWEST_FIRST}`),
-      forecastsByStatusAfter: db.prepare(`SELECT ${FORECAST_COLUMNS} FROM forecasts WHERE status = @status AND ${AFTER_CURSOR} ${NEWEST_FIRST}`),
-      countForecasts: db.prepare("SELECT COUNT(*) FROM forecasts").pluck(),
-      countForecastsByStatus: db.prepare("SELECT COUNT(*) FROM forecasts WHERE status = ?").pluck(),
-      updateForecast: db.prepare(
-        `UPDATE forecasts SET status = @status, updated_at = @updatedAt, started_at = @startedAt, finished_at = @finishedAt, error = @error
-         WHERE id = @id`,
-      ),
-      completeForecast: db.prepare(
-        `UPDATE forecasts SET status = 'succeeded', updated_at = @t, finished_at = @t, error = NULL,
-           result_codec = @codec, result = @bytes, result_bytes = @rawBytes
-         WHERE id = @id`,
-      ),
-      getForecastResult: db.prepare("SELECT result_codec AS codec, result AS bytes FROM forecasts WHERE id = ? AND result IS NOT NULL"),
-      interruptedForecasts: db.prepare(`SELECT ${FORECAST_COLUMNS}, owner FROM forecasts WHERE status IN ('queued', 'running')`),
-      deleteForecast: db.prepare("DELETE FROM forecasts WHERE id = ?"),
-    };
+    this.sql = prepareStatements(db);
   }
 
   // ── networks ───────────────────────────────────────────────────────────────────────────────────────────
