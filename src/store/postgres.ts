@@ -15,16 +15,18 @@
  *     several instances need no Redis unless they also share a BullMQ queue. The channel carries the schema
  *     name, so stores in different schemas of one database (tests) do not hear each other.
  *   - Migrations: applied under a transaction-scoped advisory lock, so two instances starting at once on a
- *     new database apply each migration exactly once.
+ *     new database apply each migration exactly once (postgres-setup.ts).
  */
 import pg from "pg";
 import { NotFoundError } from "../errors.js";
 import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { StoreConnectionError, StoreSchemaError } from "./errors.js";
-import { MIGRATIONS, postgresSql } from "./migrations.js";
+import { migratePostgres, quoteIdent, redactUrl } from "./postgres-setup.js";
 import { applyForecastPatch, applyRunPatch, checkLimit, FORECAST_COLUMNS, isStale, json, NETWORK_COLUMNS, now, toForecast, toNetwork, toRun, type EventRecord, type ForecastRecord, type NetworkRecord, type RunRecord } from "./rows.js";
 import type { ForecastPatch, ForecastRow, InstanceRow, NetworkRow, Page, RunEvent, RunPatch, RunRow, RunStatus, Store, StoreNotice } from "./types.js";
+
+export { redactUrl } from "./postgres-setup.js";
 
 export interface PostgresStoreOptions {
   /** Schema for the tables (created if missing); default `public`. Tests use one schema per file. */
@@ -35,22 +37,8 @@ export interface PostgresStoreOptions {
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
-const MIGRATION_LOCK = 731_703_117; // any constant; the advisory lock that serialises migrations
 // Byte order ("C"), as SQLite compares text: a locale collation would order ids and timestamps differently.
 const NEWEST = 'ORDER BY created_at COLLATE "C" DESC, id COLLATE "C" DESC LIMIT';
-
-/** The URL as shown in logs: without its password. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "postgres://(unparsable URL)";
-  }
-}
-
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Open a pool on `url`, check that it answers, migrate, start listening. Fails with StoreConnectionError. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
@@ -76,30 +64,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const store = new PostgresStore(pool, listener, shown, `spreadlab:${schema}`, options.log ?? ((line) => process.stderr.write(line + "\n")));
   await store.listen();
   return store;
-}
-
-async function migratePostgres(pool: pg.Pool, shown: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-    await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const current = ((await client.query("SELECT MAX(version) AS v FROM schema_migrations")).rows[0] as { v: number | null }).v ?? 0;
-    if (current > MIGRATIONS.length) {
-      throw new StoreSchemaError(`store: database ${shown} has schema version ${current}, but this Spreadlab knows versions up to ${MIGRATIONS.length}. It was written by a newer Spreadlab: upgrade Spreadlab, or point it at another database.`);
-    }
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
-      await client.query(postgresSql(migration));
-      await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [migration.version, now()]);
-    }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 const isForeignKey = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === "23503";
