@@ -35,8 +35,8 @@ export function readTable(spec: string, options: { negative?: NegativePolicy; fr
 
 function readTableAs(spec: string, negative: NegativePolicy | undefined): { table: SeriesTable; name: string } {
   if (existsSync(spec)) {
-    if (!statSync(spec).isFile()) throw new DataError(`--data ${spec}: this is a folder; give a CSV file (year,week,<region…> or date,<region…>) or a dataset id.`);
-    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec, { negative, onWarning: (m) => stderrLine(`warning: ${m}`) });
+    if (!statSync(spec).isFile()) throw new DataError(`--data ${spec}: this is a folder; give a CSV file (year,week,<region…>, date,<region…>, or a matrix of numbers without a header) or a dataset id.`);
+    const table = parseSeriesCsv(readFileSync(spec, "utf8"), spec, { negative, headerless: true, onWarning: (m) => stderrLine(`warning: ${m}`) });
     return { table, name: basename(spec, extname(spec)) };
   }
   if (/[\\/]|\.(csv|txt)$/i.test(spec)) throw new NotFoundError(`--data ${spec}: no such file.`);

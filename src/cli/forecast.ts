@@ -269,7 +269,7 @@ export function registerForecastCommands(program: Command): void {
   forecast
     .command("finetune")
     .description("fine-tune a pretrained checkpoint on the regions of a weekly series and save the result")
-    .requiredOption("--data <csv|dataset>", "a wide CSV (year,week,<region…> or date,<region…>) or a bundled dataset id (region785, state360, …)")
+    .requiredOption("--data <csv|dataset>", "a wide CSV (year,week,<region…>, date,<region…>, or a headerless matrix: a row per time step, a column per region) or a bundled dataset id (region785, state360, …)")
     .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
     .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--regions <list>", 'regions to train on: "all" or comma-separated names', parseRegions, "all" as const)

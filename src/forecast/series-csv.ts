@@ -48,6 +48,12 @@ export interface ParseSeriesOptions {
   negative?: NegativePolicy;
   /** Receives the warnings (clipped values); default: none are reported. */
   onWarning?: (message: string) => void;
+  /**
+   * Accept a headerless matrix of numbers (default false): one row per time step, one column per region, named
+   * 1 … R, no row times — the Cola-GNN / EpiGNN benchmark's .txt files. The CLI accepts them; the API, whose
+   * results are labelled by week or date, does not.
+   */
+  headerless?: boolean;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -106,9 +112,11 @@ function parseInteger(cell: string, what: string, file: string, line: number): n
 }
 
 /**
- * Parses a wide series CSV. `file` names the source in error messages.
+ * Parses a wide series CSV: `year,week,<region…>`, `date,<region…>`, or (with `headerless`) a matrix of numbers
+ * without a header (one row per time step, one column per region, named 1 … R; no row times). `file` names the
+ * source in error messages.
  *
- * @throws DataError for: a header that is neither `year,week,…` nor `date,…`; no region columns (or a column
+ * @throws DataError for: a header that is none of these; no region columns (or a column
  * without a single value); fewer than `minRows` rows; a ragged row; a cell that is not a number (leave it
  * empty when missing); a negative value (unless `negative: "clip"`); an invalid, duplicate, out-of-order or skipped week; an invalid,
  * duplicate or out-of-order date.
@@ -123,17 +131,21 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
   let headerLine = lines.findIndex((l) => l.trim() !== "");
   if (headerLine < 0) throw new DataError("the file is empty; expected a header `year,week,<region…>` or `date,<region…>`", { file });
   const header = splitCsvLine(lines[headerLine]);
-  headerLine += 1; // 1-based from here on
+  // A headerless matrix of numbers (one row per time step, one column per region: the Cola-GNN / EpiGNN
+  // benchmark's .txt files) has no row times: its regions are named by column number, 1 … R, and it gets no
+  // calendar features. A header's first cell is "year" or "date", never a number, so the two cannot be confused.
+  const headerless = options.headerless === true && header.every((cell) => cell === "" || NUMBER.test(cell)) && header.some((cell) => cell !== "");
+  if (!headerless) headerLine += 1; // 1-based from here on; a headerless file's first row is data
   const first = header[0].toLowerCase();
-  const weekly = first === "year" && header[1]?.toLowerCase() === "week";
-  if (!weekly && first !== "date") {
-    throw new DataError(`header starts with "${header.slice(0, 2).join(",")}"; expected \`year,week,<region…>\` or \`date,<region…>\``, {
-      file,
-      line: headerLine,
-    });
+  const weekly = !headerless && first === "year" && header[1]?.toLowerCase() === "week";
+  if (!headerless && !weekly && first !== "date") {
+    throw new DataError(
+      `header starts with "${header.slice(0, 2).join(",")}"; expected \`year,week,<region…>\`${options.headerless ? ", \`date,<region…>\`, or no header: a matrix of numbers, one row per time step and one column per region" : " or \`date,<region…>\`"}`,
+      { file, line: headerLine },
+    );
   }
-  const timeColumns = weekly ? 2 : 1;
-  const regions = header.slice(timeColumns);
+  const timeColumns = headerless ? 0 : weekly ? 2 : 1;
+  const regions = headerless ? header.map((_, i) => String(i + 1)) : header.slice(timeColumns);
   if (regions.length === 0) {
     throw new DataError(`no numeric columns: the header has only ${header.join(",")}; add one column per region`, { file, line: headerLine });
   }
@@ -154,12 +166,14 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
     const line = i + 1;
     const fields = splitCsvLine(lines[i]);
     if (fields.length !== header.length) {
-      throw new DataError(`ragged row: ${fields.length} fields, the header has ${header.length}; every row needs a cell per column (empty when missing)`, {
+      throw new DataError(`ragged row: ${fields.length} fields, the ${headerless ? "first row" : "header"} has ${header.length}; every row needs a cell per column (empty when missing)`, {
         file,
         line,
       });
     }
-    if (weekly) {
+    if (headerless) {
+      // no row times
+    } else if (weekly) {
       const w = { year: parseInteger(fields[0], "year", file, line), week: parseInteger(fields[1], "week", file, line) };
       if (w.week < 1 || w.week > mmwrWeeksInYear(w.year)) {
         throw new DataError(`week ${w.week} does not exist in MMWR year ${w.year} (1–${mmwrWeeksInYear(w.year)})`, { file, line });
@@ -233,6 +247,6 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
   }
   const table: SeriesTable = { file, regions, rows: rowLine.length, values: columns.map((c) => Float64Array.from(c)) };
   if (weekly) table.weeks = weeks;
-  else table.dates = dates;
+  else if (!headerless) table.dates = dates;
   return table;
 }

@@ -305,6 +305,23 @@ describe("--negative clip", () => {
   });
 });
 
+describe("a headerless matrix (the Cola-GNN benchmark's .txt files)", () => {
+  it("predict reads it: regions are column numbers, rows have no times (targets are row numbers, no calendar features)", async () => {
+    const table = seasonalTable(120);
+    csv("matrix.txt", Array.from({ length: table.rows }, (_, t) => table.values.map((v) => v[t]).join(",")).join("\n") + "\n");
+    const r = await cli(["predict", "--model", "base", "--data", "matrix.txt", "--region", "2", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as { region: string; asOf: { index: number; label: string | null }; quantiles: number[][] };
+    expect(p.region).toBe("2");
+    expect(p.asOf).toEqual({ index: 119, label: null });
+    // The same values with dates read calendar features: a different forecast from the same network.
+    const dated = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "south", "--json"]);
+    expect(dated.status, dated.stderr).toBe(0);
+    expect(p.quantiles).not.toEqual(JSON.parse(dated.stdout).quantiles);
+    await invalid(cli(["predict", "--model", "base", "--data", "matrix.txt", "--region", "south"]), /no region "south" \(columns: 1, 2\)/);
+  });
+});
+
 describe("--frequency", () => {
   const dailyCsv = (rows: number, skip = -1) => {
     const lines = ["date,a"];

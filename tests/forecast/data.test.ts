@@ -101,6 +101,26 @@ describe("parseSeriesCsv", () => {
   });
 });
 
+describe("parseSeriesCsv: a headerless matrix", () => {
+  it("with headerless: one row per time step, one column per region named 1 … R, no row times; a bad cell is named by line and column", () => {
+    const t = parseSeriesCsv("12,3.5,0\n14,,1\n\n15,4,2e1\n", "japan.txt", { headerless: true });
+    expect(t.regions).toEqual(["1", "2", "3"]);
+    expect(t.rows).toBe(3);
+    expect(t.weeks).toBeUndefined();
+    expect(t.dates).toBeUndefined();
+    expect(Array.from(t.values[1])).toEqual([3.5, NaN, 4]);
+    expect(Array.from(t.values[2])).toEqual([0, 1, 20]);
+    expect(dataError(() => parseSeriesCsv("1,2\n3\n", "m.txt", { headerless: true })).message).toMatch(/ragged row: 1 fields, the first row has 2/);
+    const bad = dataError(() => parseSeriesCsv("1,2\n3,x\n", "m.txt", { headerless: true }));
+    expect(bad.message).toMatch(/region "2": "x" is not a number/);
+    expect(bad.line).toBe(2);
+    // A first line that is not all numbers is a header, and must be one of the two kinds.
+    expect(dataError(() => parseSeriesCsv("1,2,a\n3,4,5\n", "m.txt", { headerless: true })).message).toMatch(/expected `year,week,<region…>`, `date,<region…>`, or no header: a matrix of numbers/);
+    // Without the option (the API), a matrix is refused as a missing header.
+    expect(dataError(() => parseSeriesCsv("12,3.5,0\n14,,1\n", "m.txt")).message).toBe('m.txt:1: header starts with "12,3.5"; expected `year,week,<region…>` or `date,<region…>`');
+  });
+});
+
 describe("bundled datasets", () => {
   it("lists the four datasets with regions, rows, span and provenance", () => {
     const list = listDatasets();
