@@ -1,7 +1,8 @@
 /**
  * Simple point forecasters every learned model must beat under the Cola-GNN protocol (protocol.ts):
  * - persistence: the last observed value, y(t − h);
- * - same week last year (seasonal naive): y(t − 52), read from the history up to the origin (h ≤ 52);
+ * - same week last year (seasonal naive): y(t − 52), read from the history up to the origin (h ≤ 52); for a
+ *   daily table, the same weekday a year earlier, y(t − 364) (`seasonRows`);
  * - one ridge regression shared by all regions: the scaled target from the P scaled window values plus an
  *   unpenalised intercept, closed form (XᵀX + λ·I′)w = Xᵀy over every (training target row, region) pair,
  *   λ on the sum of squared errors in scaled units (I′: identity with 0 for the intercept).
@@ -20,6 +21,7 @@ import {
   type TrainingPeriod,
 } from "./protocol.js";
 import type { SeriesTable } from "./series-csv.js";
+import type { Frequency } from "./frequency.js";
 
 /** Weeks in a season for the seasonal-naive baseline. */
 export const SEASON_WEEKS = 52;
@@ -33,18 +35,32 @@ export const persistence: PointForecaster = {
   fit: () => (input) => input.window[input.window.length - 1],
 };
 
-/** Same week last year: the value 52 weeks before the target, i.e. at origin + h − 52. */
-export const seasonalNaive: PointForecaster = {
-  name: "seasonal-naive",
-  fit: (training) => {
-    if (training.horizon > SEASON_WEEKS) throw new ForecastError(`seasonal-naive needs h ≤ ${SEASON_WEEKS}, got ${training.horizon}.`);
-    return (input) => {
-      const row = input.origin + input.horizon - SEASON_WEEKS;
-      if (row < 0) throw new ForecastError(`seasonal-naive: no value ${SEASON_WEEKS} weeks before row ${input.origin + input.horizon}.`);
-      return input.history()[row];
-    };
-  },
-};
+/**
+ * Rows in a season, for the seasonal-naive baseline: 52 for weekly tables and tables without row times (read as
+ * weekly, as the checkpoint they get), 364 for daily ones — 52 weeks, so the same weekday a year earlier
+ * (daily counts carry a weekday pattern; 365 days would compare a Monday with a Sunday).
+ */
+export function seasonRows(frequency: Frequency | null): number {
+  return frequency === "daily" ? 7 * SEASON_WEEKS : SEASON_WEEKS;
+}
+
+/** Same time last year: the value `season` rows before the target, i.e. at origin + h − season. */
+export function seasonalNaiveForecaster(season = SEASON_WEEKS): PointForecaster {
+  return {
+    name: "seasonal-naive",
+    fit: (training) => {
+      if (training.horizon > season) throw new ForecastError(`seasonal-naive needs h ≤ ${season}, got ${training.horizon}.`);
+      return (input) => {
+        const row = input.origin + input.horizon - season;
+        if (row < 0) throw new ForecastError(`seasonal-naive: no value ${season} rows before row ${input.origin + input.horizon}.`);
+        return input.history()[row];
+      };
+    },
+  };
+}
+
+/** Same week last year on a weekly table: the value 52 weeks before the target. */
+export const seasonalNaive: PointForecaster = seasonalNaiveForecaster(SEASON_WEEKS);
 
 /** A fitted ridge model: weights on the scaled window (oldest lag first) and an intercept. */
 export interface RidgeFit {

@@ -4,7 +4,7 @@
  * `spreadlab forecast evaluate` prints and what a learned model is compared with.
  */
 import { loadDataset } from "./data.js";
-import { RIDGE_LAMBDA, persistence, ridgeForecaster, seasonalNaive } from "./baselines.js";
+import { RIDGE_LAMBDA, SEASON_WEEKS, persistence, ridgeForecaster, seasonalNaiveForecaster } from "./baselines.js";
 import { DEFAULT_HUB_SAMPLES, hubBaselineForecaster } from "./hub-baseline.js";
 import { COLA_GNN_PROTOCOL, evaluatePointForecaster, evaluateQuantileForecaster, splitBoundaries, type QuantileEvaluation, type Split } from "./protocol.js";
 import type { SeriesTable } from "./series-csv.js";
@@ -54,6 +54,8 @@ export interface EvaluateBaselinesOptions {
   dataDir?: string;
   /** The protocol's input window P (default 20). */
   window?: number;
+  /** Rows back of the seasonal-naive baseline (default 52; `seasonRows` gives 364 for a daily table). */
+  season?: number;
   /** Receives the hub baseline's per-cell evaluation (quantiles included) at each horizon: what an ensemble combines. */
   onHubEvaluation?: (horizon: number, evaluation: QuantileEvaluation) => void;
 }
@@ -76,6 +78,7 @@ export function evaluateBaselines(
   const seed = options.seed ?? 0;
   const methods = options.methods ?? ALL_METHODS;
   const window = options.window ?? COLA_GNN_PROTOCOL.window;
+  const seasonalNaive = seasonalNaiveForecaster(options.season ?? SEASON_WEEKS);
   const results: BaselineRow[] = [];
   const boundaries: BaselineTable["boundaries"] = [];
   for (const h of horizons) {

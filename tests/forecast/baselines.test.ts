@@ -20,6 +20,8 @@ import {
   ridgeValidationCurve,
   seasonalNaive,
 } from "../../src/forecast/index.js";
+import { seasonRows, seasonalNaiveForecaster } from "../../src/forecast/baselines.js";
+import type { SeriesTable } from "../../src/forecast/series-csv.js";
 
 const PUBLISHED = {
   region785: { persistence: [545, 713, 957, 1414, 1749], seasonal: 876, ridge: [526, 705, 940, 1240, 1339] },
@@ -107,5 +109,35 @@ describe("evaluateBaselines", () => {
     expect(hub.coverage50).toBeDefined();
     expect(hub.coverage95).toBeDefined();
     expect(table.results[0].meanWis).toBeUndefined();
+  });
+});
+
+describe("seasonal naive: same time last year, by the table's frequency", () => {
+  /** A daily table whose value is its row number: a forecast's value says which row it read. */
+  const rowNumbers = (rows: number): SeriesTable => ({
+    file: "rows.csv",
+    regions: ["a"],
+    rows,
+    dates: Array.from({ length: rows }, (_, t) => new Date(Date.UTC(2020, 0, 1 + t)).toISOString().slice(0, 10)),
+    values: [Float64Array.from({ length: rows }, (_, t) => t)],
+  });
+
+  it("52 rows on weekly tables and tables without row times, 364 (52 weeks: the same weekday) on daily ones", () => {
+    expect(seasonRows("weekly")).toBe(52);
+    expect(seasonRows(null)).toBe(52);
+    expect(seasonRows("daily")).toBe(364);
+  });
+
+  it("the forecast for row t is the value of row t − season, read from the history up to the origin", () => {
+    const table = rowNumbers(1000);
+    for (const season of [52, 364]) {
+      const e = evaluatePointForecaster(table, 3, seasonalNaiveForecaster(season));
+      e.observed.forEach((y, i) => expect(e.predicted[i]).toBe(y - season));
+    }
+    expect(() => seasonalNaiveForecaster(364).fit({ horizon: 400 } as never)).toThrow(/h ≤ 364/);
+    // evaluateBaselines takes the season: the daily lag, not 52 days.
+    const daily = evaluateBaselines(rowNumbers(1000), [2], { methods: ["seasonal-naive"], season: 364 });
+    expect(daily.results[0].mae).toBe(364);
+    expect(evaluateBaselines(rowNumbers(1000), [2], { methods: ["seasonal-naive"] }).results[0].mae).toBe(52);
   });
 });

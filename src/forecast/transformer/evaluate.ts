@@ -19,7 +19,8 @@
  * pretrained-then-fine-tuned network against the same network trained from scratch on those weeks, both
  * early-stopped on the validation rows, scored by mean WIS on the test split.
  */
-import { evaluateBaselines } from "../evaluate.js";
+import { evaluateBaselines, type BaselineMethod } from "../evaluate.js";
+import { seasonRows } from "../baselines.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries, type QuantileEvaluation, type Split } from "../protocol.js";
 import { rowUnit, tableFrequency, type Frequency } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
@@ -294,11 +295,16 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   }
 
   log("baselines");
+  // Same time last year: 52 rows back, 364 (the same weekday) on a daily table; left out when the first
+  // validation target has no row that far back (a daily table shorter than two years).
+  const season = seasonRows(frequency);
+  const baselineMethods: BaselineMethod[] = ["persistence", "seasonal-naive", "ridge", "hub-baseline"].filter((m) => m !== "seasonal-naive" || b.trainEnd >= season) as BaselineMethod[];
+  if (b.trainEnd < season) log(`seasonal-naive left out: the same time last year is ${season} rows back, and the validation rows start at row ${b.trainEnd}`);
   for (const [split, into] of [["validation", validation], ["test", methods]] as const) {
     const hub: QuantileEvaluation[] = [];
-    const baselines = evaluateBaselines(table, horizons, { hubSamples: options.hubSamples, seed, window, split, onHubEvaluation: (_, e) => void hub.push(e) });
+    const baselines = evaluateBaselines(table, horizons, { hubSamples: options.hubSamples, seed, window, split, season, methods: baselineMethods, onHubEvaluation: (_, e) => void hub.push(e) });
     cellsOf[split]["hub-baseline"] = hub;
-    for (const method of ["persistence", "seasonal-naive", "ridge", "hub-baseline"] as const) {
+    for (const method of baselineMethods) {
       const rows = horizons.map((h) => baselines.results.find((r) => r.method === method && r.horizon === h)!);
       into[method] = {
         rmse: rows.map((r) => r.rmse),

@@ -155,3 +155,19 @@ describe("evaluate: poisoning every row after each origin", () => {
     cleanCross.dispose();
   });
 });
+
+describe("evaluate: the seasonal-naive baseline", () => {
+  it("is left out, with a line, when a daily table's validation rows start less than 364 rows in; kept on weekly tables", async () => {
+    const weekly = seasonalTable(120);
+    const daily: SeriesTable = { ...seasonalTable(120), weeks: undefined, dates: Array.from({ length: 120 }, (_, t) => new Date(Date.UTC(2021, 0, 1 + t)).toISOString().slice(0, 10)) };
+    const lines: string[] = [];
+    const options = { pretrained, config: TINY, horizons: [2, 4], fit: { epochs: 1, batchSize: QUICK.batchSize }, transfer: false, hubSamples: 20, seed: 0 };
+    const d = await evaluateTransformer(daily, "daily", { ...options, log: (l) => lines.push(l) });
+    expect(d.frequency).toBe("daily");
+    expect(Object.keys(d.methods)).not.toContain("seasonal-naive");
+    expect(Object.keys(d.validation)).toEqual(Object.keys(d.methods));
+    expect(lines).toContain("seasonal-naive left out: the same time last year is 364 rows back, and the validation rows start at row 60");
+    const w = await evaluateTransformer(weekly, "weekly", options);
+    expect(Object.keys(w.methods)).toContain("seasonal-naive");
+  }, 60_000);
+});
