@@ -78,12 +78,14 @@ export function correlationEdges(regions: readonly string[], values: readonly Fl
   return [...chosen.entries()].sort((a, b) => a[0] - b[0]).map(([key, weight]) => ({ source: regions[Math.floor(key / R)], target: regions[key % R], weight }));
 }
 
+/** Non-empty, non-comment lines split into cells: by commas, or by spaces and tabs in a file without a comma (numpy's `savetxt`). */
 function splitLines(text: string): { line: number; cells: string[] }[] {
   const out: { line: number; cells: string[] }[] = [];
+  const separator = text.includes(",") ? "," : /\s+/;
   text.split(/\r?\n/).forEach((raw, i) => {
     const s = raw.trim();
     if (s === "" || s.startsWith("#")) return;
-    out.push({ line: i + 1, cells: s.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1")) });
+    out.push({ line: i + 1, cells: s.split(separator).map((c) => c.trim().replace(/^"(.*)"$/, "$1")) });
   });
   return out;
 }

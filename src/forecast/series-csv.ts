@@ -130,11 +130,16 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   let headerLine = lines.findIndex((l) => l.trim() !== "");
   if (headerLine < 0) throw new DataError("the file is empty; expected a header `year,week,<region…>` or `date,<region…>`", { file });
-  const header = splitCsvLine(lines[headerLine]);
   // A headerless matrix of numbers (one row per time step, one column per region: the Cola-GNN / EpiGNN
   // benchmark's .txt files) has no row times: its regions are named by column number, 1 … R, and it gets no
   // calendar features. A header's first cell is "year" or "date", never a number, so the two cannot be confused.
-  const headerless = options.headerless === true && header.every((cell) => cell === "" || NUMBER.test(cell)) && header.some((cell) => cell !== "");
+  // Its cells are comma-separated, or separated by spaces or tabs when its first line has no comma (numpy's
+  // `savetxt` default).
+  const numbers = (cells: string[]) => cells.every((cell) => cell === "" || NUMBER.test(cell)) && cells.some((cell) => cell !== "");
+  const blankSeparated = options.headerless === true && !lines[headerLine].includes(",") && numbers(lines[headerLine].trim().split(/\s+/));
+  const split = blankSeparated ? (line: string) => line.trim().split(/\s+/) : splitCsvLine;
+  const header = split(lines[headerLine]);
+  const headerless = options.headerless === true && numbers(header);
   if (!headerless) headerLine += 1; // 1-based from here on; a headerless file's first row is data
   const first = header[0].toLowerCase();
   const weekly = !headerless && first === "year" && header[1]?.toLowerCase() === "week";
@@ -164,7 +169,7 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
   for (let i = headerLine; i < lines.length; i++) {
     if (lines[i].trim() === "") continue;
     const line = i + 1;
-    const fields = splitCsvLine(lines[i]);
+    const fields = split(lines[i]);
     if (fields.length !== header.length) {
       throw new DataError(`ragged row: ${fields.length} fields, the ${headerless ? "first row" : "header"} has ${header.length}; every row needs a cell per column (empty when missing)`, {
         file,

@@ -116,6 +116,10 @@ describe("parseSeriesCsv: a headerless matrix", () => {
     expect(bad.line).toBe(2);
     // A first line that is not all numbers is a header, and must be one of the two kinds.
     expect(dataError(() => parseSeriesCsv("1,2,a\n3,4,5\n", "m.txt", { headerless: true })).message).toMatch(/expected `year,week,<region…>`, `date,<region…>`, or no header: a matrix of numbers/);
+    // Blank-separated (numpy's savetxt): the same table.
+    const blank = parseSeriesCsv("12 3.5\t0\n14  1e0 1\n15 4 2e1\n", "japan.txt", { headerless: true });
+    expect(blank.regions).toEqual(["1", "2", "3"]);
+    expect(Array.from(blank.values[1])).toEqual([3.5, 1, 4]);
     // Without the option (the API), a matrix is refused as a missing header.
     expect(dataError(() => parseSeriesCsv("12,3.5,0\n14,,1\n", "m.txt")).message).toBe('m.txt:1: header starts with "12,3.5"; expected `year,week,<region…>` or `date,<region…>`');
   });

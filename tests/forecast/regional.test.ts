@@ -175,6 +175,8 @@ describe("region graph", () => {
     expect(m.map((e) => `${e.source}-${e.target}`)).toEqual(["A-B", "B-C", "C-D"]);
     const l = parseAdjacency("source,target,weight\nD,A,2\nA,D,5\nB,B,1\n", regions);
     expect(l).toEqual([{ source: "A", target: "D", weight: 2 }]);
+    // Blank-separated, as numpy's savetxt writes it: the same edges.
+    expect(parseAdjacency("1 1 0 0\n1 1\t1 0\n0 1 1 1\n0  0 1 1\n", regions)).toEqual(m);
   });
 
   it("names the file and line of a bad adjacency file", () => {
