@@ -234,6 +234,7 @@ describe("forecast evaluate", () => {
     const e = JSON.parse(r.stdout);
     // tiny.csv: 120 rows, training rows [0, 60): the 104-week cut keeps all 60.
     expect(e.transfer.weeks).toBe(60);
+    expect(e.transfer.unit).toBe("weeks");
     expect(e.transfer.earlyStoppingRows).toEqual([60, 84]);
     expect(e.training["transfer-finetuned"].map((p: { phase: string }) => p.phase)).toEqual(["fine-tune head", "fine-tune all"]);
     // Strategy both: two phases of at most 1 epoch, so the network from scratch gets 2 (patience 4 lets both run).

@@ -60,6 +60,8 @@ export interface MethodScores {
 export interface TransferResult {
   /** Training rows the fits take gradient steps on: the last `weeks` before the validation rows. */
   weeks: number;
+  /** What a row of `weeks` is: weeks, days (a daily table), or rows (a table without row times). */
+  unit: "weeks" | "days" | "rows";
   horizons: number[];
   /** The rows both fits early-stop on (the protocol's validation rows). */
   earlyStoppingRows: [number, number];
@@ -337,7 +339,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     training["transfer-finetuned"] = t.finetuned.reports;
     training["transfer-scratch"] = t.scratch.reports;
     const arm = (a: TransferArm) => ({ wis: a.wis, meanWis: a.meanWis });
-    transfer = { weeks: t.weeks, horizons, earlyStoppingRows: t.earlyStoppingRows, finetuned: arm(t.finetuned), scratch: arm(t.scratch), gain: t.gain };
+    transfer = { weeks: t.weeks, unit: rowUnit(frequency), horizons, earlyStoppingRows: t.earlyStoppingRows, finetuned: arm(t.finetuned), scratch: arm(t.scratch), gain: t.gain };
   }
 
   return {

@@ -157,7 +157,7 @@ describe("evaluate: poisoning every row after each origin", () => {
 });
 
 describe("evaluate: the seasonal-naive baseline", () => {
-  it("is left out, with a line, when a daily table's validation rows start less than 364 rows in; kept on weekly tables", async () => {
+  it("is left out, with a line, when a daily table's validation rows start less than 364 rows in; kept on weekly tables; the transfer block names its unit", async () => {
     const weekly = seasonalTable(120);
     const daily: SeriesTable = { ...seasonalTable(120), weeks: undefined, dates: Array.from({ length: 120 }, (_, t) => new Date(Date.UTC(2021, 0, 1 + t)).toISOString().slice(0, 10)) };
     const lines: string[] = [];
@@ -169,5 +169,8 @@ describe("evaluate: the seasonal-naive baseline", () => {
     expect(lines).toContain("seasonal-naive left out: the same time last year is 364 rows back, and the validation rows start at row 60");
     const w = await evaluateTransformer(weekly, "weekly", options);
     expect(Object.keys(w.methods)).toContain("seasonal-naive");
+    // The transfer block says what its history length counts.
+    const t = await evaluateTransformer(daily, "daily", { ...options, transfer: true, transferWeeks: 40 });
+    expect(t.transfer).toMatchObject({ weeks: 40, unit: "days" });
   }, 60_000);
 });
