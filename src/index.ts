@@ -42,8 +42,10 @@ export { LOAD_FORMATS, edgesFromGraph, edgesToGraph, loadFormatFromPath, loadNet
 export type { LoadFormat, LoadNetworkOptions } from "./graph/load.js";
 export { edgesToArrow, parseArrowEdges, writeArrowEdges } from "./graph/io/arrow.js";
 export type { ParsedEdges } from "./graph/io/parsed-edges.js";
-export { temporalNetwork, parseContacts, readContactsSync, snapshotFilesNetwork } from "./graph/temporal.js";
-export type { TemporalCSR, TemporalWindows, ContactWindow, ContactReadOptions, SnapshotFile } from "./graph/temporal.js";
+export { temporalNetwork } from "./graph/temporal.js";
+export { parseContacts, readContactsSync, snapshotFilesNetwork } from "./graph/temporal-files.js";
+export type { TemporalCSR, TemporalWindows, ContactWindow } from "./graph/temporal.js";
+export type { ContactReadOptions, SnapshotFile } from "./graph/temporal-files.js";
 
 // Scenarios
 export { loadScenario, parseScenario } from "./scenario/load.js";

@@ -4,7 +4,7 @@
  * the points of a parameter sweep.
  */
 import { resolve as resolvePath } from "node:path";
-import { readContactsSync, readTextSync, snapshotFilesNetwork } from "../graph/temporal.js";
+import { readContactsSync, readTextSync, snapshotFilesNetwork } from "../graph/temporal-files.js";
 import type Graph from "graphology";
 import type { CSR } from "../graph/csr.js";
 import { generateCSR, type GeneratorSpec } from "../graph/generators/index.js";

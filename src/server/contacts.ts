@@ -11,7 +11,8 @@
  */
 import { readFileSync } from "node:fs";
 import Graph from "graphology";
-import { parseContacts, temporalNetwork, type ContactFormat, type ContactWindow, type TemporalCSR } from "../graph/temporal.js";
+import { temporalNetwork, type ContactWindow, type TemporalCSR } from "../graph/temporal.js";
+import { parseContacts, type ContactFormat } from "../graph/temporal-files.js";
 import { degreeStats } from "../graph/stats.js";
 import { encodeGraphJson } from "./codec.js";
 import { checkGraphSize, type SizeLimits } from "./limits.js";

@@ -18,7 +18,8 @@
 import { describe, expect, it } from "vitest";
 import { simulate, type SimulationSpec } from "../../src/families/compartmental/simulate.js";
 import { csrFromEdges, type CSR } from "../../src/graph/csr.js";
-import { activeTimeReached, activeTimeWithin, parseContacts, temporalNetwork, type ContactWindow } from "../../src/graph/temporal.js";
+import { activeTimeReached, activeTimeWithin, temporalNetwork, type ContactWindow } from "../../src/graph/temporal.js";
+import { parseContacts } from "../../src/graph/temporal-files.js";
 import { createRandom } from "../../src/random.js";
 import { compileDurations } from "../../src/models/durations.js";
 import { compileModel } from "../../src/models/compartmental.js";
