@@ -7,18 +7,13 @@ import type pg from "pg";
 import { StoreSchemaError } from "./errors.js";
 import { MIGRATIONS, postgresSql } from "./migrations.js";
 import { now } from "./rows.js";
+import { redactUrl as redactAny } from "../redact.js";
 
 const MIGRATION_LOCK = 731_703_117; // any constant; the advisory lock that serialises migrations
 
 /** The URL as shown in logs: without its password. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "postgres://(unparsable URL)";
-  }
+  return redactAny(url, "postgres://");
 }
 
 /** A PostgreSQL identifier, quoted. */

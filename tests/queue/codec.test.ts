@@ -5,6 +5,7 @@ import { compile } from "../../src/graph/csr.js";
 import { compress, decodeJson, encodeJson, decodeNetwork, decodeRecords, decompress, encodeNetwork, encodeRecords, networkHash } from "../../src/ensemble/queue/codec.js";
 import { defaultBatchSize } from "../../src/ensemble/queue/producer.js";
 import { checkRedisUrl, redactUrl, redisUrlFrom } from "../../src/ensemble/queue/common.js";
+import { redactUrl as redactPostgres } from "../../src/store/postgres.js";
 import type { RunRecord } from "../../src/ensemble/assemble.js";
 import { isTemporal } from "../../src/graph/temporal.js";
 import { loadScenario } from "../../src/scenario/load.js";
@@ -100,5 +101,9 @@ describe("queue codec", () => {
     expect(() => checkRedisUrl("http://x:1")).toThrow(/--redis: expected a redis:\/\//);
     expect(() => checkRedisUrl("not a url")).toThrow(/not a URL/);
     expect(redactUrl("redis://user:secret@h:1")).not.toContain("secret");
+    // An unparsable URL is not echoed: it may hold a password the parser could not find.
+    expect(redactUrl("redis://user:se cret@[h:1")).toBe("redis://(unparsable URL)");
+    expect(redactPostgres("postgres://u:p w@[x")).toBe("postgres://(unparsable URL)");
+    expect(redactPostgres("postgres://u:pw@x:5432/test")).toBe("postgres://u:***@x:5432/test");
   });
 });

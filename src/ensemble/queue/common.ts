@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import type { Redis } from "ioredis";
 import type { ConnectionOptions } from "bullmq";
 import { QueueError } from "./errors.js";
+import { redactUrl as redactAny } from "../../redact.js";
 
 export { QueueError };
 
@@ -39,15 +40,9 @@ export interface BatchJob {
 /** What a batch returns to BullMQ (the records themselves go to the results hash). */
 export type BatchOutcome = { ok: true; runs: number } | { ok: false; failed: { name: string; message: string; path?: string; limit?: string } } | { ok: false; cancelled: true };
 
-/** The Redis URL for messages: without its password. */
+/** The Redis URL for messages: without its password (an unparsable one is not echoed). */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url;
-  }
+  return redactAny(url, "redis://");
 }
 
 /** The URL from the flag, else SPREADLAB_REDIS_URL; undefined when neither is set. */
