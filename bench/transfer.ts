@@ -21,9 +21,8 @@ import { readFileSync } from "node:fs";
 import { loadDataset, parseSeriesCsv } from "../src/forecast/data.js";
 import { COLA_GNN_PROTOCOL, splitBoundaries } from "../src/forecast/protocol.js";
 import { initTf } from "../src/forecast/transformer/backend.js";
-import { scoreForecastSplits, scoreNetwork, spatialForecasts } from "../src/forecast/transformer/evaluate.js";
+import { scoreNetwork, scoreSpatialSplits } from "../src/forecast/transformer/scoring.js";
 import { FIT_DEFAULTS, finetunePhaseCount } from "../src/forecast/transformer/fit.js";
-import { seriesFromTable } from "../src/forecast/transformer/forecaster.js";
 import { compareTransfer, univariateTransfer, type TransferNetwork } from "../src/forecast/transformer/transfer.js";
 import { loadBundled, loadPretrained, SPATIAL_NAME } from "../src/forecast/transformer/service.js";
 import { fitSpatial, trainSpatialFromScratch } from "../src/forecast/transformer/spatial-fit.js";
@@ -70,10 +69,7 @@ function univariateArm(): Arm {
 async function crossRegionArm(): Promise<Arm> {
   const spatial = await loadBundled(SPATIAL_NAME);
   if (spatial.manifest.base?.weightsSha256 !== base.manifest.weightsSha256) throw new Error(`the bundled ${SPATIAL_NAME} checkpoint was not pretrained from the bundled univariate one`);
-  const score = (table: SeriesTable, model: tf.LayersModel) => {
-    const everything = { series: seriesFromTable(table), adjacency: null, limit: table.rows };
-    return scoreForecastSplits(config, table, horizons, window, ["test"], (picks) => spatialForecasts(model, config, everything, picks)).test.map((e) => e.meanWis);
-  };
+  const score = (table: SeriesTable, model: tf.LayersModel) => scoreSpatialSplits(model, config, table, null, horizons, window, ["test"]).test.map((e) => e.meanWis);
   return {
     zeroShot: (table) => score(table, spatial.model),
     network: (table) => ({

@@ -8,8 +8,8 @@
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|hub-baseline|ensemble | --model DIR]
- *                    --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--json]
- *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] …
+ *                    --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--threads N] [--json]
+ *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] [--threads N] …
  *   finetune, predict, evaluate: [--negative error|clip] [--frequency weekly|daily]
  *
  * TensorFlow.js is imported inside the actions, so the other commands do not pay for loading it.
@@ -17,11 +17,10 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { SpreadlabError } from "../errors.js";
-import type { SeriesTable } from "../forecast/data.js";
 import type { NegativePolicy } from "../forecast/series-csv.js";
 import type { Frequency } from "../forecast/frequency.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries } from "../forecast/protocol.js";
-import type { FinetuneStrategy, TrainReport } from "../forecast/transformer/train.js";
+import type { FinetuneStrategy } from "../forecast/transformer/train.js";
 import type { SpatialTrainable } from "../forecast/transformer/spatial-fit.js";
 import {
   climateFromFlags,
@@ -44,58 +43,11 @@ import {
   type ClimateCliOptions,
 } from "./forecast-options.js";
 import { loadBase, loadSpatial, readTable, resolveRow, rowLabel, startTf, stderrLine } from "./forecast-inputs.js";
+import { formatPrediction, reportLine, type PredictionJson } from "./forecast-print.js";
 
 const PRETRAINED_OUT = "models/ili-pretrained";
 const DAILY_OUT = "models/daily-pretrained";
 const SPATIAL_OUT = "models/ili-spatial";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Printing
-
-function reportLine(r: TrainReport): string {
-  const best = r.bestEpoch >= 0 ? r.bestEpoch : r.trainLoss.length - 1;
-  const validation = r.validationLoss[best];
-  return `  ${r.phase}: ${r.epochs} epoch${r.epochs === 1 ? "" : "s"}, best ${best + 1}: loss ${r.trainLoss[best]?.toFixed(4)}${validation !== undefined ? `, validation ${validation.toFixed(4)}` : ""} (${r.samples} samples, ${(r.elapsedMs / 1000).toFixed(1)} s)`;
-}
-
-/** Decimals for numbers of this size: 0 for thousands, up to 3 for percentages below 10. */
-function decimalsFor(values: readonly number[]): number {
-  const top = Math.max(0, ...values.map(Math.abs));
-  return top >= 1000 ? 0 : top >= 100 ? 1 : top >= 10 ? 2 : 3;
-}
-
-export interface PredictionJson {
-  region: string;
-  /** The method served ("model" for a --model checkpoint) and, for auto, the selection behind it. */
-  method?: string;
-  selection?: unknown;
-  asOf: { index: number; label: string | null };
-  levels: number[];
-  horizons: number[];
-  quantiles: number[][];
-  median: number[];
-}
-
-/** The aligned text table of a prediction: per horizon the target time, median, 50% and 95% intervals. */
-export function formatPrediction(p: PredictionJson, table: SeriesTable, model: string): string {
-  const at = (level: number) => p.levels.findIndex((l) => Math.abs(l - level) < 1e-9);
-  const [q25, q75, q025, q975] = [at(0.25), at(0.75), at(0.025), at(0.975)];
-  const d = decimalsFor(p.quantiles.flat());
-  const f = (x: number) => x.toFixed(d);
-  const rows = p.horizons.map((h, i) => {
-    const q = p.quantiles[i];
-    return [String(h), rowLabel(table, p.asOf.index, h) ?? `row ${p.asOf.index + h}`, f(p.median[i]), `${f(q[q25])} – ${f(q[q75])}`, `${f(q[q025])} – ${f(q[q975])}`];
-  });
-  const header = ["h", table.weeks ? "week" : table.dates ? "date" : "row", "median", "50% interval", "95% interval"];
-  const widths = header.map((hd, c) => Math.max(hd.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  const last = table.values[table.regions.indexOf(p.region)][p.asOf.index];
-  return [
-    `${p.region}: forecast from row ${p.asOf.index}${p.asOf.label ? ` (${p.asOf.label})` : ""}, last value ${f(last)}; model ${model}`,
-    line(header),
-    ...rows.map(line),
-  ].join("\n");
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commands

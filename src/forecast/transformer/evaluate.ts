@@ -25,21 +25,19 @@ import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries, type QuantileEvalu
 import { rowUnit, tableFrequency, type Frequency } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
-import { currentTfBackend, type tf } from "./backend.js";
+import type { tf } from "./backend.js";
 import type { TransformerConfig } from "./model.js";
 import type { Calibration, FitOptions } from "./fit.js";
-import { seriesFromTable } from "./forecaster.js";
 import type { TransferArm } from "./transfer.js";
 import type { FinetuneStrategy, TrainReport } from "./train.js";
 import { withDefaults } from "../../defaults.js";
 import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
-import type { RegionSet } from "./spatial.js";
 import { applySpread, recalibrateOnValidation, type HorizonRecalibration } from "./recalibrate.js";
-import { runFitTasks } from "./fit-pool.js";
+import { poolThreads, runFitTasks } from "./fit-pool.js";
 import type { FitTask, FitTaskKind } from "./fit-tasks.js";
-import { scoreForecastSplits, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
+import { scoreNetworkSplits, scoreSpatialSplits } from "./scoring.js";
 
-export { networkForecasts, scoreForecastSplits, scoreNetwork, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
+export { networkForecasts, scoreForecastSplits, scoreNetwork, scoreNetworkSplits, scoreSpatialSplits, spatialForecasts } from "./scoring.js";
 export { formatEvaluation } from "./evaluate-format.js";
 
 /** The networks `evaluate` trains, in the order of its output (and of training, in one thread). */
@@ -246,9 +244,8 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     ...(kind === "transformer-spatial" ? { adjacency: spatial!.adjacency } : {}),
   });
   const wanted = (kind: FitTaskKind) => (kind === "transformer-spatial" ? spatial !== null : kind === "transfer" ? (options.transfer ?? true) : true);
-  const count = FIT_ORDER.filter(wanted).length;
-  const threads = Math.min(Math.max(1, Math.floor(options.threads ?? 1)), count);
-  const pooled = threads > 1 && currentTfBackend() !== "tensorflow";
+  const threads = poolThreads(options.threads, FIT_ORDER.filter(wanted).length);
+  const pooled = threads > 1;
   // On a pool the longest tasks go first, so that the last one to start is short; in this thread, the order of the output.
   const kinds = (pooled ? POOL_ORDER : FIT_ORDER).filter(wanted);
   const heading: Record<FitTaskKind, string> = {
@@ -263,7 +260,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     { pretrained, ...(spatial ? { spatial: spatial.model } : {}) },
     {
       threads,
-      onStart: (kind) => void (pooled || log(heading[kind])),
+      onStart: (kind) => log(heading[kind]),
       onEpoch: async (kind, e) => {
         log(`  ${pooled ? `[${kind}] ` : ""}${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`);
         await userOnEpoch?.(e);
@@ -279,8 +276,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   let spatialZeroShot: Record<Split, QuantileEvaluation[]> | null = null;
   if (spatial) {
     log("cross-region zero-shot: the spatial checkpoint as is");
-    const everything: RegionSet = { series: seriesFromTable(table), adjacency: spatial.adjacency, limit: table.rows };
-    spatialZeroShot = scoreForecastSplits(config, table, horizons, window, splits, (picks) => spatialForecasts(spatial.model, config, everything, picks));
+    spatialZeroShot = scoreSpatialSplits(spatial.model, config, table, spatial.adjacency, horizons, window, splits);
   }
   const results = new Map((await fits).map((r) => [r.kind, r]));
   for (const kind of ["transformer", "transformer-scratch"] as const) {

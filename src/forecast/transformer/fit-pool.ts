@@ -22,7 +22,7 @@ import type { WorkerFitTask } from "./fit-worker.js";
 export interface FitPoolOptions {
   /** Worker threads (default 1: the calling thread). At most one per task is started. */
   threads?: number;
-  /** A task starts (in the calling thread: just before it runs; on a pool: when it is handed over). */
+  /** In the calling thread: a task is about to run (on a pool the tasks start together, and this is not called). */
   onStart?: (kind: FitTaskKind) => void;
   onEpoch?: (kind: FitTaskKind, info: EpochInfo) => void | Promise<void>;
   /**
@@ -41,11 +41,21 @@ function workerFile(): string {
   throw new Error("evaluate: the compiled fit worker is missing; run `npm run build` first (or pass threads: 1).");
 }
 
+/**
+ * The worker threads `runFitTasks` starts for `tasks` tasks when asked for `requested` (default 1): at most one
+ * per task; 1 — the calling thread — without a backend loaded or with tfjs-node.
+ */
+export function poolThreads(requested: number | undefined, tasks: number): number {
+  const backend = currentTfBackend();
+  if (backend === null || backend === "tensorflow") return 1;
+  return Math.max(1, Math.min(Math.floor(requested ?? 1), tasks));
+}
+
 /** Runs the tasks; their results in the tasks' order. */
 export async function runFitTasks(tasks: readonly FitTask[], models: TaskModels, options: FitPoolOptions = {}): Promise<FitTaskResult[]> {
   const backend = currentTfBackend();
-  const threads = Math.min(Math.max(1, Math.floor(options.threads ?? 1)), tasks.length);
-  if (threads <= 1 || backend === null || backend === "tensorflow") {
+  const threads = poolThreads(options.threads, tasks.length);
+  if (threads <= 1 || backend === null) {
     const results: FitTaskResult[] = [];
     for (const task of tasks) {
       options.onStart?.(task.kind);
@@ -79,7 +89,6 @@ export async function runFitTasks(tasks: readonly FitTask[], models: TaskModels,
       ports.push(channel);
       // Epochs arrive in order per task; a listener's promise is not awaited (the worker does not wait for it).
       channel.port1.on("message", (info: EpochInfo) => void options.onEpoch?.(task.kind, info));
-      options.onStart?.(task.kind);
       const needsSpatial = task.kind === "transformer-spatial";
       return pool.run({ task, backend, pretrained, ...(needsSpatial && spatial ? { spatial } : {}), port: channel.port2 }, { transferList: [channel.port2], signal: abort.signal });
     });

@@ -12,13 +12,12 @@ import type { QuantileEvaluation, Split } from "../protocol.js";
 import type { SeriesTable } from "../series-csv.js";
 import type { tf } from "./backend.js";
 import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
-import { seriesFromTable, trainingRows } from "./forecaster.js";
+import { trainingRows } from "./forecaster.js";
 import type { TransformerConfig } from "./model.js";
 import { fitSpatial } from "./spatial-fit.js";
-import type { RegionSet } from "./spatial.js";
 import type { EpochInfo, FinetuneStrategy, TrainReport } from "./train.js";
 import { compareTransfer, univariateTransfer, type TransferComparison } from "./transfer.js";
-import { scoreForecastSplits, scoreNetwork, scoreNetworkSplits, spatialForecasts } from "./scoring.js";
+import { scoreNetwork, scoreNetworkSplits, scoreSpatialSplits } from "./scoring.js";
 
 export type FitTaskKind = "transformer" | "transformer-scratch" | "transformer-spatial" | "transfer";
 
@@ -78,11 +77,9 @@ export async function runFitTask(task: FitTask, models: TaskModels, onEpoch?: (i
     case "transformer-spatial": {
       if (!models.spatial) throw new Error("transformer-spatial: no cross-region network was given.");
       const adjacency = task.adjacency ?? null;
-      const everything: RegionSet = { series: seriesFromTable(table), adjacency, limit: table.rows };
       const fitted = await fitSpatial(models.spatial, config, { series: trainingRows(table, trainEnd), adjacency, limit: trainEnd }, strategy, fit);
       try {
-        const model = fitted.model;
-        return { kind: task.kind, reports: fitted.reports, scores: scoreForecastSplits(config, table, horizons, window, splits, (picks) => spatialForecasts(model, config, everything, picks)) };
+        return { kind: task.kind, reports: fitted.reports, scores: scoreSpatialSplits(fitted.model, config, table, adjacency, horizons, window, splits) };
       } finally {
         fitted.model.dispose();
       }

@@ -72,6 +72,23 @@ export function spatialForecasts(model: tf.LayersModel, config: TransformerConfi
   return picks.map((p) => byOrigin.get(p.origin)![p.series]);
 }
 
+/**
+ * Scores the cross-region network per horizon on each of `splits`: every origin's forecasts from all the regions'
+ * rows up to it (the `adjacency`, row-major R × R, or null).
+ */
+export function scoreSpatialSplits(
+  model: tf.LayersModel,
+  config: TransformerConfig,
+  table: SeriesTable,
+  adjacency: Float64Array | null,
+  horizons: readonly number[],
+  window: number,
+  splits: readonly Split[],
+): Record<Split, QuantileEvaluation[]> {
+  const everything: RegionSet = { series: seriesFromTable(table), adjacency, limit: table.rows };
+  return scoreForecastSplits(config, table, horizons, window, splits, (picks) => spatialForecasts(model, config, everything, picks));
+}
+
 /** Scores a fitted network on the test split, per horizon, through the protocol's own evaluator. */
 export function scoreNetwork(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, horizons: readonly number[], window: number): QuantileEvaluation[] {
   return scoreNetworkSplits(model, config, table, horizons, window, ["test"]).test;
