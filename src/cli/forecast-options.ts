@@ -11,8 +11,11 @@ import type { SpatialTrainable } from "../forecast/transformer/spatial-fit.js";
 import type { ClimateMix } from "../forecast/corpus.js";
 
 const STRATEGIES: readonly FinetuneStrategy[] = ["head", "full", "both"];
-/** `forecast predict --method`: auto, or one of the candidates `forecast evaluate` selects among (select.ts). */
-export const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transformer-zero-shot", "hub-baseline", "ensemble"] as const;
+/**
+ * `forecast predict --method`: auto, or one of the candidates `forecast evaluate` selects among (select.ts; the
+ * cross-region ones with --region all only, serve-table.ts).
+ */
+export const PREDICT_METHODS = ["auto", "transformer", "transformer-scratch", "transformer-zero-shot", "transformer-spatial", "transformer-spatial-zero-shot", "hub-baseline", "ensemble"] as const;
 const PROTOCOLS = ["colagnn"] as const;
 const SPATIAL_TRAINABLE: readonly SpatialTrainable[] = ["cross-region", "cross-region+head", "all"];
 

@@ -7,8 +7,9 @@
  *   forecast pretrain [--frequency weekly|daily] [--series N] [--weeks W | --days D] [--epochs E] [--samples-per-epoch S] [--seed S] [--southern-share F] [--tropical-share F] [--out DIR]
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
- *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|hub-baseline|ensemble | --model DIR]
- *                    --data <csv|dataset> --region R [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--threads N] [--json]
+ *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|transformer-spatial|transformer-spatial-zero-shot|hub-baseline|ensemble | --model DIR]
+ *                    --data <csv|dataset> --region R|all [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--threads N] [--json]
+ *                    (--region all: [--spatial-model DIR] [--adjacency FILE] [--no-spatial]; methods also transformer-spatial[-zero-shot])
  *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] [--threads N] …
  *   finetune, predict, evaluate: [--negative error|clip] [--frequency weekly|daily]
  *
@@ -44,6 +45,7 @@ import {
 } from "./forecast-options.js";
 import { loadBase, loadSpatial, readTable, resolveRow, rowLabel, startTf, stderrLine } from "./forecast-inputs.js";
 import { formatPrediction, reportLine, type PredictionJson } from "./forecast-print.js";
+import type { PredictAllOptions } from "./forecast-predict-all.js";
 
 const PRETRAINED_OUT = "models/ili-pretrained";
 const DAILY_OUT = "models/daily-pretrained";
@@ -88,20 +90,12 @@ interface FinetuneCliOptions extends RateCliOptions {
   seed: number;
 }
 
-interface PredictCliOptions {
-  model?: string;
-  method?: string;
-  base?: string;
-  strategy?: FinetuneStrategy;
-  epochs?: number;
-  seed?: number;
-  threads?: number;
+interface PredictCliOptions extends PredictAllOptions {
   data: string;
   negative?: NegativePolicy;
   frequency?: Frequency;
   region: string;
   asOf?: string;
-  json?: boolean;
 }
 
 interface EvaluateCliOptions extends RateCliOptions {
@@ -263,7 +257,7 @@ export function registerForecastCommands(program: Command): void {
     .option("--method <m>", `what forecasts: ${PREDICT_METHODS.join(", ")} (default auto: the lowest mean validation WIS on the region's rows up to --as-of, as evaluate selects)`, parsePredictMethod)
     .option("--model <dir>", "forecast with this checkpoint folder as is (model.json, weights.bin, manifest.json) instead of a method")
     .requiredOption("--data <csv|dataset>", "a wide CSV or a bundled dataset id")
-    .requiredOption("--region <name>", "the region (column) to forecast")
+    .requiredOption("--region <name>", "the region (column) to forecast, or all: every region, the method chosen once for the table among evaluate's candidates (the cross-region network's included)")
     .option("--negative <mode>", NEGATIVE_HELP, parseNegative)
     .option("--frequency <f>", FREQUENCY_HELP, parseFrequency)
     .option("--as-of <row|week>", "forecast origin: a row index or a week such as 2017-W20 (default: the last row)")
@@ -272,24 +266,25 @@ export function registerForecastCommands(program: Command): void {
     .option("--epochs <n>", "maximum epochs per training phase of the methods", parseIntAtLeast("epochs", 1))
     .option("--seed <s>", "seed of the training and of the hub baseline", parseIntAtLeast("seed", 0))
     .option("--threads <n>", "method auto: threads the selection's networks train on, one network each (default: one per core; the choice does not depend on it)", parseIntAtLeast("threads", 1))
-    .option("--json", "print { region, asOf, levels, horizons, quantiles, median, method, selection } as JSON")
+    .option("--spatial-model <dir>", "with --region all: cross-region checkpoint (default: the bundled models/ili-spatial)")
+    .option("--adjacency <file>", "with --region all: region adjacency for the cross-region transformer (as evaluate's)")
+    .option("--no-spatial", "with --region all: leave the cross-region transformer out of the candidates")
+    .option("--json", "print { region, asOf, levels, horizons, quantiles, median, method, selection } as JSON (--region all: { asOf, levels, horizons, method, selection, regions: [{ region, quantiles, median }] })")
     .action(async (o: PredictCliOptions) => {
       if (o.model !== undefined && o.method !== undefined) throw new SpreadlabError("--model and --method: give one (--model forecasts with a checkpoint as is; --method fits and serves a method).");
+      const all = o.region === "all";
+      if (!all && o.method?.startsWith("transformer-spatial")) throw new SpreadlabError(`--method ${o.method} forecasts all regions together: use it with --region all.`);
       const { table } = readTable(o.data, { negative: o.negative, frequency: o.frequency });
       const asOf = o.asOf === undefined ? table.rows - 1 : resolveRow(table, o.asOf, "--as-of");
       await startTf();
+      if (all && !table.regions.includes("all")) return (await import("./forecast-predict-all.js")).predictAllRegions(o, table, asOf);
       let rows: Float64Array[];
       let levels: readonly number[];
       let described: string;
       let served: Pick<PredictionJson, "method" | "selection">;
       if (o.model !== undefined) {
-        const { loadCheckpoint } = await import("../forecast/transformer/checkpoint.js");
-        const { forecastRegion } = await import("../forecast/transformer/service.js");
-        const { model, manifest, dir } = await loadCheckpoint(o.model);
-        rows = forecastRegion(model, manifest.config, table, o.region, asOf);
-        model.dispose();
-        levels = manifest.config.levels;
-        described = `${dir} (${manifest.kind})`;
+        const { checkpointForecasts } = await import("./forecast-predict-all.js");
+        ({ rows: [rows], levels, described } = await checkpointForecasts(o.model, table, [o.region], asOf));
         served = { method: "model" };
       } else {
         const base = await loadBase(o.base, table);
@@ -297,17 +292,13 @@ export function registerForecastCommands(program: Command): void {
         const { serveAtOrigin } = await import("../forecast/transformer/select.js");
         const [region] = resolveRegions(table, [o.region]);
         const method = (o.method ?? "auto") as Parameters<typeof serveAtOrigin>[4];
-        const result = await serveAtOrigin(base, table, region, asOf, method, {
-          ...givenOptions({ strategy: o.strategy, seed: o.seed }),
-          fit: givenOptions({ epochs: o.epochs }),
-          threads: o.threads ?? availableParallelism(),
-          log: stderrLine,
-        });
+        const { servingOptions, spreadsLine } = await import("./forecast-predict-all.js");
+        const result = await serveAtOrigin(base, table, region, asOf, method, servingOptions(o));
         rows = result.rows;
         levels = base.manifest.config.levels;
         if (result.selection) {
           stderrLine(`selected ${result.selection.method}: ${result.selection.reason}${result.selection.cached ? " (cached)" : ""}`);
-          stderrLine(`intervals recalibrated on the same validation rows: spread per horizon ${result.selection.spreads.map((c) => c.toFixed(2)).join(" / ")} (1 = unchanged)`);
+          stderrLine(spreadsLine(result.selection.spreads));
         }
         described = `${result.method}${result.selection ? " (auto: chosen on validation rows)" : ""}, from ${base.dir}`;
         served = { method: result.method, ...(result.selection ? { selection: result.selection } : {}) };

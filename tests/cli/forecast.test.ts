@@ -280,6 +280,40 @@ describe("forecast pretrain-spatial and the cross-region transformer in evaluate
     expect(e.training["transformer-spatial"].map((t: { phase: string }) => t.phase)).toEqual(["cross-region fine-tune head", "cross-region fine-tune all"]);
   });
 
+  it("predict --region all: every region from one origin, the method chosen once on the table's validation rows among evaluate's candidates, the cross-region ones included; rows after --as-of are not read", { timeout: 600_000 }, async () => {
+    const args = ["predict", "--base", "base", "--spatial-model", "spatial", "--adjacency", "adjacency.csv", "--data", "tiny.csv", "--region", "all", "--as-of", "110", "--epochs", "1", "--json"];
+    const r = await cli(args);
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as { method: string; asOf: { index: number }; horizons: number[]; selection: { method: string; rows: unknown; validationWis: Record<string, number> }; regions: { region: string; quantiles: number[][]; median: number[] }[] };
+    expect(p.asOf.index).toBe(110);
+    expect(p.horizons).toEqual([1, 2, 3, 4]);
+    expect(p.regions.map((x) => x.region)).toEqual(["north", "south"]);
+    expect(p.selection.method).toBe(p.method);
+    expect(p.selection.rows).toEqual({ origin: 110, trainEnd: 55, validEnd: 77 });
+    expect(Object.keys(p.selection.validationWis).sort()).toEqual(["ensemble", "hub-baseline", "transformer", "transformer-scratch", "transformer-spatial", "transformer-spatial-zero-shot", "transformer-zero-shot"]);
+    expect(p.selection.validationWis[p.method]).toBe(Math.min(...Object.values(p.selection.validationWis)));
+    expect(r.stderr).toContain(`selected ${p.method} for all 2 regions: lowest mean WIS over horizons 1, 2, 3, 4 on the validation rows [55, 77)`);
+    for (const x of p.regions) {
+      expect(x.quantiles).toHaveLength(4);
+      for (const q of x.quantiles) expect(q).toHaveLength(23);
+      expect(x.median).toEqual(x.quantiles.map((q) => q[11]));
+    }
+    const poisoned = { ...table, values: table.values.map((v) => v.map((x, t) => (t > 110 ? 1e6 + t : x))) };
+    csv("poisoned-all.csv", tableCsv(poisoned));
+    const q = await cli(args.map((a) => (a === "tiny.csv" ? "poisoned-all.csv" : a)));
+    expect(q.status, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)).toEqual(p);
+    // --model: each region as the single-region command forecasts it; the text output is one block per region.
+    const all = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "all", "--json"]);
+    const south = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "south", "--json"]);
+    expect((JSON.parse(all.stdout) as typeof p).regions[1].quantiles).toEqual((JSON.parse(south.stdout) as { quantiles: number[][] }).quantiles);
+    const text = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "all"]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^north: forecast from row 119 \(2018-W03\)/m);
+    expect(text.stdout).toMatch(/^south: forecast from row 119 \(2018-W03\)/m);
+    await invalid(cli(["predict", "--method", "transformer-spatial", "--data", "tiny.csv", "--region", "north"]), /--method transformer-spatial forecasts all regions together: use it with --region all/);
+  });
+
   it("bad cross-region inputs are refused (exit 2): an unknown region in --adjacency, a univariate --spatial-model", async () => {
     writeFileSync(at("bad-adjacency.csv"), "source,target\nnorth,west\n");
     await invalid(cli(["evaluate", "--data", "tiny.csv", "--base", "base", "--spatial-model", "base", "--adjacency", "bad-adjacency.csv", "--horizons", "2"]), /bad-adjacency\.csv:2: unknown region "west"/);

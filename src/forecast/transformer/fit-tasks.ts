@@ -12,9 +12,10 @@ import type { QuantileEvaluation, Split } from "../protocol.js";
 import type { SeriesTable } from "../series-csv.js";
 import type { tf } from "./backend.js";
 import { finetuneModel, trainFromScratch, type Calibration, type FitOptions } from "./fit.js";
-import { trainingRows } from "./forecaster.js";
+import { predictQuantiles, seriesFromTable, trainingRows } from "./forecaster.js";
 import type { TransformerConfig } from "./model.js";
 import { fitSpatial } from "./spatial-fit.js";
+import { predictSpatialByOrigin } from "./spatial.js";
 import type { EpochInfo, FinetuneStrategy, TrainReport } from "./train.js";
 import { compareTransfer, univariateTransfer, type TransferComparison } from "./transfer.js";
 import { scoreNetwork, scoreNetworkSplits, scoreSpatialSplits } from "./scoring.js";
@@ -38,6 +39,12 @@ export interface FitTask {
   transferWeeks?: number;
   /** "transformer-spatial": the regions' adjacency (row-major R × R), or null. */
   adjacency?: Float64Array | null;
+  /**
+   * Serve instead of score (not for "transfer"): with trainEnd = table.rows, the network is fitted on every row
+   * (early-stopping on their last 20%, as `forecast finetune`) and the result holds each region's forecast from
+   * the last row (`forecasts`), not scores — what `predict --region all` serves (serve-table.ts).
+   */
+  serve?: boolean;
 }
 
 export interface FitTaskResult {
@@ -49,6 +56,8 @@ export interface FitTaskResult {
   scores?: Record<Split, QuantileEvaluation[]>;
   /** "transfer": the comparison, its arms' training reports included. */
   transfer?: TransferComparison;
+  /** A serving task: forecasts[r][h − 1], region r's quantiles at horizon h from the table's last row. */
+  forecasts?: Float64Array[][];
 }
 
 /** The networks a task starts from: the pretrained univariate one, and the cross-region one for "transformer-spatial". */
@@ -69,7 +78,10 @@ export async function runFitTask(task: FitTask, models: TaskModels, onEpoch?: (i
       const limits = table.values.map(() => trainEnd);
       const fitted = task.kind === "transformer" ? await finetuneModel(models.pretrained, config, history, limits, strategy, fit) : await trainFromScratch(config, history, limits, fit);
       try {
-        return { kind: task.kind, reports: fitted.reports, calibration: fitted.calibration, scores: scoreNetworkSplits(fitted.model, fitted.config, table, horizons, window, splits) };
+        const out = task.serve
+          ? { forecasts: predictQuantiles(fitted.model, fitted.config, seriesFromTable(table), table.values.map((_, r) => ({ series: r, origin: table.rows - 1 }))) }
+          : { scores: scoreNetworkSplits(fitted.model, fitted.config, table, horizons, window, splits) };
+        return { kind: task.kind, reports: fitted.reports, calibration: fitted.calibration, ...out };
       } finally {
         fitted.model.dispose();
       }
@@ -79,12 +91,17 @@ export async function runFitTask(task: FitTask, models: TaskModels, onEpoch?: (i
       const adjacency = task.adjacency ?? null;
       const fitted = await fitSpatial(models.spatial, config, { series: trainingRows(table, trainEnd), adjacency, limit: trainEnd }, strategy, fit);
       try {
-        return { kind: task.kind, reports: fitted.reports, scores: scoreSpatialSplits(fitted.model, config, table, adjacency, horizons, window, splits) };
+        const last = table.rows - 1;
+        const out = task.serve
+          ? { forecasts: predictSpatialByOrigin(fitted.model, config, { series: seriesFromTable(table), adjacency, limit: table.rows }, [last]).get(last)! }
+          : { scores: scoreSpatialSplits(fitted.model, config, table, adjacency, horizons, window, splits) };
+        return { kind: task.kind, reports: fitted.reports, ...out };
       } finally {
         fitted.model.dispose();
       }
     }
     case "transfer": {
+      if (task.serve) throw new Error("transfer: a comparison, not a network to serve");
       const testWis = (model: tf.LayersModel, cfg: TransformerConfig) => scoreNetwork(model, cfg, table, horizons, window).map((e) => e.meanWis);
       const transfer = await compareTransfer(table, univariateTransfer(models.pretrained, config, strategy, testWis), { weeks: task.transferWeeks ?? 104, horizons, window, fit });
       return { kind: task.kind, reports: [...transfer.finetuned.reports, ...transfer.scratch.reports], transfer };

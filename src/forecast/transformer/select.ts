@@ -219,6 +219,6 @@ export async function serveAtOrigin(
 }
 
 /** The protocol's input for the hub baseline at (region, origin, horizon): its whole history up to the origin. */
-function baselineInput(history: Float64Array, region: number, origin: number, horizon: number): ForecastInput {
+export function baselineInput(history: Float64Array, region: number, origin: number, horizon: number): ForecastInput {
   return { region, origin, horizon, window: history, history: () => history.slice(), scaling: { min: 0, max: 1, range: 1 } };
 }
