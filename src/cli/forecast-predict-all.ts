@@ -10,7 +10,7 @@ import type { SeriesTable } from "../forecast/series-csv.js";
 import type { FinetuneStrategy } from "../forecast/transformer/train.js";
 import { givenOptions } from "./forecast-options.js";
 import { loadBase, loadSpatial, rowLabel, stderrLine } from "./forecast-inputs.js";
-import { formatPrediction, type PredictionJson } from "./forecast-print.js";
+import { formatHubCsv, formatPrediction, type PredictionJson } from "./forecast-print.js";
 
 /** predict's options that --region all reads (forecast.ts adds the table's). */
 export interface PredictAllOptions {
@@ -26,6 +26,7 @@ export interface PredictAllOptions {
   /** false with --no-spatial. */
   spatial?: boolean;
   json?: boolean;
+  hubCsv?: boolean;
 }
 
 /** What `--region all --json` prints. */
@@ -95,6 +96,10 @@ export async function predictAllRegions(o: PredictAllOptions, table: SeriesTable
   const asOfJson = { index: asOf, label: rowLabel(table, asOf) };
   const horizons = rows[0].map((_, i) => i + 1);
   const perRegion = table.regions.map((region, r) => ({ region, quantiles: rows[r].map((q) => Array.from(q)), median: rows[r].map((q) => q[median]) }));
+  if (o.hubCsv) {
+    process.stdout.write(formatHubCsv(table, asOf, levels, perRegion));
+    return;
+  }
   if (o.json) {
     const out: TablePredictionJson = { asOf: asOfJson, levels: [...levels], horizons, ...served, regions: perRegion };
     process.stdout.write(JSON.stringify(out) + "\n");

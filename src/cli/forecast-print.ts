@@ -1,6 +1,7 @@
 /** How `spreadlab forecast` prints: a training phase's line, and a prediction as an aligned table. */
 import type { SeriesTable } from "../forecast/data.js";
 import type { TrainReport } from "../forecast/transformer/train.js";
+import { regionalHubCsv } from "../forecast/regional.js";
 import { rowLabel } from "./forecast-inputs.js";
 
 export function reportLine(r: TrainReport): string {
@@ -46,4 +47,14 @@ export function formatPrediction(p: PredictionJson, table: SeriesTable, model: s
     line(header),
     ...rows.map(line),
   ].join("\n");
+}
+
+/**
+ * `predict --hub-csv`: the forecasts in the hubs' long CSV format (location, target, horizon, quantile, value;
+ * the API's `hub.csv`), target = the target week or date (row number for a table without row times).
+ */
+export function formatHubCsv(table: SeriesTable, asOf: number, levels: readonly number[], regions: readonly { region: string; quantiles: readonly (ArrayLike<number> & Iterable<number>)[] }[]): string {
+  const horizons = regions[0]?.quantiles.length ?? 0;
+  const targets = Array.from({ length: horizons }, (_, i) => rowLabel(table, asOf, i + 1) ?? `row ${asOf + i + 1}`);
+  return regionalHubCsv({ regions: regions.map((r) => ({ region: r.region, quantiles: r.quantiles.map((q) => Array.from(q)) })), targets, levels });
 }

@@ -8,7 +8,7 @@
  *   forecast finetune --data <csv|dataset> [--regions all|r1,r2] [--base DIR] [--out DIR] [--strategy S] [--epochs N] [--until ROW] [--seed S]
  *                     [--learning-rate R] [--full-learning-rate R] [--calibrate]   (also on evaluate)
  *   forecast predict [--method auto|transformer|transformer-scratch|transformer-zero-shot|transformer-spatial|transformer-spatial-zero-shot|hub-baseline|ensemble | --model DIR]
- *                    --data <csv|dataset> --region R|all [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--threads N] [--json]
+ *                    --data <csv|dataset> --region R|all [--as-of ROW|YYYY-Www] [--base DIR] [--strategy S] [--epochs N] [--seed S] [--threads N] [--json | --hub-csv]
  *                    (--region all: [--spatial-model DIR] [--adjacency FILE] [--no-spatial]; methods also transformer-spatial[-zero-shot])
  *   forecast evaluate --data <csv|dataset> [--protocol colagnn] [--window P] [--horizons 2,3,5,10,15] [--base DIR] [--threads N] …
  *   finetune, predict, evaluate: [--negative error|clip] [--frequency weekly|daily]
@@ -44,7 +44,7 @@ import {
   type ClimateCliOptions,
 } from "./forecast-options.js";
 import { loadBase, loadSpatial, readTable, resolveRow, rowLabel, startTf, stderrLine } from "./forecast-inputs.js";
-import { formatPrediction, reportLine, type PredictionJson } from "./forecast-print.js";
+import { formatHubCsv, formatPrediction, reportLine, type PredictionJson } from "./forecast-print.js";
 import type { PredictAllOptions } from "./forecast-predict-all.js";
 
 const PRETRAINED_OUT = "models/ili-pretrained";
@@ -270,7 +270,9 @@ export function registerForecastCommands(program: Command): void {
     .option("--adjacency <file>", "with --region all: region adjacency for the cross-region transformer (as evaluate's)")
     .option("--no-spatial", "with --region all: leave the cross-region transformer out of the candidates")
     .option("--json", "print { region, asOf, levels, horizons, quantiles, median, method, selection } as JSON (--region all: { asOf, levels, horizons, method, selection, regions: [{ region, quantiles, median }] })")
+    .option("--hub-csv", "print the forecasts as the hubs' long CSV: location,target,horizon,quantile,value")
     .action(async (o: PredictCliOptions) => {
+      if (o.json && o.hubCsv) throw new SpreadlabError("--json and --hub-csv: give one.");
       if (o.model !== undefined && o.method !== undefined) throw new SpreadlabError("--model and --method: give one (--model forecasts with a checkpoint as is; --method fits and serves a method).");
       const all = o.region === "all";
       if (!all && o.method?.startsWith("transformer-spatial")) throw new SpreadlabError(`--method ${o.method} forecasts all regions together: use it with --region all.`);
@@ -313,7 +315,8 @@ export function registerForecastCommands(program: Command): void {
         median: rows.map((q) => q[median]),
         ...served,
       };
-      process.stdout.write((o.json ? JSON.stringify(prediction) : formatPrediction(prediction, table, described)) + "\n");
+      if (o.hubCsv) process.stdout.write(formatHubCsv(table, asOf, levels, [{ region: o.region, quantiles: rows }]));
+      else process.stdout.write((o.json ? JSON.stringify(prediction) : formatPrediction(prediction, table, described)) + "\n");
     });
 
   forecast

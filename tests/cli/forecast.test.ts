@@ -312,6 +312,19 @@ describe("forecast pretrain-spatial and the cross-region transformer in evaluate
     expect(text.stdout).toMatch(/^north: forecast from row 119 \(2018-W03\)/m);
     expect(text.stdout).toMatch(/^south: forecast from row 119 \(2018-W03\)/m);
     await invalid(cli(["predict", "--method", "transformer-spatial", "--data", "tiny.csv", "--region", "north"]), /--method transformer-spatial forecasts all regions together: use it with --region all/);
+    // --hub-csv: the hubs' long format, one line per region × horizon × level, the JSON's numbers (10 significant digits).
+    const hub = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "all", "--hub-csv"]);
+    expect(hub.status, hub.stderr).toBe(0);
+    const lines = hub.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("location,target,horizon,quantile,value");
+    expect(lines).toHaveLength(1 + 2 * 4 * 23);
+    const json = JSON.parse(all.stdout) as typeof p;
+    const [location, target, horizon, level, value] = lines[1 + 23 * 4 + 23 * 2 + 5].split(","); // south, horizon 3, the 6th level
+    expect([location, target, horizon, level]).toEqual(["south", "2018-W06", "3", "0.2"]);
+    expect(Number(value)).toBeCloseTo(json.regions[1].quantiles[2][5], 6);
+    const single = await cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "south", "--hub-csv"]);
+    expect(single.stdout.trimEnd().split("\n")).toEqual([lines[0], ...lines.slice(1 + 23 * 4)]);
+    await invalid(cli(["predict", "--model", "base", "--data", "tiny.csv", "--region", "south", "--hub-csv", "--json"]), /--json and --hub-csv: give one/);
   });
 
   it("bad cross-region inputs are refused (exit 2): an unknown region in --adjacency, a univariate --spatial-model", async () => {
