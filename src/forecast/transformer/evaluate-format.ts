@@ -41,6 +41,7 @@ export function formatEvaluation(e: TransformerEvaluation): string {
     `served by method auto — ${r.method}, intervals recalibrated on validation (spread per horizon ${r.horizons.map((x) => `${x.spread.toFixed(2)}${x.applied ? "" : "*"}`).join(" / ")}; * = the check on the second half of the validation rows failed, 1 kept):`,
     `  test mean WIS ${r.test.wis.map((v) => (v as number).toFixed(0)).join(" / ")}, 50% coverage ${r.test.coverage50.map((v) => (v as number).toFixed(2)).join(" / ")}, 95% coverage ${r.test.coverage95.map((v) => (v as number).toFixed(2)).join(" / ")}`,
   );
+  lines.push(`  ${regionLine(e.byRegion.test)} (--json: byRegion)`);
   if (e.transfer) {
     const t = e.transfer;
     lines.push(
@@ -53,4 +54,12 @@ export function formatEvaluation(e: TransformerEvaluation): string {
   }
   lines.push("", `elapsed ${(e.elapsedMs / 1000).toFixed(0)} s`);
   return lines.join("\n");
+}
+
+/** How many regions what auto serves beats the hub baseline in on the test rows, and the worst few. */
+function regionLine(regions: TransformerEvaluation["byRegion"]["test"]): string {
+  const rated = regions.filter((r) => r.relativeWis !== null);
+  const better = rated.filter((r) => r.relativeWis! < 1).length;
+  const worst = [...rated].sort((a, b) => b.relativeWis! - a.relativeWis!).slice(0, Math.min(3, rated.length));
+  return `per region, test mean WIS against the hub baseline's: lower in ${better} of ${regions.length} regions; highest ratios ${worst.map((r) => `${r.region} ${r.relativeWis!.toFixed(2)}×`).join(", ")}`;
 }

@@ -35,9 +35,9 @@ import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
 import { applySpread, recalibrateOnValidation, type HorizonRecalibration } from "./recalibrate.js";
 import { poolThreads, runFitTasks } from "./fit-pool.js";
 import type { FitTask, FitTaskKind } from "./fit-tasks.js";
-import { scoreNetworkSplits, scoreSpatialSplits } from "./scoring.js";
+import { scoreNetworkSplits, scoreSpatialSplits, scoresByRegion, type RegionScores } from "./scoring.js";
 
-export { networkForecasts, scoreForecastSplits, scoreNetwork, scoreNetworkSplits, scoreSpatialSplits, spatialForecasts } from "./scoring.js";
+export { networkForecasts, scoreForecastSplits, scoreNetwork, scoreNetworkSplits, scoreSpatialSplits, scoresByRegion, spatialForecasts, type RegionScores } from "./scoring.js";
 export { formatEvaluation } from "./evaluate-format.js";
 
 /** The networks `evaluate` trains, in the order of its output (and of training, in one thread). */
@@ -94,6 +94,12 @@ export interface TransformerEvaluation {
    * test scores: what method auto serves (select.ts).
    */
   recalibrated: { method: string; rule: string; horizons: HorizonRecalibration[]; test: MethodScores };
+  /**
+   * What auto serves (the selected method, recalibrated), region by region, against the hub baseline on the same
+   * cells, pooled over the horizons: on the validation rows (where the method and its spreads were chosen: in
+   * sample for them) and on the test rows.
+   */
+  byRegion: { method: string; validation: RegionScores[]; test: RegionScores[] };
   transfer: TransferResult | null;
   training: Record<string, TrainReport[]>;
   /** The spread chosen on the early-stopping weeks for each fitted method (fit.ts `calibrateSpread`). */
@@ -321,11 +327,18 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
   log(`selected on validation: ${selected.method} (${selected.reason})`);
   const chosen = selected.method === "ensemble" ? ensemble : { validation: cellsOf.validation[selected.method], test: cellsOf.test[selected.method] };
   const recalibration = horizons.map((_, i) => recalibrateOnValidation(chosen.validation[i], table.regions.length));
+  const served = (split: "validation" | "test") => chosen[split].map((e, i) => applySpread(e, recalibration[i].spread));
+  const servedTest = served("test");
   const recalibrated = {
     method: selected.method,
     rule: "per horizon, the spread about the median (0.5–2) with the lowest mean WIS on the first half of the validation rows, kept only if it also lowers the second half's; then chosen on all the validation rows",
     horizons: recalibration,
-    test: quantileScores(chosen.test.map((e, i) => applySpread(e, recalibration[i].spread))),
+    test: quantileScores(servedTest),
+  };
+  const byRegion = {
+    method: selected.method,
+    validation: scoresByRegion(table.regions, served("validation"), cellsOf.validation["hub-baseline"]),
+    test: scoresByRegion(table.regions, servedTest, cellsOf.test["hub-baseline"]),
   };
   log(`recalibrated on validation: spreads ${recalibration.map((r) => r.spread.toFixed(2)).join(", ")} (horizons ${horizons.join(", ")})`);
 
@@ -352,6 +365,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
     selected,
     ensemble: ensemble.info,
     recalibrated,
+    byRegion,
     transfer,
     training,
     calibration,

@@ -10,6 +10,7 @@ import type { TransformerConfig } from "./model.js";
 import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import { predictSpatialByOrigin, type RegionSet } from "./spatial.js";
 import type { Pick } from "./windows.js";
+import { intervalFor } from "../quantiles.js";
 
 /** Every (region, origin) the cells of these horizons forecast from, from the first `from`-row target on. */
 function forecastPicks(table: SeriesTable, from: number, horizons: readonly number[]): Pick[] {
@@ -92,4 +93,48 @@ export function scoreSpatialSplits(
 /** Scores a fitted network on the test split, per horizon, through the protocol's own evaluator. */
 export function scoreNetwork(model: tf.LayersModel, config: TransformerConfig, table: SeriesTable, horizons: readonly number[], window: number): QuantileEvaluation[] {
   return scoreNetworkSplits(model, config, table, horizons, window, ["test"]).test;
+}
+
+/** One region's scores over the cells of every horizon of a split (`scoresByRegion`). */
+export interface RegionScores {
+  region: string;
+  /** Mean WIS of the method, and of the hub baseline on the same cells. */
+  wis: number;
+  hubWis: number;
+  /** wis / hubWis (below 1: better than the hub baseline); null when the hub baseline's WIS is 0. */
+  relativeWis: number | null;
+  /** Shares of the cells inside the method's central 50% and 95% intervals. */
+  coverage50: number;
+  coverage95: number;
+}
+
+/**
+ * Per region of the table, the scores of `method` and of the hub baseline (`hub`), each one evaluation per
+ * horizon on the same split, pooled over the horizons' cells (the protocol's cells are row-major: target row,
+ * then region, so cell i is region i mod R).
+ */
+export function scoresByRegion(regions: readonly string[], method: readonly QuantileEvaluation[], hub: readonly QuantileEvaluation[]): RegionScores[] {
+  const R = regions.length;
+  const sum = regions.map(() => ({ wis: 0, hub: 0, in50: 0, in95: 0, cells: 0 }));
+  method.forEach((e, k) => {
+    const b = hub[k];
+    if (b === undefined || b.horizon !== e.horizon || b.wis.length !== e.wis.length || e.wis.length % R !== 0) throw new Error(`scoresByRegion: horizon ${e.horizon}: ${e.wis.length} cells for ${R} regions, the hub baseline's ${b?.wis.length ?? "missing"}`);
+    const i50 = intervalFor(0.5, e.levels);
+    const i95 = intervalFor(0.95, e.levels);
+    for (let i = 0; i < e.wis.length; i++) {
+      const s = sum[i % R];
+      const y = e.observed[i];
+      const q = e.quantiles[i];
+      s.wis += e.wis[i];
+      s.hub += b.wis[i];
+      if (q[i50.lower] <= y && y <= q[i50.upper]) s.in50++;
+      if (q[i95.lower] <= y && y <= q[i95.upper]) s.in95++;
+      s.cells++;
+    }
+  });
+  return regions.map((region, r) => {
+    const s = sum[r];
+    const n = Math.max(1, s.cells);
+    return { region, wis: s.wis / n, hubWis: s.hub / n, relativeWis: s.hub > 0 ? s.wis / s.hub : null, coverage50: s.in50 / n, coverage95: s.in95 / n };
+  });
 }

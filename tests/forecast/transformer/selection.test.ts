@@ -12,6 +12,7 @@ import {
   evaluateTransformer,
   formatEvaluation,
   networkForecasts,
+  scoresByRegion,
   selectOnValidation,
   spatialForecasts,
   type MethodScores,
@@ -20,6 +21,7 @@ import {
 import { finetuneModel, trainFromScratch, type FitResult } from "../../../src/forecast/transformer/fit.js";
 import { fitSpatial } from "../../../src/forecast/transformer/spatial-fit.js";
 import type { SeriesTable } from "../../../src/forecast/series-csv.js";
+import type { QuantileEvaluation } from "../../../src/forecast/protocol.js";
 import { seriesFromTable, trainingRows } from "../../../src/forecast/transformer/forecaster.js";
 import { QUICK, TINY, seasonalTable, tinyNetworks } from "./helpers.js";
 
@@ -55,6 +57,31 @@ describe("selectOnValidation", () => {
   });
 });
 
+describe("scoresByRegion", () => {
+  it("pools each region's cells over the horizons (cells row-major: target row, then region), beside the hub baseline's", () => {
+    const levels = [0.025, 0.25, 0.5, 0.75, 0.975];
+    // Two regions, two target rows per horizon: cell i belongs to region i mod 2.
+    const cell = (lo: number, hi: number) => Float64Array.of(lo, lo + 1, (lo + hi) / 2, hi - 1, hi);
+    const evaluation = (horizon: number, observed: number[], wis: number[], quantiles: Float64Array[]) =>
+      ({ horizon, levels, observed: Float64Array.from(observed), wis: Float64Array.from(wis), quantiles }) as unknown as QuantileEvaluation;
+    const method = [
+      evaluation(1, [5, 50, 6, 70], [1, 2, 3, 4], [cell(0, 10), cell(0, 10), cell(0, 10), cell(60, 80)]),
+      evaluation(2, [5, 50, 20, 50], [5, 6, 7, 8], [cell(4, 6), cell(40, 60), cell(0, 10), cell(40, 60)]),
+    ];
+    const hub = [evaluation(1, [5, 50, 6, 70], [2, 2, 2, 2], []), evaluation(2, [5, 50, 20, 50], [2, 2, 2, 0], [])];
+    const [a, b] = scoresByRegion(["a", "b"], method, hub);
+    // region a: 20 is outside [0, 10] at h = 2; 5 is inside [4, 6] and its 50% interval [5, 5]
+    expect(a).toEqual({ region: "a", wis: (1 + 3 + 5 + 7) / 4, hubWis: 2, relativeWis: 2, coverage50: 3 / 4, coverage95: 3 / 4 });
+    expect(b.wis).toBe((2 + 4 + 6 + 8) / 4);
+    expect(b.hubWis).toBe(6 / 4);
+    expect(b.relativeWis).toBeCloseTo(5 / 1.5, 12);
+    // region b: 50 outside [0, 10]; 70 inside [61, 79] and [60, 80]; 50 inside both of [40, 60] twice
+    expect(b.coverage50).toBe(3 / 4);
+    expect(b.coverage95).toBe(3 / 4);
+    expect(() => scoresByRegion(["a", "b", "c"], method, hub)).toThrow(/4 cells for 3 regions/);
+  });
+});
+
 describe("evaluate: selection on the validation rows", () => {
   it("poisoning every test row leaves training, validation scores and the selection bit-identical; test scores change", async () => {
     const clean = seasonalTable(120);
@@ -72,6 +99,12 @@ describe("evaluate: selection on the validation rows", () => {
     expect(b.recalibrated.horizons).toEqual(a.recalibrated.horizons);
     expect(a.recalibrated.method).toBe(a.selected.method);
     expect(b.recalibrated.test.wis).not.toEqual(a.recalibrated.test.wis);
+    // Per region: the validation scores read validation rows only; the test ones move with the poison.
+    expect(a.byRegion.method).toBe(a.selected.method);
+    expect(a.byRegion.test.map((r) => r.region)).toEqual(clean.regions);
+    expect(b.byRegion.validation).toEqual(a.byRegion.validation);
+    expect(b.byRegion.test.map((r) => r.wis)).not.toEqual(a.byRegion.test.map((r) => r.wis));
+    for (const r of a.byRegion.test) expect(r.relativeWis).toBeCloseTo(r.wis / r.hubWis, 12);
     expect(b.calibration).toEqual(a.calibration);
     expect(b.training.transformer.map((r) => r.trainLoss)).toEqual(a.training.transformer.map((r) => r.trainLoss));
     // The poison reached the test scores of every method (so the equalities above could have failed).
@@ -102,6 +135,8 @@ describe("evaluate: selection on the validation rows", () => {
     // The text output has the validation WIS table with the selected row marked, and the reason.
     const text = formatEvaluation(a);
     expect(text).toContain("validation mean WIS");
+    const lower = a.byRegion.test.filter((r) => r.relativeWis! < 1).length;
+    expect(text).toMatch(new RegExp(`per region, test mean WIS against the hub baseline's: lower in ${lower} of 2 regions; highest ratios (north|south) \\d+\\.\\d\\d×, (north|south) \\d+\\.\\d\\d×`));
     expect(text).toContain(`${a.selected.method}, intervals recalibrated on validation (spread per horizon `);
     expect(text).toMatch(new RegExp(`\\n${a.selected.method} +[\\d ]+ +[\\d.]+  ← selected\\n`));
     expect(text).toContain(`selected: ${a.selected.method} — lowest mean WIS over horizons 2, 4 on the validation rows [60, 84)`);
