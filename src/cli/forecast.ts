@@ -233,12 +233,13 @@ export function registerForecastCommands(program: Command): void {
       await startTf();
       const base = await loadBase(o.base, table);
       const { finetuneOnTable, saveFinetuned } = await import("../forecast/transformer/service.js");
+      const { epochLine } = await import("../forecast/transformer/train.js");
       const out = o.out ?? `out/forecaster-${name.replace(/[^\w.-]/g, "_")}`;
       const tuned = await finetuneOnTable(base, table, {
         ...givenOptions({ regions: o.regions, strategy: o.strategy, until: o.until, seed: o.seed, epochs: o.epochs }),
         ...fitRates(o),
         source: o.data,
-        onEpoch: (e) => stderrLine(`${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`),
+        onEpoch: (e) => stderrLine(epochLine(e)),
       });
       const manifest = await saveFinetuned(tuned, base, out, o.data, { seed: o.seed });
       tuned.model.dispose();

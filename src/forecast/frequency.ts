@@ -14,8 +14,11 @@ export const FREQUENCIES: readonly Frequency[] = ["weekly", "daily"];
 /** Days between rows of each frequency. */
 export const FREQUENCY_DAYS: Readonly<Record<Frequency, number>> = Object.freeze({ weekly: 7, daily: 1 });
 
+/** What a row is, for messages: weeks, days, or rows for a table without row times. */
+export type RowUnit = "weeks" | "days" | "rows";
+
 /** What a row is, for messages: "weeks", "days", or "rows" for a table without row times. */
-export function rowUnit(frequency: Frequency | null): "weeks" | "days" | "rows" {
+export function rowUnit(frequency: Frequency | null): RowUnit {
   return frequency === "daily" ? "days" : frequency === "weekly" ? "weeks" : "rows";
 }
 

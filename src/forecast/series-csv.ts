@@ -176,9 +176,7 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
         line,
       });
     }
-    if (headerless) {
-      // no row times
-    } else if (weekly) {
+    if (weekly) {
       const w = { year: parseInteger(fields[0], "year", file, line), week: parseInteger(fields[1], "week", file, line) };
       if (w.week < 1 || w.week > mmwrWeeksInYear(w.year)) {
         throw new DataError(`week ${w.week} does not exist in MMWR year ${w.year} (1–${mmwrWeeksInYear(w.year)})`, { file, line });
@@ -196,7 +194,7 @@ export function parseSeriesCsv(text: string, file: string, options: ParseSeriesO
         }
       }
       weeks.push(w);
-    } else {
+    } else if (!headerless) {
       const m = DATE.exec(fields[0]);
       const t = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) : NaN;
       if (!m || !Number.isFinite(t) || new Date(t).getUTCDate() !== Number(m[3])) {

@@ -22,14 +22,14 @@
 import { evaluateBaselines, type BaselineMethod } from "../evaluate.js";
 import { seasonRows } from "../baselines.js";
 import { COLA_GNN_PROTOCOL, requireComplete, splitBoundaries, type QuantileEvaluation, type Split } from "../protocol.js";
-import { rowUnit, tableFrequency, type Frequency } from "../frequency.js";
+import { rowUnit, tableFrequency, type Frequency, type RowUnit } from "../frequency.js";
 import type { SeriesTable } from "../series-csv.js";
 import { DataError } from "../errors.js";
 import type { tf } from "./backend.js";
 import type { TransformerConfig } from "./model.js";
 import type { Calibration, FitOptions } from "./fit.js";
 import type { TransferArm } from "./transfer.js";
-import type { FinetuneStrategy, TrainReport } from "./train.js";
+import { epochLine, type FinetuneStrategy, type TrainReport } from "./train.js";
 import { withDefaults } from "../../defaults.js";
 import { combineQuantileEvaluations, inverseWisWeights } from "./ensemble.js";
 import { applySpread, recalibrateOnValidation, type HorizonRecalibration } from "./recalibrate.js";
@@ -59,7 +59,7 @@ export interface TransferResult {
   /** Training rows the fits take gradient steps on: the last `weeks` before the validation rows. */
   weeks: number;
   /** What a row of `weeks` is: weeks, days (a daily table), or rows (a table without row times). */
-  unit: "weeks" | "days" | "rows";
+  unit: RowUnit;
   horizons: number[];
   /** The rows both fits early-stop on (the protocol's validation rows). */
   earlyStoppingRows: [number, number];
@@ -268,7 +268,7 @@ export async function evaluateTransformer(table: SeriesTable, name: string, opti
       threads,
       onStart: (kind) => log(heading[kind]),
       onEpoch: async (kind, e) => {
-        log(`  ${pooled ? `[${kind}] ` : ""}${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`);
+        log(`  ${pooled ? `[${kind}] ` : ""}${epochLine(e)}`);
         await userOnEpoch?.(e);
       },
       ...(shouldStop ? { shouldStop } : {}),

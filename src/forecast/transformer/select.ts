@@ -81,19 +81,24 @@ export interface SelectOptions {
 const CACHE_SIZE = 64;
 const cache = new Map<string, Promise<Omit<OriginSelection, "cached">>>();
 
-/** Region `region`'s rows [0, asOf] as a one-region table: all that the selection may read. */
-export function regionUpTo(table: SeriesTable, region: number, asOf: number): SeriesTable {
+/** The rows [0, asOf] of the given regions (default all, in the table's order): all that a choice at that origin may read. */
+export function tableUpTo(table: SeriesTable, asOf: number, regions: readonly number[] = table.regions.map((_, i) => i)): SeriesTable {
   if (!(Number.isInteger(asOf) && asOf >= 0 && asOf < table.rows)) throw new DataError(`asOf must be a row index 0…${table.rows - 1}, got ${asOf}`, { file: table.file });
   const rows = asOf + 1;
   return {
     file: table.file,
-    regions: [table.regions[region]],
+    regions: regions.map((r) => table.regions[r]),
     rows,
-    values: [table.values[region].slice(0, rows)],
+    values: regions.map((r) => table.values[r].slice(0, rows)),
     ...(table.weeks ? { weeks: table.weeks.slice(0, rows) } : {}),
     ...(table.dates ? { dates: table.dates.slice(0, rows) } : {}),
     ...(table.frequency ? { frequency: table.frequency } : {}),
   };
+}
+
+/** Region `region`'s rows [0, asOf] as a one-region table: all that the selection may read. */
+export function regionUpTo(table: SeriesTable, region: number, asOf: number): SeriesTable {
+  return tableUpTo(table, asOf, [region]);
 }
 
 function cacheKey(single: SeriesTable, o: SelectOptions): string {

@@ -25,10 +25,12 @@ import { evaluateTransformer, type TransformerEvaluation } from "./evaluate.js";
 import type { FitOptions } from "./fit.js";
 import { predictQuantiles, seriesFromTable } from "./forecaster.js";
 import { spreadRows } from "./recalibrate.js";
-import { baselineInput, type OriginSelection } from "./select.js";
+import { baselineInput, tableUpTo, type OriginSelection } from "./select.js";
 import { runFitTasks } from "./fit-pool.js";
 import { predictSpatialByOrigin } from "./spatial.js";
-import type { FinetuneStrategy } from "./train.js";
+import { epochLine, type FinetuneStrategy } from "./train.js";
+
+export { tableUpTo } from "./select.js";
 
 /** What a table's regions can be forecast by: evaluate's quantile candidates. */
 export const TABLE_METHODS = ["transformer", "transformer-scratch", "transformer-zero-shot", "transformer-spatial", "transformer-spatial-zero-shot", "hub-baseline", "ensemble"] as const;
@@ -59,21 +61,6 @@ export interface ServeTableOptions {
   onEpoch?: FitOptions["onEpoch"];
   shouldStop?: () => boolean;
   log?: (line: string) => void;
-}
-
-/** Every region's rows [0, asOf]: all that the selection and the fits may read. */
-export function tableUpTo(table: SeriesTable, asOf: number): SeriesTable {
-  if (!(Number.isInteger(asOf) && asOf >= 0 && asOf < table.rows)) throw new DataError(`asOf must be a row index 0…${table.rows - 1}, got ${asOf}`, { file: table.file });
-  const rows = asOf + 1;
-  return {
-    file: table.file,
-    regions: [...table.regions],
-    rows,
-    values: table.values.map((v) => v.slice(0, rows)),
-    ...(table.weeks ? { weeks: table.weeks.slice(0, rows) } : {}),
-    ...(table.dates ? { dates: table.dates.slice(0, rows) } : {}),
-    ...(table.frequency ? { frequency: table.frequency } : {}),
-  };
 }
 
 /** The selection of `evaluateTransformer`'s result, as served. */
@@ -143,7 +130,7 @@ export async function serveTableAtOrigin(base: LoadedCheckpoint, table: SeriesTa
     {
       threads: options.threads ?? 1,
       onEpoch: async (kind, e) => {
-        log(`  [${kind}] ${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`);
+        log(`  [${kind}] ${epochLine(e)}`);
         await options.onEpoch?.(e);
       },
       ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),

@@ -65,6 +65,11 @@ export interface EpochInfo {
   elapsedMs: number;
 }
 
+/** An epoch as the fine-tuning commands print it: "<phase> epoch 3/20: loss …, validation … *" (* = best so far). */
+export function epochLine(e: EpochInfo): string {
+  return `${e.phase} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation ${e.validationLoss?.toFixed(4) ?? "–"}${e.best ? " *" : ""}`;
+}
+
 export interface TrainOptions {
   epochs: number;
   batchSize?: number;
