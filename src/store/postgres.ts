@@ -20,10 +20,10 @@
 import pg from "pg";
 import { NotFoundError } from "../errors.js";
 import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
 import { StoreConnectionError, StoreSchemaError } from "./errors.js";
+import { keysetPage } from "./postgres-pages.js";
 import { migratePostgres, quoteIdent, redactUrl } from "./postgres-setup.js";
-import { applyForecastPatch, applyRunPatch, checkLimit, FORECAST_COLUMNS, isStale, json, NETWORK_COLUMNS, now, toForecast, toNetwork, toRun, type EventRecord, type ForecastRecord, type NetworkRecord, type RunRecord } from "./rows.js";
+import { applyForecastPatch, applyRunPatch, FORECAST_COLUMNS, isStale, json, NETWORK_COLUMNS, now, toForecast, toNetwork, toRun, type EventRecord, type ForecastRecord, type NetworkRecord, type RunRecord } from "./rows.js";
 import type { ForecastPatch, ForecastRow, InstanceRow, NetworkRow, Page, RunEvent, RunPatch, RunRow, RunStatus, Store, StoreNotice } from "./types.js";
 
 export { redactUrl } from "./postgres-setup.js";
@@ -38,7 +38,6 @@ export interface PostgresStoreOptions {
 type Queryable = Pick<pg.PoolClient, "query">;
 
 // Byte order ("C"), as SQLite compares text: a locale collation would order ids and timestamps differently.
-const NEWEST = 'ORDER BY created_at COLLATE "C" DESC, id COLLATE "C" DESC LIMIT';
 
 /** Open a pool on `url`, check that it answers, migrate, start listening. Fails with StoreConnectionError. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
@@ -146,7 +145,7 @@ class PostgresStore implements Store {
   }
 
   listNetworks(limit: number, cursor?: string | null): Promise<Page<NetworkRow>> {
-    return this.list("networks", NETWORK_COLUMNS, toNetwork as (r: unknown) => NetworkRow, limit, cursor);
+    return keysetPage(this.pool, "networks", NETWORK_COLUMNS, toNetwork as (r: unknown) => NetworkRow, limit, cursor);
   }
 
   async deleteNetwork(id: string): Promise<boolean> {
@@ -176,7 +175,7 @@ class PostgresStore implements Store {
   }
 
   listRuns(limit: number, cursor?: string | null, status?: RunStatus): Promise<Page<RunRow>> {
-    return this.list("runs", "*", toRun as (r: unknown) => RunRow, limit, cursor, status);
+    return keysetPage(this.pool, "runs", "*", toRun as (r: unknown) => RunRow, limit, cursor, status);
   }
 
   async updateRun(id: string, patch: RunPatch, onlyIf?: readonly RunStatus[]): Promise<RunRow | null> {
@@ -251,7 +250,7 @@ class PostgresStore implements Store {
   }
 
   listForecasts(limit: number, cursor?: string | null, status?: RunStatus): Promise<Page<ForecastRow>> {
-    return this.list("forecasts", FORECAST_COLUMNS, toForecast as (r: unknown) => ForecastRow, limit, cursor, status);
+    return keysetPage(this.pool, "forecasts", FORECAST_COLUMNS, toForecast as (r: unknown) => ForecastRow, limit, cursor, status);
   }
 
   async updateForecast(id: string, patch: ForecastPatch, onlyIf?: readonly RunStatus[]): Promise<ForecastRow | null> {
@@ -385,23 +384,5 @@ class PostgresStore implements Store {
     );
     await c.query("SELECT pg_notify($1, $2)", [this.channel, JSON.stringify({ kind: "run-events", id: runId } satisfies StoreNotice)]);
     return r!.seq;
-  }
-
-  /** Keyset page newest first, like the SQLite store; `total` ignores the cursor. */
-  private async list<T extends { createdAt: string; id: string }>(table: string, columns: string, convert: (r: unknown) => T, limit: number, cursor?: string | null, status?: RunStatus): Promise<Page<T>> {
-    checkLimit(limit);
-    const after = cursor ? decodeCursor(cursor) : null;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (status) where.push(`status = $${params.push(status)}`);
-    const countWhere = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const countParams = [...params];
-    if (after) where.push(`(created_at COLLATE "C", id COLLATE "C") < ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
-    const sql = `SELECT ${columns} FROM ${table} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ${NEWEST} $${params.push(limit + 1)}`;
-    const [rows, count] = await Promise.all([this.pool.query(sql, params), this.pool.query(`SELECT COUNT(*)::int AS n FROM ${table} ${countWhere}`, countParams)]);
-    const converted = rows.rows.map(convert);
-    const items = converted.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, total: (count.rows[0] as { n: number }).n, next: converted.length > limit && last ? encodeCursor(last) : null };
   }
 }
