@@ -14,7 +14,7 @@ import { runContinuous } from "../../engine/continuous.js";
 import { runCompositionRejection } from "../../engine/composition-rejection.js";
 import { runDiscrete } from "../../engine/discrete.js";
 import { nonMarkovProblem, nonMarkovWork, runNonMarkov } from "../../engine/nonmarkov.js";
-import { controlRunner } from "../../engine/tracing.js";
+import { controlRunner } from "../../engine/tracing-runner.js";
 import { isControlEntry } from "../../engine/testing.js";
 import { isTemporal } from "../../graph/temporal.js";
 import { compileDurations, type CompiledDurations, type DurationsSpec } from "../../models/durations.js";
